@@ -1,0 +1,72 @@
+/**
+ * Publishes the aggregates back to the broker (ARCHITECTURE.md §5): retained, QoS 1, every
+ * interval and only for nodes whose numbers changed since they were last published.
+ */
+import type { NodeTotals } from '../../../shared/contract';
+import type { Place } from '../site/placement';
+import { nodeId } from '../site/placement';
+import type { SiteRegistry } from '../site/registry';
+import { topicSegment } from './topic-name';
+
+export interface AggregatePublication {
+  topic: string;
+  payload: string;
+}
+
+interface Target {
+  node: string;
+  path: string[];
+}
+
+function targets(registry: SiteRegistry): Target[] {
+  const seen = new Set<string>();
+  const out: Target[] = [];
+  const add = (node: string, path: string[]) => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    out.push({ node, path });
+  };
+  for (const device of registry.devices.values()) {
+    if (!('place' in device.placement) || device.channels.size === 0) continue;
+    const p: Place = device.placement.place;
+    add(nodeId.company(p), [p.company]);
+    add(nodeId.office(p), [p.company, p.office]);
+    add(nodeId.room(p), [p.company, p.office, p.room]);
+    add(nodeId.device(device.row.key), [p.company, p.office, p.room, p.device]);
+  }
+  return out;
+}
+
+export class AggregatePublisher {
+  /** The last payload published per node, without its timestamp, to publish only changes. */
+  private readonly last = new Map<string, string>();
+
+  constructor(private readonly outPrefix: string) {}
+
+  changes(registry: SiteRegistry, totals: Map<string, NodeTotals>, nowMs: number): AggregatePublication[] {
+    const out: AggregatePublication[] = [];
+    for (const { node, path } of targets(registry)) {
+      const t = totals.get(node);
+      if (!t || t.since === null) continue;
+      const body = {
+        energyWh: t.energyWh,
+        returnedWh: t.returnedWh,
+        powerW: t.powerW,
+        since: t.since,
+        devices: t.devices,
+        reporting: t.reporting,
+      };
+      const key = JSON.stringify(body);
+      if (this.last.get(node) === key) continue;
+      this.last.set(node, key);
+      const topic = [this.outPrefix, ...path.map(topicSegment), 'energy'].join('/');
+      out.push({ topic, payload: JSON.stringify({ ...body, ts: new Date(nowMs).toISOString() }) });
+    }
+    return out;
+  }
+
+  /** After a reconnect everything is published again, so the broker's retained copies are current. */
+  forget(): void {
+    this.last.clear();
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * kilowatch.toml (ARCHITECTURE.md §8). Secrets are never read from this file: the desktop app
+ * keeps them with safeStorage, headless reads KILOWATCH_BROKER_PASSWORD or a 0600 file.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { parse as parseToml, TomlError } from 'smol-toml';
+import { z } from 'zod';
+import { describeIssues } from '../../shared/contract';
+import { err, ok, type ApiError, type Result } from '../../shared/result';
+
+const BrokerSection = z
+  .object({
+    name: z.string().min(1).default('site'),
+    url: z.string().regex(/^(mqtts?|wss?):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://'),
+    protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
+    clientId: z.string().min(1).optional(),
+    username: z.string().optional(),
+    passwordFile: z.string().optional(),
+    caFile: z.string().optional(),
+    certFile: z.string().optional(),
+    keyFile: z.string().optional(),
+    verifyServer: z.boolean().default(true),
+    servername: z.string().optional(),
+    subscribe: z.array(z.string().min(1)).optional(),
+    active: z.boolean().default(false),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    company: z.object({ topic: z.string().min(1).optional() }).strict().default({}),
+    publish: z
+      .object({ prefix: z.string().min(1).default('kilowatch'), intervalS: z.number().positive().default(15) })
+      .strict()
+      .default({ prefix: 'kilowatch', intervalS: 15 }),
+    storage: z
+      .object({
+        path: z.string().optional(),
+        retention: z.object({ minuteDays: z.number().int().positive().default(35) }).strict().default({ minuteDays: 35 }),
+      })
+      .strict()
+      .default({ retention: { minuteDays: 35 } }),
+    site: z.object({ timezone: z.string().optional() }).strict().default({}),
+    server: z
+      .object({ port: z.number().int().min(0).max(65535).default(5178), host: z.string().default('127.0.0.1') })
+      .strict()
+      .default({ port: 5178, host: '127.0.0.1' }),
+    broker: z.array(BrokerSection).default([]),
+  })
+  .strict();
+export type Config = z.infer<typeof ConfigSchema>;
+export type BrokerConfig = z.infer<typeof BrokerSection>;
+
+export const defaultConfig = (): Config => ConfigSchema.parse({});
+
+export function loadConfig(path: string): Result<Config, ApiError> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    return err('invalid-params', `Cannot read the config file ${path} (${code ?? String(e)}).`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseToml(text);
+  } catch (e) {
+    if (e instanceof TomlError) return err('invalid-params', `${path} is not valid TOML: ${e.message.split('\n')[0]}`);
+    throw e;
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) return err('invalid-params', `${path}: ${describeIssues(parsed.error)}`);
+  return ok(parsed.data);
+}
+
+/** A secret file must not be readable by others: a password left world-readable is refused. */
+export function readSecretFile(path: string): Result<string, ApiError> {
+  try {
+    const mode = statSync(path).mode & 0o777;
+    if ((mode & 0o077) !== 0) {
+      return err('invalid-params', `${path} is readable by other users (mode ${mode.toString(8)}). Run: chmod 600 ${path}`);
+    }
+    return ok(readFileSync(path, 'utf8').replace(/\r?\n$/, ''));
+  } catch (e) {
+    return err('invalid-params', `Cannot read the secret file ${path} (${(e as { code?: string }).code ?? String(e)}).`);
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * The one façade: composes broker, ingest, store and aggregates, and answers the contract's
+ * commands. Both adapters (Electron IPC and the headless bridge) hold one of these.
+ */
+import type {
+  CommandName,
+  CommandReply,
+  ConnectionProfile,
+  ConnectionState,
+  EventMessage,
+  EventName,
+  EventPayload,
+  NodeTotals,
+  ParsedParams,
+} from '../../shared/contract';
+import { err, ok, type ApiError } from '../../shared/result';
+import { AggregatePublisher } from './aggregate/publisher';
+import { RunningTotals } from './aggregate/running-totals';
+import { snapshot } from './aggregate/snapshot';
+import { BrokerConnection } from './broker/connection';
+import { brokerOptions, safeBrokerUrl } from './broker/options';
+import { Ingest } from './ingest';
+import { historyQuery } from './reports/history';
+import { csvReport } from './reports/csv-report';
+import { ledgerQuery } from './reports/ledger';
+import { RelayControl } from './relay-control';
+import { resolveNode } from './site/resolve-node';
+import { siteTree } from './site/site-tree';
+import { nodeId } from './site/placement';
+import { SiteRegistry } from './site/registry';
+import { IngestStats } from './stats';
+import { BatchWriter } from './store/batch-writer';
+import type { Store } from './store/store';
+
+export interface ConsoleOptions {
+  store: Store;
+  clientId: string;
+  outPrefix: string;
+  publishIntervalS: number;
+  /** `totals.live` is coalesced: at most one push per interval (≤ 4/s). */
+  liveIntervalMs?: number;
+  clock?: () => number;
+  isDemo?: boolean;
+  observe?: (topic: string, outcome: string | Record<string, string>) => void;
+}
+
+type Handlers = {
+  [C in CommandName]: (params: ParsedParams<C>) => Promise<CommandReply<C>> | CommandReply<C>;
+};
+
+export type EventListener = (message: EventMessage) => void;
+
+const SHELLY_ID = /^shelly[a-z0-9-]*-[0-9A-Fa-f]{6,12}$/;
+
+const DISCONNECTED: ConnectionState = {
+  status: 'disconnected',
+  broker: null,
+  subscribed: false,
+  demo: false,
+  tlsVerified: null,
+  lastError: null,
+  nextRetryAt: null,
+};
+
+export class KilowatchConsole {
+  readonly registry: SiteRegistry;
+  readonly totals: RunningTotals;
+  readonly stats = new IngestStats();
+  readonly writer: BatchWriter;
+  readonly ingest: Ingest;
+  private readonly relays: RelayControl;
+  private readonly publisher: AggregatePublisher;
+  private readonly listeners = new Set<EventListener>();
+  private readonly clock: () => number;
+  private readonly startedMs: number;
+  private connection: BrokerConnection | null = null;
+  private profile: ConnectionProfile | null = null;
+  private lastLive = new Map<string, string>();
+  private timers: NodeJS.Timeout[] = [];
+  private isDirty = false;
+
+  constructor(private readonly options: ConsoleOptions) {
+    const { store } = options;
+    this.clock = options.clock ?? Date.now;
+    this.startedMs = this.clock();
+    this.registry = new SiteRegistry({
+      devices: store.loadDevices(),
+      channels: store.loadChannels(),
+      counters: store.loadCounters(),
+      assignments: store.loadAssignments(),
+      names: store.loadNames(),
+    });
+    this.totals = new RunningTotals(store.loadTotals());
+    this.writer = new BatchWriter(store, {
+      onFailure: (error) =>
+        this.emit('alert', {
+          id: `storage:${this.clock()}`,
+          at: new Date(this.clock()).toISOString(),
+          severity: 'error',
+          kind: 'storage',
+          message: `${error.message} Counting continues in memory.`,
+          detail: error,
+        }),
+      onRecovered: () =>
+        this.emit('alert', {
+          id: `storage-ok:${this.clock()}`,
+          at: new Date(this.clock()).toISOString(),
+          severity: 'info',
+          kind: 'storage',
+          message: 'The database is writable again; everything counted meanwhile has been saved.',
+        }),
+    });
+    this.publisher = new AggregatePublisher(options.outPrefix);
+    this.relays = new RelayControl({
+      registry: this.registry,
+      clientId: options.clientId,
+      publish: (topic, payload) => this.connection?.publish(topic, payload, false) ?? Promise.resolve(new Error('not connected')),
+    });
+    this.ingest = new Ingest({
+      registry: this.registry,
+      totals: this.totals,
+      writer: this.writer,
+      stats: this.stats,
+      events: { emit: (event, payload) => this.emit(event, payload) },
+      clock: this.clock,
+      outPrefix: options.outPrefix,
+      onRpcReply: (deviceKey, requestId, error) => this.relays.onReply(deviceKey, requestId, error),
+      onChange: () => {
+        this.isDirty = true;
+      },
+      ...(options.observe && { observe: options.observe }),
+    });
+    this.startTimers();
+  }
+
+  // ---- events ----------------------------------------------------------------------------------
+
+  on(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    if (event === 'device.state') this.relays.onDeviceState(payload as EventPayload<'device.state'>);
+    for (const listener of this.listeners) listener({ event, payload } as EventMessage);
+  }
+
+  private startTimers(): void {
+    const liveMs = this.options.liveIntervalMs ?? 250;
+    this.timers.push(setInterval(() => this.pushLive(), liveMs));
+    this.timers.push(setInterval(() => void this.publishAggregates(), this.options.publishIntervalS * 1000));
+    for (const t of this.timers) t.unref();
+  }
+
+  /** Coalesced live totals: only the nodes whose numbers changed since the last push. */
+  pushLive(): void {
+    if (!this.isDirty && this.lastLive.size > 0) return;
+    this.isDirty = false;
+    const now = snapshot(this.registry, this.totals, this.clock());
+    const changed: NodeTotals[] = [];
+    const next = new Map<string, string>();
+    for (const [id, t] of now) {
+      const key = `${t.energyWh}|${t.returnedWh}|${t.powerW}|${t.devices}|${t.reporting}`;
+      next.set(id, key);
+      if (this.lastLive.get(id) !== key) changed.push(t);
+    }
+    this.lastLive = next;
+    if (changed.length > 0) this.emit('totals.live', { ts: new Date(this.clock()).toISOString(), nodes: changed });
+  }
+
+  /** Publishes changed aggregates now; returns how many were published. */
+  async publishAggregates(): Promise<number> {
+    const connection = this.connection;
+    if (!connection?.isConnected) return 0;
+    const now = this.clock();
+    const changes = this.publisher.changes(this.registry, snapshot(this.registry, this.totals, now), now);
+    const results = await Promise.all(changes.map((c) => connection.publish(c.topic, c.payload, true)));
+    // A failed publish is retried at the next interval.
+    if (results.some((e) => e !== null)) this.publisher.forget();
+    return changes.length;
+  }
+
+  // ---- connection ------------------------------------------------------------------------------
+
+  get connectionState(): ConnectionState {
+    return this.connection?.current ?? { ...DISCONNECTED, demo: this.options.isDemo ?? false };
+  }
+
+  /** Connects with a profile; resolves with the first failure, if any (reconnecting goes on). */
+  async connect(profile: ConnectionProfile): Promise<ApiError | null> {
+    const options = brokerOptions(profile, this.options.clientId);
+    if (!options.ok) return options.error;
+    await this.connection?.stop();
+    this.profile = profile;
+    const filters = [...profile.subscribe, `${this.options.clientId}/rpc`];
+    this.connection = new BrokerConnection(
+      options.value,
+      safeBrokerUrl(profile.url),
+      filters,
+      {
+        onState: (state) => this.emit('connection.state', state),
+        onMessage: (topic, payload, isRetained) => this.ingest.handle(topic, payload, isRetained),
+        onReady: () => {
+          this.publisher.forget();
+          this.askForFreshState();
+        },
+      },
+      this.options.isDemo ?? false,
+    );
+    return this.connection.start();
+  }
+
+  /**
+   * Retained values alone are snapshots of unknown age: ask devices for their state instead
+   * (Gen2: status_update; Gen1: announce, which also republishes state).
+   */
+  private askForFreshState(): void {
+    const connection = this.connection;
+    if (!connection) return;
+    void connection.publish('shellies/command', 'announce', false);
+    for (const device of this.registry.devices.values()) {
+      if (device.row.generation === 2) void connection.publish(`${device.row.key}/command`, 'status_update', false);
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    await this.connection?.stop();
+  }
+
+  health(): { broker: 'connected' | 'connecting' | 'disconnected' | 'error'; subscribed: boolean; db: 'ok' | 'error'; uptimeS: number } {
+    const state = this.connectionState;
+    const broker =
+      state.status === 'connected'
+        ? 'connected'
+        : state.status === 'connecting' || state.status === 'reconnecting'
+          ? state.lastError
+            ? 'error'
+            : 'connecting'
+          : state.status === 'error'
+            ? 'error'
+            : 'disconnected';
+    const db = this.writer.isHealthy && this.options.store.isHealthy() ? 'ok' : 'error';
+    return { broker, subscribed: state.subscribed, db, uptimeS: Math.round((this.clock() - this.startedMs) / 1000) };
+  }
+
+  /** Stops timers, flushes the store and leaves the broker cleanly. */
+  async close(): Promise<boolean> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.publishAggregates().catch(() => 0);
+    await this.connection?.stop();
+    this.relays.cancelAll();
+    return this.writer.stop();
+  }
+
+  // ---- commands --------------------------------------------------------------------------------
+
+  readonly handlers: Handlers = {
+    'connection.status': () => ok(this.connectionState),
+    'connection.connect': async ({ name }) => {
+      if (!this.profile || (name && name !== this.profile.name)) {
+        return err('not-found', name ? `No saved connection named "${name}".` : 'No broker is configured yet.');
+      }
+      const failure = await this.connect(this.profile);
+      return failure ? { ok: false, error: failure } : ok(this.connectionState);
+    },
+    'connection.disconnect': async () => {
+      await this.disconnect();
+      return ok(this.connectionState);
+    },
+    'connection.test': () =>
+      err('internal', 'Testing a connection profile arrives with the connection wizard; use --broker for now.'),
+    'connection.save': () =>
+      err('internal', 'Saving connection profiles arrives with the connection wizard; use --broker or kilowatch.toml.'),
+    'site.tree': () => ok(siteTree(this.registry, snapshot(this.registry, this.totals, this.clock()))),
+    'site.assign': ({ device: ref, path, name }) => {
+      const device = this.registry.find(ref);
+      // A device can be placed before it is first heard from (staff work from an inventory list).
+      if (!device && !SHELLY_ID.test(ref)) return err('not-found', `No device "${ref}" has been seen.`);
+      const [company, office, room] = path;
+      const shellyId = device ? (device.row.shellyId ?? device.row.key) : ref;
+      const place = { company, office, room, device: name ?? (device ? this.registry.displayName(device) : ref) };
+      const saved = this.options.store.saveAssignment(shellyId, place, this.clock());
+      if (!saved.ok) return saved;
+      this.registry.assign(shellyId, place);
+      this.isDirty = true;
+      return ok({ device: nodeId.device(device?.row.key ?? ref), path: [company, office, room] });
+    },
+    'site.rename': ({ node, name }) => {
+      const target = resolveNode(this.registry, node);
+      if (!target) return err('not-found', `No node "${node}".`);
+      const saved = this.options.store.saveName(target.id, name);
+      if (!saved.ok) return saved;
+      this.registry.names.set(target.id, name);
+      return ok({ node: target.id, name });
+    },
+    'relay.set': (params) => this.relays.set(params.channel, params.on, params.timeoutMs),
+    'history.query': (params) => historyQuery(this.options.store, this.registry, params),
+    'report.csv': (params) => csvReport(this.options.store, this.registry, params),
+    'ledger.query': (params) => ledgerQuery(this.options.store, this.registry, params),
+    'stats.get': () =>
+      ok(
+        this.stats.snapshot({
+          devices: this.registry.devices.size,
+          channels: [...this.registry.devices.values()].reduce((n, d) => n + d.channels.size, 0),
+          uptimeS: Math.round((this.clock() - this.startedMs) / 1000),
+        }),
+      ),
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * The energy rules (PROTOCOL.md §6, ARCHITECTURE.md §4) as pure functions: one reading of one
+ * cumulative counter plus the remembered state in, a verdict and the next state out. Nothing here
+ * does I/O, so every rule is unit- and property-testable, and the caller persists the next state in
+ * the same transaction as the energy it produced.
+ */
+import type { CounterFact, OrderKey } from '../shelly/types';
+import { UNITS_PER_WH } from '../shelly/types';
+
+/** Rule 7: a rise implying more than this average power is not consumption. */
+export const MAX_AVG_POWER_W = 1e6;
+/** Rule 7: plausibility is judged over at least a minute, so a replayed backlog is not a jump. */
+export const MIN_RATE_WINDOW_S = 60;
+/** Rule 9: with a trusted clock, a fall below 90 % of the last value is a reset. */
+export const RESET_RATIO = 0.9;
+
+/** What the engine remembers about a device between readings. */
+export interface DeviceMemory {
+  /** Bumped on every sign of a reboot or counter reset; a counter seen in an older epoch may reset. */
+  epoch: number;
+  /** Bumped every time the device is seen going offline; a rise across a change spans a gap. */
+  offlineCount: number;
+  isOnline: boolean | null;
+  uptimeS: number | null;
+}
+
+export interface CounterMemory {
+  valueUnits: number;
+  order: OrderKey;
+  arrivalS: number;
+  epoch: number;
+  offlineCount: number;
+}
+
+export type Verdict =
+  | 'baseline'
+  | 'counted'
+  | 'no-change'
+  | 'duplicate'
+  | 'out-of-order'
+  | 'stale-retained'
+  | 'reset'
+  | 'dip-ignored'
+  | 'implausible-rate';
+
+export interface Decision {
+  verdict: Verdict;
+  /** Units added to this counter (≥ 0). */
+  countedUnits: number;
+  /** The state to remember, or null when the reading changes nothing. */
+  next: CounterMemory | null;
+  /** For a counted rise: the order key of the previous reading, or null after a reset. */
+  fromS: number | null;
+  spansGap: boolean;
+}
+
+export const newDeviceMemory = (): DeviceMemory => ({ epoch: 0, offlineCount: 0, isOnline: null, uptimeS: null });
+
+/** `online` false → true: the device may have rebooted, so a drop is allowed to be a reset. */
+export function noteOnline(device: DeviceMemory, isOnline: boolean): DeviceMemory {
+  if (!isOnline) return { ...device, isOnline: false, offlineCount: device.offlineCount + 1 };
+  return { ...device, isOnline: true, epoch: device.isOnline === false ? device.epoch + 1 : device.epoch };
+}
+
+export function noteUptime(device: DeviceMemory, uptimeS: number): DeviceMemory {
+  const rebooted = device.uptimeS !== null && uptimeS < device.uptimeS;
+  return { ...device, uptimeS, epoch: rebooted ? device.epoch + 1 : device.epoch };
+}
+
+export const noteReboot = (device: DeviceMemory): DeviceMemory => ({ ...device, epoch: device.epoch + 1 });
+
+function isPlausible(deltaUnits: number, previous: CounterMemory, arrivalS: number): boolean {
+  const hours = Math.max(arrivalS - previous.arrivalS, MIN_RATE_WINDOW_S) / 3600;
+  return deltaUnits / UNITS_PER_WH / hours <= MAX_AVG_POWER_W;
+}
+
+export function applyReading(
+  previous: CounterMemory | undefined,
+  reading: CounterFact,
+  device: DeviceMemory,
+  arrivalS: number,
+  isRetained: boolean,
+): Decision {
+  const units = reading.units;
+  const order = reading.order;
+  const remember = (): CounterMemory => ({
+    valueUnits: units,
+    order,
+    arrivalS,
+    epoch: device.epoch,
+    offlineCount: device.offlineCount,
+  });
+  const nothing = (verdict: Verdict): Decision => ({ verdict, countedUnits: 0, next: null, fromS: null, spansGap: false });
+
+  // Rule 3: nobody knows when a counter started, so its first reading counts nothing.
+  if (!previous) return { verdict: 'baseline', countedUnits: 0, next: remember(), fromS: null, spansGap: false };
+
+  const rise = (verdict: Verdict, counted: number, fromS: number | null): Decision => ({
+    verdict,
+    countedUnits: counted,
+    next: remember(),
+    fromS,
+    spansGap: previous.offlineCount !== device.offlineCount,
+  });
+
+  if (isRetained) {
+    // Rule 5: a retained copy is a snapshot of unknown age. It may add a rise the console missed;
+    // it never takes energy back and never signals a reset.
+    if (units < previous.valueUnits || order.primaryS < previous.order.primaryS) return nothing('stale-retained');
+    if (units === previous.valueUnits) return nothing('no-change');
+    if (!isPlausible(units - previous.valueUnits, previous, arrivalS)) return nothing('implausible-rate');
+    return rise('counted', units - previous.valueUnits, previous.order.primaryS);
+  }
+
+  // Rule 6: older readings and duplicates change nothing; the newer reading already includes them.
+  if (order.primaryS < previous.order.primaryS) return nothing('out-of-order');
+  if (order.primaryS === previous.order.primaryS) {
+    if (units === previous.valueUnits) return nothing('duplicate');
+    if (order.secondaryS < previous.order.secondaryS) return nothing('out-of-order');
+  }
+  if (units > previous.valueUnits) {
+    if (!isPlausible(units - previous.valueUnits, previous, arrivalS)) return nothing('implausible-rate');
+    return rise('counted', units - previous.valueUnits, previous.order.primaryS);
+  }
+  if (units === previous.valueUnits) {
+    // Rule 8: nothing to add, but remember the newer key.
+    return { verdict: 'no-change', countedUnits: 0, next: remember(), fromS: null, spansGap: false };
+  }
+
+  // Rule 9: a drop is a reset only with evidence; arrival-time-only Gen2 readings never start one.
+  const hasRebooted = device.epoch !== previous.epoch;
+  const isBigDrop = (reading.isDeviceTimed || reading.isGen1) && units < RESET_RATIO * previous.valueUnits;
+  if (hasRebooted || isBigDrop) {
+    if (!isPlausible(units, previous, arrivalS)) return nothing('implausible-rate');
+    // The energy between the last reading and the reset is unknowable: count from zero, never negative.
+    return rise('reset', units, null);
+  }
+  // A dip (rounding, a delayed copy without a timestamp): keep the higher value as the baseline,
+  // but remember the newer key so an even older copy is still recognised as out of order.
+  return {
+    verdict: 'dip-ignored',
+    countedUnits: 0,
+    next: { ...previous, order },
+    fromS: null,
+    spansGap: false,
+  };
+}

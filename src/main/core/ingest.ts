@@ -1,0 +1,291 @@
+/**
+ * The hot path, one way: message → decode → energy → store batch + running totals. Each message
+ * is handed forward once; nothing here waits on I/O.
+ */
+import type { EventName, EventPayload } from '../../shared/contract';
+import { RunningTotals } from './aggregate/running-totals';
+import { applyReading, noteOnline, noteReboot, noteUptime, type Decision } from './energy/counter-rules';
+import { decodeShelly } from './shelly/decode';
+import type { CounterFact, DeviceRef, Fact } from './shelly/types';
+import { nodeId } from './site/placement';
+import type { Channel, Device, SiteRegistry } from './site/registry';
+import type { IngestStats } from './stats';
+import type { BatchWriter } from './store/batch-writer';
+
+export interface EventSink {
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+}
+
+export interface RpcReplyListener {
+  (deviceKey: string, requestId: number | string | null, error?: { code: number; message: string }): void;
+}
+
+/** Verdicts worth a ledger row; plain rises, duplicates and no-change are only counted. */
+const LEDGER_VERDICTS = new Set(['baseline', 'out-of-order', 'stale-retained', 'reset', 'dip-ignored', 'implausible-rate']);
+
+export interface IngestDeps {
+  registry: SiteRegistry;
+  totals: RunningTotals;
+  writer: BatchWriter;
+  stats: IngestStats;
+  events: EventSink;
+  clock: () => number;
+  /** Our own published aggregates live here; never read them back as device data. */
+  outPrefix: string;
+  onRpcReply?: RpcReplyListener;
+  onChange?: () => void;
+  /**
+   * Diagnostics: what happened to each message, in the fixtures' label vocabulary (a string for
+   * the whole message, or one label per counter: `switch:0`, `switch:0.ret`).
+   */
+  observe?: (topic: string, outcome: string | Record<string, string>) => void;
+}
+
+export class Ingest {
+  private readonly ownTopicPrefix: string;
+  /** Labels of the message being handled, only while someone observes. */
+  private labels: Record<string, string> | null = null;
+
+  constructor(private readonly deps: IngestDeps) {
+    this.ownTopicPrefix = `${deps.outPrefix}/`;
+  }
+
+  handle(topic: string, payload: Uint8Array, isRetained: boolean): void {
+    const { stats, clock } = this.deps;
+    stats.received++;
+    if (topic.startsWith(this.ownTopicPrefix)) {
+      stats.ignored++;
+      return;
+    }
+    const atMs = clock();
+    const outcome = decodeShelly(topic, payload, { arrivalS: atMs / 1000, isRetained });
+    if (outcome.kind === 'rejected') {
+      stats.reject(outcome.reason, topic, atMs);
+      this.deps.observe?.(topic, `rejected:${outcome.reason}`);
+      return;
+    }
+    if (outcome.kind === 'ignored') {
+      stats.ignored++;
+      this.deps.observe?.(topic, `ignored:${outcome.why}`);
+      return;
+    }
+    const device = this.resolveDevice(outcome.device, atMs);
+    if (!device) {
+      stats.ignored++;
+      this.deps.observe?.(topic, 'ignored:unknown-device');
+      return;
+    }
+    this.labels = this.deps.observe ? {} : null;
+    for (const fact of outcome.facts) this.apply(device, fact, atMs, isRetained, topic);
+    if (this.labels) this.deps.observe?.(topic, Object.keys(this.labels).length > 0 ? this.labels : 'no-energy');
+    device.row.lastSeenMs = atMs;
+    this.deps.writer.batch.devices.set(device.row.key, device.row);
+    this.deps.writer.batch.readings++;
+    this.deps.writer.touched();
+    stats.applied++;
+    this.deps.onChange?.();
+  }
+
+  private resolveDevice(ref: DeviceRef, atMs: number): Device | undefined {
+    const { registry } = this.deps;
+    if (ref.isKnownByIdOnly) return ref.id ? registry.byId(ref.id) : undefined;
+    const { device, isNew } = registry.upsert(ref.key, ref.generation, atMs);
+    if (ref.id && device.row.shellyId !== ref.id) registry.setShellyId(device, ref.id);
+    if (isNew) this.discovered(device);
+    return device;
+  }
+
+  private discovered(device: Device): void {
+    const { registry } = this.deps;
+    this.deps.events.emit('device.discovered', {
+      id: device.row.shellyId ?? device.row.key,
+      model: device.row.model,
+      generation: device.row.generation,
+      name: registry.displayName(device),
+      channels: [...device.channels.keys()],
+      online: device.memory.isOnline,
+      lastSeen: new Date(device.row.lastSeenMs).toISOString(),
+      path: 'place' in device.placement ? Object.values(device.placement.place) : null,
+    });
+  }
+
+  private apply(device: Device, fact: Fact, atMs: number, isRetained: boolean, topic: string): void {
+    const { stats, registry } = this.deps;
+    switch (fact.type) {
+      case 'counter':
+        this.counter(device, fact, atMs, isRetained);
+        return;
+      case 'counter-rejected': {
+        stats.reject(fact.reason, topic, atMs);
+        this.label(fact.component, fact.direction, `rejected:${fact.reason}`);
+        const channel = device.channels.get(fact.component);
+        if (channel) this.ledger(channel, fact.direction, atMs, 'rejected', fact.reason, null, null, 0);
+        return;
+      }
+      case 'counter-unavailable': {
+        this.label(fact.component, fact.direction, 'unavailable');
+        const channel = device.channels.get(fact.component);
+        if (channel) this.ledger(channel, fact.direction, atMs, 'unavailable', null, null, null, 0);
+        return;
+      }
+      case 'component-rejected':
+        stats.reject(fact.reason, topic, atMs);
+        this.label(fact.component, 'import', `rejected:${fact.reason}`);
+        return;
+      case 'online': {
+        const wasOnline = device.memory.isOnline;
+        device.memory = noteOnline(device.memory, fact.isOnline);
+        if (wasOnline !== fact.isOnline && wasOnline !== null) this.availabilityAlert(device, fact.isOnline, atMs);
+        this.deviceState(device, atMs);
+        return;
+      }
+      case 'reboot':
+        device.memory = noteReboot(device.memory);
+        return;
+      case 'uptime':
+        device.memory = noteUptime(device.memory, fact.uptimeS);
+        return;
+      case 'power':
+        device.powerW.set(fact.component, fact.powerW);
+        return;
+      case 'output':
+        if (device.outputs.get(fact.component) !== fact.isOn) {
+          device.outputs.set(fact.component, fact.isOn);
+          this.deviceState(device, atMs);
+        }
+        return;
+      case 'identity':
+        if (fact.id && fact.id !== device.row.shellyId) registry.setShellyId(device, fact.id);
+        if (fact.model) device.row.model = fact.model;
+        if (fact.name) device.row.name = fact.name;
+        if (fact.firmware) device.row.firmware = fact.firmware;
+        return;
+      case 'rpc-reply':
+        this.deps.onRpcReply?.(device.row.key, fact.requestId, fact.error);
+        return;
+      case 'sensor':
+      case 'bthome-config':
+      case 'bthome-status':
+        // BLU sensors are tracked by the sensor registry (not part of the energy path).
+        return;
+    }
+  }
+
+  private counter(device: Device, fact: CounterFact, atMs: number, isRetained: boolean): void {
+    const { registry, writer } = this.deps;
+    const { channel, isNew } = registry.channel(device, fact.component, fact.isGross, fact.isPhase);
+    if (isNew) writer.batch.channels.set(channel.row.id, channel.row);
+    const previous = channel.counters[fact.direction];
+    const decision = applyReading(previous, fact, device.memory, atMs / 1000, isRetained);
+    if (decision.next) {
+      channel.counters[fact.direction] = decision.next;
+      writer.batch.counters.set(`${channel.row.id}|${fact.direction}`, {
+        ...decision.next,
+        channelId: channel.row.id,
+        direction: fact.direction,
+      });
+    }
+    if (decision.countedUnits > 0) this.book(channel, fact, decision, atMs);
+    if (!fact.isPhase) {
+      const v = decision.verdict;
+      this.label(fact.component, fact.direction, v === 'implausible-rate' ? 'rejected:implausible-rate' : v);
+    }
+    if (LEDGER_VERDICTS.has(decision.verdict)) {
+      this.ledger(
+        channel,
+        fact.direction,
+        atMs,
+        decision.verdict === 'implausible-rate' ? 'rejected' : decision.verdict,
+        decision.verdict === 'implausible-rate' ? 'implausible-rate' : null,
+        previous?.valueUnits ?? null,
+        fact.units,
+        decision.countedUnits,
+      );
+    }
+    if (decision.verdict === 'implausible-rate') this.deps.stats.reject('implausible-rate', channel.row.component, atMs);
+    if (decision.verdict === 'reset') {
+      this.deps.events.emit('alert', {
+        id: `reset:${channel.row.id}:${atMs}`,
+        at: new Date(atMs).toISOString(),
+        severity: 'info',
+        kind: 'counter-reset',
+        message: `${registry.displayName(device)} ${channel.row.component}: the counter restarted (reboot or reset); counted from zero.`,
+        node: nodeId.channel(device.row.key, channel.row.component),
+      });
+    }
+  }
+
+  private label(component: string, direction: 'import' | 'return', label: string): void {
+    if (this.labels) this.labels[direction === 'return' ? `${component}.ret` : component] = label;
+  }
+
+  /** Adds counted energy to the channel's minute and to every node above it. */
+  private book(channel: Channel, fact: CounterFact, decision: Decision, atMs: number): void {
+    const { totals, writer } = this.deps;
+    const counted = decision.countedUnits;
+    // aenergy includes returned energy, so for switch/pm1 consumed = Δimport − Δreturn (§4.1).
+    const energyUnits = fact.direction === 'import' ? counted : channel.row.isGross ? -counted : 0;
+    const returnedUnits = fact.direction === 'return' ? counted : 0;
+    const gapFromS = decision.spansGap ? decision.fromS : null;
+    writer.batch.addMinute(channel.row.id, Math.floor(fact.order.primaryS / 60), energyUnits, returnedUnits, gapFromS);
+    if (decision.spansGap) {
+      this.ledger(channel, fact.direction, atMs, 'gap', null, null, fact.units, counted);
+    }
+    const device = channel.device;
+    const nodes = [nodeId.channel(device.row.key, channel.row.component)];
+    // EM phases are shown per channel; the device total comes from total_act (§4.4).
+    if (!channel.row.isPhase) {
+      nodes.push(nodeId.device(device.row.key));
+      if ('place' in device.placement) {
+        const p = device.placement.place;
+        nodes.push(nodeId.room(p), nodeId.office(p), nodeId.company(p));
+      } else {
+        nodes.push(nodeId.unassigned);
+      }
+    }
+    for (const node of nodes) writer.batch.totals.set(node, totals.add(node, energyUnits, returnedUnits, atMs));
+  }
+
+  private ledger(
+    channel: Channel,
+    direction: 'import' | 'return',
+    atMs: number,
+    kind: string,
+    reason: string | null,
+    previousUnits: number | null,
+    valueUnits: number | null,
+    countedUnits: number,
+  ): void {
+    this.deps.writer.batch.addLedger({
+      atMs,
+      channelId: channel.row.id,
+      direction,
+      kind,
+      reason,
+      previousUnits,
+      valueUnits,
+      countedUnits,
+    });
+  }
+
+  private deviceState(device: Device, atMs: number): void {
+    this.deps.events.emit('device.state', {
+      id: device.row.shellyId ?? device.row.key,
+      online: device.memory.isOnline,
+      lastSeen: new Date(atMs).toISOString(),
+      outputs: Object.fromEntries(device.outputs),
+    });
+  }
+
+  private availabilityAlert(device: Device, isOnline: boolean, atMs: number): void {
+    const name = this.deps.registry.displayName(device);
+    this.deps.events.emit('alert', {
+      id: `availability:${device.row.key}:${atMs}`,
+      at: new Date(atMs).toISOString(),
+      severity: isOnline ? 'info' : 'warning',
+      kind: isOnline ? 'device-online' : 'device-offline',
+      message: isOnline ? `${name} is back online.` : `${name} went offline.`,
+      node: nodeId.device(device.row.key),
+    });
+  }
+}

@@ -1,0 +1,51 @@
+/** Opens the store and builds the console: shared by the Electron app and the headless bridge. */
+import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ok, type ApiError, type Result } from '../../shared/result';
+import { KilowatchConsole } from './console';
+import { Store } from './store/store';
+
+export interface OpenOptions {
+  dbPath: string;
+  outPrefix: string;
+  publishIntervalS: number;
+  isDemo?: boolean;
+  clock?: () => number;
+  liveIntervalMs?: number;
+}
+
+/** Where the database lives when nobody says: the platform's per-user data folder. */
+export function defaultDataDir(): string {
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Kilowatch');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Kilowatch');
+  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'kilowatch');
+}
+
+/**
+ * A stable client id per database: the broker keys the persistent session by it, so the same
+ * console gets back what arrived while it was away.
+ */
+function stableClientId(store: Store): string {
+  const known = store.setting('client-id');
+  if (known) return known;
+  const id = `kilowatch-${randomBytes(5).toString('hex')}`;
+  store.saveSetting('client-id', id);
+  return id;
+}
+
+export function openConsole(options: OpenOptions): Result<{ console: KilowatchConsole; store: Store }, ApiError> {
+  const opened = Store.open(options.dbPath);
+  if (!opened.ok) return opened;
+  const store = opened.value;
+  const core = new KilowatchConsole({
+    store,
+    clientId: stableClientId(store),
+    outPrefix: options.outPrefix,
+    publishIntervalS: options.publishIntervalS,
+    isDemo: options.isDemo ?? false,
+    ...(options.clock && { clock: options.clock }),
+    ...(options.liveIntervalMs && { liveIntervalMs: options.liveIntervalMs }),
+  });
+  return ok({ console: core, store });
+}

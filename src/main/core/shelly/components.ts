@@ -1,0 +1,114 @@
+/**
+ * Facts inside one Gen2+ component status, full or partial (a NotifyStatus only carries the
+ * fields that changed, so a missing field means "unchanged", never zero: PROTOCOL.md §5.2).
+ */
+import { finiteNumber, isRecord, trustedTimeS, whCounterUnits } from './payload';
+import type { Direction, Fact, OrderKey } from './types';
+
+export interface StatusContext {
+  arrivalS: number;
+  /** `params.ts` if trusted, else the arrival time. */
+  fallbackS: number;
+  isDeviceTimed: boolean;
+}
+
+const COMPONENT_KEY = /^([a-z][a-z0-9_]*)(?::(\d+))?$/;
+const GROSS_TYPES = new Set(['switch', 'pm1', 'cover']);
+
+function counter(
+  facts: Fact[],
+  component: string,
+  direction: Direction,
+  raw: unknown,
+  order: OrderKey,
+  flags: { isDeviceTimed: boolean; isPhase: boolean; isGross: boolean },
+): void {
+  const units = whCounterUnits(raw);
+  if ('error' in units) {
+    // Phases are tracked but not reported one by one; the device total carries the rejection.
+    if (!flags.isPhase) facts.push({ type: 'counter-rejected', component, direction, reason: units.error });
+    return;
+  }
+  facts.push({ type: 'counter', component, direction, units: units.value, order, isGen1: false, ...flags });
+}
+
+function meteredSwitch(facts: Fact[], component: string, status: Record<string, unknown>, ctx: StatusContext): void {
+  for (const [field, direction] of [
+    ['aenergy', 'import'],
+    ['ret_aenergy', 'return'],
+  ] as const) {
+    const energy = status[field];
+    if (!isRecord(energy) || !('total' in energy)) continue;
+    // aenergy changes once a minute and carries minute_ts: the best ordering key it has (§4.3).
+    const minuteS = trustedTimeS(energy.minute_ts, ctx.arrivalS);
+    counter(
+      facts,
+      component,
+      direction,
+      energy.total,
+      { primaryS: minuteS ?? ctx.fallbackS, secondaryS: ctx.fallbackS },
+      { isDeviceTimed: ctx.isDeviceTimed || minuteS !== null, isPhase: false, isGross: true },
+    );
+  }
+  const powerW = finiteNumber(status.apower);
+  if (powerW !== undefined) facts.push({ type: 'power', component, powerW });
+  if (typeof status.output === 'boolean') facts.push({ type: 'output', component, isOn: status.output });
+}
+
+function emData(facts: Fact[], component: string, status: Record<string, unknown>, ctx: StatusContext): void {
+  const order = { primaryS: ctx.fallbackS, secondaryS: ctx.fallbackS };
+  const flags = { isDeviceTimed: ctx.isDeviceTimed, isPhase: false, isGross: false };
+  // total_act is rounded on its own; the device total uses it, never the sum of the phases (§4.4).
+  if ('total_act' in status) counter(facts, component, 'import', status.total_act, order, flags);
+  if ('total_act_ret' in status) counter(facts, component, 'return', status.total_act_ret, order, flags);
+  for (const phase of ['a', 'b', 'c'] as const) {
+    const phaseFlags = { ...flags, isPhase: true };
+    const imp = `${phase}_total_act_energy`;
+    const ret = `${phase}_total_act_ret_energy`;
+    if (imp in status) counter(facts, `${component}/${phase}`, 'import', status[imp], order, phaseFlags);
+    if (ret in status) counter(facts, `${component}/${phase}`, 'return', status[ret], order, phaseFlags);
+  }
+}
+
+function em1Data(facts: Fact[], component: string, status: Record<string, unknown>, ctx: StatusContext): void {
+  const order = { primaryS: ctx.fallbackS, secondaryS: ctx.fallbackS };
+  const flags = { isDeviceTimed: ctx.isDeviceTimed, isPhase: false, isGross: false };
+  if ('total_act_energy' in status) counter(facts, component, 'import', status.total_act_energy, order, flags);
+  if ('total_act_ret_energy' in status)
+    counter(facts, component, 'return', status.total_act_ret_energy, order, flags);
+}
+
+/** Instantaneous power of a meter; the counters live in the matching emdata/em1data component. */
+function emPower(facts: Fact[], type: string, id: string, status: Record<string, unknown>): void {
+  const powerW = finiteNumber(type === 'em' ? status.total_act_power : status.act_power);
+  if (powerW !== undefined) facts.push({ type: 'power', component: `${type}data:${id}`, powerW });
+}
+
+/** All facts from a map of component key → status object (NotifyStatus params or one status topic). */
+export function componentFacts(components: Record<string, unknown>, ctx: StatusContext): Fact[] {
+  const facts: Fact[] = [];
+  for (const key of Object.keys(components)) {
+    if (key === 'ts') continue;
+    const match = COMPONENT_KEY.exec(key);
+    if (!match) continue; // `__proto__`, `constructor` and other non-components: data, not keys
+    const type = match[1] as string;
+    const idText = match[2];
+    if (idText !== undefined && (idText.length > 5 || Number(idText) > 65535)) {
+      facts.push({ type: 'component-rejected', component: key, reason: 'bad-component-id' });
+      continue;
+    }
+    const status = components[key];
+    if (!isRecord(status)) continue;
+    if (GROSS_TYPES.has(type)) meteredSwitch(facts, key, status, ctx);
+    else if (type === 'emdata') emData(facts, key, status, ctx);
+    else if (type === 'em1data') em1Data(facts, key, status, ctx);
+    else if ((type === 'em' || type === 'em1') && idText !== undefined) emPower(facts, type, idText, status);
+    else if (type === 'sys') {
+      const uptimeS = finiteNumber(status.uptime);
+      if (uptimeS !== undefined) facts.push({ type: 'uptime', uptimeS });
+    } else if (type === 'bthomedevice' || type === 'bthomesensor') {
+      facts.push({ type: 'bthome-status', component: key, status });
+    }
+  }
+  return facts;
+}

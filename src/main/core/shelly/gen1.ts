@@ -1,0 +1,124 @@
+/** Gen1 topics under `shellies/<id>/…`: bare-text payloads (PROTOCOL.md §2). */
+import { MAX_COUNTER_WH, parseJsonObject, whCounterUnits } from './payload';
+import type { DecodeContext, DecodeOutcome, DeviceRef, Fact } from './types';
+
+const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
+const SIGNED_DECIMAL = /^-?\d+(\.\d+)?$/;
+/** Gen1 relay energy counts watt-minutes; 1 watt-minute = 1 000 units (1 Wh = 60 000). */
+const UNITS_PER_WATT_MINUTE = 1000;
+
+const device = (id: string): DeviceRef => ({ key: `shellies/${id}`, generation: 1, id });
+const one = (id: string, fact: Fact): DecodeOutcome => ({ kind: 'device', device: device(id), facts: [fact] });
+
+function relay(id: string, index: string, metric: string | undefined, text: string, ctx: DecodeContext): DecodeOutcome {
+  const component = `relay:${index}`;
+  if (metric === undefined) {
+    if (text === 'on' || text === 'off') return one(id, { type: 'output', component, isOn: text === 'on' });
+    return { kind: 'device', device: device(id), facts: [] }; // `overpower`
+  }
+  if (metric === 'power') {
+    const powerW = Number(text);
+    if (!SIGNED_DECIMAL.test(text)) return { kind: 'rejected', reason: 'not-a-number' };
+    return one(id, { type: 'power', component, powerW });
+  }
+  if (metric !== 'energy') return { kind: 'ignored', why: 'request' };
+  // `-1` means "not available" right after a reboot: skip without touching state (§6.2).
+  if (text === '-1') return one(id, { type: 'counter-unavailable', component, direction: 'import' });
+  // Documented as an integer; a plain decimal is accepted too, nothing else.
+  if (!PLAIN_DECIMAL.test(text))
+    return one(id, { type: 'counter-rejected', component, direction: 'import', reason: 'not-a-number' });
+  const wattMinutes = Number(text);
+  if (wattMinutes / 60 > MAX_COUNTER_WH)
+    return one(id, { type: 'counter-rejected', component, direction: 'import', reason: 'out-of-range' });
+  return one(id, {
+    type: 'counter',
+    component,
+    direction: 'import',
+    units: Math.round(wattMinutes * UNITS_PER_WATT_MINUTE),
+    order: { primaryS: ctx.arrivalS, secondaryS: ctx.arrivalS },
+    isDeviceTimed: false,
+    isGen1: true,
+    isPhase: false,
+    isGross: false,
+  });
+}
+
+function emeter(id: string, index: string, metric: string, text: string, ctx: DecodeContext): DecodeOutcome {
+  const component = `emeter:${index}`;
+  if (metric === 'command') {
+    return text === 'reset_totals'
+      ? one(id, { type: 'reboot', why: 'reset_totals' })
+      : { kind: 'ignored', why: 'request' };
+  }
+  // `energy` and `returned_energy` are volatile watt-minute counters that restart on every boot.
+  if (metric === 'energy' || metric === 'returned_energy') return { kind: 'ignored', why: 'not-a-counter' };
+  if (metric === 'power') {
+    if (!SIGNED_DECIMAL.test(text)) return { kind: 'rejected', reason: 'not-a-number' };
+    return one(id, { type: 'power', component, powerW: Number(text) });
+  }
+  if (metric !== 'total' && metric !== 'total_returned') return { kind: 'device', device: device(id), facts: [] };
+  const direction = metric === 'total' ? 'import' : 'return';
+  if (text === '-1') return one(id, { type: 'counter-unavailable', component, direction });
+  if (!SIGNED_DECIMAL.test(text)) return one(id, { type: 'counter-rejected', component, direction, reason: 'not-a-number' });
+  const units = whCounterUnits(Number(text));
+  if ('error' in units) return one(id, { type: 'counter-rejected', component, direction, reason: units.error });
+  return one(id, {
+    type: 'counter',
+    component,
+    direction,
+    units: units.value,
+    order: { primaryS: ctx.arrivalS, secondaryS: ctx.arrivalS },
+    isDeviceTimed: false,
+    isGen1: true,
+    isPhase: false,
+    isGross: false,
+  });
+}
+
+export function decodeGen1(rest: string, text: string, ctx: DecodeContext): DecodeOutcome {
+  if (rest === 'announce' || rest === 'command') {
+    if (rest === 'command') return { kind: 'ignored', why: 'request' };
+    const parsed = parseJsonObject(text);
+    if ('error' in parsed) return { kind: 'rejected', reason: parsed.error };
+    const a = parsed.value;
+    if (typeof a.id !== 'string') return { kind: 'rejected', reason: 'bad-announce' };
+    return one(a.id, {
+      type: 'identity',
+      id: a.id,
+      ...(typeof a.model === 'string' && { model: a.model }),
+      ...(typeof a.fw_ver === 'string' && { firmware: a.fw_ver }),
+      generation: 1,
+    });
+  }
+  // A custom mqtt_id may contain `/`: match the known suffix from the right (§2).
+  let m = /^(.+)\/relay\/(\d+)(?:\/(power|energy|command|overpower_value))?$/.exec(rest);
+  if (m) {
+    if (m[3] === 'command') return { kind: 'ignored', why: 'request' };
+    return relay(m[1] as string, m[2] as string, m[3], text, ctx);
+  }
+  m = /^(.+)\/emeter\/(\d+)\/([a-z_]+)$/.exec(rest);
+  if (m) return emeter(m[1] as string, m[2] as string, m[3] as string, text, ctx);
+  m = /^(.+)\/(online|announce|info|command)$/.exec(rest);
+  if (m) {
+    const id = m[1] as string;
+    if (m[2] === 'online') {
+      if (text !== 'true' && text !== 'false') return { kind: 'rejected', reason: 'bad-online-value' };
+      return one(id, { type: 'online', isOnline: text === 'true' });
+    }
+    if (m[2] === 'command') return { kind: 'ignored', why: 'request' };
+    if (m[2] === 'info') return { kind: 'ignored', why: 'not-a-counter' }; // mirrors relay/N/energy
+    const parsed = parseJsonObject(text);
+    if ('error' in parsed) return { kind: 'rejected', reason: parsed.error };
+    const a = parsed.value;
+    return one(id, {
+      type: 'identity',
+      id,
+      ...(typeof a.model === 'string' && { model: a.model }),
+      ...(typeof a.fw_ver === 'string' && { firmware: a.fw_ver }),
+      generation: 1,
+    });
+  }
+  // temperature, inputs, …: a known device, nothing to count.
+  const idMatch = /^([^/]+)\//.exec(rest);
+  return idMatch ? { kind: 'device', device: device(idMatch[1] as string), facts: [] } : { kind: 'ignored', why: 'not-shelly' };
+}

@@ -1,0 +1,136 @@
+/** Gen2+ (Plus, Pro, Gen3, Gen4) topics: JSON-RPC frames and component status (PROTOCOL.md §3). */
+import { componentFacts } from './components';
+import { isRecord, parseJsonObject, trustedTimeS } from './payload';
+import type { Gen2TopicKind } from './topic';
+import type { DecodeContext, DecodeOutcome, DeviceRef, Fact } from './types';
+
+/** Gen2+ ids are `shelly<model>-<12 hex>`; anything else in `src` is not trusted as an identity. */
+const DEVICE_ID = /^[a-z0-9]+-[0-9a-f]{6,12}$/;
+const REBOOT_EVENTS = new Set(['scheduled_restart', 'ota_success']);
+
+function device(prefix: string, src: unknown): DeviceRef {
+  return typeof src === 'string' && DEVICE_ID.test(src)
+    ? { key: prefix, generation: 2, id: src }
+    : { key: prefix, generation: 2 };
+}
+
+function eventFacts(events: unknown[]): Fact[] {
+  const facts: Fact[] = [];
+  for (const event of events) {
+    if (!isRecord(event)) continue;
+    if (event.component === 'sys' && typeof event.event === 'string' && REBOOT_EVENTS.has(event.event)) {
+      facts.push({ type: 'reboot', why: event.event });
+    } else if (event.event === 'shelly-blu' && isRecord(event.data)) {
+      const d = event.data;
+      if (typeof d.address !== 'string') continue;
+      const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+      const at = num(event.ts);
+      facts.push({
+        type: 'sensor',
+        sensor: {
+          address: d.address,
+          ...(num(d.pid) !== undefined && { packetId: num(d.pid) }),
+          ...(num(d.temperature) !== undefined && { temperatureC: num(d.temperature) }),
+          ...(num(d.humidity) !== undefined && { humidityPct: num(d.humidity) }),
+          ...(num(d.battery) !== undefined && { batteryPct: num(d.battery) }),
+          ...(num(d.rssi) !== undefined && { rssiDbm: num(d.rssi) }),
+          ...(at !== undefined && { atS: at }),
+        },
+      });
+    }
+    // EMData/EM1Data `data` events are per-period records, not cumulative counters: never counted.
+  }
+  return facts;
+}
+
+function rpcReply(prefix: string, frame: Record<string, unknown>): DecodeOutcome {
+  if ('method' in frame) return { kind: 'ignored', why: 'request' }; // our own request, echoed
+  const facts: Fact[] = [];
+  const requestId = typeof frame.id === 'number' || typeof frame.id === 'string' ? frame.id : null;
+  const error = isRecord(frame.error)
+    ? { code: Number(frame.error.code), message: String(frame.error.message ?? '') }
+    : undefined;
+  facts.push({ type: 'rpc-reply', to: prefix, requestId, ...(error && { error }) });
+  const components = isRecord(frame.result) ? frame.result.components : undefined;
+  if (Array.isArray(components)) {
+    for (const c of components) {
+      if (!isRecord(c) || typeof c.key !== 'string' || !isRecord(c.config)) continue;
+      if (!/^bthome(device|sensor):\d+$/.test(c.key) || typeof c.config.addr !== 'string') continue;
+      const meta = isRecord(c.config.meta) && isRecord(c.config.meta.ui) ? c.config.meta.ui : undefined;
+      facts.push({
+        type: 'bthome-config',
+        component: c.key,
+        address: c.config.addr,
+        ...(typeof c.config.obj_id === 'number' && { objectId: c.config.obj_id }),
+        ...(typeof meta?.local_name === 'string' && { model: meta.local_name }),
+      });
+      if (isRecord(c.status)) facts.push({ type: 'bthome-status', component: c.key, status: c.status });
+    }
+  }
+  // The reply's sender is the device; the topic prefix is the requester's reply address.
+  const src = typeof frame.src === 'string' && DEVICE_ID.test(frame.src) ? frame.src : undefined;
+  if (!src) return { kind: 'ignored', why: 'request' };
+  return { kind: 'device', device: { key: src, generation: 2, id: src, isKnownByIdOnly: true }, facts };
+}
+
+export function decodeGen2(
+  kind: Gen2TopicKind,
+  prefix: string,
+  detail: string | undefined,
+  text: string,
+  ctx: DecodeContext,
+): DecodeOutcome {
+  if (kind === 'online') {
+    if (text === 'true' || text === 'false') {
+      return { kind: 'device', device: device(prefix, undefined), facts: [{ type: 'online', isOnline: text === 'true' }] };
+    }
+    return { kind: 'device', device: device(prefix, undefined), facts: [] };
+  }
+  if (kind === 'command') return { kind: 'ignored', why: 'request' };
+  if (text.length === 0) return { kind: 'ignored', why: 'empty' };
+  const parsed = parseJsonObject(text);
+  if ('error' in parsed) return { kind: 'rejected', reason: parsed.error };
+  const frame = parsed.value;
+
+  if (kind === 'announce') {
+    const facts: Fact[] = [
+      {
+        type: 'identity',
+        ...(typeof frame.id === 'string' && { id: frame.id }),
+        ...(typeof frame.model === 'string' && { model: frame.model }),
+        ...(typeof frame.name === 'string' && { name: frame.name }),
+        ...(typeof frame.ver === 'string' && { firmware: frame.ver }),
+        ...(typeof frame.gen === 'number' && { generation: frame.gen }),
+      },
+    ];
+    return { kind: 'device', device: device(prefix, frame.id), facts };
+  }
+  if (kind === 'rpc') return rpcReply(prefix, frame);
+  if (kind === 'status') {
+    // A full component status without a timestamp of its own: ordered by arrival (§5.3).
+    const facts = componentFacts(
+      { [detail as string]: frame },
+      { arrivalS: ctx.arrivalS, fallbackS: ctx.arrivalS, isDeviceTimed: false },
+    );
+    return { kind: 'device', device: device(prefix, undefined), facts };
+  }
+
+  // events/rpc
+  if ('result' in frame || 'error' in frame) return { kind: 'ignored', why: 'request' };
+  const { method, params } = frame;
+  if (method === 'NotifyStatus' || method === 'NotifyFullStatus') {
+    if (!isRecord(params)) return { kind: 'rejected', reason: 'bad-frame' };
+    const tsS = trustedTimeS(params.ts, ctx.arrivalS);
+    const facts = componentFacts(params, {
+      arrivalS: ctx.arrivalS,
+      fallbackS: tsS ?? ctx.arrivalS,
+      isDeviceTimed: tsS !== null,
+    });
+    return { kind: 'device', device: device(prefix, frame.src), facts };
+  }
+  if (method === 'NotifyEvent') {
+    if (!isRecord(params) || !Array.isArray(params.events)) return { kind: 'rejected', reason: 'bad-frame' };
+    return { kind: 'device', device: device(prefix, frame.src), facts: eventFacts(params.events) };
+  }
+  return { kind: 'device', device: device(prefix, frame.src), facts: [] };
+}

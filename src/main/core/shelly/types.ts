@@ -1,0 +1,81 @@
+/**
+ * What a Shelly MQTT message says, decoded and with units normalised. Decoders only describe;
+ * the energy engine decides what a counter reading means.
+ *
+ * Energy units: integer milliwatt-minutes (1 Wh = 60 000). Gen2+ counters print up to 3 decimals
+ * of Wh and Gen1 counts whole watt-minutes, so both are exact integers in this unit and sums never
+ * drift (PROTOCOL.md §6.1).
+ */
+export const UNITS_PER_WH = 60_000;
+
+export type Direction = 'import' | 'return';
+export type Phase = 'a' | 'b' | 'c';
+
+/** Where a reading sits in the device's own timeline (PROTOCOL.md §6.4). */
+export interface OrderKey {
+  primaryS: number;
+  secondaryS: number;
+}
+
+export interface CounterFact {
+  type: 'counter';
+  /** `switch:0`, `emdata:0`, `relay:1`, `emeter:2`, or a phase `emdata:0/a`. */
+  component: string;
+  direction: Direction;
+  units: number;
+  order: OrderKey;
+  /** The order key came from a trusted device clock, so a big drop can be read as a reset. */
+  isDeviceTimed: boolean;
+  isGen1: boolean;
+  /** An EM phase: tracked and shown, but the device total comes from `total_act`. */
+  isPhase: boolean;
+  /** aenergy includes returned energy (switch, pm1, cover): consumed = Δimport − Δreturn. */
+  isGross: boolean;
+}
+
+export type Fact =
+  | CounterFact
+  | { type: 'counter-rejected'; component: string; direction: Direction; reason: string }
+  | { type: 'counter-unavailable'; component: string; direction: Direction }
+  | { type: 'online'; isOnline: boolean }
+  /** A reboot or counter reset was announced: the next drop may be a reset. */
+  | { type: 'reboot'; why: string }
+  | { type: 'uptime'; uptimeS: number }
+  | { type: 'power'; component: string; powerW: number }
+  | { type: 'output'; component: string; isOn: boolean }
+  | { type: 'identity'; id?: string; model?: string; name?: string; firmware?: string; generation?: number }
+  | { type: 'component-rejected'; component: string; reason: string }
+  | { type: 'sensor'; sensor: SensorReading }
+  | { type: 'bthome-config'; component: string; address: string; objectId?: number; model?: string }
+  | { type: 'bthome-status'; component: string; status: Record<string, unknown> }
+  | { type: 'rpc-reply'; to: string; requestId: number | string | null; error?: { code: number; message: string } };
+
+export interface SensorReading {
+  address: string;
+  packetId?: number;
+  temperatureC?: number;
+  humidityPct?: number;
+  batteryPct?: number;
+  rssiDbm?: number;
+  atS?: number;
+}
+
+export interface DeviceRef {
+  /** The topic prefix the device publishes under (`shellies/<id>` for Gen1): stable per device. */
+  key: string;
+  generation: 1 | 2;
+  /** The Shelly id, when the message carries it (`src`, Gen1 topic id). */
+  id?: string;
+  /** An RPC reply arrives on the requester's topic: the device is known only by its `src`. */
+  isKnownByIdOnly?: boolean;
+}
+
+export type DecodeOutcome =
+  | { kind: 'rejected'; reason: string }
+  | { kind: 'ignored'; why: 'empty' | 'not-shelly' | 'request' | 'not-a-counter' | 'own-output' }
+  | { kind: 'device'; device: DeviceRef; facts: Fact[] };
+
+export interface DecodeContext {
+  arrivalS: number;
+  isRetained: boolean;
+}

@@ -1,0 +1,47 @@
+/**
+ * Where a device sits in company → office → room (PROTOCOL.md §7). A Gen2+ topic prefix of exactly
+ * four valid segments places it; a staff assignment overrides the topic; anything else is
+ * "Unassigned" with a reason.
+ */
+import { PLACE_NAME_PATTERN } from '../../../shared/contract';
+
+export interface Place {
+  company: string;
+  office: string;
+  room: string;
+  /** The device's display name (last segment), NFC-normalised. */
+  device: string;
+}
+
+export type Placement = { place: Place } | { reason: 'no-placement' | 'invalid-name' };
+
+/** NFC first: `Salão` typed as `a` + U+0303 and as `ã` must be one room. */
+export const normaliseName = (segment: string): string => segment.normalize('NFC');
+
+export const isValidPlaceName = (name: string): boolean =>
+  PLACE_NAME_PATTERN.test(name) && name === name.trim();
+
+export function placementFromPath(path: string): Placement {
+  const segments = path.split('/').map(normaliseName);
+  if (segments.length !== 4) return { reason: 'no-placement' };
+  if (!segments.every(isValidPlaceName)) return { reason: 'invalid-name' };
+  const [company, office, room, device] = segments as [string, string, string, string];
+  return { place: { company, office, room, device } };
+}
+
+/** The assignment wins; otherwise a Gen2+ prefix is read as a unified-namespace path. */
+export function placementOf(deviceKey: string, generation: 1 | 2, assigned: Place | undefined): Placement {
+  if (assigned) return { place: assigned };
+  if (generation === 1) return { reason: 'no-placement' };
+  return placementFromPath(deviceKey);
+}
+
+/** Node ids used by the contract: a kind prefix keeps a company named like a device id apart. */
+export const nodeId = {
+  company: (p: Pick<Place, 'company'>) => `company:${p.company}`,
+  office: (p: Pick<Place, 'company' | 'office'>) => `office:${p.company}/${p.office}`,
+  room: (p: Pick<Place, 'company' | 'office' | 'room'>) => `room:${p.company}/${p.office}/${p.room}`,
+  device: (deviceKey: string) => `device:${deviceKey}`,
+  channel: (deviceKey: string, component: string) => `channel:${deviceKey}|${component}`,
+  unassigned: 'unassigned',
+} as const;

@@ -1,0 +1,73 @@
+/** The registry as the contract's nested tree: company → office → room → device → channel. */
+import type { NodeTotals, SiteNode, SiteTree } from '../../../shared/contract';
+import { nodeId } from './placement';
+import type { Device, SiteRegistry } from './registry';
+
+const SWITCHABLE = /^(switch|relay):\d+$/;
+
+function byName(a: SiteNode, b: SiteNode): number {
+  return a.name.localeCompare(b.name);
+}
+
+function deviceNode(registry: SiteRegistry, device: Device, path: string[]): SiteNode {
+  const id = nodeId.device(device.row.key);
+  const components = new Set([...device.channels.keys(), ...device.outputs.keys()]);
+  const children: SiteNode[] = [...components].sort().map((component) => ({
+    id: nodeId.channel(device.row.key, component),
+    kind: 'channel',
+    name: registry.names.get(nodeId.channel(device.row.key, component)) ?? component,
+    path: [...path, component],
+    children: [],
+    ...(SWITCHABLE.test(component) && { switchable: true, output: device.outputs.get(component) ?? null }),
+  }));
+  const node: SiteNode = {
+    id,
+    kind: 'device',
+    name: registry.displayName(device),
+    path,
+    online: device.memory.isOnline !== false,
+    lastSeen: new Date(device.row.lastSeenMs).toISOString(),
+    children,
+  };
+  if (device.row.model) node.model = device.row.model;
+  if ('reason' in device.placement) node.reason = device.placement.reason;
+  return node;
+}
+
+export function siteTree(registry: SiteRegistry, totals: Map<string, NodeTotals>): SiteTree {
+  const companies = new Map<string, SiteNode>();
+  const unassigned: SiteNode = { id: nodeId.unassigned, kind: 'unassigned', name: 'Unassigned', path: [], children: [] };
+  const child = (parent: SiteNode, id: string, kind: SiteNode['kind'], name: string, path: string[]): SiteNode => {
+    let node = parent.children.find((c) => c.id === id);
+    if (!node) {
+      node = { id, kind, name: registry.names.get(id) ?? name, path, children: [] };
+      parent.children.push(node);
+    }
+    return node;
+  };
+  for (const device of registry.devices.values()) {
+    if (device.channels.size === 0 && device.outputs.size === 0) continue;
+    if (!('place' in device.placement)) {
+      unassigned.children.push(deviceNode(registry, device, [device.row.shellyId ?? device.row.key]));
+      continue;
+    }
+    const p = device.placement.place;
+    const companyId = nodeId.company(p);
+    let company = companies.get(companyId);
+    if (!company) {
+      company = { id: companyId, kind: 'company', name: registry.names.get(companyId) ?? p.company, path: [p.company], children: [] };
+      companies.set(companyId, company);
+    }
+    const office = child(company, nodeId.office(p), 'office', p.office, [p.company, p.office]);
+    const room = child(office, nodeId.room(p), 'room', p.room, [p.company, p.office, p.room]);
+    room.children.push(deviceNode(registry, device, [p.company, p.office, p.room, p.device]));
+  }
+  const sortDeep = (nodes: SiteNode[]): SiteNode[] => {
+    nodes.sort(byName);
+    for (const n of nodes) if (n.kind !== 'device') sortDeep(n.children);
+    return nodes;
+  };
+  const nodes = sortDeep([...companies.values()]);
+  if (unassigned.children.length > 0) nodes.push({ ...unassigned, children: sortDeep(unassigned.children) });
+  return { nodes, totals: [...totals.values()] };
+}

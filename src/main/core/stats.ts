@@ -1,0 +1,31 @@
+/** Counters of what the pipeline did with each message (`stats.get`). */
+import type { Stats } from '../../shared/contract';
+
+const KEEP_LAST_REJECTED = 50;
+
+export class IngestStats {
+  received = 0;
+  applied = 0;
+  ignored = 0;
+  readonly rejected = new Map<string, number>();
+  private readonly lastRejected: Array<{ at: string; topic: string; reason: string }> = [];
+
+  reject(reason: string, topic: string, atMs: number): void {
+    this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + 1);
+    // A hostile topic is data: keep a bounded, printable sample of it.
+    const sample = topic.length > 200 ? `${topic.slice(0, 200)}…` : topic;
+    this.lastRejected.push({ at: new Date(atMs).toISOString(), topic: sample, reason });
+    if (this.lastRejected.length > KEEP_LAST_REJECTED) this.lastRejected.shift();
+  }
+
+  snapshot(extra: { devices: number; channels: number; uptimeS: number }): Stats {
+    return {
+      received: this.received,
+      applied: this.applied,
+      ignored: this.ignored,
+      rejected: Object.fromEntries(this.rejected),
+      lastRejected: [...this.lastRejected],
+      ...extra,
+    };
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Commits the pending batch at most every `intervalMs` (or sooner when it grows large). When the
+ * disk is full or the file is locked, counting goes on in memory and the commit is retried with
+ * backoff: the counters carry the energy, so nothing is lost, and the user is told once.
+ */
+import type { ApiError } from '../../../shared/result';
+import { Batch } from './batch';
+import type { Store } from './store';
+
+export interface BatchWriterEvents {
+  onFailure(error: ApiError): void;
+  onRecovered(): void;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+export class BatchWriter {
+  readonly batch = new Batch();
+  private timer: NodeJS.Timeout | null = null;
+  private failures = 0;
+  lastError: ApiError | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly events: BatchWriterEvents,
+    private readonly intervalMs = 250,
+    private readonly maxReadings = 5000,
+  ) {}
+
+  /** Called after each change; schedules the next commit. */
+  touched(): void {
+    if (this.batch.readings >= this.maxReadings && this.failures === 0) {
+      this.flush();
+      return;
+    }
+    if (!this.timer) this.timer = setTimeout(() => this.flush(), this.delay());
+  }
+
+  private delay(): number {
+    if (this.failures === 0) return this.intervalMs;
+    return Math.min(MAX_BACKOFF_MS, this.intervalMs * 2 ** Math.min(this.failures, 10));
+  }
+
+  /** Commits now. Returns whether everything pending is on disk. */
+  flush(): boolean {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.batch.isEmpty) return true;
+    const result = this.store.commit(this.batch);
+    if (result.ok) {
+      this.batch.clear();
+      if (this.failures > 0) {
+        this.failures = 0;
+        this.lastError = null;
+        this.events.onRecovered();
+      }
+      return true;
+    }
+    this.failures++;
+    if (this.failures === 1 || result.error.code !== this.lastError?.code) this.events.onFailure(result.error);
+    this.lastError = result.error;
+    this.timer = setTimeout(() => this.flush(), this.delay());
+    return false;
+  }
+
+  get isHealthy(): boolean {
+    return this.failures === 0;
+  }
+
+  stop(): boolean {
+    const done = this.flush();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    return done;
+  }
+}

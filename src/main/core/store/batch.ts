@@ -1,0 +1,54 @@
+/**
+ * Everything one ingest transaction writes. A batch is only cleared after its commit succeeded;
+ * while the disk is full it keeps accumulating, so a retry writes everything once (minute energy
+ * is additive and merged here, counters and totals are last-value).
+ */
+import type { ChannelRow, CounterRow, DeviceRow, LedgerRow, MinuteRow, TotalRow } from './store';
+
+/** A ledger that cannot be written for a long time must not eat the memory. */
+const MAX_PENDING_LEDGER = 100_000;
+
+export class Batch {
+  readonly devices = new Map<string, DeviceRow>();
+  readonly channels = new Map<number, ChannelRow>();
+  readonly counters = new Map<string, CounterRow>();
+  readonly minutes = new Map<string, MinuteRow>();
+  readonly totals = new Map<string, TotalRow>();
+  ledger: LedgerRow[] = [];
+  droppedLedger = 0;
+  readings = 0;
+
+  addMinute(channelId: number, minute: number, energyUnits: number, returnedUnits: number, gapFromS: number | null): void {
+    const key = `${channelId}|${minute}`;
+    const row = this.minutes.get(key);
+    if (row) {
+      row.energyUnits += energyUnits;
+      row.returnedUnits += returnedUnits;
+      if (gapFromS !== null) row.gapFromS = row.gapFromS === null ? gapFromS : Math.min(row.gapFromS, gapFromS);
+    } else {
+      this.minutes.set(key, { channelId, minute, energyUnits, returnedUnits, gapFromS });
+    }
+  }
+
+  addLedger(row: LedgerRow): void {
+    if (this.ledger.length >= MAX_PENDING_LEDGER) this.droppedLedger++;
+    else this.ledger.push(row);
+  }
+
+  get isEmpty(): boolean {
+    return (
+      this.devices.size + this.channels.size + this.counters.size + this.minutes.size + this.totals.size === 0 &&
+      this.ledger.length === 0
+    );
+  }
+
+  clear(): void {
+    this.devices.clear();
+    this.channels.clear();
+    this.counters.clear();
+    this.minutes.clear();
+    this.totals.clear();
+    this.ledger = [];
+    this.readings = 0;
+  }
+}

@@ -1,0 +1,343 @@
+/**
+ * The one SQLite file (better-sqlite3). Statements are prepared once; every ingest batch is one
+ * synchronous transaction (never `await` inside one: another task could interleave its writes).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { err, ok, type ApiError, type Result } from '../../../shared/result';
+import type { CounterMemory } from '../energy/counter-rules';
+import type { Direction } from '../shelly/types';
+import type { Place } from '../site/placement';
+import type { Batch } from './batch';
+import { migrate, SCHEMA_VERSION } from './migrations';
+import { storageError } from './storage-error';
+
+export interface DeviceRow {
+  key: string;
+  shellyId: string | null;
+  generation: 1 | 2;
+  model: string | null;
+  name: string | null;
+  firmware: string | null;
+  epoch: number;
+  offlineCount: number;
+  isOnline: boolean | null;
+  uptimeS: number | null;
+  firstSeenMs: number;
+  lastSeenMs: number;
+}
+
+export interface ChannelRow {
+  id: number;
+  deviceKey: string;
+  component: string;
+  isGross: boolean;
+  isPhase: boolean;
+}
+
+export interface CounterRow extends CounterMemory {
+  channelId: number;
+  direction: Direction;
+}
+
+export interface TotalRow {
+  node: string;
+  energyUnits: number;
+  returnedUnits: number;
+  sinceMs: number;
+}
+
+export interface LedgerRow {
+  atMs: number;
+  channelId: number;
+  direction: Direction;
+  kind: string;
+  reason: string | null;
+  previousUnits: number | null;
+  valueUnits: number | null;
+  countedUnits: number;
+}
+
+export interface MinuteRow {
+  channelId: number;
+  minute: number;
+  energyUnits: number;
+  returnedUnits: number;
+  gapFromS: number | null;
+}
+
+type Row = Record<string, unknown>;
+const bool = (v: unknown): boolean | null => (v === null || v === undefined ? null : v === 1);
+
+export class Store {
+  private readonly statements;
+
+  private constructor(
+    private readonly db: Database.Database,
+    readonly path: string,
+  ) {
+    this.statements = {
+      upsertDevice: db.prepare(
+        `INSERT INTO device (key, shelly_id, generation, model, name, firmware, epoch, offline_count, is_online,
+           uptime_s, first_seen_ms, last_seen_ms)
+         VALUES (@key, @shellyId, @generation, @model, @name, @firmware, @epoch, @offlineCount, @isOnline,
+           @uptimeS, @firstSeenMs, @lastSeenMs)
+         ON CONFLICT (key) DO UPDATE SET shelly_id = excluded.shelly_id, model = excluded.model,
+           name = excluded.name, firmware = excluded.firmware, epoch = excluded.epoch,
+           offline_count = excluded.offline_count, is_online = excluded.is_online, uptime_s = excluded.uptime_s,
+           last_seen_ms = excluded.last_seen_ms`,
+      ),
+      insertChannel: db.prepare(
+        `INSERT OR IGNORE INTO channel (id, device_key, component, is_gross, is_phase)
+         VALUES (@id, @deviceKey, @component, @isGross, @isPhase)`,
+      ),
+      upsertCounter: db.prepare(
+        `INSERT INTO counter_state (channel_id, direction, value_units, order_primary, order_secondary, arrival_s,
+           epoch, offline_count)
+         VALUES (@channelId, @direction, @valueUnits, @orderPrimary, @orderSecondary, @arrivalS, @epoch, @offlineCount)
+         ON CONFLICT (channel_id, direction) DO UPDATE SET value_units = excluded.value_units,
+           order_primary = excluded.order_primary, order_secondary = excluded.order_secondary,
+           arrival_s = excluded.arrival_s, epoch = excluded.epoch, offline_count = excluded.offline_count`,
+      ),
+      addMinute: db.prepare(
+        `INSERT INTO energy_minute (channel_id, minute, energy_units, returned_units, gap_from_s)
+         VALUES (@channelId, @minute, @energyUnits, @returnedUnits, @gapFromS)
+         ON CONFLICT (channel_id, minute) DO UPDATE SET
+           energy_units = energy_units + excluded.energy_units,
+           returned_units = returned_units + excluded.returned_units,
+           gap_from_s = coalesce(excluded.gap_from_s, gap_from_s)`,
+      ),
+      upsertTotal: db.prepare(
+        `INSERT INTO node_total (node, energy_units, returned_units, since_ms)
+         VALUES (@node, @energyUnits, @returnedUnits, @sinceMs)
+         ON CONFLICT (node) DO UPDATE SET energy_units = excluded.energy_units,
+           returned_units = excluded.returned_units`,
+      ),
+      insertLedger: db.prepare(
+        `INSERT INTO ledger (at_ms, channel_id, direction, kind, reason, previous_units, value_units, counted_units)
+         VALUES (@atMs, @channelId, @direction, @kind, @reason, @previousUnits, @valueUnits, @countedUnits)`,
+      ),
+      upsertAssignment: db.prepare(
+        `INSERT INTO assignment (device_id, company, office, room, device_name, assigned_ms)
+         VALUES (@deviceId, @company, @office, @room, @device, @atMs)
+         ON CONFLICT (device_id) DO UPDATE SET company = excluded.company, office = excluded.office,
+           room = excluded.room, device_name = excluded.device_name, assigned_ms = excluded.assigned_ms`,
+      ),
+      upsertName: db.prepare(
+        `INSERT INTO node_name (node, name) VALUES (?, ?) ON CONFLICT (node) DO UPDATE SET name = excluded.name`,
+      ),
+    };
+  }
+
+  static open(path: string): Result<Store, ApiError> {
+    let db: Database.Database | undefined;
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path);
+      // WAL lets readers (history queries) run beside the ingest writer. In WAL mode
+      // synchronous=NORMAL can lose the last transactions on power loss but never corrupts the
+      // file, and the counters re-carry any lost energy on the next reading (ARCHITECTURE.md §7).
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 2000');
+      const migrated = migrate(db);
+      if (!migrated.ok) {
+        db.close();
+        return err(
+          'storage-corrupt',
+          `The database ${path} was written by a newer Kilowatch (schema ${migrated.found}, this build knows ` +
+            `${SCHEMA_VERSION}). It was not changed. Update Kilowatch or choose another --db file.`,
+        );
+      }
+      return ok(new Store(db, path));
+    } catch (e) {
+      db?.close();
+      const mapped = storageError(e, path);
+      if (mapped) return { ok: false, error: mapped };
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Writes one batch atomically: counters, the energy they produced, totals and ledger together. */
+  commit(batch: Batch): Result<void, ApiError> {
+    try {
+      this.db.transaction(() => {
+        for (const d of batch.devices.values()) {
+          this.statements.upsertDevice.run({ ...d, isOnline: d.isOnline === null ? null : d.isOnline ? 1 : 0 });
+        }
+        for (const c of batch.channels.values()) {
+          this.statements.insertChannel.run({ ...c, isGross: c.isGross ? 1 : 0, isPhase: c.isPhase ? 1 : 0 });
+        }
+        for (const c of batch.counters.values()) {
+          this.statements.upsertCounter.run({
+            channelId: c.channelId,
+            direction: c.direction,
+            valueUnits: c.valueUnits,
+            orderPrimary: c.order.primaryS,
+            orderSecondary: c.order.secondaryS,
+            arrivalS: c.arrivalS,
+            epoch: c.epoch,
+            offlineCount: c.offlineCount,
+          });
+        }
+        for (const m of batch.minutes.values()) this.statements.addMinute.run(m);
+        for (const t of batch.totals.values()) this.statements.upsertTotal.run(t);
+        for (const l of batch.ledger) this.statements.insertLedger.run(l);
+      })();
+      return ok(undefined);
+    } catch (e) {
+      const mapped = storageError(e, this.path);
+      if (mapped) return { ok: false, error: mapped };
+      throw e;
+    }
+  }
+
+  saveAssignment(deviceId: string, place: Place, atMs: number): Result<void, ApiError> {
+    return this.guard(() => this.statements.upsertAssignment.run({ deviceId, ...place, atMs }));
+  }
+
+  saveName(node: string, name: string): Result<void, ApiError> {
+    return this.guard(() => this.statements.upsertName.run(node, name));
+  }
+
+  private guard(write: () => unknown): Result<void, ApiError> {
+    try {
+      write();
+      return ok(undefined);
+    } catch (e) {
+      const mapped = storageError(e, this.path);
+      if (mapped) return { ok: false, error: mapped };
+      throw e;
+    }
+  }
+
+  loadDevices(): DeviceRow[] {
+    return (this.db.prepare('SELECT * FROM device').all() as Row[]).map((r) => ({
+      key: r.key as string,
+      shellyId: r.shelly_id as string | null,
+      generation: r.generation as 1 | 2,
+      model: r.model as string | null,
+      name: r.name as string | null,
+      firmware: r.firmware as string | null,
+      epoch: r.epoch as number,
+      offlineCount: r.offline_count as number,
+      isOnline: bool(r.is_online),
+      uptimeS: r.uptime_s as number | null,
+      firstSeenMs: r.first_seen_ms as number,
+      lastSeenMs: r.last_seen_ms as number,
+    }));
+  }
+
+  loadChannels(): ChannelRow[] {
+    return (this.db.prepare('SELECT * FROM channel ORDER BY id').all() as Row[]).map((r) => ({
+      id: r.id as number,
+      deviceKey: r.device_key as string,
+      component: r.component as string,
+      isGross: r.is_gross === 1,
+      isPhase: r.is_phase === 1,
+    }));
+  }
+
+  loadCounters(): CounterRow[] {
+    return (this.db.prepare('SELECT * FROM counter_state').all() as Row[]).map((r) => ({
+      channelId: r.channel_id as number,
+      direction: r.direction as Direction,
+      valueUnits: r.value_units as number,
+      order: { primaryS: r.order_primary as number, secondaryS: r.order_secondary as number },
+      arrivalS: r.arrival_s as number,
+      epoch: r.epoch as number,
+      offlineCount: r.offline_count as number,
+    }));
+  }
+
+  loadTotals(): TotalRow[] {
+    return (this.db.prepare('SELECT * FROM node_total').all() as Row[]).map((r) => ({
+      node: r.node as string,
+      energyUnits: r.energy_units as number,
+      returnedUnits: r.returned_units as number,
+      sinceMs: r.since_ms as number,
+    }));
+  }
+
+  loadAssignments(): Array<{ deviceId: string; place: Place }> {
+    return (this.db.prepare('SELECT * FROM assignment').all() as Row[]).map((r) => ({
+      deviceId: r.device_id as string,
+      place: {
+        company: r.company as string,
+        office: r.office as string,
+        room: r.room as string,
+        device: r.device_name as string,
+      },
+    }));
+  }
+
+  loadNames(): Map<string, string> {
+    const rows = this.db.prepare('SELECT node, name FROM node_name').all() as Row[];
+    return new Map(rows.map((r) => [r.node as string, r.name as string]));
+  }
+
+  minutes(channelIds: readonly number[], fromMinute: number, toMinute: number): MinuteRow[] {
+    if (channelIds.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT channel_id, minute, energy_units, returned_units, gap_from_s FROM energy_minute
+         WHERE channel_id IN (SELECT value FROM json_each(?)) AND minute >= ? AND minute < ?
+         ORDER BY minute`,
+      )
+      .all(JSON.stringify(channelIds), fromMinute, toMinute) as Row[];
+    return rows.map((r) => ({
+      channelId: r.channel_id as number,
+      minute: r.minute as number,
+      energyUnits: r.energy_units as number,
+      returnedUnits: r.returned_units as number,
+      gapFromS: r.gap_from_s as number | null,
+    }));
+  }
+
+  ledger(channelIds: readonly number[], fromMs: number, toMs: number, limit: number): LedgerRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM ledger WHERE channel_id IN (SELECT value FROM json_each(?)) AND at_ms >= ? AND at_ms < ?
+         ORDER BY at_ms DESC, id DESC LIMIT ?`,
+      )
+      .all(JSON.stringify(channelIds), fromMs, toMs, limit) as Row[];
+    return rows.map((r) => ({
+      atMs: r.at_ms as number,
+      channelId: r.channel_id as number,
+      direction: r.direction as Direction,
+      kind: r.kind as string,
+      reason: r.reason as string | null,
+      previousUnits: r.previous_units as number | null,
+      valueUnits: r.value_units as number | null,
+      countedUnits: r.counted_units as number,
+    }));
+  }
+
+  setting(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM setting WHERE key = ?').get(key) as Row | undefined;
+    return row ? (row.value as string) : undefined;
+  }
+
+  saveSetting(key: string, value: string): Result<void, ApiError> {
+    return this.guard(() =>
+      this.db.prepare('INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value),
+    );
+  }
+
+  /** A cheap liveness probe for /healthz. */
+  isHealthy(): boolean {
+    try {
+      this.db.prepare('SELECT 1').get();
+      return true;
+    } catch (e) {
+      if (storageError(e, this.path)) return false;
+      throw e;
+    }
+  }
+}

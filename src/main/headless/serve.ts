@@ -1,0 +1,127 @@
+/**
+ * `npm run serve`: the same core as the desktop app, behind HTTP + WebSocket, serving the built
+ * renderer. Every failure a user can cause ends in one line that says what and how to fix it.
+ */
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import type { ConnectionProfile } from '../../shared/contract';
+import { defaultConfig, loadConfig, type Config } from '../core/config';
+import { defaultDataDir, openConsole } from '../core/open-console';
+import { profileFromConfig } from '../core/profile-from-config';
+import { startDemo } from '../demo';
+import { createBridge } from './http-bridge';
+import { parseFlags, USAGE } from './flags';
+
+const log = (message: string, error?: unknown) => {
+  console.error(`kilowatch: ${message}`);
+  if (error instanceof Error && error.stack) console.error(error.stack);
+};
+
+/** Prints one line and exits: the entry point is the only place that exits. */
+function fail(message: string, code = 1): never {
+  console.error(`kilowatch: ${message}`);
+  process.exit(code);
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolvePort(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const parsed = parseFlags(process.argv.slice(2));
+  if ('error' in parsed) fail(`${parsed.error}\n${USAGE}`, 2);
+  const { flags } = parsed;
+  if (flags.help) {
+    console.log(USAGE);
+    return;
+  }
+
+  let config: Config = defaultConfig();
+  const configPath = flags.config ?? (existsSync('kilowatch.toml') ? 'kilowatch.toml' : undefined);
+  if (configPath) {
+    const loaded = loadConfig(configPath);
+    if (!loaded.ok) fail(loaded.error.message);
+    config = loaded.value;
+  }
+
+  const profileResult = profileFromConfig(config, flags, process.env);
+  if (!profileResult.ok) fail(profileResult.error.message);
+  const isDemo = flags.demo || profileResult.value === null;
+  const dbPath = resolve(
+    flags.db ?? config.storage.path ?? join(defaultDataDir(), isDemo ? 'kilowatch-demo.db' : 'kilowatch.db'),
+  );
+
+  const opened = openConsole({
+    dbPath,
+    outPrefix: flags.outPrefix ?? config.publish.prefix,
+    publishIntervalS: flags.publishIntervalS ?? config.publish.intervalS,
+    isDemo,
+  });
+  if (!opened.ok) fail(opened.error.message);
+  const { console: core, store } = opened.value;
+
+  let demo: Awaited<ReturnType<typeof startDemo>> | null = null;
+  let profile: ConnectionProfile;
+  if (isDemo) {
+    demo = await startDemo();
+    profile = { name: 'demo', url: demo.url, protocolVersion: 4, keepaliveS: 30, subscribe: ['#'] };
+  } else {
+    profile = profileResult.value as ConnectionProfile;
+  }
+
+  const rendererDir = join(__dirname, '../renderer');
+  const server = createBridge(core, existsSync(join(rendererDir, 'index.html')) ? rendererDir : null, log);
+  const host = flags.host ?? config.server.host;
+  const wantedPort = flags.port ?? config.server.port;
+
+  const shutdown = async (signal: string) => {
+    console.error(`kilowatch: ${signal}: saving and disconnecting…`);
+    server.close();
+    const saved = await core.close();
+    await demo?.stop();
+    store.close();
+    if (!saved) fail('some readings could not be saved (see the storage error above); the next start recounts them.');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const failure = await core.connect(profile);
+  if (failure) {
+    await core.close();
+    await demo?.stop();
+    store.close();
+    fail(failure.message);
+  }
+
+  let port: number;
+  try {
+    port = await listen(server, wantedPort, host);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    await core.close();
+    await demo?.stop();
+    store.close();
+    if (code === 'EADDRINUSE') fail(`port ${wantedPort} on ${host} is already in use. Stop the other program or pick another with --port N.`);
+    if (code === 'EADDRNOTAVAIL') fail(`${host} is not an address of this machine. Use --host 127.0.0.1 or one of its own addresses.`);
+    if (code === 'EACCES') fail(`not allowed to listen on port ${wantedPort}. Pick a port above 1023 with --port N.`);
+    throw e;
+  }
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  console.log(`Kilowatch is running at http://${shownHost}:${port}/`);
+  console.log(
+    `  broker: ${core.connectionState.broker}${isDemo ? ' (demo: embedded broker with a simulated fleet)' : ''}; database: ${dbPath}`,
+  );
+}
+
+main().catch((e: unknown) => {
+  log('could not start', e);
+  process.exit(1);
+});

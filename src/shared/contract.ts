@@ -1,0 +1,349 @@
+/**
+ * The one contract between the core and every front end (Electron IPC, the headless HTTP/WebSocket
+ * bridge, the renderer). Each command and event is declared once as a zod schema; the TypeScript
+ * types are inferred from the schemas, never written twice. Whoever receives a value validates it
+ * with these schemas (ipc.ts, serve.ts, renderer/api).
+ *
+ * Changing a schema here changes a public contract: say so in the README.
+ */
+import { z } from 'zod';
+import { ERROR_CODES, type ApiError, type Result } from './result';
+
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export const ApiErrorSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  detail: z.unknown().optional(),
+});
+
+const IsoTime = z.iso.datetime({ offset: true });
+const NodeId = z.string().min(1).max(1024);
+
+// ---- site ------------------------------------------------------------------------------------
+
+export const NODE_KINDS = ['company', 'office', 'room', 'device', 'channel', 'unassigned'] as const;
+export type NodeKind = (typeof NODE_KINDS)[number];
+
+export interface SiteNode {
+  id: string;
+  kind: NodeKind;
+  name: string;
+  path: string[];
+  online?: boolean;
+  model?: string;
+  /** For a channel that is a relay: whether the console can switch it. */
+  switchable?: boolean;
+  output?: boolean | null;
+  /** Why a device is unplaced (`no-placement`, `invalid-name`). */
+  reason?: string;
+  lastSeen?: string;
+  children: SiteNode[];
+}
+
+export const SiteNodeSchema: z.ZodType<SiteNode> = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    kind: z.enum(NODE_KINDS),
+    name: z.string(),
+    path: z.array(z.string()),
+    online: z.boolean().optional(),
+    model: z.string().optional(),
+    switchable: z.boolean().optional(),
+    output: z.boolean().nullable().optional(),
+    reason: z.string().optional(),
+    lastSeen: IsoTime.optional(),
+    children: z.array(SiteNodeSchema),
+  }),
+);
+
+export const NodeTotalsSchema = z.object({
+  id: z.string(),
+  energyWh: z.number(),
+  returnedWh: z.number(),
+  powerW: z.number(),
+  devices: z.number().int().nonnegative(),
+  reporting: z.number().int().nonnegative(),
+  since: IsoTime.nullable(),
+});
+export type NodeTotals = z.infer<typeof NodeTotalsSchema>;
+
+export const SiteTreeSchema = z.object({
+  nodes: z.array(SiteNodeSchema),
+  totals: z.array(NodeTotalsSchema),
+});
+export type SiteTree = z.infer<typeof SiteTreeSchema>;
+
+/** One segment of a unified-namespace path (PROTOCOL.md §7). */
+export const PLACE_NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{M}\p{N} _.'&()-]{0,63}$/u;
+const PlaceName = z
+  .string()
+  .transform((s) => s.normalize('NFC'))
+  .pipe(
+    z
+      .string()
+      .regex(
+        PLACE_NAME_PATTERN,
+        "1–64 letters, digits, spaces or _ . ' & ( ) -, starting with a letter or digit",
+      ),
+  );
+
+// ---- connection --------------------------------------------------------------------------------
+
+export const TlsOptionsSchema = z.object({
+  rejectUnauthorized: z.boolean().default(true),
+  ca: z.string().max(1_000_000).optional(),
+  cert: z.string().max(1_000_000).optional(),
+  key: z.string().max(1_000_000).optional(),
+  passphrase: z.string().max(1024).optional(),
+  servername: z.string().max(255).optional(),
+});
+
+export const ConnectionProfileSchema = z.object({
+  name: z.string().min(1).max(100),
+  url: z
+    .string()
+    .max(2048)
+    .regex(/^(mqtts?|wss?):\/\/[^\s]+$/, 'must start with mqtt://, mqtts://, ws:// or wss://'),
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
+  clientId: z.string().min(1).max(128).optional(),
+  username: z.string().max(512).optional(),
+  password: z.string().max(4096).optional(),
+  keepaliveS: z.number().int().min(5).max(3600).default(30),
+  tls: TlsOptionsSchema.optional(),
+  subscribe: z.array(z.string().min(1).max(1024)).min(1).default(['#']),
+});
+export type ConnectionProfile = z.infer<typeof ConnectionProfileSchema>;
+export type ConnectionProfileInput = z.input<typeof ConnectionProfileSchema>;
+
+export const CONNECTION_STATUSES = [
+  'disconnected',
+  'connecting',
+  'connected',
+  'reconnecting',
+  'error',
+] as const;
+export const ConnectionStateSchema = z.object({
+  status: z.enum(CONNECTION_STATUSES),
+  /** The broker URL without credentials. */
+  broker: z.string().nullable(),
+  subscribed: z.boolean(),
+  demo: z.boolean(),
+  tlsVerified: z.boolean().nullable(),
+  lastError: ApiErrorSchema.nullable(),
+  nextRetryAt: IsoTime.nullable(),
+});
+export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
+
+export const TestStepSchema = z.object({
+  step: z.enum(['resolve', 'tcp', 'tls', 'connack', 'subscribe', 'first-message']),
+  ok: z.boolean(),
+  ms: z.number(),
+  message: z.string().optional(),
+});
+export const ConnectionTestReportSchema = z.object({
+  passed: z.boolean(),
+  steps: z.array(TestStepSchema),
+  failure: ApiErrorSchema.optional(),
+});
+export type ConnectionTestReport = z.infer<typeof ConnectionTestReportSchema>;
+
+// ---- history, reports, ledger, stats ----------------------------------------------------------
+
+export const RESOLUTIONS = ['minute', 'hour', 'day', 'week', 'month', 'auto'] as const;
+export const HistoryQuerySchema = z.object({
+  node: NodeId,
+  from: IsoTime,
+  to: IsoTime,
+  resolution: z.enum(RESOLUTIONS).default('auto'),
+});
+export const HistoryPointSchema = z.object({
+  start: IsoTime,
+  end: IsoTime,
+  energyWh: z.number(),
+  returnedWh: z.number(),
+});
+export const HistoryResultSchema = z.object({
+  node: z.string(),
+  resolution: z.enum(RESOLUTIONS),
+  unit: z.literal('Wh'),
+  points: z.array(HistoryPointSchema),
+  gaps: z.array(z.object({ from: IsoTime, to: IsoTime })),
+});
+export type HistoryResult = z.infer<typeof HistoryResultSchema>;
+
+export const LEDGER_KINDS = [
+  'baseline',
+  'duplicate',
+  'out-of-order',
+  'stale-retained',
+  'no-change',
+  'reset',
+  'dip-ignored',
+  'unavailable',
+  'rejected',
+  'gap',
+] as const;
+export const LedgerEntrySchema = z.object({
+  at: IsoTime,
+  channel: z.string(),
+  counter: z.enum(['import', 'return']),
+  kind: z.enum(LEDGER_KINDS),
+  reason: z.string().optional(),
+  previousWh: z.number().nullable(),
+  valueWh: z.number().nullable(),
+  countedWh: z.number(),
+});
+export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
+
+export const StatsSchema = z.object({
+  received: z.number().int(),
+  applied: z.number().int(),
+  ignored: z.number().int(),
+  rejected: z.record(z.string(), z.number().int()),
+  lastRejected: z
+    .array(z.object({ at: IsoTime, topic: z.string(), reason: z.string() }))
+    .max(50),
+  devices: z.number().int(),
+  channels: z.number().int(),
+  uptimeS: z.number(),
+});
+export type Stats = z.infer<typeof StatsSchema>;
+
+// ---- the command table -------------------------------------------------------------------------
+
+const Empty = z.object({}).strict().default({});
+
+export const commands = {
+  'connection.test': {
+    params: z.object({ profile: ConnectionProfileSchema }),
+    value: ConnectionTestReportSchema,
+  },
+  'connection.save': {
+    params: z.object({ profile: ConnectionProfileSchema, activate: z.boolean().default(true) }),
+    value: z.object({ name: z.string() }),
+  },
+  'connection.connect': {
+    params: z.object({ name: z.string().min(1).optional() }).default({}),
+    value: ConnectionStateSchema,
+  },
+  'connection.disconnect': { params: Empty, value: ConnectionStateSchema },
+  'connection.status': { params: Empty, value: ConnectionStateSchema },
+  'site.tree': { params: Empty, value: SiteTreeSchema },
+  'site.assign': {
+    params: z.object({
+      device: NodeId,
+      path: z.tuple([PlaceName, PlaceName, PlaceName]),
+      /** The device's name in that room; defaults to its current name. */
+      name: PlaceName.optional(),
+    }),
+    value: z.object({ device: z.string(), path: z.array(z.string()) }),
+  },
+  'site.rename': {
+    params: z.object({ node: NodeId, name: PlaceName }),
+    value: z.object({ node: z.string(), name: z.string() }),
+  },
+  'relay.set': {
+    params: z.object({ channel: NodeId, on: z.boolean(), timeoutMs: z.number().int().min(100).max(60_000).default(8000) }),
+    value: z.object({ channel: z.string(), on: z.boolean() }),
+  },
+  'history.query': { params: HistoryQuerySchema, value: HistoryResultSchema },
+  'report.csv': {
+    params: HistoryQuerySchema.extend({ perChild: z.boolean().default(false) }),
+    value: z.object({ filename: z.string(), csv: z.string() }),
+  },
+  'ledger.query': {
+    params: z.object({
+      node: NodeId,
+      from: IsoTime.optional(),
+      to: IsoTime.optional(),
+      limit: z.number().int().min(1).max(10_000).default(500),
+    }),
+    value: z.object({ entries: z.array(LedgerEntrySchema) }),
+  },
+  'stats.get': { params: Empty, value: StatsSchema },
+} as const;
+
+export type CommandName = keyof typeof commands;
+export const COMMAND_NAMES = Object.keys(commands) as CommandName[];
+export type CommandParams<C extends CommandName> = z.input<(typeof commands)[C]['params']>;
+export type ParsedParams<C extends CommandName> = z.output<(typeof commands)[C]['params']>;
+export type CommandValue<C extends CommandName> = z.output<(typeof commands)[C]['value']>;
+export type CommandReply<C extends CommandName> = Result<CommandValue<C>, ApiError>;
+
+export const isCommandName = (name: string): name is CommandName =>
+  Object.prototype.hasOwnProperty.call(commands, name);
+
+// ---- the event table ---------------------------------------------------------------------------
+
+export const DeviceInfoSchema = z.object({
+  id: z.string(),
+  model: z.string().nullable(),
+  generation: z.number().int(),
+  name: z.string(),
+  channels: z.array(z.string()),
+  online: z.boolean().nullable(),
+  lastSeen: IsoTime.nullable(),
+  path: z.array(z.string()).nullable(),
+});
+export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
+
+export const AlertSchema = z.object({
+  id: z.string(),
+  at: IsoTime,
+  severity: z.enum(['info', 'warning', 'error']),
+  kind: z.enum([
+    'device-offline',
+    'device-online',
+    'counter-reset',
+    'message-rejected',
+    'broker',
+    'storage',
+    'implausible-jump',
+  ]),
+  message: z.string(),
+  node: z.string().optional(),
+  detail: z.unknown().optional(),
+});
+export type Alert = z.infer<typeof AlertSchema>;
+
+export const events = {
+  'connection.state': ConnectionStateSchema,
+  'totals.live': z.object({ ts: IsoTime, nodes: z.array(NodeTotalsSchema) }),
+  'device.discovered': DeviceInfoSchema,
+  'device.state': z.object({
+    id: z.string(),
+    online: z.boolean().nullable(),
+    lastSeen: IsoTime.nullable(),
+    outputs: z.record(z.string(), z.boolean()),
+  }),
+  alert: AlertSchema,
+} as const;
+
+export type EventName = keyof typeof events;
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+export const isEventName = (name: string): name is EventName =>
+  Object.prototype.hasOwnProperty.call(events, name);
+
+/** An event as it travels over the WebSocket bridge or an IPC push. */
+export interface EventMessage<E extends EventName = EventName> {
+  event: E;
+  payload: EventPayload<E>;
+}
+
+/**
+ * What the renderer talks to. The preload (IPC) and renderer/api/web.ts (HTTP + WebSocket) both
+ * implement it; renderer code cannot tell which one it has.
+ */
+export interface KilowatchApi {
+  invoke<C extends CommandName>(command: C, params: CommandParams<C>): Promise<CommandReply<C>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** Turns a zod failure into the contract's `invalid-params` error, naming the first bad field. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'params'}: ${issue.message}`)
+    .join('; ');
+}

@@ -1,0 +1,62 @@
+/** The shared Shelly fixtures (../shared/shelly/fixtures) plus our own (test/fixtures). */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface FixtureMessage {
+  topic?: string;
+  payload?: string;
+  payload_base64?: string;
+  retain?: boolean;
+  qos?: 0 | 1;
+  at: string;
+  expect?: string | Record<string, string>;
+  transport?: 'decoder-only';
+  control?: 'connect' | 'reconnect' | 'disconnect';
+}
+
+export interface Totals {
+  consumed_wh: number;
+  returned_wh: number;
+  reason?: string;
+}
+
+export interface Fixture {
+  file: string;
+  description: string;
+  assignments?: Record<string, string>;
+  devices?: Array<{ id: string; prefix: string; gen: number }>;
+  messages: FixtureMessage[];
+  expected: {
+    channels?: Record<string, Totals>;
+    devices?: Record<string, Totals>;
+    rooms?: Record<string, Totals>;
+    offices?: Record<string, Totals>;
+    companies?: Record<string, Totals>;
+    unplaced?: Record<string, Totals>;
+  };
+}
+
+const SHARED = resolve(__dirname, '../../../shared/shelly/fixtures');
+const OURS = resolve(__dirname, '../fixtures');
+
+export function loadFixtures(): Fixture[] {
+  const dirs = [SHARED, OURS].filter((d) => existsSync(d));
+  if (!existsSync(SHARED)) throw new Error(`The shared fixtures are missing: expected ${SHARED} (clone shared/ beside the repo).`);
+  return dirs.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((file) => ({ file, ...(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Omit<Fixture, 'file'>) })),
+  );
+}
+
+export const payloadBytes = (m: FixtureMessage): Buffer =>
+  m.payload_base64 !== undefined ? Buffer.from(m.payload_base64, 'base64') : Buffer.from(m.payload ?? '', 'utf8');
+
+/** `Company/Office/Room/Device` → the site.assign params. */
+export function assignmentParams(deviceId: string, path: string) {
+  const [company, office, room, name] = path.split('/') as [string, string, string, string];
+  return { device: deviceId, path: [company, office, room] as [string, string, string], name };
+}
+
+export const WH_TOLERANCE = 0.0005;
