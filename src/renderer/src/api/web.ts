@@ -1,0 +1,102 @@
+/**
+ * The contract over the headless bridge: each command is `POST /api/<command>`, every event
+ * arrives on one WebSocket at `/api/events`.
+ */
+import type { CommandName, CommandParams, CommandReply, EventName } from '../../../shared/contract';
+import { createNotices, type Transport } from './transport';
+import { checkEvent, checkEventFrame, checkReply } from './validate';
+
+const RETRY_FIRST_MS = 500;
+const RETRY_MAX_MS = 15_000;
+
+interface Place {
+  protocol: string;
+  host: string;
+}
+
+export function createWebApi(place: Place): Transport {
+  const notices = createNotices();
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  let started = false;
+  let retryMs = RETRY_FIRST_MS;
+
+  async function invoke<C extends CommandName>(
+    command: C,
+    params: CommandParams<C>,
+  ): Promise<CommandReply<C>> {
+    let response: Response;
+    try {
+      response = await fetch(`/api/${command}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(params ?? {}),
+      });
+    } catch {
+      return { ok: false, error: { code: 'internal', message: 'The Kilowatch service is not reachable' } };
+    }
+    let body: unknown;
+    try {
+      // Error statuses carry a result body too, so the body is read whatever the status.
+      body = await response.json();
+    } catch {
+      return {
+        ok: false,
+        error: {
+          code: 'internal',
+          message: `The Kilowatch service answered HTTP ${response.status} without a result`,
+        },
+      };
+    }
+    const checked = checkReply(command, body);
+    if (checked.rejected) notices.emit({ kind: 'rejected', reason: checked.rejected });
+    return checked.reply;
+  }
+
+  function dispatch(data: unknown): void {
+    const frame = checkEventFrame(data);
+    if (!frame.ok) {
+      notices.emit({ kind: 'rejected', reason: frame.error });
+      return;
+    }
+    listeners.get(frame.value.event)?.forEach((listener) => listener(frame.value.payload));
+  }
+
+  function connect(): void {
+    const scheme = place.protocol === 'https:' ? 'wss' : 'ws';
+    const ws = new WebSocket(`${scheme}://${place.host}/api/events`);
+    ws.onopen = () => {
+      retryMs = RETRY_FIRST_MS;
+      notices.emit({ kind: 'stream-open' });
+    };
+    ws.onmessage = (message) => dispatch(message.data);
+    // A failed or dropped socket always ends in `close`, so retrying lives there alone.
+    ws.onclose = () => {
+      // Jitter keeps many open consoles from reconnecting in step after a service restart.
+      const delay = Math.round(retryMs * (0.8 + Math.random() * 0.4));
+      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+      notices.emit({ kind: 'stream-closed', retryInMs: delay });
+      setTimeout(connect, delay);
+    };
+  }
+
+  return {
+    kind: 'web',
+    invoke,
+    on(event, listener) {
+      const checked = (payload: unknown): void => {
+        const result = checkEvent(event, payload);
+        if (result.ok) listener(result.value);
+        else notices.emit({ kind: 'rejected', reason: result.error });
+      };
+      let subscribers = listeners.get(event);
+      if (!subscribers) listeners.set(event, (subscribers = new Set()));
+      subscribers.add(checked);
+      if (!started) {
+        started = true;
+        connect();
+      }
+      return () => subscribers.delete(checked);
+    },
+    onNotice: notices.on,
+  };
+}
