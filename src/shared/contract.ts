@@ -67,9 +67,29 @@ export const NodeTotalsSchema = z.object({
 });
 export type NodeTotals = z.infer<typeof NodeTotalsSchema>;
 
+/** A BLU H&T (or other BTHome sensor) heard through a gateway. No energy. */
+export const SensorSchema = z.object({
+  address: z.string(),
+  name: z.string().nullable(),
+  model: z.string().nullable(),
+  source: z.enum(['bthome-component', 'script-event']),
+  /** The Shelly id of the gateway that reported it first. */
+  gateway: z.string().nullable(),
+  /** The room node of its gateway (paired BTHome components only), else null. */
+  room: z.string().nullable(),
+  temperatureC: z.number().nullable(),
+  humidityPct: z.number().nullable(),
+  batteryPct: z.number().nullable(),
+  rssiDbm: z.number().nullable(),
+  packetId: z.number().nullable(),
+  lastUpdated: IsoTime.nullable(),
+});
+export type Sensor = z.infer<typeof SensorSchema>;
+
 export const SiteTreeSchema = z.object({
   nodes: z.array(SiteNodeSchema),
   totals: z.array(NodeTotalsSchema),
+  sensors: z.array(SensorSchema),
 });
 export type SiteTree = z.infer<typeof SiteTreeSchema>;
 
@@ -317,6 +337,7 @@ export const events = {
     outputs: z.record(z.string(), z.boolean()),
   }),
   alert: AlertSchema,
+  'sensor.reading': SensorSchema,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * What a person sees: `serve --demo` in Debian's Chromium. The tree fills with the demo's offices
  * and rooms, and a room's total grows while we watch. No console errors allowed.

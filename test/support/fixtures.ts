@@ -33,6 +33,7 @@ export interface Fixture {
     offices?: Record<string, Totals>;
     companies?: Record<string, Totals>;
     unplaced?: Record<string, Totals>;
+    sensors?: Record<string, Record<string, string | number | null>>;
   };
 }
 

@@ -94,6 +94,22 @@ describe.each(loadFixtures().map((f) => [f.file, f] as const))('fixture %s', (_f
       const node = unassigned?.children.find((c) => c.id === nodeId.device(keyOf(id)));
       expect(node?.reason, `unplaced ${id} reason`).toBe(want.reason);
     }
+    for (const [address, want] of Object.entries(e.sensors ?? {})) {
+      const got = tree.sensors.find((s) => s.address === address);
+      expect(got, `sensor ${address}`).toBeDefined();
+      expect({
+        model: got?.model,
+        source: got?.source,
+        gateway: got?.gateway,
+        room: got?.room,
+        temperature_c: got?.temperatureC,
+        humidity_pct: got?.humidityPct,
+        battery_pct: got?.batteryPct,
+        rssi_dbm: got?.rssiDbm,
+        packet_id: got?.packetId,
+        last_updated: got?.lastUpdated,
+      }).toEqual({ ...want, room: want.room === null ? null : `room:${want.room}` });
+    }
     // Rooms, offices and companies hold nothing that the fixture does not expect.
     for (const [id, t] of totals) {
       if (!/^(room|office|company):/.test(id) || t.energyWh === 0) continue;

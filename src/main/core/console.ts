@@ -27,7 +27,8 @@ import { RelayControl } from './relay-control';
 import { resolveNode } from './site/resolve-node';
 import { siteTree } from './site/site-tree';
 import { nodeId } from './site/placement';
-import { SiteRegistry } from './site/registry';
+import { SiteRegistry, type Device } from './site/registry';
+import { SensorRegistry } from './site/sensors';
 import { IngestStats } from './stats';
 import { BatchWriter } from './store/batch-writer';
 import type { Store } from './store/store';
@@ -66,6 +67,9 @@ export class KilowatchConsole {
   readonly registry: SiteRegistry;
   readonly totals: RunningTotals;
   readonly stats = new IngestStats();
+  readonly sensors = new SensorRegistry();
+  private readonly componentRequests = new Map<string, number>();
+  private nextRequestId = 1_000_000;
   readonly writer: BatchWriter;
   readonly ingest: Ingest;
   private readonly relays: RelayControl;
@@ -118,6 +122,8 @@ export class KilowatchConsole {
     });
     this.ingest = new Ingest({
       registry: this.registry,
+      sensors: this.sensors,
+      onUnknownComponent: (device) => this.askForComponents(device),
       totals: this.totals,
       writer: this.writer,
       stats: this.stats,
@@ -223,6 +229,21 @@ export class KilowatchConsole {
     }
   }
 
+  /** BTHome components mean nothing without their config: ask the gateway, at most every 10 min. */
+  private askForComponents(device: Device): void {
+    const now = this.clock();
+    const last = this.componentRequests.get(device.row.key);
+    if (last !== undefined && now - last < 600_000) return;
+    this.componentRequests.set(device.row.key, now);
+    const request = {
+      id: this.nextRequestId++,
+      src: this.options.clientId,
+      method: 'Shelly.GetComponents',
+      params: { dynamic_only: true, include: ['config', 'status'] },
+    };
+    void this.connection?.publish(`${device.row.key}/rpc`, JSON.stringify(request), false);
+  }
+
   async disconnect(): Promise<void> {
     await this.connection?.stop();
   }
@@ -272,7 +293,8 @@ export class KilowatchConsole {
       err('internal', 'Testing a connection profile arrives with the connection wizard; use --broker for now.'),
     'connection.save': () =>
       err('internal', 'Saving connection profiles arrives with the connection wizard; use --broker or kilowatch.toml.'),
-    'site.tree': () => ok(siteTree(this.registry, snapshot(this.registry, this.totals, this.clock()))),
+    'site.tree': () =>
+      ok(siteTree(this.registry, snapshot(this.registry, this.totals, this.clock()), this.sensors.list())),
     'site.assign': ({ device: ref, path, name }) => {
       const device = this.registry.find(ref);
       // A device can be placed before it is first heard from (staff work from an inventory list).

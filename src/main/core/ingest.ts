@@ -9,6 +9,7 @@ import { decodeShelly } from './shelly/decode';
 import type { CounterFact, DeviceRef, Fact } from './shelly/types';
 import { nodeId } from './site/placement';
 import type { Channel, Device, SiteRegistry } from './site/registry';
+import type { SensorRegistry } from './site/sensors';
 import type { IngestStats } from './stats';
 import type { BatchWriter } from './store/batch-writer';
 
@@ -25,6 +26,7 @@ const LEDGER_VERDICTS = new Set(['baseline', 'out-of-order', 'stale-retained', '
 
 export interface IngestDeps {
   registry: SiteRegistry;
+  sensors: SensorRegistry;
   totals: RunningTotals;
   writer: BatchWriter;
   stats: IngestStats;
@@ -33,6 +35,8 @@ export interface IngestDeps {
   /** Our own published aggregates live here; never read them back as device data. */
   outPrefix: string;
   onRpcReply?: RpcReplyListener;
+  /** A gateway reported a BTHome component we cannot interpret yet: ask it for its components. */
+  onUnknownComponent?: (device: Device) => void;
   onChange?: () => void;
   /**
    * Diagnostics: what happened to each message, in the fixtures' label vocabulary (a string for
@@ -45,6 +49,9 @@ export class Ingest {
   private readonly ownTopicPrefix: string;
   /** Labels of the message being handled, only while someone observes. */
   private labels: Record<string, string> | null = null;
+  /** `<reply topic prefix>|<request id>` → the prefix of the device asked, to attribute replies. */
+  private readonly requests = new Map<string, string>();
+  private static readonly MAX_REMEMBERED_REQUESTS = 10_000;
 
   constructor(private readonly deps: IngestDeps) {
     this.ownTopicPrefix = `${deps.outPrefix}/`;
@@ -69,7 +76,14 @@ export class Ingest {
       this.deps.observe?.(topic, `ignored:${outcome.why}`);
       return;
     }
-    const device = this.resolveDevice(outcome.device, atMs);
+    if (outcome.kind === 'rpc-request') {
+      if (this.requests.size >= Ingest.MAX_REMEMBERED_REQUESTS) this.requests.clear();
+      this.requests.set(`${outcome.replyTo}|${outcome.requestId}`, outcome.prefix);
+      stats.ignored++;
+      this.deps.observe?.(topic, 'no-energy');
+      return;
+    }
+    const device = this.resolveDevice(outcome.device, outcome.facts, atMs);
     if (!device) {
       stats.ignored++;
       this.deps.observe?.(topic, 'ignored:unknown-device');
@@ -77,7 +91,10 @@ export class Ingest {
     }
     this.labels = this.deps.observe ? {} : null;
     for (const fact of outcome.facts) this.apply(device, fact, atMs, isRetained, topic);
-    if (this.labels) this.deps.observe?.(topic, Object.keys(this.labels).length > 0 ? this.labels : 'no-energy');
+    if (this.labels) {
+      const { '*': whole, ...counters } = this.labels;
+      this.deps.observe?.(topic, Object.keys(counters).length > 0 ? counters : (whole ?? 'no-energy'));
+    }
     device.row.lastSeenMs = atMs;
     this.deps.writer.batch.devices.set(device.row.key, device.row);
     this.deps.writer.batch.readings++;
@@ -86,13 +103,49 @@ export class Ingest {
     this.deps.onChange?.();
   }
 
-  private resolveDevice(ref: DeviceRef, atMs: number): Device | undefined {
+  private resolveDevice(ref: DeviceRef, facts: Fact[], atMs: number): Device | undefined {
     const { registry } = this.deps;
-    if (ref.isKnownByIdOnly) return ref.id ? registry.byId(ref.id) : undefined;
-    const { device, isNew } = registry.upsert(ref.key, ref.generation, atMs);
+    let key = ref.key;
+    if (ref.isKnownByIdOnly) {
+      const known = ref.id ? registry.byId(ref.id) : undefined;
+      if (known) return known;
+      // A reply to a request we saw: the request's topic names the device's prefix.
+      const reply = facts.find((f) => f.type === 'rpc-reply');
+      const prefix = reply?.type === 'rpc-reply' ? this.requests.get(`${reply.to}|${reply.requestId}`) : undefined;
+      if (!prefix) return undefined;
+      key = prefix;
+    }
+    const { device, isNew } = registry.upsert(key, ref.generation, atMs);
+    if (ref.id && device.row.shellyId && device.row.shellyId !== ref.id) this.replaced(device, ref.id, atMs);
     if (ref.id && device.row.shellyId !== ref.id) registry.setShellyId(device, ref.id);
     if (isNew) this.discovered(device);
     return device;
+  }
+
+  /**
+   * Rule 15: a new `src` on a known prefix is another device (a replacement). Its counters start
+   * from new baselines; a delta across two devices would be fiction.
+   */
+  private replaced(device: Device, newId: string, atMs: number): void {
+    const { batch } = this.deps.writer;
+    for (const channel of device.channels.values()) {
+      for (const direction of ['import', 'return'] as const) {
+        if (!channel.counters[direction]) continue;
+        delete channel.counters[direction];
+        const key = `${channel.row.id}|${direction}`;
+        batch.counters.delete(key);
+        batch.forgottenCounters.add(key);
+      }
+    }
+    device.memory = { ...device.memory, uptimeS: null };
+    this.deps.events.emit('alert', {
+      id: `replaced:${device.row.key}:${atMs}`,
+      at: new Date(atMs).toISOString(),
+      severity: 'warning',
+      kind: 'counter-reset',
+      message: `${newId} now publishes under ${device.row.key} (was ${device.row.shellyId}): treated as a replacement; counting starts from its first reading.`,
+      node: nodeId.device(device.row.key),
+    });
   }
 
   private discovered(device: Device): void {
@@ -163,11 +216,24 @@ export class Ingest {
       case 'rpc-reply':
         this.deps.onRpcReply?.(device.row.key, fact.requestId, fact.error);
         return;
-      case 'sensor':
       case 'bthome-config':
-      case 'bthome-status':
-        // BLU sensors are tracked by the sensor registry (not part of the energy path).
+        this.deps.sensors.config(device, fact.component, fact.address, fact.objectId, fact.model, fact.name);
+        this.labelMessage('sensor-config');
         return;
+      case 'bthome-status': {
+        const sensor = this.deps.sensors.status(device, fact.component, fact.status);
+        if (sensor) {
+          this.deps.events.emit('sensor.reading', { ...sensor });
+          this.labelMessage('sensor');
+        } else this.deps.onUnknownComponent?.(device);
+        return;
+      }
+      case 'sensor': {
+        const sensor = this.deps.sensors.scriptEvent(device, fact.sensor);
+        if (sensor) this.deps.events.emit('sensor.reading', { ...sensor });
+        this.labelMessage(sensor ? 'sensor' : 'duplicate');
+        return;
+      }
     }
   }
 
@@ -213,6 +279,11 @@ export class Ingest {
         node: nodeId.channel(device.row.key, channel.row.component),
       });
     }
+  }
+
+  /** A whole-message label (sensors): kept only when no counter label says more. */
+  private labelMessage(label: string): void {
+    if (this.labels) this.labels['*'] = label;
   }
 
   private label(component: string, direction: 'import' | 'return', label: string): void {

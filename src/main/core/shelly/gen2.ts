@@ -44,7 +44,13 @@ function eventFacts(events: unknown[]): Fact[] {
 }
 
 function rpcReply(prefix: string, frame: Record<string, unknown>): DecodeOutcome {
-  if ('method' in frame) return { kind: 'ignored', why: 'request' }; // our own request, echoed
+  if ('method' in frame) {
+    // A request to the device at this prefix; remembering it lets its reply be attributed.
+    if (typeof frame.src === 'string' && (typeof frame.id === 'number' || typeof frame.id === 'string')) {
+      return { kind: 'rpc-request', prefix, replyTo: frame.src, requestId: frame.id };
+    }
+    return { kind: 'ignored', why: 'request' };
+  }
   const facts: Fact[] = [];
   const requestId = typeof frame.id === 'number' || typeof frame.id === 'string' ? frame.id : null;
   const error = isRecord(frame.error)
@@ -63,6 +69,7 @@ function rpcReply(prefix: string, frame: Record<string, unknown>): DecodeOutcome
         address: c.config.addr,
         ...(typeof c.config.obj_id === 'number' && { objectId: c.config.obj_id }),
         ...(typeof meta?.local_name === 'string' && { model: meta.local_name }),
+        ...(typeof c.config.name === 'string' && { name: c.config.name }),
       });
       if (isRecord(c.status)) facts.push({ type: 'bthome-status', component: c.key, status: c.status });
     }

@@ -46,7 +46,7 @@ export type Fact =
   | { type: 'identity'; id?: string; model?: string; name?: string; firmware?: string; generation?: number }
   | { type: 'component-rejected'; component: string; reason: string }
   | { type: 'sensor'; sensor: SensorReading }
-  | { type: 'bthome-config'; component: string; address: string; objectId?: number; model?: string }
+  | { type: 'bthome-config'; component: string; address: string; objectId?: number; model?: string; name?: string }
   | { type: 'bthome-status'; component: string; status: Record<string, unknown> }
   | { type: 'rpc-reply'; to: string; requestId: number | string | null; error?: { code: number; message: string } };
 
@@ -72,6 +72,8 @@ export interface DeviceRef {
 
 export type DecodeOutcome =
   | { kind: 'rejected'; reason: string }
+  /** A JSON-RPC request seen on `<prefix>/rpc` (ours or another console's): its reply names the device. */
+  | { kind: 'rpc-request'; prefix: string; replyTo: string; requestId: number | string }
   | { kind: 'ignored'; why: 'empty' | 'not-shelly' | 'request' | 'not-a-counter' | 'own-output' }
   | { kind: 'device'; device: DeviceRef; facts: Fact[] };
 

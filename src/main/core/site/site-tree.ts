@@ -1,5 +1,5 @@
 /** The registry as the contract's nested tree: company → office → room → device → channel. */
-import type { NodeTotals, SiteNode, SiteTree } from '../../../shared/contract';
+import type { NodeTotals, Sensor, SiteNode, SiteTree } from '../../../shared/contract';
 import { nodeId } from './placement';
 import type { Device, SiteRegistry } from './registry';
 
@@ -34,7 +34,7 @@ function deviceNode(registry: SiteRegistry, device: Device, path: string[]): Sit
   return node;
 }
 
-export function siteTree(registry: SiteRegistry, totals: Map<string, NodeTotals>): SiteTree {
+export function siteTree(registry: SiteRegistry, totals: Map<string, NodeTotals>, sensors: Sensor[]): SiteTree {
   const companies = new Map<string, SiteNode>();
   const unassigned: SiteNode = { id: nodeId.unassigned, kind: 'unassigned', name: 'Unassigned', path: [], children: [] };
   const child = (parent: SiteNode, id: string, kind: SiteNode['kind'], name: string, path: string[]): SiteNode => {
@@ -69,5 +69,5 @@ export function siteTree(registry: SiteRegistry, totals: Map<string, NodeTotals>
   };
   const nodes = sortDeep([...companies.values()]);
   if (unassigned.children.length > 0) nodes.push({ ...unassigned, children: sortDeep(unassigned.children) });
-  return { nodes, totals: [...totals.values()] };
+  return { nodes, totals: [...totals.values()], sensors };
 }

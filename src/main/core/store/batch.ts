@@ -12,6 +12,8 @@ export class Batch {
   readonly devices = new Map<string, DeviceRow>();
   readonly channels = new Map<number, ChannelRow>();
   readonly counters = new Map<string, CounterRow>();
+  /** Counter states to delete (a replaced device starts from new baselines), as `<channel>|<direction>`. */
+  readonly forgottenCounters = new Set<string>();
   readonly minutes = new Map<string, MinuteRow>();
   readonly totals = new Map<string, TotalRow>();
   ledger: LedgerRow[] = [];
@@ -38,6 +40,7 @@ export class Batch {
   get isEmpty(): boolean {
     return (
       this.devices.size + this.channels.size + this.counters.size + this.minutes.size + this.totals.size === 0 &&
+      this.forgottenCounters.size === 0 &&
       this.ledger.length === 0
     );
   }
@@ -46,6 +49,7 @@ export class Batch {
     this.devices.clear();
     this.channels.clear();
     this.counters.clear();
+    this.forgottenCounters.clear();
     this.minutes.clear();
     this.totals.clear();
     this.ledger = [];

@@ -92,6 +92,7 @@ export class Store {
         `INSERT OR IGNORE INTO channel (id, device_key, component, is_gross, is_phase)
          VALUES (@id, @deviceKey, @component, @isGross, @isPhase)`,
       ),
+      deleteCounter: db.prepare('DELETE FROM counter_state WHERE channel_id = ? AND direction = ?'),
       upsertCounter: db.prepare(
         `INSERT INTO counter_state (channel_id, direction, value_units, order_primary, order_secondary, arrival_s,
            epoch, offline_count)
@@ -173,6 +174,10 @@ export class Store {
         }
         for (const c of batch.channels.values()) {
           this.statements.insertChannel.run({ ...c, isGross: c.isGross ? 1 : 0, isPhase: c.isPhase ? 1 : 0 });
+        }
+        for (const key of batch.forgottenCounters) {
+          const [channelId, direction] = key.split('|');
+          this.statements.deleteCounter.run(Number(channelId), direction);
         }
         for (const c of batch.counters.values()) {
           this.statements.upsertCounter.run({
