@@ -18,7 +18,10 @@ export default tseslint.config(
   {
     files: ['src/main/core/**/*.ts', 'src/main/headless/**/*.ts', 'src/main/demo/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The core runs in plain Node: inject what you need.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'The core runs in plain Node: inject what you need.' }] },
+      ],
     },
   },
   {
@@ -32,7 +35,10 @@ export default tseslint.config(
         {
           paths: [{ name: 'electron', message: 'The renderer talks to window.kilowatch only.' }],
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http'], message: 'The renderer never imports Node.' },
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http'],
+              message: 'The renderer never imports Node.',
+            },
             { group: ['**/main/**'], message: 'The renderer imports only src/shared and its own files.' },
           ],
         },
@@ -42,7 +48,10 @@ export default tseslint.config(
   {
     files: ['src/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!zod$|[.]/)', message: 'shared imports only zod and itself.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!zod$|[.]/)', message: 'shared imports only zod and itself.' }] },
+      ],
     },
   },
 );

@@ -220,9 +220,7 @@ export const StatsSchema = z.object({
   applied: z.number().int(),
   ignored: z.number().int(),
   rejected: z.record(z.string(), z.number().int()),
-  lastRejected: z
-    .array(z.object({ at: IsoTime, topic: z.string(), reason: z.string() }))
-    .max(50),
+  lastRejected: z.array(z.object({ at: IsoTime, topic: z.string(), reason: z.string() })).max(50),
   devices: z.number().int(),
   channels: z.number().int(),
   uptimeS: z.number(),
@@ -263,7 +261,11 @@ export const commands = {
     value: z.object({ node: z.string(), name: z.string() }),
   },
   'relay.set': {
-    params: z.object({ channel: NodeId, on: z.boolean(), timeoutMs: z.number().int().min(100).max(60_000).default(8000) }),
+    params: z.object({
+      channel: NodeId,
+      on: z.boolean(),
+      timeoutMs: z.number().int().min(100).max(60_000).default(8000),
+    }),
     value: z.object({ channel: z.string(), on: z.boolean() }),
   },
   'history.query': { params: HistoryQuerySchema, value: HistoryResultSchema },

@@ -19,7 +19,15 @@ let errors: string[];
 const dir = tempDir();
 
 beforeAll(async () => {
-  headless = await startHeadless(['--demo', '--port', '0', '--db', join(dir.path, 'demo.db'), '--publish-interval', '1']);
+  headless = await startHeadless([
+    '--demo',
+    '--port',
+    '0',
+    '--db',
+    join(dir.path, 'demo.db'),
+    '--publish-interval',
+    '1',
+  ]);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 }, colorScheme: 'light' });
   errors = watchErrors(page);
@@ -34,14 +42,22 @@ afterAll(async () => {
 
 describe('the demo console in a browser', () => {
   it('shows the demo offices and rooms in the tree', async () => {
-    await page.waitForFunction(() => document.querySelectorAll('[role="treeitem"][data-node-id^="room:"]').length >= 12, undefined, {
-      timeout: 30_000,
-    });
-    const ids = await page.$$eval('[role="treeitem"]', (rows) => rows.map((r) => r.getAttribute('data-node-id') ?? ''));
+    await page.waitForFunction(
+      () => document.querySelectorAll('[role="treeitem"][data-node-id^="room:"]').length >= 12,
+      undefined,
+      {
+        timeout: 30_000,
+      },
+    );
+    const ids = await page.$$eval('[role="treeitem"]', (rows) =>
+      rows.map((r) => r.getAttribute('data-node-id') ?? ''),
+    );
     expect(ids.filter((id) => id.startsWith('office:')).length).toBeGreaterThanOrEqual(3);
     expect(ids.filter((id) => id.startsWith('room:')).length).toBeGreaterThanOrEqual(12);
     expect(ids.filter((id) => id.startsWith('company:')).length).toBeGreaterThanOrEqual(1);
-    await expect(page.getByTestId('connection-status').getAttribute('data-status')).resolves.toBe('connected');
+    await expect(page.getByTestId('connection-status').getAttribute('data-status')).resolves.toBe(
+      'connected',
+    );
   });
 
   it('shows a room total that increases while we watch', async () => {
@@ -50,7 +66,9 @@ describe('the demo console in a browser', () => {
     );
     expect(roomId).toBeTruthy();
     const energyOf = async () =>
-      parseEnergyWh((await page.locator(`[data-node-id="${roomId}"] [data-testid="energy"]`).textContent()) ?? '');
+      parseEnergyWh(
+        (await page.locator(`[data-node-id="${roomId}"] [data-testid="energy"]`).textContent()) ?? '',
+      );
     let first = await energyOf();
     const start = Date.now();
     while (Number.isNaN(first) && Date.now() - start < 20_000) {

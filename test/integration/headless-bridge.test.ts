@@ -18,7 +18,16 @@ const dir = tempDir();
 beforeAll(async () => {
   mosquitto = await startMosquitto();
   headless = await startHeadless([
-    '--broker', mosquitto.url, '--db', join(dir.path, 'kw.db'), '--port', '0', '--publish-interval', '0.2', '--subscribe', 'Coreflux/#',
+    '--broker',
+    mosquitto.url,
+    '--db',
+    join(dir.path, 'kw.db'),
+    '--port',
+    '0',
+    '--publish-interval',
+    '0.2',
+    '--subscribe',
+    'Coreflux/#',
   ]);
 });
 
@@ -33,7 +42,13 @@ const notify = (total: number, minute: number) =>
     src: 'shellyplus1pm-a8032ab1c2d3',
     dst: 'Coreflux/Porto/MeetingRoom/Light1/events',
     method: 'NotifyStatus',
-    params: { ts: minute + 0.22, 'switch:0': { id: 0, aenergy: { by_minute: [0, 0, 0], minute_ts: minute, total: Number(total.toFixed(3)) } } },
+    params: {
+      ts: minute + 0.22,
+      'switch:0': {
+        id: 0,
+        aenergy: { by_minute: [0, 0, 0], minute_ts: minute, total: Number(total.toFixed(3)) },
+      },
+    },
   });
 
 describe('the headless bridge', () => {
@@ -44,7 +59,11 @@ describe('the headless bridge', () => {
   });
 
   it('answers an invalid command with invalid-params naming the field', async () => {
-    const { status, body } = await api(headless.url, 'history.query', { node: 'company:Coreflux', from: 'yesterday', to: '2025-01-01T00:00:00Z' });
+    const { status, body } = await api(headless.url, 'history.query', {
+      node: 'company:Coreflux',
+      from: 'yesterday',
+      to: '2025-01-01T00:00:00Z',
+    });
     expect(status).toBe(400);
     expect(body).toMatchObject({ ok: false, error: { code: 'invalid-params' } });
     expect(String((body.error as { message: string }).message)).toMatch(/^from/);
@@ -53,7 +72,11 @@ describe('the headless bridge', () => {
   });
 
   it('refuses commands posted cross-site (not JSON)', async () => {
-    const res = await fetch(`${headless.url}/api/stats.get`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const res = await fetch(`${headless.url}/api/stats.get`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(res.status).toBe(403);
   });
 
@@ -67,10 +90,18 @@ describe('the headless bridge', () => {
     const base = 1741593600;
     const totals = [1523.117, 1523.617, 1524.672, 1530.001];
     for (const [i, total] of totals.entries()) {
-      await client.publishAsync('Coreflux/Porto/MeetingRoom/Light1/events/rpc', notify(total, base + 60 * i), { qos: 1 });
+      await client.publishAsync(
+        'Coreflux/Porto/MeetingRoom/Light1/events/rpc',
+        notify(total, base + 60 * i),
+        { qos: 1 },
+      );
     }
     // 1530.001 − 1523.117 = 6.884 Wh after the baseline, exactly.
-    await waitFor(() => got['kilowatch/Coreflux/Porto/MeetingRoom/energy'] === 6.884, 10_000, 'the room aggregate');
+    await waitFor(
+      () => got['kilowatch/Coreflux/Porto/MeetingRoom/energy'] === 6.884,
+      10_000,
+      'the room aggregate',
+    );
     expect(got['kilowatch/Coreflux/Porto/energy']).toBe(6.884);
     expect(got['kilowatch/Coreflux/energy']).toBe(6.884);
     expect(got['kilowatch/Coreflux/Porto/MeetingRoom/Light1/energy']).toBe(6.884);
@@ -85,9 +116,18 @@ describe('the headless bridge', () => {
 describe('start-up mistakes give one clear line and a non-zero exit', () => {
   it('an unreachable broker', async () => {
     const port = await freePort();
-    const r = await runHeadless(['--broker', `mqtt://127.0.0.1:${port}`, '--db', join(dir.path, 'a.db'), '--port', '0']);
+    const r = await runHeadless([
+      '--broker',
+      `mqtt://127.0.0.1:${port}`,
+      '--db',
+      join(dir.path, 'a.db'),
+      '--port',
+      '0',
+    ]);
     expect(r.code).not.toBe(0);
-    expect(r.output).toMatch(/kilowatch: Nothing is listening at mqtt:\/\/127\.0\.0\.1:\d+: connection refused/);
+    expect(r.output).toMatch(
+      /kilowatch: Nothing is listening at mqtt:\/\/127\.0\.0\.1:\d+: connection refused/,
+    );
     expect(r.output).not.toMatch(/\n\s+at /); // no stack trace
   });
 
@@ -99,8 +139,17 @@ describe('start-up mistakes give one clear line and a non-zero exit', () => {
 
   it('a port already in use', async () => {
     const blocker: Server = createServer();
-    const port = await new Promise<number>((res) => blocker.listen(0, '127.0.0.1', () => res((blocker.address() as { port: number }).port)));
-    const r = await runHeadless(['--broker', mosquitto.url, '--db', join(dir.path, 'c.db'), '--port', String(port)]);
+    const port = await new Promise<number>((res) =>
+      blocker.listen(0, '127.0.0.1', () => res((blocker.address() as { port: number }).port)),
+    );
+    const r = await runHeadless([
+      '--broker',
+      mosquitto.url,
+      '--db',
+      join(dir.path, 'c.db'),
+      '--port',
+      String(port),
+    ]);
     blocker.close();
     expect(r.code).toBe(1);
     expect(r.output).toMatch(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`));
@@ -109,7 +158,10 @@ describe('start-up mistakes give one clear line and a non-zero exit', () => {
   it('a database path that cannot be written', async () => {
     const locked = join(dir.path, 'locked');
     mkdirSync(locked);
-    writeFileSync(join(locked, 'kw.db'), 'this is not a database, it is a text file that is long enough to be read'.repeat(20));
+    writeFileSync(
+      join(locked, 'kw.db'),
+      'this is not a database, it is a text file that is long enough to be read'.repeat(20),
+    );
     const r = await runHeadless(['--broker', mosquitto.url, '--db', join(locked, 'kw.db'), '--port', '0']);
     expect(r.code).toBe(1);
     expect(r.output).toMatch(/is not a readable Kilowatch database/);

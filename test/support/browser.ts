@@ -7,7 +7,14 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -26,5 +33,5 @@ export function parseEnergyWh(text: string): number {
   const m = /(-?[\d.,\s\u00a0\u202f]+)\s*(kWh|Wh|MWh)/.exec(text);
   if (!m) return Number.NaN;
   const value = Number((m[1] as string).replace(/[\s\u00a0\u202f,]/g, ''));
-  return value * ({ Wh: 1, kWh: 1000, MWh: 1_000_000 }[m[2] as 'Wh' | 'kWh' | 'MWh']);
+  return value * { Wh: 1, kWh: 1000, MWh: 1_000_000 }[m[2] as 'Wh' | 'kWh' | 'MWh'];
 }

@@ -22,7 +22,11 @@ export function testCore(dbPath: string, startIso = '2025-03-10T08:00:00Z'): Tes
     store,
     setTime: (t) => void (nowMs = typeof t === 'number' ? t : Date.parse(t)),
     feed: (topic, payload, isRetained = false) =>
-      core.ingest.handle(topic, Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)), isRetained),
+      core.ingest.handle(
+        topic,
+        Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)),
+        isRetained,
+      ),
     totalWh: async (node) => {
       const tree = await core.handlers['site.tree']({});
       if (!tree.ok) throw new Error(tree.error.message);
@@ -36,14 +40,23 @@ export function testCore(dbPath: string, startIso = '2025-03-10T08:00:00Z'): Tes
 }
 
 /** A Gen2 switch NotifyStatus as a Plus 1PM sends it each minute. */
-export function switchNotify(src: string, prefix: string, totalWh: number, minuteS: number, component = 'switch:0'): string {
+export function switchNotify(
+  src: string,
+  prefix: string,
+  totalWh: number,
+  minuteS: number,
+  component = 'switch:0',
+): string {
   return JSON.stringify({
     src,
     dst: `${prefix}/events`,
     method: 'NotifyStatus',
     params: {
       ts: minuteS + 0.22,
-      [component]: { id: Number(component.split(':')[1]), aenergy: { by_minute: [0, 0, 0], minute_ts: minuteS, total: Number(totalWh.toFixed(3)) } },
+      [component]: {
+        id: Number(component.split(':')[1]),
+        aenergy: { by_minute: [0, 0, 0], minute_ts: minuteS, total: Number(totalWh.toFixed(3)) },
+      },
     },
   });
 }

@@ -42,17 +42,23 @@ const OURS = resolve(__dirname, '../fixtures');
 
 export function loadFixtures(): Fixture[] {
   const dirs = [SHARED, OURS].filter((d) => existsSync(d));
-  if (!existsSync(SHARED)) throw new Error(`The shared fixtures are missing: expected ${SHARED} (clone shared/ beside the repo).`);
+  if (!existsSync(SHARED))
+    throw new Error(`The shared fixtures are missing: expected ${SHARED} (clone shared/ beside the repo).`);
   return dirs.flatMap((dir) =>
     readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .sort()
-      .map((file) => ({ file, ...(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Omit<Fixture, 'file'>) })),
+      .map((file) => ({
+        file,
+        ...(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Omit<Fixture, 'file'>),
+      })),
   );
 }
 
 export const payloadBytes = (m: FixtureMessage): Buffer =>
-  m.payload_base64 !== undefined ? Buffer.from(m.payload_base64, 'base64') : Buffer.from(m.payload ?? '', 'utf8');
+  m.payload_base64 !== undefined
+    ? Buffer.from(m.payload_base64, 'base64')
+    : Buffer.from(m.payload ?? '', 'utf8');
 
 /** `Company/Office/Room/Device` → the site.assign params. */
 export function assignmentParams(deviceId: string, path: string) {

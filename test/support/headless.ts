@@ -13,11 +13,16 @@ export interface Headless {
 }
 
 export function assertBuilt(): void {
-  if (!existsSync(HEADLESS_ENTRY)) throw new Error(`${HEADLESS_ENTRY} is missing: run \`npm run build\` first.`);
+  if (!existsSync(HEADLESS_ENTRY))
+    throw new Error(`${HEADLESS_ENTRY} is missing: run \`npm run build\` first.`);
 }
 
 /** Starts it and resolves with its URL once it prints that it is running. */
-export function startHeadless(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): Promise<Headless> {
+export function startHeadless(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 30_000,
+): Promise<Headless> {
   assertBuilt();
   const child = spawn(process.execPath, [HEADLESS_ENTRY, ...args], {
     env: { ...process.env, ...env },
@@ -53,7 +58,10 @@ export function startHeadless(args: string[], env: NodeJS.ProcessEnv = {}, timeo
 }
 
 /** Runs it to completion (for start-up failures) and returns its exit code and output. */
-export function runHeadless(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
+export function runHeadless(
+  args: string[],
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; output: string }> {
   assertBuilt();
   return new Promise((done, reject) => {
     const child = spawn(process.execPath, [HEADLESS_ENTRY, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -71,7 +79,11 @@ export function runHeadless(args: string[], timeoutMs = 30_000): Promise<{ code:
   });
 }
 
-export async function api(url: string, command: string, params: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function api(
+  url: string,
+  command: string,
+  params: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${url}/api/${command}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

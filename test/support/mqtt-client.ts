@@ -1,7 +1,10 @@
 /** A plain mqtt.js client for tests: publish, and collect what the console published. */
 import mqtt, { type MqttClient } from 'mqtt';
 
-export async function testClient(url: string, clientId = `test-${Math.random().toString(16).slice(2, 10)}`): Promise<MqttClient> {
+export async function testClient(
+  url: string,
+  clientId = `test-${Math.random().toString(16).slice(2, 10)}`,
+): Promise<MqttClient> {
   const client = mqtt.connect(url, { clientId, reconnectPeriod: 0, clean: true });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
@@ -11,7 +14,11 @@ export async function testClient(url: string, clientId = `test-${Math.random().t
 }
 
 /** Subscribes fresh and returns the retained messages under a filter as topic → parsed JSON. */
-export async function retainedJson(url: string, filter: string, settleMs = 300): Promise<Map<string, Record<string, unknown>>> {
+export async function retainedJson(
+  url: string,
+  filter: string,
+  settleMs = 300,
+): Promise<Map<string, Record<string, unknown>>> {
   const client = await testClient(url);
   const out = new Map<string, Record<string, unknown>>();
   client.on('message', (topic, payload, packet) => {

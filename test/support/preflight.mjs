@@ -15,7 +15,10 @@ const line = `apt-get update && apt-get install -y ${missing.join(' ')}`;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (isRoot && has('apt-get')) {
   console.log(`preflight: installing ${missing.join(', ')} (${line})`);
-  execFileSync('sh', ['-c', line], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('sh', ['-c', line], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   process.exit(0);
 }
 console.error(`preflight: the tests need ${missing.join(', ')}. Install with:\n  sudo ${line}`);

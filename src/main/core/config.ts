@@ -28,21 +28,33 @@ const BrokerSection = z
 
 export const ConfigSchema = z
   .object({
-    company: z.object({ topic: z.string().min(1).optional() }).strict().default({}),
+    company: z
+      .object({ topic: z.string().min(1).optional() })
+      .strict()
+      .default({}),
     publish: z
-      .object({ prefix: z.string().min(1).default('kilowatch'), intervalS: z.number().positive().default(15) })
+      .object({
+        prefix: z.string().min(1).default('kilowatch'),
+        intervalS: z.number().positive().default(15),
+      })
       .strict()
       .default({ prefix: 'kilowatch', intervalS: 15 }),
     storage: z
       .object({
         path: z.string().optional(),
-        retention: z.object({ minuteDays: z.number().int().positive().default(35) }).strict().default({ minuteDays: 35 }),
+        retention: z
+          .object({ minuteDays: z.number().int().positive().default(35) })
+          .strict()
+          .default({ minuteDays: 35 }),
       })
       .strict()
       .default({ retention: { minuteDays: 35 } }),
     site: z.object({ timezone: z.string().optional() }).strict().default({}),
     server: z
-      .object({ port: z.number().int().min(0).max(65535).default(5178), host: z.string().default('127.0.0.1') })
+      .object({
+        port: z.number().int().min(0).max(65535).default(5178),
+        host: z.string().default('127.0.0.1'),
+      })
       .strict()
       .default({ port: 5178, host: '127.0.0.1' }),
     broker: z.array(BrokerSection).default([]),
@@ -65,7 +77,8 @@ export function loadConfig(path: string): Result<Config, ApiError> {
   try {
     raw = parseToml(text);
   } catch (e) {
-    if (e instanceof TomlError) return err('invalid-params', `${path} is not valid TOML: ${e.message.split('\n')[0]}`);
+    if (e instanceof TomlError)
+      return err('invalid-params', `${path} is not valid TOML: ${e.message.split('\n')[0]}`);
     throw e;
   }
   const parsed = ConfigSchema.safeParse(raw);
@@ -78,10 +91,16 @@ export function readSecretFile(path: string): Result<string, ApiError> {
   try {
     const mode = statSync(path).mode & 0o777;
     if ((mode & 0o077) !== 0) {
-      return err('invalid-params', `${path} is readable by other users (mode ${mode.toString(8)}). Run: chmod 600 ${path}`);
+      return err(
+        'invalid-params',
+        `${path} is readable by other users (mode ${mode.toString(8)}). Run: chmod 600 ${path}`,
+      );
     }
     return ok(readFileSync(path, 'utf8').replace(/\r?\n$/, ''));
   } catch (e) {
-    return err('invalid-params', `Cannot read the secret file ${path} (${(e as { code?: string }).code ?? String(e)}).`);
+    return err(
+      'invalid-params',
+      `Cannot read the secret file ${path} (${(e as { code?: string }).code ?? String(e)}).`,
+    );
   }
 }

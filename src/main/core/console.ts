@@ -118,7 +118,8 @@ export class KilowatchConsole {
     this.relays = new RelayControl({
       registry: this.registry,
       clientId: options.clientId,
-      publish: (topic, payload) => this.connection?.publish(topic, payload, false) ?? Promise.resolve(new Error('not connected')),
+      publish: (topic, payload) =>
+        this.connection?.publish(topic, payload, false) ?? Promise.resolve(new Error('not connected')),
     });
     this.ingest = new Ingest({
       registry: this.registry,
@@ -171,7 +172,8 @@ export class KilowatchConsole {
       if (this.lastLive.get(id) !== key) changed.push(t);
     }
     this.lastLive = next;
-    if (changed.length > 0) this.emit('totals.live', { ts: new Date(this.clock()).toISOString(), nodes: changed });
+    if (changed.length > 0)
+      this.emit('totals.live', { ts: new Date(this.clock()).toISOString(), nodes: changed });
   }
 
   /** Publishes changed aggregates now; returns how many were published. */
@@ -225,7 +227,8 @@ export class KilowatchConsole {
     if (!connection) return;
     void connection.publish('shellies/command', 'announce', false);
     for (const device of this.registry.devices.values()) {
-      if (device.row.generation === 2) void connection.publish(`${device.row.key}/command`, 'status_update', false);
+      if (device.row.generation === 2)
+        void connection.publish(`${device.row.key}/command`, 'status_update', false);
     }
   }
 
@@ -248,7 +251,12 @@ export class KilowatchConsole {
     await this.connection?.stop();
   }
 
-  health(): { broker: 'connected' | 'connecting' | 'disconnected' | 'error'; subscribed: boolean; db: 'ok' | 'error'; uptimeS: number } {
+  health(): {
+    broker: 'connected' | 'connecting' | 'disconnected' | 'error';
+    subscribed: boolean;
+    db: 'ok' | 'error';
+    uptimeS: number;
+  } {
     const state = this.connectionState;
     const broker =
       state.status === 'connected'
@@ -261,7 +269,12 @@ export class KilowatchConsole {
             ? 'error'
             : 'disconnected';
     const db = this.writer.isHealthy && this.options.store.isHealthy() ? 'ok' : 'error';
-    return { broker, subscribed: state.subscribed, db, uptimeS: Math.round((this.clock() - this.startedMs) / 1000) };
+    return {
+      broker,
+      subscribed: state.subscribed,
+      db,
+      uptimeS: Math.round((this.clock() - this.startedMs) / 1000),
+    };
   }
 
   /** Stops timers, flushes the store and leaves the broker cleanly. */
@@ -280,7 +293,10 @@ export class KilowatchConsole {
     'connection.status': () => ok(this.connectionState),
     'connection.connect': async ({ name }) => {
       if (!this.profile || (name && name !== this.profile.name)) {
-        return err('not-found', name ? `No saved connection named "${name}".` : 'No broker is configured yet.');
+        return err(
+          'not-found',
+          name ? `No saved connection named "${name}".` : 'No broker is configured yet.',
+        );
       }
       const failure = await this.connect(this.profile);
       return failure ? { ok: false, error: failure } : ok(this.connectionState);
@@ -290,9 +306,15 @@ export class KilowatchConsole {
       return ok(this.connectionState);
     },
     'connection.test': () =>
-      err('internal', 'Testing a connection profile arrives with the connection wizard; use --broker for now.'),
+      err(
+        'internal',
+        'Testing a connection profile arrives with the connection wizard; use --broker for now.',
+      ),
     'connection.save': () =>
-      err('internal', 'Saving connection profiles arrives with the connection wizard; use --broker or kilowatch.toml.'),
+      err(
+        'internal',
+        'Saving connection profiles arrives with the connection wizard; use --broker or kilowatch.toml.',
+      ),
     'site.tree': () =>
       ok(siteTree(this.registry, snapshot(this.registry, this.totals, this.clock()), this.sensors.list())),
     'site.assign': ({ device: ref, path, name }) => {
@@ -301,7 +323,12 @@ export class KilowatchConsole {
       if (!device && !SHELLY_ID.test(ref)) return err('not-found', `No device "${ref}" has been seen.`);
       const [company, office, room] = path;
       const shellyId = device ? (device.row.shellyId ?? device.row.key) : ref;
-      const place = { company, office, room, device: name ?? (device ? this.registry.displayName(device) : ref) };
+      const place = {
+        company,
+        office,
+        room,
+        device: name ?? (device ? this.registry.displayName(device) : ref),
+      };
       const saved = this.options.store.saveAssignment(shellyId, place, this.clock());
       if (!saved.ok) return saved;
       this.registry.assign(shellyId, place);

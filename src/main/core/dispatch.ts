@@ -29,7 +29,9 @@ export async function dispatch(
   const parsed = commands[name].params.safeParse(rawParams ?? {});
   if (!parsed.success) return err('invalid-params', describeIssues(parsed.error));
   try {
-    const handler = handlers[name] as (p: unknown) => Promise<Result<unknown, ApiError>> | Result<unknown, ApiError>;
+    const handler = handlers[name] as (
+      p: unknown,
+    ) => Promise<Result<unknown, ApiError>> | Result<unknown, ApiError>;
     return await handler(parsed.data);
   } catch (e) {
     log(`command ${name} failed`, e);

@@ -22,7 +22,14 @@ export interface RpcReplyListener {
 }
 
 /** Verdicts worth a ledger row; plain rises, duplicates and no-change are only counted. */
-const LEDGER_VERDICTS = new Set(['baseline', 'out-of-order', 'stale-retained', 'reset', 'dip-ignored', 'implausible-rate']);
+const LEDGER_VERDICTS = new Set([
+  'baseline',
+  'out-of-order',
+  'stale-retained',
+  'reset',
+  'dip-ignored',
+  'implausible-rate',
+]);
 
 export interface IngestDeps {
   registry: SiteRegistry;
@@ -111,7 +118,8 @@ export class Ingest {
       if (known) return known;
       // A reply to a request we saw: the request's topic names the device's prefix.
       const reply = facts.find((f) => f.type === 'rpc-reply');
-      const prefix = reply?.type === 'rpc-reply' ? this.requests.get(`${reply.to}|${reply.requestId}`) : undefined;
+      const prefix =
+        reply?.type === 'rpc-reply' ? this.requests.get(`${reply.to}|${reply.requestId}`) : undefined;
       if (!prefix) return undefined;
       key = prefix;
     }
@@ -188,7 +196,8 @@ export class Ingest {
       case 'online': {
         const wasOnline = device.memory.isOnline;
         device.memory = noteOnline(device.memory, fact.isOnline);
-        if (wasOnline !== fact.isOnline && wasOnline !== null) this.availabilityAlert(device, fact.isOnline, atMs);
+        if (wasOnline !== fact.isOnline && wasOnline !== null)
+          this.availabilityAlert(device, fact.isOnline, atMs);
         this.deviceState(device, atMs);
         return;
       }
@@ -268,7 +277,8 @@ export class Ingest {
         decision.countedUnits,
       );
     }
-    if (decision.verdict === 'implausible-rate') this.deps.stats.reject('implausible-rate', channel.row.component, atMs);
+    if (decision.verdict === 'implausible-rate')
+      this.deps.stats.reject('implausible-rate', channel.row.component, atMs);
     if (decision.verdict === 'reset') {
       this.deps.events.emit('alert', {
         id: `reset:${channel.row.id}:${atMs}`,
@@ -298,7 +308,13 @@ export class Ingest {
     const energyUnits = fact.direction === 'import' ? counted : channel.row.isGross ? -counted : 0;
     const returnedUnits = fact.direction === 'return' ? counted : 0;
     const gapFromS = decision.spansGap ? decision.fromS : null;
-    writer.batch.addMinute(channel.row.id, Math.floor(fact.order.primaryS / 60), energyUnits, returnedUnits, gapFromS);
+    writer.batch.addMinute(
+      channel.row.id,
+      Math.floor(fact.order.primaryS / 60),
+      energyUnits,
+      returnedUnits,
+      gapFromS,
+    );
     if (decision.spansGap) {
       this.ledger(channel, fact.direction, atMs, 'gap', null, null, fact.units, counted);
     }
@@ -314,7 +330,8 @@ export class Ingest {
         nodes.push(nodeId.unassigned);
       }
     }
-    for (const node of nodes) writer.batch.totals.set(node, totals.add(node, energyUnits, returnedUnits, atMs));
+    for (const node of nodes)
+      writer.batch.totals.set(node, totals.add(node, energyUnits, returnedUnits, atMs));
   }
 
   private ledger(

@@ -17,7 +17,8 @@ export interface OpenOptions {
 
 /** Where the database lives when nobody says: the platform's per-user data folder. */
 export function defaultDataDir(): string {
-  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Kilowatch');
+  if (process.platform === 'win32')
+    return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Kilowatch');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Kilowatch');
   return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'kilowatch');
 }
@@ -34,7 +35,9 @@ function stableClientId(store: Store): string {
   return id;
 }
 
-export function openConsole(options: OpenOptions): Result<{ console: KilowatchConsole; store: Store }, ApiError> {
+export function openConsole(
+  options: OpenOptions,
+): Result<{ console: KilowatchConsole; store: Store }, ApiError> {
   const opened = Store.open(options.dbPath);
   if (!opened.ok) return opened;
   const store = opened.value;

@@ -7,10 +7,14 @@ import { readSecretFile, type Config } from './config';
 function readPem(path: string, what: string): Result<string, ApiError> {
   try {
     const text = readFileSync(path, 'utf8');
-    if (!/-----BEGIN [A-Z0-9 ]+-----/.test(text)) return err('invalid-params', `${path} is not a PEM ${what}.`);
+    if (!/-----BEGIN [A-Z0-9 ]+-----/.test(text))
+      return err('invalid-params', `${path} is not a PEM ${what}.`);
     return ok(text);
   } catch (e) {
-    return err('invalid-params', `Cannot read the ${what} ${path} (${(e as { code?: string }).code ?? String(e)}).`);
+    return err(
+      'invalid-params',
+      `Cannot read the ${what} ${path} (${(e as { code?: string }).code ?? String(e)}).`,
+    );
   }
 }
 
@@ -23,7 +27,9 @@ export function profileFromConfig(
   const url = flags.broker ?? section?.url;
   if (!url) return ok(null);
   const subscribe =
-    flags.subscribe.length > 0 ? flags.subscribe : (section?.subscribe ?? (config.company.topic ? [config.company.topic] : ['#']));
+    flags.subscribe.length > 0
+      ? flags.subscribe
+      : (section?.subscribe ?? (config.company.topic ? [config.company.topic] : ['#']));
   let password = env.KILOWATCH_BROKER_PASSWORD;
   if (password === undefined && section?.passwordFile) {
     const secret = readSecretFile(section.passwordFile);
@@ -54,6 +60,10 @@ export function profileFromConfig(
     }),
     ...(password !== undefined && { password }),
   });
-  if (!parsed.success) return err('invalid-params', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    return err(
+      'invalid-params',
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
   return ok(parsed.data);
 }

@@ -31,7 +31,11 @@ export class RelayControl {
 
   constructor(private readonly deps: RelayDeps) {}
 
-  async set(channelRef: string, on: boolean, timeoutMs: number): Promise<Result<{ channel: string; on: boolean }, ApiError>> {
+  async set(
+    channelRef: string,
+    on: boolean,
+    timeoutMs: number,
+  ): Promise<Result<{ channel: string; on: boolean }, ApiError>> {
     const m = /^channel:(.+)\|((?:switch|relay):(\d+))$/.exec(channelRef);
     const device = m ? this.deps.registry.find(m[1] as string) : undefined;
     if (!m || !device) return err('not-found', `"${channelRef}" is not a relay the console knows.`);
@@ -44,7 +48,12 @@ export class RelayControl {
     if (device.row.generation === 2 && component.startsWith('switch:')) {
       requestId = this.nextId++;
       topic = `${device.row.key}/rpc`;
-      payload = JSON.stringify({ id: requestId, src: this.deps.clientId, method: 'Switch.Set', params: { id: index, on } });
+      payload = JSON.stringify({
+        id: requestId,
+        src: this.deps.clientId,
+        method: 'Switch.Set',
+        params: { id: index, on },
+      });
     } else if (device.row.generation === 1 && component.startsWith('relay:')) {
       topic = `${device.row.key}/relay/${index}/command`;
       payload = on ? 'on' : 'off';
@@ -63,12 +72,21 @@ export class RelayControl {
         timer: setTimeout(() => {
           this.pending.delete(entry);
           const offline = device.memory.isOnline === false ? ' The device is offline.' : '';
-          resolve(err('timeout', `${name} did not confirm switching ${on ? 'on' : 'off'} within ${Math.round(timeoutMs / 1000)} s.${offline}`));
+          resolve(
+            err(
+              'timeout',
+              `${name} did not confirm switching ${on ? 'on' : 'off'} within ${Math.round(timeoutMs / 1000)} s.${offline}`,
+            ),
+          );
         }, timeoutMs),
       };
       this.pending.add(entry);
       void this.deps.publish(topic, payload).then((e) => {
-        if (e) this.finish(entry, err('broker-unreachable', `Could not send the command to ${name}: ${e.message}`));
+        if (e)
+          this.finish(
+            entry,
+            err('broker-unreachable', `Could not send the command to ${name}: ${e.message}`),
+          );
       });
     });
   }
@@ -79,15 +97,26 @@ export class RelayControl {
     entry.resolve(result);
   }
 
-  onReply(deviceKey: string, requestId: number | string | null, error?: { code: number; message: string }): void {
+  onReply(
+    deviceKey: string,
+    requestId: number | string | null,
+    error?: { code: number; message: string },
+  ): void {
     for (const entry of this.pending) {
       if (entry.device.row.key !== deviceKey || entry.requestId !== requestId) continue;
       if (error) {
-        this.finish(entry, err('internal', `${this.deps.registry.displayName(entry.device)} refused: ${error.message} (code ${error.code}).`));
+        this.finish(
+          entry,
+          err(
+            'internal',
+            `${this.deps.registry.displayName(entry.device)} refused: ${error.message} (code ${error.code}).`,
+          ),
+        );
         continue;
       }
       entry.replied = true;
-      if (entry.device.outputs.get(entry.component) === entry.on) this.finish(entry, ok({ channel: entry.channel, on: entry.on }));
+      if (entry.device.outputs.get(entry.component) === entry.on)
+        this.finish(entry, ok({ channel: entry.channel, on: entry.on }));
     }
   }
 
@@ -95,11 +124,13 @@ export class RelayControl {
     for (const entry of this.pending) {
       const key = entry.device.row.shellyId ?? entry.device.row.key;
       if (key !== state.id) continue;
-      if (state.outputs[entry.component] === entry.on) this.finish(entry, ok({ channel: entry.channel, on: entry.on }));
+      if (state.outputs[entry.component] === entry.on)
+        this.finish(entry, ok({ channel: entry.channel, on: entry.on }));
     }
   }
 
   cancelAll(): void {
-    for (const entry of [...this.pending]) this.finish(entry, err('broker-unreachable', 'The console is shutting down.'));
+    for (const entry of [...this.pending])
+      this.finish(entry, err('broker-unreachable', 'The console is shutting down.'));
   }
 }

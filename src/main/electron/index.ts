@@ -60,7 +60,8 @@ async function start(): Promise<void> {
   if (!profile.ok) throw new Error(profile.error.message);
   const isDemo = profile.value === null;
   const opened = openConsole({
-    dbPath: config.storage.path ?? join(app.getPath('userData'), isDemo ? 'kilowatch-demo.db' : 'kilowatch.db'),
+    dbPath:
+      config.storage.path ?? join(app.getPath('userData'), isDemo ? 'kilowatch-demo.db' : 'kilowatch.db'),
     outPrefix: config.publish.prefix,
     publishIntervalS: config.publish.intervalS,
     isDemo,
@@ -69,7 +70,9 @@ async function start(): Promise<void> {
   const { console: core, store } = opened.value;
   bindIpc(ipcMain, core.handlers, isTrustedUrl, log);
   const demo = isDemo ? await startDemo() : null;
-  void core.connect(profile.value ?? { name: 'demo', url: demo!.url, protocolVersion: 4, keepaliveS: 30, subscribe: ['#'] });
+  void core.connect(
+    profile.value ?? { name: 'demo', url: demo!.url, protocolVersion: 4, keepaliveS: 30, subscribe: ['#'] },
+  );
   createWindow(core);
   app.on('window-all-closed', () => {
     void core.close().then(async () => {

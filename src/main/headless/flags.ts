@@ -47,10 +47,17 @@ export function parseFlags(argv: string[]): { flags: ServeFlags } | { error: str
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }
-  const number = (name: string, raw: string | undefined, min: number, max: number): number | undefined | string => {
+  const number = (
+    name: string,
+    raw: string | undefined,
+    min: number,
+    max: number,
+  ): number | undefined | string => {
     if (raw === undefined) return undefined;
     const n = Number(raw);
-    return Number.isFinite(n) && n >= min && n <= max ? n : `--${name} must be a number from ${min} to ${max}, got "${raw}"`;
+    return Number.isFinite(n) && n >= min && n <= max
+      ? n
+      : `--${name} must be a number from ${min} to ${max}, got "${raw}"`;
   };
   const port = number('port', values.port, 0, 65535);
   if (typeof port === 'string') return { error: port };

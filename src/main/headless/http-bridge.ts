@@ -72,7 +72,8 @@ export function createBridge(core: KilowatchConsole, rendererDir: string | null,
   const server = createServer((req, res) => {
     void handle(req, res).catch((e: unknown) => {
       log(`HTTP ${req.method} ${req.url} failed`, e);
-      if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'internal', message: 'internal error' } });
+      if (!res.headersSent)
+        send(res, 500, { ok: false, error: { code: 'internal', message: 'internal error' } });
     });
   });
 
@@ -97,19 +98,27 @@ export function createBridge(core: KilowatchConsole, rendererDir: string | null,
       return;
     }
     if (url.pathname.startsWith('/api/')) {
-      if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'invalid-params', message: 'use POST' } });
+      if (req.method !== 'POST')
+        return send(res, 405, { ok: false, error: { code: 'invalid-params', message: 'use POST' } });
       if (!isSameOrigin(req) || !String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-        return send(res, 403, { ok: false, error: { code: 'invalid-params', message: 'send JSON from the console itself' } });
+        return send(res, 403, {
+          ok: false,
+          error: { code: 'invalid-params', message: 'send JSON from the console itself' },
+        });
       }
       const body = await readBody(req);
-      if ('error' in body) return reply(res, { ok: false, error: { code: 'invalid-params', message: body.error } });
+      if ('error' in body)
+        return reply(res, { ok: false, error: { code: 'invalid-params', message: body.error } });
       let params: unknown = {};
       if (body.text.trim() !== '') {
         try {
           params = JSON.parse(body.text);
         } catch (e) {
           if (!(e instanceof SyntaxError)) throw e;
-          return reply(res, { ok: false, error: { code: 'invalid-params', message: `the body is not JSON: ${e.message}` } });
+          return reply(res, {
+            ok: false,
+            error: { code: 'invalid-params', message: `the body is not JSON: ${e.message}` },
+          });
         }
       }
       return reply(res, await dispatch(core.handlers, url.pathname.slice('/api/'.length), params, log));

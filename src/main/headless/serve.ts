@@ -87,7 +87,8 @@ async function main(): Promise<void> {
     const saved = await core.close();
     await demo?.stop();
     store.close();
-    if (!saved) fail('some readings could not be saved (see the storage error above); the next start recounts them.');
+    if (!saved)
+      fail('some readings could not be saved (see the storage error above); the next start recounts them.');
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -109,9 +110,14 @@ async function main(): Promise<void> {
     await core.close();
     await demo?.stop();
     store.close();
-    if (code === 'EADDRINUSE') fail(`port ${wantedPort} on ${host} is already in use. Stop the other program or pick another with --port N.`);
-    if (code === 'EADDRNOTAVAIL') fail(`${host} is not an address of this machine. Use --host 127.0.0.1 or one of its own addresses.`);
-    if (code === 'EACCES') fail(`not allowed to listen on port ${wantedPort}. Pick a port above 1023 with --port N.`);
+    if (code === 'EADDRINUSE')
+      fail(
+        `port ${wantedPort} on ${host} is already in use. Stop the other program or pick another with --port N.`,
+      );
+    if (code === 'EADDRNOTAVAIL')
+      fail(`${host} is not an address of this machine. Use --host 127.0.0.1 or one of its own addresses.`);
+    if (code === 'EACCES')
+      fail(`not allowed to listen on port ${wantedPort}. Pick a port above 1023 with --port N.`);
     throw e;
   }
   const shownHost = host.includes(':') ? `[${host}]` : host;

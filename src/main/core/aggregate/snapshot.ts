@@ -29,7 +29,11 @@ interface Accumulator {
   reporting: number;
 }
 
-export function snapshot(registry: SiteRegistry, totals: RunningTotals, nowMs: number): Map<string, NodeTotals> {
+export function snapshot(
+  registry: SiteRegistry,
+  totals: RunningTotals,
+  nowMs: number,
+): Map<string, NodeTotals> {
   const acc = new Map<string, Accumulator>();
   const bump = (node: string, powerW: number, isReporting: boolean) => {
     const a = acc.get(node) ?? { powerW: 0, devices: 0, reporting: 0 };
@@ -41,14 +45,20 @@ export function snapshot(registry: SiteRegistry, totals: RunningTotals, nowMs: n
   for (const device of registry.devices.values()) {
     if (device.channels.size === 0 && device.powerW.size === 0) continue; // sensors, non-metering relays
     const powerW = devicePowerW(device);
-    const isReporting = nowMs - device.row.lastSeenMs <= REPORTING_WINDOW_MS && device.memory.isOnline !== false;
+    const isReporting =
+      nowMs - device.row.lastSeenMs <= REPORTING_WINDOW_MS && device.memory.isOnline !== false;
     bump(nodeId.device(device.row.key), powerW, isReporting);
     for (const [component, channel] of device.channels) {
-      bump(nodeId.channel(device.row.key, channel.row.component), device.powerW.get(component) ?? 0, isReporting);
+      bump(
+        nodeId.channel(device.row.key, channel.row.component),
+        device.powerW.get(component) ?? 0,
+        isReporting,
+      );
     }
     if ('place' in device.placement) {
       const p = device.placement.place;
-      for (const node of [nodeId.room(p), nodeId.office(p), nodeId.company(p)]) bump(node, powerW, isReporting);
+      for (const node of [nodeId.room(p), nodeId.office(p), nodeId.company(p)])
+        bump(node, powerW, isReporting);
     } else {
       bump(nodeId.unassigned, powerW, isReporting);
     }

@@ -19,28 +19,52 @@ export function brokerError(e: unknown, where: string): ApiError {
   if (code === 4 || code === 134)
     return { code: 'auth-rejected', message: `The broker at ${where} rejected the user name or password.` };
   if (code === 5 || code === 135)
-    return { code: 'not-authorized', message: `The broker at ${where} does not allow this client to connect.` };
+    return {
+      code: 'not-authorized',
+      message: `The broker at ${where} does not allow this client to connect.`,
+    };
   if (typeof code === 'number')
-    return { code: 'broker-unreachable', message: `The broker at ${where} refused the connection (code ${code}: ${error.message}).` };
+    return {
+      code: 'broker-unreachable',
+      message: `The broker at ${where} refused the connection (code ${code}: ${error.message}).`,
+    };
   switch (code) {
     case 'ECONNREFUSED':
-      return { code: 'broker-unreachable', message: `Nothing is listening at ${where}: connection refused. Check the host and port, and that the broker is running.` };
+      return {
+        code: 'broker-unreachable',
+        message: `Nothing is listening at ${where}: connection refused. Check the host and port, and that the broker is running.`,
+      };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return { code: 'broker-unreachable', message: `The host name of ${where} could not be found. Check its spelling or the network's DNS.` };
+      return {
+        code: 'broker-unreachable',
+        message: `The host name of ${where} could not be found. Check its spelling or the network's DNS.`,
+      };
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return { code: 'timeout', message: `${where} did not answer in time. Check the network, a firewall, or the port.` };
+      return {
+        code: 'timeout',
+        message: `${where} did not answer in time. Check the network, a firewall, or the port.`,
+      };
     case 'ECONNRESET':
-      return { code: 'broker-unreachable', message: `${where} closed the connection. If it expects TLS, use mqtts://; check the port.` };
+      return {
+        code: 'broker-unreachable',
+        message: `${where} closed the connection. If it expects TLS, use mqtts://; check the port.`,
+      };
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return { code: 'tls-untrusted', message: `The certificate of ${where} is for another host name (${error.message}).` };
+      return {
+        code: 'tls-untrusted',
+        message: `The certificate of ${where} is for another host name (${error.message}).`,
+      };
     case 'CERT_HAS_EXPIRED':
       return { code: 'tls-untrusted', message: `The certificate of ${where} has expired.` };
   }
   if (typeof code === 'string' && TLS_UNTRUSTED.has(code)) {
-    return { code: 'tls-untrusted', message: `The certificate of ${where} is not trusted (${code}). Add the site's CA certificate.` };
+    return {
+      code: 'tls-untrusted',
+      message: `The certificate of ${where} is not trusted (${code}). Add the site's CA certificate.`,
+    };
   }
   return { code: 'broker-unreachable', message: `Could not connect to ${where}: ${error.message}` };
 }

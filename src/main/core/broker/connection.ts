@@ -79,32 +79,28 @@ export class BrokerConnection {
       this.attempts = 0;
       this.update({ status: 'connected', lastError: null });
       const isSessionPresent = connack.sessionPresent === true;
-      client.subscribe(
-        [...this.filters],
-        { qos: 1 },
-        (error, granted) => {
-          if (error) {
-            const e = brokerError(error, this.displayUrl);
-            this.update({ subscribed: false, lastError: e });
-            settle(e);
-            return;
-          }
-          // SUBACK 0x80 (3.1.1) and reason codes ≥ 0x80 (5.0, e.g. 0x87 not authorised) are refusals.
-          const refused = (granted ?? []).filter((g) => Number(g.qos) >= 0x80);
-          if (refused.length > 0) {
-            const e: ApiError = {
-              code: 'not-authorized',
-              message: `The broker does not allow subscribing to ${refused.map((g) => g.topic).join(', ')}.`,
-            };
-            this.update({ subscribed: false, lastError: e });
-            settle(e);
-            return;
-          }
-          this.update({ subscribed: true });
-          this.handlers.onReady?.(isSessionPresent);
-          settle(null);
-        },
-      );
+      client.subscribe([...this.filters], { qos: 1 }, (error, granted) => {
+        if (error) {
+          const e = brokerError(error, this.displayUrl);
+          this.update({ subscribed: false, lastError: e });
+          settle(e);
+          return;
+        }
+        // SUBACK 0x80 (3.1.1) and reason codes ≥ 0x80 (5.0, e.g. 0x87 not authorised) are refusals.
+        const refused = (granted ?? []).filter((g) => Number(g.qos) >= 0x80);
+        if (refused.length > 0) {
+          const e: ApiError = {
+            code: 'not-authorized',
+            message: `The broker does not allow subscribing to ${refused.map((g) => g.topic).join(', ')}.`,
+          };
+          this.update({ subscribed: false, lastError: e });
+          settle(e);
+          return;
+        }
+        this.update({ subscribed: true });
+        this.handlers.onReady?.(isSessionPresent);
+        settle(null);
+      });
     });
     client.on('message', (topic, payload, packet) => this.handlers.onMessage(topic, payload, packet.retain));
     client.on('error', (error) => {
@@ -114,7 +110,12 @@ export class BrokerConnection {
     client.on('close', () => {
       if (this.client !== client) return;
       this.update({ status: this.wantConnected ? 'reconnecting' : 'disconnected', subscribed: false });
-      settle(failure ?? { code: 'broker-unreachable', message: `The connection to ${this.displayUrl} was closed.` });
+      settle(
+        failure ?? {
+          code: 'broker-unreachable',
+          message: `The connection to ${this.displayUrl} was closed.`,
+        },
+      );
       if (this.wantConnected) this.scheduleRetry(failure);
     });
   }
@@ -154,7 +155,9 @@ export class BrokerConnection {
   publish(topic: string, payload: string, retain: boolean): Promise<Error | null> {
     const client = this.client;
     if (!client?.connected) return Promise.resolve(new Error('not connected'));
-    return new Promise((resolve) => client.publish(topic, payload, { qos: 1, retain }, (e) => resolve(e ?? null)));
+    return new Promise((resolve) =>
+      client.publish(topic, payload, { qos: 1, retain }, (e) => resolve(e ?? null)),
+    );
   }
 
   subscribeExtra(filter: string): void {

@@ -8,7 +8,10 @@ import { err, ok, type ApiError, type Result } from '../../../shared/result';
 /** How long the broker keeps our session (MQTT 5) while the console is away: a week of readings. */
 const SESSION_EXPIRY_S = 7 * 24 * 3600;
 
-export function brokerOptions(profile: ConnectionProfile, defaultClientId: string): Result<IClientOptions, ApiError> {
+export function brokerOptions(
+  profile: ConnectionProfile,
+  defaultClientId: string,
+): Result<IClientOptions, ApiError> {
   let url: URL;
   try {
     url = new URL(profile.url);
@@ -18,7 +21,10 @@ export function brokerOptions(profile: ConnectionProfile, defaultClientId: strin
   }
   const protocol = url.protocol.replace(/:$/, '');
   if (!['mqtt', 'mqtts', 'ws', 'wss'].includes(protocol)) {
-    return err('invalid-params', `Unsupported scheme "${protocol}://": use mqtt://, mqtts://, ws:// or wss://.`);
+    return err(
+      'invalid-params',
+      `Unsupported scheme "${protocol}://": use mqtt://, mqtts://, ws:// or wss://.`,
+    );
   }
   if (!url.hostname) return err('invalid-params', `The broker URL "${profile.url}" has no host name.`);
   const username = profile.username ?? (url.username ? decodeURIComponent(url.username) : undefined);

@@ -54,7 +54,12 @@ export interface Decision {
   spansGap: boolean;
 }
 
-export const newDeviceMemory = (): DeviceMemory => ({ epoch: 0, offlineCount: 0, isOnline: null, uptimeS: null });
+export const newDeviceMemory = (): DeviceMemory => ({
+  epoch: 0,
+  offlineCount: 0,
+  isOnline: null,
+  uptimeS: null,
+});
 
 /** `online` false → true: the device may have rebooted, so a drop is allowed to be a reset. */
 export function noteOnline(device: DeviceMemory, isOnline: boolean): DeviceMemory {
@@ -90,10 +95,17 @@ export function applyReading(
     epoch: device.epoch,
     offlineCount: device.offlineCount,
   });
-  const nothing = (verdict: Verdict): Decision => ({ verdict, countedUnits: 0, next: null, fromS: null, spansGap: false });
+  const nothing = (verdict: Verdict): Decision => ({
+    verdict,
+    countedUnits: 0,
+    next: null,
+    fromS: null,
+    spansGap: false,
+  });
 
   // Rule 3: nobody knows when a counter started, so its first reading counts nothing.
-  if (!previous) return { verdict: 'baseline', countedUnits: 0, next: remember(), fromS: null, spansGap: false };
+  if (!previous)
+    return { verdict: 'baseline', countedUnits: 0, next: remember(), fromS: null, spansGap: false };
 
   const rise = (verdict: Verdict, counted: number, fromS: number | null): Decision => ({
     verdict,
@@ -106,7 +118,8 @@ export function applyReading(
   if (isRetained) {
     // Rule 5: a retained copy is a snapshot of unknown age. It may add a rise the console missed;
     // it never takes energy back and never signals a reset.
-    if (units < previous.valueUnits || order.primaryS < previous.order.primaryS) return nothing('stale-retained');
+    if (units < previous.valueUnits || order.primaryS < previous.order.primaryS)
+      return nothing('stale-retained');
     if (units === previous.valueUnits) return nothing('no-change');
     if (!isPlausible(units - previous.valueUnits, previous, arrivalS)) return nothing('implausible-rate');
     return rise('counted', units - previous.valueUnits, previous.order.primaryS);

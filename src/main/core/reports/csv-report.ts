@@ -7,7 +7,17 @@ import type { SiteRegistry } from '../site/registry';
 import type { Store } from '../store/store';
 import { readRange } from './history';
 
-const HEADER = ['start', 'end', 'company', 'office', 'room', 'device', 'channel', 'energy_kwh', 'returned_kwh'];
+const HEADER = [
+  'start',
+  'end',
+  'company',
+  'office',
+  'room',
+  'device',
+  'channel',
+  'energy_kwh',
+  'returned_kwh',
+];
 
 /** Cells that a spreadsheet would run as a formula are prefixed so they stay text. */
 export function neutralise(cell: string): string {
@@ -41,8 +51,20 @@ export function csvReport(
     };
     const times = [new Date(b.startMs).toISOString(), new Date(b.endMs).toISOString()];
     if (!params.perChild) {
-      const [company, office, room] = node.kind === 'channel' || node.kind === 'device' ? label(node.channels[0]?.row.id ?? null) : ['', '', ''];
-      rows.push([...times, company ?? '', office ?? '', room ?? '', '', '', kWh(b.energyUnits), kWh(b.returnedUnits)]);
+      const [company, office, room] =
+        node.kind === 'channel' || node.kind === 'device'
+          ? label(node.channels[0]?.row.id ?? null)
+          : ['', '', ''];
+      rows.push([
+        ...times,
+        company ?? '',
+        office ?? '',
+        room ?? '',
+        '',
+        '',
+        kWh(b.energyUnits),
+        kWh(b.returnedUnits),
+      ]);
       continue;
     }
     const perChannel = new Map<number, { e: number; r: number }>();
@@ -54,7 +76,8 @@ export function csvReport(
     }
     for (const [channelId, t] of perChannel) rows.push([...times, ...label(channelId), kWh(t.e), kWh(t.r)]);
   }
-  const csv = '\uFEFF' + stringify([HEADER, ...rows.map((r) => r.map(neutralise))], { record_delimiter: '\r\n' });
+  const csv =
+    '\uFEFF' + stringify([HEADER, ...rows.map((r) => r.map(neutralise))], { record_delimiter: '\r\n' });
   const safeName = node.id.replace(/[^\p{L}\p{N}_.-]+/gu, '-').slice(0, 80);
   return ok({ filename: `kilowatch-${safeName}-${params.from.slice(0, 10)}.csv`, csv });
 }

@@ -19,7 +19,15 @@ export function readRange(
   store: Store,
   registry: SiteRegistry,
   params: { node: string; from: string; to: string; resolution: Resolution | 'auto' },
-): Result<{ node: ResolvedNode; resolution: Resolution; buckets: Bucket[]; gaps: Array<{ from: string; to: string }> }, ApiError> {
+): Result<
+  {
+    node: ResolvedNode;
+    resolution: Resolution;
+    buckets: Bucket[];
+    gaps: Array<{ from: string; to: string }>;
+  },
+  ApiError
+> {
   const node = resolveNode(registry, params.node);
   if (!node) return err('not-found', `No node "${params.node}".`);
   const fromMs = Date.parse(params.from);
@@ -44,7 +52,10 @@ export function readRange(
     b.returnedUnits += row.returnedUnits;
     b.rows.push(row);
     if (row.gapFromS !== null) {
-      gaps.push({ from: new Date(row.gapFromS * 1000).toISOString(), to: new Date(row.minute * 60_000).toISOString() });
+      gaps.push({
+        from: new Date(row.gapFromS * 1000).toISOString(),
+        to: new Date(row.minute * 60_000).toISOString(),
+      });
     }
   }
   return ok({ node, resolution, buckets: [...buckets.values()].sort((a, b) => a.startMs - b.startMs), gaps });

@@ -32,7 +32,12 @@ function counter(
   facts.push({ type: 'counter', component, direction, units: units.value, order, isGen1: false, ...flags });
 }
 
-function meteredSwitch(facts: Fact[], component: string, status: Record<string, unknown>, ctx: StatusContext): void {
+function meteredSwitch(
+  facts: Fact[],
+  component: string,
+  status: Record<string, unknown>,
+  ctx: StatusContext,
+): void {
   for (const [field, direction] of [
     ['aenergy', 'import'],
     ['ret_aenergy', 'return'],
@@ -70,10 +75,16 @@ function emData(facts: Fact[], component: string, status: Record<string, unknown
   }
 }
 
-function em1Data(facts: Fact[], component: string, status: Record<string, unknown>, ctx: StatusContext): void {
+function em1Data(
+  facts: Fact[],
+  component: string,
+  status: Record<string, unknown>,
+  ctx: StatusContext,
+): void {
   const order = { primaryS: ctx.fallbackS, secondaryS: ctx.fallbackS };
   const flags = { isDeviceTimed: ctx.isDeviceTimed, isPhase: false, isGross: false };
-  if ('total_act_energy' in status) counter(facts, component, 'import', status.total_act_energy, order, flags);
+  if ('total_act_energy' in status)
+    counter(facts, component, 'import', status.total_act_energy, order, flags);
   if ('total_act_ret_energy' in status)
     counter(facts, component, 'return', status.total_act_ret_energy, order, flags);
 }

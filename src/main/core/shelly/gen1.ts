@@ -8,9 +8,19 @@ const SIGNED_DECIMAL = /^-?\d+(\.\d+)?$/;
 const UNITS_PER_WATT_MINUTE = 1000;
 
 const device = (id: string): DeviceRef => ({ key: `shellies/${id}`, generation: 1, id });
-const one = (id: string, fact: Fact): DecodeOutcome => ({ kind: 'device', device: device(id), facts: [fact] });
+const one = (id: string, fact: Fact): DecodeOutcome => ({
+  kind: 'device',
+  device: device(id),
+  facts: [fact],
+});
 
-function relay(id: string, index: string, metric: string | undefined, text: string, ctx: DecodeContext): DecodeOutcome {
+function relay(
+  id: string,
+  index: string,
+  metric: string | undefined,
+  text: string,
+  ctx: DecodeContext,
+): DecodeOutcome {
   const component = `relay:${index}`;
   if (metric === undefined) {
     if (text === 'on' || text === 'off') return one(id, { type: 'output', component, isOn: text === 'on' });
@@ -56,12 +66,15 @@ function emeter(id: string, index: string, metric: string, text: string, ctx: De
     if (!SIGNED_DECIMAL.test(text)) return { kind: 'rejected', reason: 'not-a-number' };
     return one(id, { type: 'power', component, powerW: Number(text) });
   }
-  if (metric !== 'total' && metric !== 'total_returned') return { kind: 'device', device: device(id), facts: [] };
+  if (metric !== 'total' && metric !== 'total_returned')
+    return { kind: 'device', device: device(id), facts: [] };
   const direction = metric === 'total' ? 'import' : 'return';
   if (text === '-1') return one(id, { type: 'counter-unavailable', component, direction });
-  if (!SIGNED_DECIMAL.test(text)) return one(id, { type: 'counter-rejected', component, direction, reason: 'not-a-number' });
+  if (!SIGNED_DECIMAL.test(text))
+    return one(id, { type: 'counter-rejected', component, direction, reason: 'not-a-number' });
   const units = whCounterUnits(Number(text));
-  if ('error' in units) return one(id, { type: 'counter-rejected', component, direction, reason: units.error });
+  if ('error' in units)
+    return one(id, { type: 'counter-rejected', component, direction, reason: units.error });
   return one(id, {
     type: 'counter',
     component,
@@ -120,5 +133,7 @@ export function decodeGen1(rest: string, text: string, ctx: DecodeContext): Deco
   }
   // temperature, inputs, …: a known device, nothing to count.
   const idMatch = /^([^/]+)\//.exec(rest);
-  return idMatch ? { kind: 'device', device: device(idMatch[1] as string), facts: [] } : { kind: 'ignored', why: 'not-shelly' };
+  return idMatch
+    ? { kind: 'device', device: device(idMatch[1] as string), facts: [] }
+    : { kind: 'ignored', why: 'not-shelly' };
 }

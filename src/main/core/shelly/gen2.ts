@@ -89,7 +89,11 @@ export function decodeGen2(
 ): DecodeOutcome {
   if (kind === 'online') {
     if (text === 'true' || text === 'false') {
-      return { kind: 'device', device: device(prefix, undefined), facts: [{ type: 'online', isOnline: text === 'true' }] };
+      return {
+        kind: 'device',
+        device: device(prefix, undefined),
+        facts: [{ type: 'online', isOnline: text === 'true' }],
+      };
     }
     return { kind: 'device', device: device(prefix, undefined), facts: [] };
   }
@@ -113,6 +117,15 @@ export function decodeGen2(
     return { kind: 'device', device: device(prefix, frame.id), facts };
   }
   if (kind === 'rpc') return rpcReply(prefix, frame);
+  if (kind === 'status-all') {
+    // Every component's full status, without a timestamp of its own.
+    const facts = componentFacts(frame, {
+      arrivalS: ctx.arrivalS,
+      fallbackS: ctx.arrivalS,
+      isDeviceTimed: false,
+    });
+    return { kind: 'device', device: device(prefix, undefined), facts };
+  }
   if (kind === 'status') {
     // A full component status without a timestamp of its own: ordered by arrival (§5.3).
     const facts = componentFacts(

@@ -13,13 +13,15 @@ export function topicRejection(topic: string): string | null {
   return null;
 }
 
-export type Gen2TopicKind = 'events' | 'status' | 'command' | 'online' | 'announce' | 'rpc';
+export type Gen2TopicKind = 'events' | 'status' | 'status-all' | 'command' | 'online' | 'announce' | 'rpc';
 
 /** Gen2+ suffixes, matched from the right; whatever precedes is the device's topic prefix. */
 const GEN2_SUFFIXES: ReadonlyArray<[RegExp, Gen2TopicKind]> = [
   [/^(.+)\/events\/rpc$/, 'events'],
   [/^(.+)\/status\/([^/]+)$/, 'status'],
   [/^(.+)\/(?:command|error)\/([^/]+)$/, 'command'],
+  // The whole device status, published in reply to `status_update` on <prefix>/command.
+  [/^(.+)\/(status)$/, 'status-all'],
   [/^(.+)\/(online)$/, 'online'],
   [/^(.+)\/(announce)$/, 'announce'],
   [/^(.+)\/(rpc)$/, 'rpc'],

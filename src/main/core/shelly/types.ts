@@ -46,9 +46,21 @@ export type Fact =
   | { type: 'identity'; id?: string; model?: string; name?: string; firmware?: string; generation?: number }
   | { type: 'component-rejected'; component: string; reason: string }
   | { type: 'sensor'; sensor: SensorReading }
-  | { type: 'bthome-config'; component: string; address: string; objectId?: number; model?: string; name?: string }
+  | {
+      type: 'bthome-config';
+      component: string;
+      address: string;
+      objectId?: number;
+      model?: string;
+      name?: string;
+    }
   | { type: 'bthome-status'; component: string; status: Record<string, unknown> }
-  | { type: 'rpc-reply'; to: string; requestId: number | string | null; error?: { code: number; message: string } };
+  | {
+      type: 'rpc-reply';
+      to: string;
+      requestId: number | string | null;
+      error?: { code: number; message: string };
+    };
 
 export interface SensorReading {
   address: string;

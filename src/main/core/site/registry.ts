@@ -59,7 +59,12 @@ export class SiteRegistry {
   private addDevice(row: DeviceRow): Device {
     const device: Device = {
       row,
-      memory: { epoch: row.epoch, offlineCount: row.offlineCount, isOnline: row.isOnline, uptimeS: row.uptimeS },
+      memory: {
+        epoch: row.epoch,
+        offlineCount: row.offlineCount,
+        isOnline: row.isOnline,
+        uptimeS: row.uptimeS,
+      },
       powerW: new Map(),
       outputs: new Map(),
       channels: new Map(),
@@ -110,10 +115,21 @@ export class SiteRegistry {
     this.place(device);
   }
 
-  channel(device: Device, component: string, isGross: boolean, isPhase: boolean): { channel: Channel; isNew: boolean } {
+  channel(
+    device: Device,
+    component: string,
+    isGross: boolean,
+    isPhase: boolean,
+  ): { channel: Channel; isNew: boolean } {
     const known = device.channels.get(component);
     if (known) return { channel: known, isNew: false };
-    const row: ChannelRow = { id: this.nextChannelId++, deviceKey: device.row.key, component, isGross, isPhase };
+    const row: ChannelRow = {
+      id: this.nextChannelId++,
+      deviceKey: device.row.key,
+      component,
+      isGross,
+      isPhase,
+    };
     const channel: Channel = { row, device, counters: {} };
     device.channels.set(component, channel);
     return { channel, isNew: true };
@@ -128,7 +144,8 @@ export class SiteRegistry {
 
   private place(device: Device): void {
     const assigned =
-      (device.row.shellyId && this.assignments.get(device.row.shellyId)) || this.assignments.get(device.row.key);
+      (device.row.shellyId && this.assignments.get(device.row.shellyId)) ||
+      this.assignments.get(device.row.key);
     device.placement = placementOf(device.row.key, device.row.generation, assigned || undefined);
   }
 

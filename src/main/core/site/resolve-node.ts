@@ -9,9 +9,15 @@ export interface ResolvedNode {
   channels: Channel[];
 }
 
-const energyChannels = (device: Device): Channel[] => [...device.channels.values()].filter((c) => !c.row.isPhase);
+const energyChannels = (device: Device): Channel[] =>
+  [...device.channels.values()].filter((c) => !c.row.isPhase);
 
-function underPlace(registry: SiteRegistry, id: string, kind: 'company' | 'office' | 'room', segments: string[]): ResolvedNode | undefined {
+function underPlace(
+  registry: SiteRegistry,
+  id: string,
+  kind: 'company' | 'office' | 'room',
+  segments: string[],
+): ResolvedNode | undefined {
   const channels: Channel[] = [];
   let found = false;
   for (const device of registry.devices.values()) {
@@ -31,7 +37,9 @@ export function resolveNode(registry: SiteRegistry, ref: string): ResolvedNode |
   const kind = colon > 0 ? ref.slice(0, colon) : '';
   const rest = colon > 0 ? ref.slice(colon + 1) : ref;
   if (ref === nodeId.unassigned) {
-    const channels = [...registry.devices.values()].filter((d) => !('place' in d.placement)).flatMap(energyChannels);
+    const channels = [...registry.devices.values()]
+      .filter((d) => !('place' in d.placement))
+      .flatMap(energyChannels);
     return { id: ref, kind: 'unassigned', channels };
   }
   if (kind === 'company' || kind === 'office' || kind === 'room') {
@@ -39,7 +47,9 @@ export function resolveNode(registry: SiteRegistry, ref: string): ResolvedNode |
   }
   if (kind === 'device') {
     const device = registry.find(rest);
-    return device ? { id: nodeId.device(device.row.key), kind: 'device', channels: energyChannels(device) } : undefined;
+    return device
+      ? { id: nodeId.device(device.row.key), kind: 'device', channels: energyChannels(device) }
+      : undefined;
   }
   if (kind === 'channel') {
     const bar = rest.lastIndexOf('|');
@@ -55,9 +65,12 @@ export function resolveNode(registry: SiteRegistry, ref: string): ResolvedNode |
     const byPath = [...registry.devices.values()].find(
       (d) => 'place' in d.placement && Object.values(d.placement.place).join('/') === segments.join('/'),
     );
-    return byPath ? { id: nodeId.device(byPath.row.key), kind: 'device', channels: energyChannels(byPath) } : undefined;
+    return byPath
+      ? { id: nodeId.device(byPath.row.key), kind: 'device', channels: energyChannels(byPath) }
+      : undefined;
   }
   if (segments.length > 3 || !segments.every(isValidPlaceName)) return undefined;
-  const placeKind = (['company', 'office', 'room'] as const)[segments.length - 1] as 'company' | 'office' | 'room';
+  const placeKind = (['company', 'office', 'room'] as const)[segments.length - 1] as
+    'company' | 'office' | 'room';
   return underPlace(registry, `${placeKind}:${segments.join('/')}`, placeKind, segments);
 }

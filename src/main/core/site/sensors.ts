@@ -62,10 +62,24 @@ export class SensorRegistry {
     return 'place' in gateway.placement ? nodeId.room(gateway.placement.place) : null;
   }
 
-  config(gateway: Device, component: string, address: string, objectId?: number, model?: string, name?: string): void {
-    this.components.set(`${gateway.row.key}|${component}`, { address, ...(objectId !== undefined && { objectId }) });
+  config(
+    gateway: Device,
+    component: string,
+    address: string,
+    objectId?: number,
+    model?: string,
+    name?: string,
+  ): void {
+    this.components.set(`${gateway.row.key}|${component}`, {
+      address,
+      ...(objectId !== undefined && { objectId }),
+    });
     if (component.startsWith('bthomedevice:')) {
-      const s = this.sensor(address, { source: 'bthome-component', gateway: gateway.row.shellyId, room: SensorRegistry.roomOf(gateway) });
+      const s = this.sensor(address, {
+        source: 'bthome-component',
+        gateway: gateway.row.shellyId,
+        room: SensorRegistry.roomOf(gateway),
+      });
       if (model) s.model = model;
       if (name) s.name = name;
     }
@@ -75,10 +89,15 @@ export class SensorRegistry {
   status(gateway: Device, component: string, status: Record<string, unknown>): Sensor | null {
     const meaning = this.components.get(`${gateway.row.key}|${component}`);
     if (!meaning) return null;
-    const s = this.sensor(meaning.address, { source: 'bthome-component', gateway: gateway.row.shellyId, room: SensorRegistry.roomOf(gateway) });
+    const s = this.sensor(meaning.address, {
+      source: 'bthome-component',
+      gateway: gateway.row.shellyId,
+      room: SensorRegistry.roomOf(gateway),
+    });
     // Firmware spells it last_updated_ts; one type library has last_update_ts (PROTOCOL.md §9).
     const updated = status.last_updated_ts ?? status.last_update_ts;
-    if (typeof updated === 'number' && Number.isFinite(updated)) s.lastUpdated = new Date(updated * 1000).toISOString();
+    if (typeof updated === 'number' && Number.isFinite(updated))
+      s.lastUpdated = new Date(updated * 1000).toISOString();
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
     if (component.startsWith('bthomedevice:')) {
       s.rssiDbm = num(status.rssi) ?? s.rssiDbm;
@@ -94,11 +113,16 @@ export class SensorRegistry {
 
   /** A `shelly-blu` script event; returns null for a packet already heard through another gateway. */
   scriptEvent(gateway: Device, reading: SensorReading): Sensor | null {
-    const s = this.sensor(reading.address, { source: 'script-event', gateway: gateway.row.shellyId, room: null });
+    const s = this.sensor(reading.address, {
+      source: 'script-event',
+      gateway: gateway.row.shellyId,
+      room: null,
+    });
     const packet = `${reading.address}|${reading.packetId}`;
     if (reading.packetId !== undefined && this.packets.has(packet)) {
       // The same packet through another gateway: only the better signal is news.
-      if (reading.rssiDbm !== undefined && (s.rssiDbm === null || reading.rssiDbm > s.rssiDbm)) s.rssiDbm = reading.rssiDbm;
+      if (reading.rssiDbm !== undefined && (s.rssiDbm === null || reading.rssiDbm > s.rssiDbm))
+        s.rssiDbm = reading.rssiDbm;
       return null;
     }
     if (reading.packetId !== undefined) {

@@ -34,10 +34,26 @@ function deviceNode(registry: SiteRegistry, device: Device, path: string[]): Sit
   return node;
 }
 
-export function siteTree(registry: SiteRegistry, totals: Map<string, NodeTotals>, sensors: Sensor[]): SiteTree {
+export function siteTree(
+  registry: SiteRegistry,
+  totals: Map<string, NodeTotals>,
+  sensors: Sensor[],
+): SiteTree {
   const companies = new Map<string, SiteNode>();
-  const unassigned: SiteNode = { id: nodeId.unassigned, kind: 'unassigned', name: 'Unassigned', path: [], children: [] };
-  const child = (parent: SiteNode, id: string, kind: SiteNode['kind'], name: string, path: string[]): SiteNode => {
+  const unassigned: SiteNode = {
+    id: nodeId.unassigned,
+    kind: 'unassigned',
+    name: 'Unassigned',
+    path: [],
+    children: [],
+  };
+  const child = (
+    parent: SiteNode,
+    id: string,
+    kind: SiteNode['kind'],
+    name: string,
+    path: string[],
+  ): SiteNode => {
     let node = parent.children.find((c) => c.id === id);
     if (!node) {
       node = { id, kind, name: registry.names.get(id) ?? name, path, children: [] };
@@ -55,7 +71,13 @@ export function siteTree(registry: SiteRegistry, totals: Map<string, NodeTotals>
     const companyId = nodeId.company(p);
     let company = companies.get(companyId);
     if (!company) {
-      company = { id: companyId, kind: 'company', name: registry.names.get(companyId) ?? p.company, path: [p.company], children: [] };
+      company = {
+        id: companyId,
+        kind: 'company',
+        name: registry.names.get(companyId) ?? p.company,
+        path: [p.company],
+        children: [],
+      };
       companies.set(companyId, company);
     }
     const office = child(company, nodeId.office(p), 'office', p.office, [p.company, p.office]);

@@ -59,7 +59,8 @@ export class BatchWriter {
       return true;
     }
     this.failures++;
-    if (this.failures === 1 || result.error.code !== this.lastError?.code) this.events.onFailure(result.error);
+    if (this.failures === 1 || result.error.code !== this.lastError?.code)
+      this.events.onFailure(result.error);
     this.lastError = result.error;
     this.timer = setTimeout(() => this.flush(), this.delay());
     return false;

@@ -20,13 +20,20 @@ export class Batch {
   droppedLedger = 0;
   readings = 0;
 
-  addMinute(channelId: number, minute: number, energyUnits: number, returnedUnits: number, gapFromS: number | null): void {
+  addMinute(
+    channelId: number,
+    minute: number,
+    energyUnits: number,
+    returnedUnits: number,
+    gapFromS: number | null,
+  ): void {
     const key = `${channelId}|${minute}`;
     const row = this.minutes.get(key);
     if (row) {
       row.energyUnits += energyUnits;
       row.returnedUnits += returnedUnits;
-      if (gapFromS !== null) row.gapFromS = row.gapFromS === null ? gapFromS : Math.min(row.gapFromS, gapFromS);
+      if (gapFromS !== null)
+        row.gapFromS = row.gapFromS === null ? gapFromS : Math.min(row.gapFromS, gapFromS);
     } else {
       this.minutes.set(key, { channelId, minute, energyUnits, returnedUnits, gapFromS });
     }
@@ -39,7 +46,8 @@ export class Batch {
 
   get isEmpty(): boolean {
     return (
-      this.devices.size + this.channels.size + this.counters.size + this.minutes.size + this.totals.size === 0 &&
+      this.devices.size + this.channels.size + this.counters.size + this.minutes.size + this.totals.size ===
+        0 &&
       this.forgottenCounters.size === 0 &&
       this.ledger.length === 0
     );

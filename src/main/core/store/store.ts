@@ -2,7 +2,7 @@
  * The one SQLite file (better-sqlite3). Statements are prepared once; every ingest batch is one
  * synchronous transaction (never `await` inside one: another task could interleave its writes).
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { err, ok, type ApiError, type Result } from '../../../shared/result';
@@ -68,6 +68,20 @@ export interface MinuteRow {
 }
 
 type Row = Record<string, unknown>;
+
+/**
+ * Creates missing folders one level at a time. `mkdirSync(…, { recursive: true })` never returns
+ * on some special file systems (a path under /proc loops forever on Node 20).
+ */
+function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  let current = dir;
+  while (!existsSync(current) && dirname(current) !== current) {
+    missing.unshift(current);
+    current = dirname(current);
+  }
+  for (const folder of missing) mkdirSync(folder);
+}
 const bool = (v: unknown): boolean | null => (v === null || v === undefined ? null : v === 1);
 
 export class Store {
@@ -134,7 +148,7 @@ export class Store {
   static open(path: string): Result<Store, ApiError> {
     let db: Database.Database | undefined;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      if (path !== ':memory:') ensureDir(dirname(path));
       db = new Database(path);
       // WAL lets readers (history queries) run beside the ingest writer. In WAL mode
       // synchronous=NORMAL can lose the last transactions on power loss but never corrupts the
@@ -170,7 +184,10 @@ export class Store {
     try {
       this.db.transaction(() => {
         for (const d of batch.devices.values()) {
-          this.statements.upsertDevice.run({ ...d, isOnline: d.isOnline === null ? null : d.isOnline ? 1 : 0 });
+          this.statements.upsertDevice.run({
+            ...d,
+            isOnline: d.isOnline === null ? null : d.isOnline ? 1 : 0,
+          });
         }
         for (const c of batch.channels.values()) {
           this.statements.insertChannel.run({ ...c, isGross: c.isGross ? 1 : 0, isPhase: c.isPhase ? 1 : 0 });
@@ -331,7 +348,11 @@ export class Store {
 
   saveSetting(key: string, value: string): Result<void, ApiError> {
     return this.guard(() =>
-      this.db.prepare('INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value),
+      this.db
+        .prepare(
+          'INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        )
+        .run(key, value),
     );
   }
 

@@ -1,0 +1,65 @@
+/**
+ * Topic shapes the fixtures do not cover, decoded as real devices publish them.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeShelly } from '../../src/main/core/shelly/decode';
+
+const ctx = { arrivalS: 1741593660, isRetained: false };
+const bytes = (s: string) => Buffer.from(s, 'utf8');
+
+describe('decodeShelly', () => {
+  it('reads the whole device status a device publishes on <prefix>/status after status_update', () => {
+    const payload = JSON.stringify({
+      sys: { uptime: 1234 },
+      'switch:0': { id: 0, output: true, apower: 12.5, aenergy: { total: 10.5, minute_ts: 1741593600 } },
+    });
+    const out = decodeShelly('Aurora/Lisbon/Reception/Light1/status', bytes(payload), ctx);
+    expect(out.kind).toBe('device');
+    if (out.kind !== 'device') return;
+    expect(out.device.key).toBe('Aurora/Lisbon/Reception/Light1');
+    expect(out.facts).toEqual(
+      expect.arrayContaining([
+        { type: 'uptime', uptimeS: 1234 },
+        { type: 'power', component: 'switch:0', powerW: 12.5 },
+        { type: 'output', component: 'switch:0', isOn: true },
+        expect.objectContaining({
+          type: 'counter',
+          component: 'switch:0',
+          units: 630_000,
+          isDeviceTimed: true,
+        }),
+      ]),
+    );
+  });
+
+  it('treats a Gen2 prefix that begins with shellies/ as Gen2 when its suffix says so', () => {
+    const out = decodeShelly(
+      'shellies/custom/events/rpc',
+      bytes('{"src":"shellyplus1pm-a8032ab1c2d3","method":"NotifyStatus","params":{"ts":1741593660.1}}'),
+      ctx,
+    );
+    expect(out).toMatchObject({
+      kind: 'device',
+      device: { key: 'shellies/custom', generation: 2, id: 'shellyplus1pm-a8032ab1c2d3' },
+    });
+  });
+
+  it('reads a Gen1 custom mqtt_id that contains a slash, matching the suffix from the right', () => {
+    const out = decodeShelly('shellies/shellies/shellyem3/emeter/0/total', bytes('3003.4'), ctx);
+    expect(out).toMatchObject({
+      kind: 'device',
+      device: { key: 'shellies/shellies/shellyem3', generation: 1 },
+    });
+  });
+
+  it('rejects a payload over 256 KiB and JSON nested deeper than 32 levels', () => {
+    expect(decodeShelly('a/b/c/d/events/rpc', Buffer.alloc(300 * 1024, 0x20), ctx)).toEqual({
+      kind: 'rejected',
+      reason: 'payload-too-large',
+    });
+    expect(decodeShelly('a/b/c/d/events/rpc', bytes('['.repeat(40) + ']'.repeat(40)), ctx)).toEqual({
+      kind: 'rejected',
+      reason: 'too-deep',
+    });
+  });
+});
