@@ -8,7 +8,14 @@ import type { MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KilowatchConsole } from '../../src/main/core/console';
 import { openConsole } from '../../src/main/core/open-console';
-import { assignmentParams, loadFixtures, payloadBytes, WH_TOLERANCE, type Fixture, type Totals } from '../support/fixtures';
+import {
+  assignmentParams,
+  loadFixtures,
+  payloadBytes,
+  WH_TOLERANCE,
+  type Fixture,
+  type Totals,
+} from '../support/fixtures';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { retainedJson, testClient, waitFor } from '../support/mqtt-client';
 import { tempDir } from '../support/temp-dir';
@@ -18,7 +25,9 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();
 });
 
-async function replayThroughBroker(fixture: Fixture): Promise<{ published: Map<string, Record<string, unknown>>; core: KilowatchConsole }> {
+async function replayThroughBroker(
+  fixture: Fixture,
+): Promise<{ published: Map<string, Record<string, unknown>>; core: KilowatchConsole }> {
   const mosquitto: Mosquitto = await startMosquitto();
   cleanups.push(() => mosquitto.stop());
   const dir = tempDir();
@@ -44,7 +53,13 @@ async function replayThroughBroker(fixture: Fixture): Promise<{ published: Map<s
   }
   const publisher: MqttClient = await testClient(mosquitto.url);
   cleanups.push(() => publisher.endAsync());
-  const profile = { name: 'test', url: mosquitto.url, protocolVersion: 4 as const, keepaliveS: 30, subscribe: ['#'] };
+  const profile = {
+    name: 'test',
+    url: mosquitto.url,
+    protocolVersion: 4 as const,
+    keepaliveS: 30,
+    subscribe: ['#'],
+  };
   let isConnected = false;
   const connect = async () => {
     const failure = await core.connect(profile);
@@ -90,30 +105,44 @@ function expectPublished(published: Map<string, Record<string, unknown>>, path: 
   const topic = `kilowatch/${path.normalize('NFC')}/energy`;
   const got = published.get(topic);
   expect(got, `nothing published on ${topic}; have ${[...published.keys()].join(', ')}`).toBeDefined();
-  expect(Math.abs(Number(got?.energyWh) - want.consumed_wh), `${topic} energyWh ${String(got?.energyWh)} ≠ ${want.consumed_wh}`).toBeLessThanOrEqual(WH_TOLERANCE);
-  expect(Math.abs(Number(got?.returnedWh) - want.returned_wh), `${topic} returnedWh`).toBeLessThanOrEqual(WH_TOLERANCE);
+  expect(
+    Math.abs(Number(got?.energyWh) - want.consumed_wh),
+    `${topic} energyWh ${String(got?.energyWh)} ≠ ${want.consumed_wh}`,
+  ).toBeLessThanOrEqual(WH_TOLERANCE);
+  expect(Math.abs(Number(got?.returnedWh) - want.returned_wh), `${topic} returnedWh`).toBeLessThanOrEqual(
+    WH_TOLERANCE,
+  );
   expect(typeof got?.since).toBe('string');
   expect(got?.devices).toBeGreaterThan(0);
 }
 
-const withTotals = loadFixtures().filter((f) => f.expected.companies || f.expected.rooms || f.expected.devices);
+const withTotals = loadFixtures().filter(
+  (f) => f.expected.companies || f.expected.rooms || f.expected.devices,
+);
 
-describe.each(withTotals.map((f) => [f.file, f] as const))('fixture %s through Mosquitto', (_file, fixture) => {
-  it('publishes the expected room, office, company and device totals', async () => {
-    const { published } = await replayThroughBroker(fixture);
-    const e = fixture.expected;
-    for (const [path, want] of Object.entries(e.rooms ?? {})) expectPublished(published, path, want);
-    for (const [path, want] of Object.entries(e.offices ?? {})) expectPublished(published, path, want);
-    for (const [name, want] of Object.entries(e.companies ?? {})) expectPublished(published, name, want);
-    const placeOf = (id: string): string | undefined =>
-      fixture.assignments?.[id] ?? fixture.devices?.find((d) => d.id === id)?.prefix;
-    for (const [id, want] of Object.entries(e.devices ?? {})) {
-      const path = placeOf(id);
-      expect(path, `where is ${id}`).toBeDefined();
-      expectPublished(published, path as string, want);
-    }
-    // Unplaced devices are reported, never added to a company.
-    const companies = [...published.keys()].filter((t) => t.split('/').length === 3);
-    expect(companies.sort()).toEqual(Object.keys(e.companies ?? {}).map((c) => `kilowatch/${c}/energy`).sort());
-  });
-});
+describe.each(withTotals.map((f) => [f.file, f] as const))(
+  'fixture %s through Mosquitto',
+  (_file, fixture) => {
+    it('publishes the expected room, office, company and device totals', async () => {
+      const { published } = await replayThroughBroker(fixture);
+      const e = fixture.expected;
+      for (const [path, want] of Object.entries(e.rooms ?? {})) expectPublished(published, path, want);
+      for (const [path, want] of Object.entries(e.offices ?? {})) expectPublished(published, path, want);
+      for (const [name, want] of Object.entries(e.companies ?? {})) expectPublished(published, name, want);
+      const placeOf = (id: string): string | undefined =>
+        fixture.assignments?.[id] ?? fixture.devices?.find((d) => d.id === id)?.prefix;
+      for (const [id, want] of Object.entries(e.devices ?? {})) {
+        const path = placeOf(id);
+        expect(path, `where is ${id}`).toBeDefined();
+        expectPublished(published, path as string, want);
+      }
+      // Unplaced devices are reported, never added to a company.
+      const companies = [...published.keys()].filter((t) => t.split('/').length === 3);
+      expect(companies.sort()).toEqual(
+        Object.keys(e.companies ?? {})
+          .map((c) => `kilowatch/${c}/energy`)
+          .sort(),
+      );
+    });
+  },
+);

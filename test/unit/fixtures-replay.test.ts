@@ -7,7 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeTotals } from '../../src/shared/contract';
 import { openConsole } from '../../src/main/core/open-console';
 import { nodeId } from '../../src/main/core/site/placement';
-import { assignmentParams, loadFixtures, payloadBytes, WH_TOLERANCE, type Fixture, type Totals } from '../support/fixtures';
+import {
+  assignmentParams,
+  loadFixtures,
+  payloadBytes,
+  WH_TOLERANCE,
+  type Fixture,
+  type Totals,
+} from '../support/fixtures';
 import { tempDir } from '../support/temp-dir';
 
 const cleanups: Array<() => void> = [];
@@ -32,15 +39,18 @@ async function replay(fixture: Fixture) {
     dir.remove();
   });
   // The observer is attached after construction so the test sees exactly what the pipeline did.
-  (core.ingest as unknown as { deps: { observe: (t: string, o: string | Record<string, string>) => void } }).deps.observe = (
-    _topic,
-    outcome,
-  ) => outcomes.push(outcome);
+  (
+    core.ingest as unknown as { deps: { observe: (t: string, o: string | Record<string, string>) => void } }
+  ).deps.observe = (_topic, outcome) => outcomes.push(outcome);
   for (const [id, path] of Object.entries(fixture.assignments ?? {})) {
     const r = await core.handlers['site.assign'](assignmentParams(id, path));
     expect(r.ok).toBe(true);
   }
-  const labels: Array<{ index: number; expected: string | Record<string, string>; got: string | Record<string, string> | undefined }> = [];
+  const labels: Array<{
+    index: number;
+    expected: string | Record<string, string>;
+    got: string | Record<string, string> | undefined;
+  }> = [];
   fixture.messages.forEach((m, index) => {
     if (m.control || m.topic === undefined) return;
     nowMs = Date.parse(m.at);
@@ -51,15 +61,22 @@ async function replay(fixture: Fixture) {
   const tree = await core.handlers['site.tree']({});
   if (!tree.ok) throw new Error(tree.error.message);
   const totals = new Map<string, NodeTotals>(tree.value.totals.map((t) => [t.id, t]));
-  const keyOf = (id: string) => core.registry.byId(id)?.row.key ?? fixture.devices?.find((d) => d.id === id)?.prefix ?? id;
+  const keyOf = (id: string) =>
+    core.registry.byId(id)?.row.key ?? fixture.devices?.find((d) => d.id === id)?.prefix ?? id;
   expect(core.writer.flush()).toBe(true);
   return { core, totals, labels, keyOf, tree: tree.value };
 }
 
 function expectTotals(label: string, got: NodeTotals | undefined, want: Totals) {
   expect(got, `${label} has no total`).toBeDefined();
-  expect(Math.abs((got?.energyWh ?? NaN) - want.consumed_wh), `${label} consumed: got ${got?.energyWh}, want ${want.consumed_wh}`).toBeLessThanOrEqual(WH_TOLERANCE);
-  expect(Math.abs((got?.returnedWh ?? NaN) - want.returned_wh), `${label} returned: got ${got?.returnedWh}, want ${want.returned_wh}`).toBeLessThanOrEqual(WH_TOLERANCE);
+  expect(
+    Math.abs((got?.energyWh ?? NaN) - want.consumed_wh),
+    `${label} consumed: got ${got?.energyWh}, want ${want.consumed_wh}`,
+  ).toBeLessThanOrEqual(WH_TOLERANCE);
+  expect(
+    Math.abs((got?.returnedWh ?? NaN) - want.returned_wh),
+    `${label} returned: got ${got?.returnedWh}, want ${want.returned_wh}`,
+  ).toBeLessThanOrEqual(WH_TOLERANCE);
 }
 
 /** Only counter labels and rejections are the pipeline's business; availability etc. are not labelled by it. */
@@ -84,10 +101,14 @@ describe.each(loadFixtures().map((f) => [f.file, f] as const))('fixture %s', (_f
       const comp = component.join('/');
       expectTotals(`channel ${name}`, totals.get(nodeId.channel(keyOf(id as string), comp)), want);
     }
-    for (const [id, want] of Object.entries(e.devices ?? {})) expectTotals(`device ${id}`, totals.get(nodeId.device(keyOf(id))), want);
-    for (const [path, want] of Object.entries(e.rooms ?? {})) expectTotals(`room ${path}`, totals.get(`room:${path.normalize('NFC')}`), want);
-    for (const [path, want] of Object.entries(e.offices ?? {})) expectTotals(`office ${path}`, totals.get(`office:${path.normalize('NFC')}`), want);
-    for (const [name, want] of Object.entries(e.companies ?? {})) expectTotals(`company ${name}`, totals.get(`company:${name}`), want);
+    for (const [id, want] of Object.entries(e.devices ?? {}))
+      expectTotals(`device ${id}`, totals.get(nodeId.device(keyOf(id))), want);
+    for (const [path, want] of Object.entries(e.rooms ?? {}))
+      expectTotals(`room ${path}`, totals.get(`room:${path.normalize('NFC')}`), want);
+    for (const [path, want] of Object.entries(e.offices ?? {}))
+      expectTotals(`office ${path}`, totals.get(`office:${path.normalize('NFC')}`), want);
+    for (const [name, want] of Object.entries(e.companies ?? {}))
+      expectTotals(`company ${name}`, totals.get(`company:${name}`), want);
     const unassigned = tree.nodes.find((n) => n.kind === 'unassigned');
     for (const [id, want] of Object.entries(e.unplaced ?? {})) {
       expectTotals(`unplaced ${id}`, totals.get(nodeId.device(keyOf(id))), want);
@@ -115,7 +136,11 @@ describe.each(loadFixtures().map((f) => [f.file, f] as const))('fixture %s', (_f
       if (!/^(room|office|company):/.test(id) || t.energyWh === 0) continue;
       const [kind, path] = [id.slice(0, id.indexOf(':')), id.slice(id.indexOf(':') + 1)];
       const expectedSet = kind === 'room' ? e.rooms : kind === 'office' ? e.offices : e.companies;
-      if (expectedSet) expect(Object.keys(expectedSet).map((k) => k.normalize('NFC')), `unexpected ${id}`).toContain(path);
+      if (expectedSet)
+        expect(
+          Object.keys(expectedSet).map((k) => k.normalize('NFC')),
+          `unexpected ${id}`,
+        ).toContain(path);
     }
   });
 });

@@ -51,7 +51,10 @@ describe('the IPC binding', () => {
     const { ipc, invoke } = fakeIpcMain();
     bindIpc(ipc, handlers, (url) => url === TRUSTED, log);
     calls.length = 0;
-    const reply = await invoke('kw:site.assign', TRUSTED, { device: 'shellyplus1pm-a8032ab1c2d3', path: ['Aurora', 'Lisbon'] });
+    const reply = await invoke('kw:site.assign', TRUSTED, {
+      device: 'shellyplus1pm-a8032ab1c2d3',
+      path: ['Aurora', 'Lisbon'],
+    });
     expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-params' } });
     expect((reply as { error: { message: string } }).error.message).toMatch(/^path/);
     const hostile = await invoke('kw:site.rename', TRUSTED, { node: 'room:A/B/C', name: 'x/../#' });
@@ -64,10 +67,15 @@ describe('the IPC binding', () => {
     const { ipc, invoke } = fakeIpcMain();
     bindIpc(ipc, handlers, (url) => url === TRUSTED, log);
     calls.length = 0;
-    const reply = await invoke('kw:site.assign', TRUSTED, { device: 'shellyplus1pm-a8032ab1c2d3', path: ['Aurora', 'Lisbon', 'Sala\u0303o'] });
+    const reply = await invoke('kw:site.assign', TRUSTED, {
+      device: 'shellyplus1pm-a8032ab1c2d3',
+      path: ['Aurora', 'Lisbon', 'Sala\u0303o'],
+    });
     expect(reply).toMatchObject({ ok: true });
     // NFC normalisation happens at the boundary: the core sees one spelling of Salão.
-    expect(calls).toEqual([`site.assign {"device":"shellyplus1pm-a8032ab1c2d3","path":["Aurora","Lisbon","Salão"]}`]);
+    expect(calls).toEqual([
+      `site.assign {"device":"shellyplus1pm-a8032ab1c2d3","path":["Aurora","Lisbon","Salão"]}`,
+    ]);
   });
 
   it('refuses commands from a frame that is not our own page', async () => {
