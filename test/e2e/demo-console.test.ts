@@ -49,9 +49,23 @@ describe('the demo console in a browser', () => {
         timeout: 30_000,
       },
     );
-    const ids = await page.$$eval('[role="treeitem"]', (rows) =>
-      rows.map((r) => r.getAttribute('data-node-id') ?? ''),
-    );
+    // The tree is virtualised: scroll through it and collect every row it renders.
+    const seen = new Set<string>();
+    for (let step = 0; step < 50; step++) {
+      const rows = await page.$$eval('[role="treeitem"]', (items) =>
+        items.map((r) => r.getAttribute('data-node-id') ?? ''),
+      );
+      rows.forEach((id) => seen.add(id));
+      const isAtEnd = await page.$eval('[role="tree"]', (tree) => {
+        const before = tree.scrollTop;
+        tree.scrollTop += tree.clientHeight * 0.8;
+        return tree.scrollTop === before;
+      });
+      if (isAtEnd) break;
+      await page.waitForTimeout(50);
+    }
+    await page.$eval('[role="tree"]', (tree) => void (tree.scrollTop = 0));
+    const ids = [...seen];
     expect(ids.filter((id) => id.startsWith('office:')).length).toBeGreaterThanOrEqual(3);
     expect(ids.filter((id) => id.startsWith('room:')).length).toBeGreaterThanOrEqual(12);
     expect(ids.filter((id) => id.startsWith('company:')).length).toBeGreaterThanOrEqual(1);

@@ -62,4 +62,19 @@ describe('decodeShelly', () => {
       reason: 'too-deep',
     });
   });
+
+  it('reads a Gen2 device info on shellies/announce as news about a known device, not a Gen1 device', () => {
+    const info =
+      '{"name":null,"id":"shellyplus1pm-a8032ab1c2d3","mac":"A8032AB1C2D3","slot":0,"model":"SNSW-001P16EU","gen":2,"fw_id":"20241011-114455/1.4.4-g6d2a586","ver":"1.4.4","app":"Plus1PM","auth_en":false,"auth_domain":null}';
+    expect(decodeShelly('shellies/announce', bytes(info), ctx)).toMatchObject({
+      kind: 'device',
+      device: { generation: 2, id: 'shellyplus1pm-a8032ab1c2d3', isKnownByIdOnly: true },
+    });
+    const gen1 =
+      '{"id":"shelly1pm-C45BBE6A1F2D","model":"SHSW-PM","mac":"C45BBE6A1F2D","ip":"10.30.4.51","new_fw":false,"fw_ver":"v1.14.0"}';
+    expect(decodeShelly('shellies/announce', bytes(gen1), ctx)).toMatchObject({
+      kind: 'device',
+      device: { key: 'shellies/shelly1pm-C45BBE6A1F2D', generation: 1 },
+    });
+  });
 });

@@ -97,7 +97,10 @@ export class Ingest {
       return;
     }
     this.labels = this.deps.observe ? {} : null;
+    const wasShown = device.channels.size + device.outputs.size > 0;
     for (const fact of outcome.facts) this.apply(device, fact, atMs, isRetained, topic);
+    // A device enters the tree once it has a channel or a relay to show: that is its discovery.
+    if (!wasShown && device.channels.size + device.outputs.size > 0) this.discovered(device);
     if (this.labels) {
       const { '*': whole, ...counters } = this.labels;
       this.deps.observe?.(topic, Object.keys(counters).length > 0 ? counters : (whole ?? 'no-energy'));
@@ -123,10 +126,9 @@ export class Ingest {
       if (!prefix) return undefined;
       key = prefix;
     }
-    const { device, isNew } = registry.upsert(key, ref.generation, atMs);
+    const { device } = registry.upsert(key, ref.generation, atMs);
     if (ref.id && device.row.shellyId && device.row.shellyId !== ref.id) this.replaced(device, ref.id, atMs);
     if (ref.id && device.row.shellyId !== ref.id) registry.setShellyId(device, ref.id);
-    if (isNew) this.discovered(device);
     return device;
   }
 

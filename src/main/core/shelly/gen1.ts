@@ -95,6 +95,24 @@ export function decodeGen1(rest: string, text: string, ctx: DecodeContext): Deco
     if ('error' in parsed) return { kind: 'rejected', reason: parsed.error };
     const a = parsed.value;
     if (typeof a.id !== 'string') return { kind: 'rejected', reason: 'bad-announce' };
+    // Gen2+ devices answer the `announce` broadcast here too (GetDeviceInfo, with `gen`). It names
+    // no prefix, so it can only add to a device already known by its id.
+    if (typeof a.gen === 'number' && a.gen >= 2) {
+      return {
+        kind: 'device',
+        device: { key: a.id, generation: 2, id: a.id, isKnownByIdOnly: true },
+        facts: [
+          {
+            type: 'identity',
+            id: a.id,
+            generation: a.gen,
+            ...(typeof a.model === 'string' && { model: a.model }),
+            ...(typeof a.name === 'string' && { name: a.name }),
+            ...(typeof a.ver === 'string' && { firmware: a.ver }),
+          },
+        ],
+      };
+    }
     return one(a.id, {
       type: 'identity',
       id: a.id,
