@@ -61,6 +61,8 @@ export const NodeTotalsSchema = z.object({
   energyWh: z.number(),
   returnedWh: z.number(),
   powerW: z.number(),
+  /** Energy since local midnight in the site's time zone. */
+  todayWh: z.number(),
   devices: z.number().int().nonnegative(),
   reporting: z.number().int().nonnegative(),
   since: IsoTime.nullable(),

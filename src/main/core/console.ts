@@ -16,6 +16,7 @@ import type {
 import { err, ok, type ApiError } from '../../shared/result';
 import { AggregatePublisher } from './aggregate/publisher';
 import { RunningTotals } from './aggregate/running-totals';
+import { systemTimeZone, TodayTotals } from './aggregate/today-totals';
 import { snapshot } from './aggregate/snapshot';
 import { BrokerConnection } from './broker/connection';
 import { brokerOptions, safeBrokerUrl } from './broker/options';
@@ -35,6 +36,8 @@ import type { Store } from './store/store';
 
 export interface ConsoleOptions {
   store: Store;
+  /** IANA zone for "today", days and months (default: this machine's zone). */
+  timeZone?: string;
   clientId: string;
   outPrefix: string;
   publishIntervalS: number;
@@ -51,6 +54,7 @@ type Handlers = {
 
 export type EventListener = (message: EventMessage) => void;
 
+const REJECTION_ALERT_INTERVAL_MS = 10_000;
 const SHELLY_ID = /^shelly[a-z0-9-]*-[0-9A-Fa-f]{6,12}$/;
 
 const DISCONNECTED: ConnectionState = {
@@ -66,6 +70,7 @@ const DISCONNECTED: ConnectionState = {
 export class KilowatchConsole {
   readonly registry: SiteRegistry;
   readonly totals: RunningTotals;
+  readonly today: TodayTotals;
   readonly stats = new IngestStats();
   readonly sensors = new SensorRegistry();
   private readonly componentRequests = new Map<string, number>();
@@ -80,6 +85,8 @@ export class KilowatchConsole {
   private connection: BrokerConnection | null = null;
   private profile: ConnectionProfile | null = null;
   private lastLive = new Map<string, string>();
+  private lastRejectedCounts = new Map<string, number>();
+  private wasConnected = false;
   private timers: NodeJS.Timeout[] = [];
   private isDirty = false;
 
@@ -95,6 +102,8 @@ export class KilowatchConsole {
       names: store.loadNames(),
     });
     this.totals = new RunningTotals(store.loadTotals());
+    this.today = new TodayTotals(options.timeZone ?? systemTimeZone(), this.clock());
+    this.seedToday();
     this.writer = new BatchWriter(store, {
       onFailure: (error) =>
         this.emit('alert', {
@@ -126,6 +135,7 @@ export class KilowatchConsole {
       sensors: this.sensors,
       onUnknownComponent: (device) => this.askForComponents(device),
       totals: this.totals,
+      today: this.today,
       writer: this.writer,
       stats: this.stats,
       events: { emit: (event, payload) => this.emit(event, payload) },
@@ -138,6 +148,29 @@ export class KilowatchConsole {
       ...(options.observe && { observe: options.observe }),
     });
     this.startTimers();
+  }
+
+  /** Today's energy after a restart: the minutes since local midnight, under today's placement. */
+  private seedToday(): void {
+    const fromMinute = Math.floor(this.today.startMs / 60_000);
+    const channels = new Map<number, { deviceKey: string; component: string; isPhase: boolean }>();
+    for (const device of this.registry.devices.values()) {
+      for (const c of device.channels.values()) channels.set(c.row.id, c.row);
+    }
+    for (const row of this.options.store.energySince(fromMinute)) {
+      const channel = channels.get(row.channelId);
+      const device = channel && this.registry.devices.get(channel.deviceKey);
+      if (!channel || !device) continue;
+      const nodes = [nodeId.channel(device.row.key, channel.component)];
+      if (!channel.isPhase) {
+        nodes.push(nodeId.device(device.row.key));
+        if ('place' in device.placement) {
+          const p = device.placement.place;
+          nodes.push(nodeId.room(p), nodeId.office(p), nodeId.company(p));
+        } else nodes.push(nodeId.unassigned);
+      }
+      for (const node of nodes) this.today.add(node, row.energyUnits, row.returnedUnits, row.minute * 60_000);
+    }
   }
 
   // ---- events ----------------------------------------------------------------------------------
@@ -156,14 +189,58 @@ export class KilowatchConsole {
     const liveMs = this.options.liveIntervalMs ?? 250;
     this.timers.push(setInterval(() => this.pushLive(), liveMs));
     this.timers.push(setInterval(() => void this.publishAggregates(), this.options.publishIntervalS * 1000));
+    this.timers.push(setInterval(() => this.alertRejections(), REJECTION_ALERT_INTERVAL_MS));
     for (const t of this.timers) t.unref();
+  }
+
+  /** Rejected messages become at most one alert per reason per interval, never a storm. */
+  alertRejections(): void {
+    for (const [reason, count] of this.stats.rejected) {
+      const before = this.lastRejectedCounts.get(reason) ?? 0;
+      if (count === before) continue;
+      this.lastRejectedCounts.set(reason, count);
+      const sample = this.stats.sampleOf(reason);
+      const now = this.clock();
+      this.emit('alert', {
+        id: `rejected:${reason}:${now}`,
+        at: new Date(now).toISOString(),
+        severity: 'warning',
+        kind: 'message-rejected',
+        message: `${count - before} message${count - before === 1 ? '' : 's'} rejected (${reason})${sample ? `, e.g. on ${sample.topic}` : ''}; nothing was counted from them.`,
+        detail: { reason, count: count - before, ...(sample && { sample }) },
+      });
+    }
+  }
+
+  private connectionChanged(state: ConnectionState): void {
+    this.emit('connection.state', state);
+    const isConnected = state.status === 'connected';
+    if (isConnected === this.wasConnected) return;
+    // A first failed attempt is reported by the caller; only a lost or regained link is news here.
+    if (!isConnected && state.status === 'disconnected') {
+      this.wasConnected = false;
+      return;
+    }
+    const now = this.clock();
+    if (isConnected || this.wasConnected) {
+      this.emit('alert', {
+        id: `broker:${now}`,
+        at: new Date(now).toISOString(),
+        severity: isConnected ? 'info' : 'error',
+        kind: 'broker',
+        message: isConnected
+          ? `Connected to ${state.broker ?? 'the broker'}.`
+          : `Lost the broker: ${state.lastError?.message ?? 'the connection closed'} Reconnecting…`,
+      });
+    }
+    this.wasConnected = isConnected;
   }
 
   /** Coalesced live totals: only the nodes whose numbers changed since the last push. */
   pushLive(): void {
     if (!this.isDirty && this.lastLive.size > 0) return;
     this.isDirty = false;
-    const now = snapshot(this.registry, this.totals, this.clock());
+    const now = snapshot(this.registry, this.totals, this.today, this.clock());
     const changed: NodeTotals[] = [];
     const next = new Map<string, string>();
     for (const [id, t] of now) {
@@ -181,7 +258,11 @@ export class KilowatchConsole {
     const connection = this.connection;
     if (!connection?.isConnected) return 0;
     const now = this.clock();
-    const changes = this.publisher.changes(this.registry, snapshot(this.registry, this.totals, now), now);
+    const changes = this.publisher.changes(
+      this.registry,
+      snapshot(this.registry, this.totals, this.today, now),
+      now,
+    );
     const results = await Promise.all(changes.map((c) => connection.publish(c.topic, c.payload, true)));
     // A failed publish is retried at the next interval.
     if (results.some((e) => e !== null)) this.publisher.forget();
@@ -206,7 +287,7 @@ export class KilowatchConsole {
       safeBrokerUrl(profile.url),
       filters,
       {
-        onState: (state) => this.emit('connection.state', state),
+        onState: (state) => this.connectionChanged(state),
         onMessage: (topic, payload, isRetained) => this.ingest.handle(topic, payload, isRetained),
         onReady: () => {
           this.publisher.forget();
@@ -316,7 +397,13 @@ export class KilowatchConsole {
         'Saving connection profiles arrives with the connection wizard; use --broker or kilowatch.toml.',
       ),
     'site.tree': () =>
-      ok(siteTree(this.registry, snapshot(this.registry, this.totals, this.clock()), this.sensors.list())),
+      ok(
+        siteTree(
+          this.registry,
+          snapshot(this.registry, this.totals, this.today, this.clock()),
+          this.sensors.list(),
+        ),
+      ),
     'site.assign': ({ device: ref, path, name }) => {
       const device = this.registry.find(ref);
       // A device can be placed before it is first heard from (staff work from an inventory list).

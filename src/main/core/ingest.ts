@@ -4,6 +4,7 @@
  */
 import type { EventName, EventPayload } from '../../shared/contract';
 import { RunningTotals } from './aggregate/running-totals';
+import type { TodayTotals } from './aggregate/today-totals';
 import { applyReading, noteOnline, noteReboot, noteUptime, type Decision } from './energy/counter-rules';
 import { decodeShelly } from './shelly/decode';
 import type { CounterFact, DeviceRef, Fact } from './shelly/types';
@@ -35,6 +36,7 @@ export interface IngestDeps {
   registry: SiteRegistry;
   sensors: SensorRegistry;
   totals: RunningTotals;
+  today: TodayTotals;
   writer: BatchWriter;
   stats: IngestStats;
   events: EventSink;
@@ -304,19 +306,14 @@ export class Ingest {
 
   /** Adds counted energy to the channel's minute and to every node above it. */
   private book(channel: Channel, fact: CounterFact, decision: Decision, atMs: number): void {
-    const { totals, writer } = this.deps;
+    const { totals, today, writer } = this.deps;
     const counted = decision.countedUnits;
     // aenergy includes returned energy, so for switch/pm1 consumed = Δimport − Δreturn (§4.1).
     const energyUnits = fact.direction === 'import' ? counted : channel.row.isGross ? -counted : 0;
     const returnedUnits = fact.direction === 'return' ? counted : 0;
     const gapFromS = decision.spansGap ? decision.fromS : null;
-    writer.batch.addMinute(
-      channel.row.id,
-      Math.floor(fact.order.primaryS / 60),
-      energyUnits,
-      returnedUnits,
-      gapFromS,
-    );
+    const minute = Math.floor(fact.order.primaryS / 60);
+    writer.batch.addMinute(channel.row.id, minute, energyUnits, returnedUnits, gapFromS);
     if (decision.spansGap) {
       this.ledger(channel, fact.direction, atMs, 'gap', null, null, fact.units, counted);
     }
@@ -332,8 +329,10 @@ export class Ingest {
         nodes.push(nodeId.unassigned);
       }
     }
-    for (const node of nodes)
+    for (const node of nodes) {
       writer.batch.totals.set(node, totals.add(node, energyUnits, returnedUnits, atMs));
+      today.add(node, energyUnits, returnedUnits, minute * 60_000);
+    }
   }
 
   private ledger(

@@ -13,6 +13,7 @@ export interface OpenOptions {
   isDemo?: boolean;
   clock?: () => number;
   liveIntervalMs?: number;
+  timeZone?: string;
 }
 
 /** Where the database lives when nobody says: the platform's per-user data folder. */
@@ -47,6 +48,7 @@ export function openConsole(
     outPrefix: options.outPrefix,
     publishIntervalS: options.publishIntervalS,
     isDemo: options.isDemo ?? false,
+    ...(options.timeZone && { timeZone: options.timeZone }),
     ...(options.clock && { clock: options.clock }),
     ...(options.liveIntervalMs && { liveIntervalMs: options.liveIntervalMs }),
   });

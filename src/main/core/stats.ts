@@ -18,6 +18,15 @@ export class IngestStats {
     if (this.lastRejected.length > KEEP_LAST_REJECTED) this.lastRejected.shift();
   }
 
+  /** The latest sample of a reason, for an alert that says what was refused. */
+  sampleOf(reason: string): { at: string; topic: string } | undefined {
+    for (let i = this.lastRejected.length - 1; i >= 0; i--) {
+      const r = this.lastRejected[i];
+      if (r?.reason === reason) return { at: r.at, topic: r.topic };
+    }
+    return undefined;
+  }
+
   snapshot(extra: { devices: number; channels: number; uptimeS: number }): Stats {
     return {
       received: this.received,

@@ -65,6 +65,7 @@ async function start(): Promise<void> {
     outPrefix: config.publish.prefix,
     publishIntervalS: config.publish.intervalS,
     isDemo,
+    ...(config.site.timezone && { timeZone: config.site.timezone }),
   });
   if (!opened.ok) throw new Error(opened.error.message);
   const { console: core, store } = opened.value;

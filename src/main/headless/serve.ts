@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { ConnectionProfile } from '../../shared/contract';
+import { isValidTimeZone } from '../core/aggregate/today-totals';
 import { defaultConfig, loadConfig, type Config } from '../core/config';
 import { defaultDataDir, openConsole } from '../core/open-console';
 import { profileFromConfig } from '../core/profile-from-config';
@@ -51,6 +52,10 @@ async function main(): Promise<void> {
     config = loaded.value;
   }
 
+  const timeZone = config.site.timezone;
+  if (timeZone && !isValidTimeZone(timeZone)) {
+    fail(`[site] timezone "${timeZone}" is not a time zone name (use one like "Europe/Lisbon").`);
+  }
   const profileResult = profileFromConfig(config, flags, process.env);
   if (!profileResult.ok) fail(profileResult.error.message);
   const isDemo = flags.demo || profileResult.value === null;
@@ -63,6 +68,7 @@ async function main(): Promise<void> {
     outPrefix: flags.outPrefix ?? config.publish.prefix,
     publishIntervalS: flags.publishIntervalS ?? config.publish.intervalS,
     isDemo,
+    ...(timeZone && { timeZone }),
   });
   if (!opened.ok) fail(opened.error.message);
   const { console: core, store } = opened.value;

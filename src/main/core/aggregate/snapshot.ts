@@ -8,6 +8,7 @@ import { UNITS_PER_WH } from '../shelly/types';
 import { nodeId } from '../site/placement';
 import type { Device, SiteRegistry } from '../site/registry';
 import type { RunningTotals } from './running-totals';
+import type { TodayTotals } from './today-totals';
 
 /** Shelly meters report at least once a minute (Gen1 every 30 s): three missed reports is silence. */
 export const REPORTING_WINDOW_MS = 180_000;
@@ -32,6 +33,7 @@ interface Accumulator {
 export function snapshot(
   registry: SiteRegistry,
   totals: RunningTotals,
+  today: TodayTotals,
   nowMs: number,
 ): Map<string, NodeTotals> {
   const acc = new Map<string, Accumulator>();
@@ -71,6 +73,7 @@ export function snapshot(
       energyWh: t ? unitsToWh(t.energyUnits) : 0,
       returnedWh: t ? unitsToWh(t.returnedUnits) : 0,
       powerW: Math.round(a.powerW * 10) / 10,
+      todayWh: unitsToWh(today.energyUnits(id, nowMs)),
       devices: a.devices,
       reporting: a.reporting,
       since: t ? new Date(t.sinceMs).toISOString() : null,

@@ -356,6 +356,22 @@ export class Store {
     );
   }
 
+  /** Every minute row from `fromMinute` on (today's totals after a restart). */
+  energySince(fromMinute: number): MinuteRow[] {
+    const rows = this.db
+      .prepare(
+        'SELECT channel_id, minute, energy_units, returned_units, gap_from_s FROM energy_minute WHERE minute >= ?',
+      )
+      .all(fromMinute) as Row[];
+    return rows.map((r) => ({
+      channelId: r.channel_id as number,
+      minute: r.minute as number,
+      energyUnits: r.energy_units as number,
+      returnedUnits: r.returned_units as number,
+      gapFromS: r.gap_from_s as number | null,
+    }));
+  }
+
   /** A cheap liveness probe for /healthz. */
   isHealthy(): boolean {
     try {
