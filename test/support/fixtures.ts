@@ -38,7 +38,7 @@ export interface Fixture {
 }
 
 const SHARED = resolve(__dirname, '../../../shared/shelly/fixtures');
-const OURS = resolve(__dirname, '../fixtures');
+const OURS = resolve(__dirname, '../fixtures/shelly');
 
 export function loadFixtures(): Fixture[] {
   const dirs = [SHARED, OURS].filter((d) => existsSync(d));

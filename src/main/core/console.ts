@@ -27,7 +27,10 @@ import { ledgerQuery } from './reports/ledger';
 import { RelayControl } from './relay-control';
 import { resolveNode } from './site/resolve-node';
 import { siteTree } from './site/site-tree';
-import { nodeId } from './site/placement';
+import { Calendar } from './store/calendar';
+import { KeyIndex, placeKey } from './store/key-index';
+import { PRUNED_BEFORE_SETTING, rebuildRollups, type RebuildReport } from './store/rollup-rebuild';
+import { countedNodes, nodeId } from './site/placement';
 import { SiteRegistry, type Device } from './site/registry';
 import { SensorRegistry } from './site/sensors';
 import { IngestStats } from './stats';
@@ -38,6 +41,8 @@ export interface ConsoleOptions {
   store: Store;
   /** IANA zone for "today", days and months (default: this machine's zone). */
   timeZone?: string;
+  /** Minute rows older than this are dropped once rolled up (default 35). */
+  minuteDays?: number;
   clientId: string;
   outPrefix: string;
   publishIntervalS: number;
@@ -71,6 +76,9 @@ export class KilowatchConsole {
   readonly registry: SiteRegistry;
   readonly totals: RunningTotals;
   readonly today: TodayTotals;
+  readonly calendar: Calendar;
+  readonly nodeIds: KeyIndex;
+  readonly placeIds: KeyIndex;
   readonly stats = new IngestStats();
   readonly sensors = new SensorRegistry();
   private readonly componentRequests = new Map<string, number>();
@@ -102,7 +110,13 @@ export class KilowatchConsole {
       names: store.loadNames(),
     });
     this.totals = new RunningTotals(store.loadTotals());
-    this.today = new TodayTotals(options.timeZone ?? systemTimeZone(), this.clock());
+    const timeZone = options.timeZone ?? systemTimeZone();
+    this.today = new TodayTotals(timeZone, this.clock());
+    this.calendar = new Calendar(timeZone);
+    this.nodeIds = new KeyIndex(store.loadNodes());
+    this.placeIds = new KeyIndex(
+      store.loadPlaces().map((p) => ({ id: p.id, key: placeKey(p.company, p.office, p.room) })),
+    );
     this.seedToday();
     this.writer = new BatchWriter(store, {
       onFailure: (error) =>
@@ -136,6 +150,9 @@ export class KilowatchConsole {
       onUnknownComponent: (device) => this.askForComponents(device),
       totals: this.totals,
       today: this.today,
+      calendar: this.calendar,
+      nodeIds: this.nodeIds,
+      placeIds: this.placeIds,
       writer: this.writer,
       stats: this.stats,
       events: { emit: (event, payload) => this.emit(event, payload) },
@@ -147,6 +164,12 @@ export class KilowatchConsole {
       },
       ...(options.observe && { observe: options.observe }),
     });
+    // Local buckets depend on the zone: rollups made in another zone (or none, from schema v1) are rebuilt.
+    if (store.setting('rollup-zone') !== timeZone) {
+      this.rebuildRollups();
+      store.saveSetting('rollup-zone', timeZone);
+    }
+    this.pruneMinutes();
     this.startTimers();
   }
 
@@ -161,16 +184,40 @@ export class KilowatchConsole {
       const channel = channels.get(row.channelId);
       const device = channel && this.registry.devices.get(channel.deviceKey);
       if (!channel || !device) continue;
-      const nodes = [nodeId.channel(device.row.key, channel.component)];
-      if (!channel.isPhase) {
-        nodes.push(nodeId.device(device.row.key));
-        if ('place' in device.placement) {
-          const p = device.placement.place;
-          nodes.push(nodeId.room(p), nodeId.office(p), nodeId.company(p));
-        } else nodes.push(nodeId.unassigned);
-      }
-      for (const node of nodes) this.today.add(node, row.energyUnits, row.returnedUnits, row.minute * 60_000);
+      for (const node of countedNodes(device.row.key, channel.component, channel.isPhase, device.placement))
+        this.today.add(node, row.energyUnits, row.returnedUnits, row.minute * 60_000);
     }
+  }
+
+  /** Recomputes hour/day/week/month rollups from the retained minutes and says where they differed. */
+  rebuildRollups(): RebuildReport {
+    this.writer.flush();
+    return rebuildRollups(this.options.store, this.calendar, this.nodeIds, this.placeIds, (key) => {
+      const device = this.registry.devices.get(key);
+      return device ? device.placement : { reason: 'no-placement' };
+    });
+  }
+
+  /** Retention: minutes older than `minuteDays` go; their energy lives on in the rollups. */
+  pruneMinutes(): void {
+    const days = this.options.minuteDays ?? 35;
+    const { store } = this.options;
+    const cutoff = Math.floor(this.clock() / 60_000) - days * 1440;
+    const result = store.pruneMinutes(cutoff);
+    if (!result.ok) return this.writer.events.onFailure(result.error);
+    const previous = Number(store.setting(PRUNED_BEFORE_SETTING) ?? -Infinity);
+    if (result.value > 0 && cutoff > previous) store.saveSetting(PRUNED_BEFORE_SETTING, String(cutoff));
+  }
+
+  private get historyDeps() {
+    // Queries read the file: commit what is pending first so an answer includes the last readings.
+    this.writer.flush();
+    return {
+      store: this.options.store,
+      registry: this.registry,
+      calendar: this.calendar,
+      nodeIds: this.nodeIds,
+    };
   }
 
   // ---- events ----------------------------------------------------------------------------------
@@ -190,6 +237,7 @@ export class KilowatchConsole {
     this.timers.push(setInterval(() => this.pushLive(), liveMs));
     this.timers.push(setInterval(() => void this.publishAggregates(), this.options.publishIntervalS * 1000));
     this.timers.push(setInterval(() => this.alertRejections(), REJECTION_ALERT_INTERVAL_MS));
+    this.timers.push(setInterval(() => this.pruneMinutes(), 3_600_000));
     for (const t of this.timers) t.unref();
   }
 
@@ -431,8 +479,8 @@ export class KilowatchConsole {
       return ok({ node: target.id, name });
     },
     'relay.set': (params) => this.relays.set(params.channel, params.on, params.timeoutMs),
-    'history.query': (params) => historyQuery(this.options.store, this.registry, params),
-    'report.csv': (params) => csvReport(this.options.store, this.registry, params),
+    'history.query': (params) => historyQuery(this.historyDeps, params),
+    'report.csv': (params) => csvReport(this.historyDeps, params),
     'ledger.query': (params) => ledgerQuery(this.options.store, this.registry, params),
     'stats.get': () =>
       ok(

@@ -8,11 +8,13 @@ import type { TodayTotals } from './aggregate/today-totals';
 import { applyReading, noteOnline, noteReboot, noteUptime, type Decision } from './energy/counter-rules';
 import { decodeShelly } from './shelly/decode';
 import type { CounterFact, DeviceRef, Fact } from './shelly/types';
-import { nodeId } from './site/placement';
+import { countedNodes, nodeId } from './site/placement';
 import type { Channel, Device, SiteRegistry } from './site/registry';
 import type { SensorRegistry } from './site/sensors';
 import type { IngestStats } from './stats';
 import type { BatchWriter } from './store/batch-writer';
+import { ROLLUPS, type Calendar } from './store/calendar';
+import { placeKey, type KeyIndex } from './store/key-index';
 
 export interface EventSink {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
@@ -37,6 +39,10 @@ export interface IngestDeps {
   sensors: SensorRegistry;
   totals: RunningTotals;
   today: TodayTotals;
+  calendar: Calendar;
+  /** Contract node id → integer id of the rollup tables. */
+  nodeIds: KeyIndex;
+  placeIds: KeyIndex;
   writer: BatchWriter;
   stats: IngestStats;
   events: EventSink;
@@ -108,6 +114,12 @@ export class Ingest {
       this.deps.observe?.(topic, Object.keys(counters).length > 0 ? counters : (whole ?? 'no-energy'));
     }
     device.row.lastSeenMs = atMs;
+    // The engine's memory of the device is saved with the counters it judged, so a restart
+    // judges the next drop exactly as before (reboots seen, outages, uptime).
+    device.row.epoch = device.memory.epoch;
+    device.row.offlineCount = device.memory.offlineCount;
+    device.row.isOnline = device.memory.isOnline;
+    device.row.uptimeS = device.memory.uptimeS;
     this.deps.writer.batch.devices.set(device.row.key, device.row);
     this.deps.writer.batch.readings++;
     this.deps.writer.touched();
@@ -311,27 +323,38 @@ export class Ingest {
     // aenergy includes returned energy, so for switch/pm1 consumed = Δimport − Δreturn (§4.1).
     const energyUnits = fact.direction === 'import' ? counted : channel.row.isGross ? -counted : 0;
     const returnedUnits = fact.direction === 'return' ? counted : 0;
+    const { batch } = writer;
     const gapFromS = decision.spansGap ? decision.fromS : null;
     const minute = Math.floor(fact.order.primaryS / 60);
-    writer.batch.addMinute(channel.row.id, minute, energyUnits, returnedUnits, gapFromS);
-    if (decision.spansGap) {
-      this.ledger(channel, fact.direction, atMs, 'gap', null, null, fact.units, counted);
-    }
     const device = channel.device;
-    const nodes = [nodeId.channel(device.row.key, channel.row.component)];
-    // EM phases are shown per channel; the device total comes from total_act (§4.4).
-    if (!channel.row.isPhase) {
-      nodes.push(nodeId.device(device.row.key));
-      if ('place' in device.placement) {
-        const p = device.placement.place;
-        nodes.push(nodeId.room(p), nodeId.office(p), nodeId.company(p));
-      } else {
-        nodes.push(nodeId.unassigned);
-      }
+    const place = 'place' in device.placement ? device.placement.place : null;
+    // The room the energy was counted in, remembered with the minute so rollups can be rebuilt.
+    const placeId = place
+      ? this.deps.placeIds.id(placeKey(place.company, place.office, place.room), (id) =>
+          batch.places.set(id, { id, company: place.company, office: place.office, room: place.room }),
+        )
+      : null;
+    batch.addMinute(channel.row.id, minute, energyUnits, returnedUnits, gapFromS, placeId);
+    if (decision.spansGap && decision.fromS !== null) {
+      this.ledger(channel, fact.direction, atMs, 'gap', null, null, fact.units, counted);
+      batch.gaps.push({
+        channelId: channel.row.id,
+        placeId,
+        fromS: decision.fromS,
+        toS: fact.order.primaryS,
+      });
     }
-    for (const node of nodes) {
-      writer.batch.totals.set(node, totals.add(node, energyUnits, returnedUnits, atMs));
+    const starts = this.deps.calendar.starts(minute);
+    for (const node of countedNodes(
+      device.row.key,
+      channel.row.component,
+      channel.row.isPhase,
+      device.placement,
+    )) {
+      batch.totals.set(node, totals.add(node, energyUnits, returnedUnits, atMs));
       today.add(node, energyUnits, returnedUnits, minute * 60_000);
+      const id = this.deps.nodeIds.id(node, (newId) => batch.nodes.set(newId, node));
+      for (const rollup of ROLLUPS) batch.addRollup(rollup, id, starts[rollup], energyUnits, returnedUnits);
     }
   }
 

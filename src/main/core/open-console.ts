@@ -14,6 +14,7 @@ export interface OpenOptions {
   clock?: () => number;
   liveIntervalMs?: number;
   timeZone?: string;
+  minuteDays?: number;
 }
 
 /** Where the database lives when nobody says: the platform's per-user data folder. */
@@ -49,6 +50,7 @@ export function openConsole(
     publishIntervalS: options.publishIntervalS,
     isDemo: options.isDemo ?? false,
     ...(options.timeZone && { timeZone: options.timeZone }),
+    ...(options.minuteDays && { minuteDays: options.minuteDays }),
     ...(options.clock && { clock: options.clock }),
     ...(options.liveIntervalMs && { liveIntervalMs: options.liveIntervalMs }),
   });

@@ -11,6 +11,7 @@ export interface ServeFlags {
   host?: string;
   publishIntervalS?: number;
   outPrefix?: string;
+  rebuildRollups: boolean;
   help: boolean;
 }
 
@@ -23,7 +24,8 @@ export const USAGE = `Usage: npm run serve -- [flags]
   --port N               HTTP port (default 5178; 0 = any free port)
   --host ADDR            listen address (default 127.0.0.1, loopback only)
   --publish-interval S   seconds between published aggregates (default 15)
-  --out-prefix P         topic prefix of published aggregates (default kilowatch)`;
+  --out-prefix P         topic prefix of published aggregates (default kilowatch)
+  --rebuild-rollups      recompute hour/day/week/month totals from the minutes, report, and exit`;
 
 export function parseFlags(argv: string[]): { flags: ServeFlags } | { error: string } {
   let values;
@@ -41,6 +43,7 @@ export function parseFlags(argv: string[]): { flags: ServeFlags } | { error: str
         host: { type: 'string' },
         'publish-interval': { type: 'string' },
         'out-prefix': { type: 'string' },
+        'rebuild-rollups': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -71,6 +74,7 @@ export function parseFlags(argv: string[]): { flags: ServeFlags } | { error: str
       demo: values.demo ?? false,
       subscribe: values.subscribe ?? [],
       help: values.help ?? false,
+      rebuildRollups: values['rebuild-rollups'] ?? false,
       ...(values.config !== undefined && { config: values.config }),
       ...(values.broker !== undefined && { broker: values.broker }),
       ...(values.db !== undefined && { db: values.db }),

@@ -68,10 +68,23 @@ async function main(): Promise<void> {
     outPrefix: flags.outPrefix ?? config.publish.prefix,
     publishIntervalS: flags.publishIntervalS ?? config.publish.intervalS,
     isDemo,
+    minuteDays: config.storage.retention.minuteDays,
     ...(timeZone && { timeZone }),
   });
   if (!opened.ok) fail(opened.error.message);
   const { console: core, store } = opened.value;
+  if (flags.rebuildRollups) {
+    const report = core.rebuildRollups();
+    await core.close();
+    store.close();
+    console.log(
+      report.fromMinute === null
+        ? 'kilowatch: no minute rows to rebuild from.'
+        : `kilowatch: rebuilt ${report.buckets} hour/day/week/month buckets from ${report.minutes} minute rows ` +
+            `(since ${new Date(report.fromMinute * 60_000).toISOString()}); ${report.differed} differed and were rewritten.`,
+    );
+    return;
+  }
 
   let demo: Awaited<ReturnType<typeof startDemo>> | null = null;
   let profile: ConnectionProfile;

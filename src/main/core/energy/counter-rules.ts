@@ -75,8 +75,9 @@ export function noteUptime(device: DeviceMemory, uptimeS: number): DeviceMemory 
 export const noteReboot = (device: DeviceMemory): DeviceMemory => ({ ...device, epoch: device.epoch + 1 });
 
 function isPlausible(deltaUnits: number, previous: CounterMemory, arrivalS: number): boolean {
-  const hours = Math.max(arrivalS - previous.arrivalS, MIN_RATE_WINDOW_S) / 3600;
-  return deltaUnits / UNITS_PER_WH / hours <= MAX_AVG_POWER_W;
+  const windowS = Math.max(arrivalS - previous.arrivalS, MIN_RATE_WINDOW_S);
+  // Multiplied out rather than divided, so exactly 1 MW is not lost to floating-point rounding.
+  return deltaUnits * 3600 <= MAX_AVG_POWER_W * UNITS_PER_WH * windowS;
 }
 
 export function applyReading(

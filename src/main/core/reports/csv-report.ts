@@ -1,11 +1,12 @@
-/** `report.csv`: the history of a node as a spreadsheet-safe CSV (UTF-8 with BOM for Excel). */
+/** `report.csv`: the history of a node (or of each child) as a spreadsheet-safe CSV. */
 import { stringify } from 'csv-stringify/sync';
+import { DateTime } from 'luxon';
 import type { ParsedParams } from '../../../shared/contract';
-import { ok, type ApiError, type Result } from '../../../shared/result';
+import { err, ok, type ApiError, type Result } from '../../../shared/result';
 import { UNITS_PER_WH } from '../shelly/types';
-import type { SiteRegistry } from '../site/registry';
-import type { Store } from '../store/store';
-import { readRange } from './history';
+import { childrenOf, type ChildLabel } from '../site/children';
+import { resolveNode } from '../site/resolve-node';
+import { autoResolution, nodeBuckets, parseRange, type HistoryDeps } from './history';
 
 const HEADER = [
   'start',
@@ -19,7 +20,7 @@ const HEADER = [
   'returned_kwh',
 ];
 
-/** Cells that a spreadsheet would run as a formula are prefixed so they stay text. */
+/** Cells a spreadsheet would run as a formula are prefixed so they stay text. */
 export function neutralise(cell: string): string {
   return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
@@ -27,57 +28,59 @@ export function neutralise(cell: string): string {
 const kWh = (units: number): string => (units / UNITS_PER_WH / 1000).toFixed(3);
 
 export function csvReport(
-  store: Store,
-  registry: SiteRegistry,
+  deps: HistoryDeps,
   params: ParsedParams<'report.csv'>,
 ): Result<{ filename: string; csv: string }, ApiError> {
-  const range = readRange(store, registry, params);
+  const node = resolveNode(deps.registry, params.node);
+  if (!node) return err('not-found', `No node "${params.node}".`);
+  const range = parseRange(params);
   if (!range.ok) return range;
-  const { node, buckets } = range.value;
-  const channelById = new Map(node.channels.map((c) => [c.row.id, c]));
+  const { fromMs, toMs } = range.value;
+  const resolution = params.resolution === 'auto' ? autoResolution(fromMs, toMs) : params.resolution;
+  // ISO-8601 with the site's offset, so a reader sees local days.
+  const time = (ms: number) =>
+    DateTime.fromMillis(ms, { zone: deps.calendar.timeZone }).toISO({ suppressMilliseconds: true }) ?? '';
+  const self = labelOf(deps, node.id, params.node);
+  const targets: ChildLabel[] = params.perChild ? childrenOf(deps.registry, node) : [self];
   const rows: string[][] = [];
-  for (const b of buckets) {
-    const label = (channelId: number | null): string[] => {
-      const channel = channelId === null ? undefined : channelById.get(channelId);
-      const device = channel?.device;
-      const place = device && 'place' in device.placement ? device.placement.place : undefined;
-      return [
-        place?.company ?? '',
-        place?.office ?? '',
-        place?.room ?? '',
-        device ? registry.displayName(device) : '',
-        channel?.row.component ?? '',
-      ];
-    };
-    const times = [new Date(b.startMs).toISOString(), new Date(b.endMs).toISOString()];
-    if (!params.perChild) {
-      const [company, office, room] =
-        node.kind === 'channel' || node.kind === 'device'
-          ? label(node.channels[0]?.row.id ?? null)
-          : ['', '', ''];
+  for (const target of targets) {
+    const resolved = target.id === node.id ? node : resolveNode(deps.registry, target.id);
+    if (!resolved) continue;
+    for (const b of nodeBuckets(deps, resolved, fromMs, toMs, resolution)) {
       rows.push([
-        ...times,
-        company ?? '',
-        office ?? '',
-        room ?? '',
-        '',
-        '',
+        time(b.startMs),
+        time(b.endMs),
+        target.company,
+        target.office,
+        target.room,
+        target.device,
+        target.channel,
         kWh(b.energyUnits),
         kWh(b.returnedUnits),
       ]);
-      continue;
     }
-    const perChannel = new Map<number, { e: number; r: number }>();
-    for (const row of b.rows) {
-      const t = perChannel.get(row.channelId) ?? { e: 0, r: 0 };
-      t.e += row.energyUnits;
-      t.r += row.returnedUnits;
-      perChannel.set(row.channelId, t);
-    }
-    for (const [channelId, t] of perChannel) rows.push([...times, ...label(channelId), kWh(t.e), kWh(t.r)]);
   }
+  rows.sort((a, b) => (a[0] as string).localeCompare(b[0] as string));
   const csv =
     '\uFEFF' + stringify([HEADER, ...rows.map((r) => r.map(neutralise))], { record_delimiter: '\r\n' });
   const safeName = node.id.replace(/[^\p{L}\p{N}_.-]+/gu, '-').slice(0, 80);
   return ok({ filename: `kilowatch-${safeName}-${params.from.slice(0, 10)}.csv`, csv });
+}
+
+function labelOf(deps: HistoryDeps, id: string, ref: string): ChildLabel {
+  const [kind, rest = ''] = [id.slice(0, id.indexOf(':')), id.slice(id.indexOf(':') + 1)];
+  if (kind === 'company' || kind === 'office' || kind === 'room') {
+    const [company = '', office = '', room = ''] = rest.split('/');
+    return { id, company, office, room, device: '', channel: '' };
+  }
+  const device = deps.registry.find(kind === 'channel' ? rest.slice(0, rest.lastIndexOf('|')) : rest);
+  const p = device && 'place' in device.placement ? device.placement.place : null;
+  return {
+    id,
+    company: p?.company ?? '',
+    office: p?.office ?? '',
+    room: p?.room ?? '',
+    device: device ? deps.registry.displayName(device) : ref,
+    channel: kind === 'channel' ? rest.slice(rest.lastIndexOf('|') + 1) : '',
+  };
 }

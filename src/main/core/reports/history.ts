@@ -1,74 +1,112 @@
-/** `history.query`: energy of a node per time bucket, read from the minute table. */
+/**
+ * `history.query`: a node's energy per local bucket. Hours and above come from the rollups kept
+ * at ingest (energy stays where it was counted); minutes from the minute table of the node's
+ * channels. A range starting inside a bucket includes that whole bucket.
+ */
 import type { HistoryResult, ParsedParams } from '../../../shared/contract';
 import { err, ok, type ApiError, type Result } from '../../../shared/result';
 import { unitsToWh } from '../aggregate/snapshot';
 import { resolveNode, type ResolvedNode } from '../site/resolve-node';
 import type { SiteRegistry } from '../site/registry';
-import type { MinuteRow, Store } from '../store/store';
-import { autoResolution, bucketEnd, bucketStart, type Resolution } from './buckets';
+import type { Calendar, Resolution } from '../store/calendar';
+import type { KeyIndex } from '../store/key-index';
+import type { Store } from '../store/store';
+
+export interface HistoryDeps {
+  store: Store;
+  registry: SiteRegistry;
+  calendar: Calendar;
+  nodeIds: KeyIndex;
+}
 
 export interface Bucket {
   startMs: number;
   endMs: number;
   energyUnits: number;
   returnedUnits: number;
-  rows: MinuteRow[];
 }
 
-export function readRange(
-  store: Store,
-  registry: SiteRegistry,
-  params: { node: string; from: string; to: string; resolution: Resolution | 'auto' },
-): Result<
-  {
-    node: ResolvedNode;
-    resolution: Resolution;
-    buckets: Bucket[];
-    gaps: Array<{ from: string; to: string }>;
-  },
-  ApiError
-> {
-  const node = resolveNode(registry, params.node);
-  if (!node) return err('not-found', `No node "${params.node}".`);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export function autoResolution(fromMs: number, toMs: number): Resolution {
+  const span = toMs - fromMs;
+  if (span <= 6 * HOUR) return 'minute';
+  if (span <= 8 * DAY) return 'hour';
+  if (span <= 93 * DAY) return 'day';
+  return 'month';
+}
+
+/** The buckets of one node (already resolved) between two instants. */
+export function nodeBuckets(
+  deps: HistoryDeps,
+  node: ResolvedNode,
+  fromMs: number,
+  toMs: number,
+  resolution: Resolution,
+): Bucket[] {
+  const { store, calendar } = deps;
+  const firstMs = calendar.floor(fromMs, resolution);
+  if (resolution === 'minute') {
+    const rows = store.minutes(
+      node.channels.map((c) => c.row.id),
+      Math.floor(firstMs / 60_000),
+      Math.ceil(toMs / 60_000),
+    );
+    const byMinute = new Map<number, Bucket>();
+    for (const row of rows) {
+      const startMs = row.minute * 60_000;
+      const b = byMinute.get(startMs) ?? {
+        startMs,
+        endMs: startMs + 60_000,
+        energyUnits: 0,
+        returnedUnits: 0,
+      };
+      b.energyUnits += row.energyUnits;
+      b.returnedUnits += row.returnedUnits;
+      byMinute.set(startMs, b);
+    }
+    return [...byMinute.values()].sort((a, b) => a.startMs - b.startMs);
+  }
+  const id = deps.nodeIds.get(node.id);
+  if (id === undefined) return [];
+  return store.rollupRows(resolution, id, Math.floor(firstMs / 60_000), Math.ceil(toMs / 60_000)).map((r) => {
+    const startMs = r.startMin * 60_000;
+    return {
+      startMs,
+      endMs: calendar.next(startMs, resolution),
+      energyUnits: r.energyUnits,
+      returnedUnits: r.returnedUnits,
+    };
+  });
+}
+
+export function parseRange(params: {
+  from: string;
+  to: string;
+}): Result<{ fromMs: number; toMs: number }, ApiError> {
   const fromMs = Date.parse(params.from);
   const toMs = Date.parse(params.to);
   if (!(toMs > fromMs)) return err('invalid-params', 'to: must be after from');
-  const resolution = params.resolution === 'auto' ? autoResolution(fromMs, toMs) : params.resolution;
-  const rows = store.minutes(
-    node.channels.map((c) => c.row.id),
-    Math.floor(fromMs / 60_000),
-    Math.ceil(toMs / 60_000),
-  );
-  const buckets = new Map<number, Bucket>();
-  const gaps: Array<{ from: string; to: string }> = [];
-  for (const row of rows) {
-    const startMs = bucketStart(row.minute * 60_000, resolution);
-    let b = buckets.get(startMs);
-    if (!b) {
-      b = { startMs, endMs: bucketEnd(startMs, resolution), energyUnits: 0, returnedUnits: 0, rows: [] };
-      buckets.set(startMs, b);
-    }
-    b.energyUnits += row.energyUnits;
-    b.returnedUnits += row.returnedUnits;
-    b.rows.push(row);
-    if (row.gapFromS !== null) {
-      gaps.push({
-        from: new Date(row.gapFromS * 1000).toISOString(),
-        to: new Date(row.minute * 60_000).toISOString(),
-      });
-    }
-  }
-  return ok({ node, resolution, buckets: [...buckets.values()].sort((a, b) => a.startMs - b.startMs), gaps });
+  return ok({ fromMs, toMs });
 }
 
 export function historyQuery(
-  store: Store,
-  registry: SiteRegistry,
+  deps: HistoryDeps,
   params: ParsedParams<'history.query'>,
 ): Result<HistoryResult, ApiError> {
-  const range = readRange(store, registry, params);
+  const node = resolveNode(deps.registry, params.node);
+  if (!node) return err('not-found', `No node "${params.node}".`);
+  const range = parseRange(params);
   if (!range.ok) return range;
-  const { node, resolution, buckets, gaps } = range.value;
+  const { fromMs, toMs } = range.value;
+  const resolution = params.resolution === 'auto' ? autoResolution(fromMs, toMs) : params.resolution;
+  const buckets = nodeBuckets(deps, node, fromMs, toMs, resolution);
+  const gaps = deps.store.gaps(
+    node.channels.map((c) => c.row.id),
+    fromMs / 1000,
+    toMs / 1000,
+  );
   return ok({
     node: node.id,
     resolution,
@@ -79,6 +117,9 @@ export function historyQuery(
       energyWh: unitsToWh(b.energyUnits),
       returnedWh: unitsToWh(b.returnedUnits),
     })),
-    gaps,
+    gaps: gaps.map((g) => ({
+      from: new Date(g.fromS * 1000).toISOString(),
+      to: new Date(g.toS * 1000).toISOString(),
+    })),
   });
 }

@@ -110,9 +110,10 @@ export function componentFacts(components: Record<string, unknown>, ctx: StatusC
     }
     const status = components[key];
     if (!isRecord(status)) continue;
-    if (GROSS_TYPES.has(type)) meteredSwitch(facts, key, status, ctx);
-    else if (type === 'emdata') emData(facts, key, status, ctx);
-    else if (type === 'em1data') em1Data(facts, key, status, ctx);
+    // Metering components always carry an id (`switch:0`); a bare `switch` is not one of them.
+    if (GROSS_TYPES.has(type) && idText !== undefined) meteredSwitch(facts, key, status, ctx);
+    else if (type === 'emdata' && idText !== undefined) emData(facts, key, status, ctx);
+    else if (type === 'em1data' && idText !== undefined) em1Data(facts, key, status, ctx);
     else if ((type === 'em' || type === 'em1') && idText !== undefined) emPower(facts, type, idText, status);
     else if (type === 'sys') {
       const uptimeS = finiteNumber(status.uptime);

@@ -45,3 +45,24 @@ export const nodeId = {
   channel: (deviceKey: string, component: string) => `channel:${deviceKey}|${component}`,
   unassigned: 'unassigned',
 } as const;
+
+/**
+ * Every node a channel's energy is added to: the channel, and unless it is an EM phase (the
+ * device total comes from total_act, §4.4) its device and the room, office and company it sits
+ * in — or "Unassigned".
+ */
+export function countedNodes(
+  deviceKey: string,
+  component: string,
+  isPhase: boolean,
+  placement: Placement,
+): string[] {
+  const nodes = [nodeId.channel(deviceKey, component)];
+  if (isPhase) return nodes;
+  nodes.push(nodeId.device(deviceKey));
+  if ('place' in placement) {
+    const p = placement.place;
+    nodes.push(nodeId.room(p), nodeId.office(p), nodeId.company(p));
+  } else nodes.push(nodeId.unassigned);
+  return nodes;
+}

@@ -22,7 +22,7 @@ export class BatchWriter {
 
   constructor(
     private readonly store: Store,
-    private readonly events: BatchWriterEvents,
+    readonly events: BatchWriterEvents,
     private readonly intervalMs = 250,
     private readonly maxReadings = 5000,
   ) {}

@@ -3,7 +3,30 @@
  * while the disk is full it keeps accumulating, so a retry writes everything once (minute energy
  * is additive and merged here, counters and totals are last-value).
  */
+import type { Rollup } from './calendar';
 import type { ChannelRow, CounterRow, DeviceRow, LedgerRow, MinuteRow, TotalRow } from './store';
+
+export interface RollupRow {
+  rollup: Rollup;
+  nodeId: number;
+  startMin: number;
+  energyUnits: number;
+  returnedUnits: number;
+}
+
+export interface GapRow {
+  channelId: number;
+  placeId: number | null;
+  fromS: number;
+  toS: number;
+}
+
+export interface PlaceRow {
+  id: number;
+  company: string;
+  office: string;
+  room: string;
+}
 
 /** A ledger that cannot be written for a long time must not eat the memory. */
 const MAX_PENDING_LEDGER = 100_000;
@@ -16,9 +39,28 @@ export class Batch {
   readonly forgottenCounters = new Set<string>();
   readonly minutes = new Map<string, MinuteRow>();
   readonly totals = new Map<string, TotalRow>();
+  readonly places = new Map<number, PlaceRow>();
+  readonly nodes = new Map<number, string>();
+  readonly rollups = new Map<string, RollupRow>();
+  gaps: GapRow[] = [];
   ledger: LedgerRow[] = [];
   droppedLedger = 0;
   readings = 0;
+
+  addRollup(
+    rollup: Rollup,
+    nodeId: number,
+    startMin: number,
+    energyUnits: number,
+    returnedUnits: number,
+  ): void {
+    const key = `${rollup}|${nodeId}|${startMin}`;
+    const row = this.rollups.get(key);
+    if (row) {
+      row.energyUnits += energyUnits;
+      row.returnedUnits += returnedUnits;
+    } else this.rollups.set(key, { rollup, nodeId, startMin, energyUnits, returnedUnits });
+  }
 
   addMinute(
     channelId: number,
@@ -26,6 +68,7 @@ export class Batch {
     energyUnits: number,
     returnedUnits: number,
     gapFromS: number | null,
+    placeId: number | null = null,
   ): void {
     const key = `${channelId}|${minute}`;
     const row = this.minutes.get(key);
@@ -35,7 +78,7 @@ export class Batch {
       if (gapFromS !== null)
         row.gapFromS = row.gapFromS === null ? gapFromS : Math.min(row.gapFromS, gapFromS);
     } else {
-      this.minutes.set(key, { channelId, minute, energyUnits, returnedUnits, gapFromS });
+      this.minutes.set(key, { channelId, minute, energyUnits, returnedUnits, gapFromS, placeId });
     }
   }
 
@@ -49,6 +92,7 @@ export class Batch {
       this.devices.size + this.channels.size + this.counters.size + this.minutes.size + this.totals.size ===
         0 &&
       this.forgottenCounters.size === 0 &&
+      this.rollups.size + this.places.size + this.nodes.size + this.gaps.length === 0 &&
       this.ledger.length === 0
     );
   }
@@ -60,6 +104,10 @@ export class Batch {
     this.forgottenCounters.clear();
     this.minutes.clear();
     this.totals.clear();
+    this.places.clear();
+    this.nodes.clear();
+    this.rollups.clear();
+    this.gaps = [];
     this.ledger = [];
     this.readings = 0;
   }

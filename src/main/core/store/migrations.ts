@@ -6,8 +6,9 @@
  */
 import type Database from 'better-sqlite3';
 import m0001 from './migrations/0001_initial.sql?raw';
+import m0002 from './migrations/0002_rollups.sql?raw';
 
-export const MIGRATIONS: readonly string[] = [m0001];
+export const MIGRATIONS: readonly string[] = [m0001, m0002];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export type MigrationOutcome = { ok: true; from: number; to: number } | { ok: false; found: number };

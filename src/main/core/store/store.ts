@@ -10,6 +10,7 @@ import type { CounterMemory } from '../energy/counter-rules';
 import type { Direction } from '../shelly/types';
 import type { Place } from '../site/placement';
 import type { Batch } from './batch';
+import type { Rollup } from './calendar';
 import { migrate, SCHEMA_VERSION } from './migrations';
 import { storageError } from './storage-error';
 
@@ -65,6 +66,7 @@ export interface MinuteRow {
   energyUnits: number;
   returnedUnits: number;
   gapFromS: number | null;
+  placeId?: number | null;
 }
 
 type Row = Record<string, unknown>;
@@ -116,13 +118,32 @@ export class Store {
            arrival_s = excluded.arrival_s, epoch = excluded.epoch, offline_count = excluded.offline_count`,
       ),
       addMinute: db.prepare(
-        `INSERT INTO energy_minute (channel_id, minute, energy_units, returned_units, gap_from_s)
-         VALUES (@channelId, @minute, @energyUnits, @returnedUnits, @gapFromS)
+        `INSERT INTO energy_minute (channel_id, minute, energy_units, returned_units, gap_from_s, place_id)
+         VALUES (@channelId, @minute, @energyUnits, @returnedUnits, @gapFromS, @placeId)
          ON CONFLICT (channel_id, minute) DO UPDATE SET
            energy_units = energy_units + excluded.energy_units,
            returned_units = returned_units + excluded.returned_units,
            gap_from_s = coalesce(excluded.gap_from_s, gap_from_s)`,
       ),
+      insertPlace: db.prepare(
+        'INSERT OR IGNORE INTO place (id, company, office, room) VALUES (@id, @company, @office, @room)',
+      ),
+      insertNode: db.prepare('INSERT OR IGNORE INTO node (id, node) VALUES (?, ?)'),
+      insertGap: db.prepare(
+        'INSERT INTO energy_gap (channel_id, place_id, from_s, to_s) VALUES (@channelId, @placeId, @fromS, @toS)',
+      ),
+      addRollup: Object.fromEntries(
+        (['hour', 'day', 'week', 'month'] as const).map((r) => [
+          r,
+          db.prepare(
+            `INSERT INTO energy_${r} (node_id, start_min, energy_units, returned_units)
+             VALUES (@nodeId, @startMin, @energyUnits, @returnedUnits)
+             ON CONFLICT (node_id, start_min) DO UPDATE SET
+               energy_units = energy_units + excluded.energy_units,
+               returned_units = returned_units + excluded.returned_units`,
+          ),
+        ]),
+      ) as Record<Rollup, Database.Statement>,
       upsertTotal: db.prepare(
         `INSERT INTO node_total (node, energy_units, returned_units, since_ms)
          VALUES (@node, @energyUnits, @returnedUnits, @sinceMs)
@@ -150,6 +171,17 @@ export class Store {
     try {
       if (path !== ':memory:') ensureDir(dirname(path));
       db = new Database(path);
+      // Read the version before any pragma that writes: even switching to WAL rewrites the
+      // header of a file we may have to leave untouched.
+      const found = db.pragma('user_version', { simple: true }) as number;
+      if (found > SCHEMA_VERSION) {
+        db.close();
+        return err(
+          'storage-corrupt',
+          `The database ${path} was written by a newer Kilowatch (schema ${found}, this build knows ` +
+            `${SCHEMA_VERSION}). It was not changed. Update Kilowatch or choose another --db file.`,
+        );
+      }
       // WAL lets readers (history queries) run beside the ingest writer. In WAL mode
       // synchronous=NORMAL can lose the last transactions on power loss but never corrupts the
       // file, and the counters re-carry any lost energy on the next reading (ARCHITECTURE.md §7).
@@ -158,14 +190,7 @@ export class Store {
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 2000');
       const migrated = migrate(db);
-      if (!migrated.ok) {
-        db.close();
-        return err(
-          'storage-corrupt',
-          `The database ${path} was written by a newer Kilowatch (schema ${migrated.found}, this build knows ` +
-            `${SCHEMA_VERSION}). It was not changed. Update Kilowatch or choose another --db file.`,
-        );
-      }
+      if (!migrated.ok) throw new Error(`user_version changed while opening ${path}`);
       return ok(new Store(db, path));
     } catch (e) {
       db?.close();
@@ -208,7 +233,11 @@ export class Store {
             offlineCount: c.offlineCount,
           });
         }
-        for (const m of batch.minutes.values()) this.statements.addMinute.run(m);
+        for (const p of batch.places.values()) this.statements.insertPlace.run(p);
+        for (const [id, node] of batch.nodes) this.statements.insertNode.run(id, node);
+        for (const m of batch.minutes.values()) this.statements.addMinute.run({ placeId: null, ...m });
+        for (const r of batch.rollups.values()) this.statements.addRollup[r.rollup].run(r);
+        for (const g of batch.gaps) this.statements.insertGap.run(g);
         for (const t of batch.totals.values()) this.statements.upsertTotal.run(t);
         for (const l of batch.ledger) this.statements.insertLedger.run(l);
       })();
@@ -354,6 +383,60 @@ export class Store {
         )
         .run(key, value),
     );
+  }
+
+  loadPlaces(): Array<{ id: number; company: string; office: string; room: string }> {
+    return this.db.prepare('SELECT id, company, office, room FROM place').all() as Array<{
+      id: number;
+      company: string;
+      office: string;
+      room: string;
+    }>;
+  }
+
+  loadNodes(): Array<{ id: number; key: string }> {
+    return this.db.prepare('SELECT id, node AS key FROM node').all() as Array<{ id: number; key: string }>;
+  }
+
+  /** Rollup buckets of one node, `start_min` in [fromMin, toMin). */
+  rollupRows(
+    rollup: Rollup,
+    nodeId: number,
+    fromMin: number,
+    toMin: number,
+  ): Array<{ startMin: number; energyUnits: number; returnedUnits: number }> {
+    return this.db
+      .prepare(
+        `SELECT start_min AS startMin, energy_units AS energyUnits, returned_units AS returnedUnits
+         FROM energy_${rollup} WHERE node_id = ? AND start_min >= ? AND start_min < ? ORDER BY start_min`,
+      )
+      .all(nodeId, fromMin, toMin) as Array<{ startMin: number; energyUnits: number; returnedUnits: number }>;
+  }
+
+  gaps(channelIds: readonly number[], fromS: number, toS: number): Array<{ fromS: number; toS: number }> {
+    if (channelIds.length === 0) return [];
+    return this.db
+      .prepare(
+        `SELECT from_s AS fromS, to_s AS toS FROM energy_gap
+         WHERE to_s > ? AND from_s < ? AND channel_id IN (SELECT value FROM json_each(?)) ORDER BY from_s`,
+      )
+      .all(fromS, toS, JSON.stringify(channelIds)) as Array<{ fromS: number; toS: number }>;
+  }
+
+  /** Drops minute rows older than `beforeMinute`; their energy lives on in the rollups. */
+  pruneMinutes(beforeMinute: number): Result<number, ApiError> {
+    try {
+      return ok(this.db.prepare('DELETE FROM energy_minute WHERE minute < ?').run(beforeMinute).changes);
+    } catch (e) {
+      const mapped = storageError(e, this.path);
+      if (mapped) return { ok: false, error: mapped };
+      throw e;
+    }
+  }
+
+  /** The raw handle, for the rollup rebuild and the benchmarks' generators only. */
+  get database(): Database.Database {
+    return this.db;
   }
 
   /** Every minute row from `fromMinute` on (today's totals after a restart). */

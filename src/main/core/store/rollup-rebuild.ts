@@ -1,0 +1,154 @@
+/**
+ * Recomputes the rollups from the minute rows and reports where they differed. Each minute row
+ * remembers the room it was counted in, so the rebuild attributes energy exactly as ingest did.
+ * Only buckets that lie wholly after the retention cutoff (the minute before which rows were
+ * pruned) can be recomputed; older ones are kept as they are.
+ *
+ * Also run once when a database from schema v1 (minutes without rollups) is opened, and when the
+ * site's time zone changes (local buckets move).
+ */
+import { countedNodes, type Placement } from '../site/placement';
+import { ROLLUPS, type Calendar, type Rollup } from './calendar';
+import { placeKey, type KeyIndex } from './key-index';
+import type { Store } from './store';
+
+/** The minute before which rows have been pruned (a setting). */
+export const PRUNED_BEFORE_SETTING = 'minutes-pruned-before';
+
+export interface RebuildReport {
+  minutes: number;
+  buckets: number;
+  differed: number;
+  fromMinute: number | null;
+}
+
+interface Sum {
+  energyUnits: number;
+  returnedUnits: number;
+}
+
+export function rebuildRollups(
+  store: Store,
+  calendar: Calendar,
+  nodeIds: KeyIndex,
+  placeIds: KeyIndex,
+  placementOfDevice: (deviceKey: string) => Placement,
+): RebuildReport {
+  const db = store.database;
+  const places = new Map(store.loadPlaces().map((p) => [p.id, p]));
+  const oldest = (db.prepare('SELECT min(minute) AS m FROM energy_minute').get() as { m: number | null }).m;
+  if (oldest === null) return { minutes: 0, buckets: 0, differed: 0, fromMinute: null };
+  const cutoff = store.setting(PRUNED_BEFORE_SETTING);
+  const firstWhole = Object.fromEntries(
+    ROLLUPS.map((r) => {
+      if (cutoff === undefined) return [r, -Infinity];
+      // A bucket that began before the cutoff lost minutes to retention: it cannot be recomputed whole.
+      const start = calendar.starts(Number(cutoff))[r];
+      return [r, start === Number(cutoff) ? start : Math.floor(calendar.next(start * 60_000, r) / 60_000)];
+    }),
+  ) as Record<Rollup, number>;
+
+  const sums = new Map<string, Sum>();
+  const newNodes = new Map<number, string>();
+  const newPlaces: Array<{ id: number; company: string; office: string; room: string }> = [];
+  let minutes = 0;
+  const rows = db
+    .prepare(
+      `SELECT m.minute, m.energy_units AS e, m.returned_units AS r, m.place_id AS placeId,
+              c.device_key AS deviceKey, c.component, c.is_phase AS isPhase
+       FROM energy_minute m JOIN channel c ON c.id = m.channel_id`,
+    )
+    .iterate() as Iterable<{
+    minute: number;
+    e: number;
+    r: number;
+    placeId: number | null;
+    deviceKey: string;
+    component: string;
+    isPhase: number;
+  }>;
+  const backfill: Array<{ placeId: number; deviceKey: string }> = [];
+  for (const row of rows) {
+    minutes++;
+    let placement: Placement;
+    if (row.placeId !== null) {
+      const p = places.get(row.placeId);
+      placement = p
+        ? { place: { company: p.company, office: p.office, room: p.room, device: '' } }
+        : { reason: 'no-placement' };
+    } else {
+      placement = placementOfDevice(row.deviceKey);
+    }
+    const starts = calendar.starts(row.minute);
+    for (const node of countedNodes(row.deviceKey, row.component, row.isPhase === 1, placement)) {
+      const id = nodeIds.id(node, (newId) => newNodes.set(newId, node));
+      for (const rollup of ROLLUPS) {
+        if (starts[rollup] < firstWhole[rollup]) continue;
+        const key = `${rollup}|${id}|${starts[rollup]}`;
+        const s = sums.get(key) ?? { energyUnits: 0, returnedUnits: 0 };
+        s.energyUnits += row.e;
+        s.returnedUnits += row.r;
+        sums.set(key, s);
+      }
+    }
+    if (row.placeId === null && 'place' in placement) {
+      const p = placement.place;
+      const placeId = placeIds.id(placeKey(p.company, p.office, p.room), (id) =>
+        newPlaces.push({ id, company: p.company, office: p.office, room: p.room }),
+      );
+      backfill.push({ placeId, deviceKey: row.deviceKey });
+    }
+  }
+
+  let differed = 0;
+  db.transaction(() => {
+    const insertPlace = db.prepare(
+      'INSERT OR IGNORE INTO place (id, company, office, room) VALUES (@id, @company, @office, @room)',
+    );
+    for (const p of newPlaces) insertPlace.run(p);
+    const insertNode = db.prepare('INSERT OR IGNORE INTO node (id, node) VALUES (?, ?)');
+    for (const [id, node] of newNodes) insertNode.run(id, node);
+    // Minutes counted before rooms were remembered (schema v1) take the device's placement now.
+    const setPlace = db.prepare(
+      'UPDATE energy_minute SET place_id = ? WHERE place_id IS NULL AND channel_id IN (SELECT id FROM channel WHERE device_key = ?)',
+    );
+    for (const b of new Map(backfill.map((b) => [b.deviceKey, b])).values())
+      setPlace.run(b.placeId, b.deviceKey);
+    for (const rollup of ROLLUPS) {
+      const stored = new Map(
+        (
+          db
+            .prepare(
+              `SELECT node_id AS n, start_min AS s, energy_units AS e, returned_units AS r FROM energy_${rollup} WHERE start_min >= ?`,
+            )
+
+            .all(Number.isFinite(firstWhole[rollup]) ? firstWhole[rollup] : -1e15) as Array<{
+            n: number;
+            s: number;
+            e: number;
+            r: number;
+          }>
+        ).map((row) => [`${rollup}|${row.n}|${row.s}`, row]),
+      );
+      for (const [key, s] of sums) {
+        if (!key.startsWith(`${rollup}|`)) continue;
+        const old = stored.get(key);
+        if (!old || old.e !== s.energyUnits || old.r !== s.returnedUnits) differed++;
+        stored.delete(key);
+      }
+      differed += [...stored.values()].filter((row) => row.e !== 0 || row.r !== 0).length;
+      db.prepare(`DELETE FROM energy_${rollup} WHERE start_min >= ?`).run(
+        Number.isFinite(firstWhole[rollup]) ? firstWhole[rollup] : -1e15,
+      );
+      const insert = db.prepare(
+        `INSERT INTO energy_${rollup} (node_id, start_min, energy_units, returned_units) VALUES (?, ?, ?, ?)`,
+      );
+      for (const [key, s] of sums) {
+        if (!key.startsWith(`${rollup}|`)) continue;
+        const [, nodeId, start] = key.split('|');
+        insert.run(Number(nodeId), Number(start), s.energyUnits, s.returnedUnits);
+      }
+    }
+  })();
+  return { minutes, buckets: sums.size, differed, fromMinute: oldest };
+}
