@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifyStatus, plus1pmId } from '../support/gen-plus1pm';
@@ -275,6 +276,33 @@ describe('kill -9 in the middle of a stream, then restart on the same database',
     const { received } = await api<{ received: number }>('stats.get');
     // Without the session only the readings published after the restart would arrive.
     expect(received).toBeGreaterThanOrEqual(METERS.length * (READINGS - KILL_AT));
+  });
+
+  it('history agrees with the totals at every resolution, and no minute is booked twice', async () => {
+    for (const resolution of ['minute', 'hour', 'day', 'month']) {
+      const res = await fetch(`${apiBase}/api/history.query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          node: 'room:Site/Office/Room1',
+          from: '2000-01-01T00:00:00Z',
+          to: '2100-01-01T00:00:00Z',
+          resolution,
+        }),
+      });
+      const body = (await res.json()) as { ok: boolean; value: { points: Array<{ energyWh: number }> } };
+      expect(body.ok, resolution).toBe(true);
+      const sum = body.value.points.reduce((s, p) => s + p.energyWh, 0);
+      expect(Math.round(sum * 1000) / 1000, resolution).toBe(ROOM_WH);
+    }
+    const db = new Database(`${dir?.path}/kw.db`, { readonly: true, fileMustExist: true });
+    const duplicates = db
+      .prepare(
+        'SELECT channel_id, minute, count(*) AS n FROM energy_minute GROUP BY channel_id, minute HAVING n > 1',
+      )
+      .all();
+    db.close();
+    expect(duplicates).toEqual([]);
   });
 
   it('the restarted console is the one that counted the end of the stream', () => {
