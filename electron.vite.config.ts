@@ -1,9 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
+// The migration SQL files, inlined into the bundle (see src/main/core/store/migrations.ts).
+const MIGRATIONS_DIR = resolve(__dirname, 'src/main/core/store/migrations');
+const migrationFiles = ['0001_initial.sql', '0002_rollups.sql'];
+const migrations = migrationFiles.map((file) => readFileSync(resolve(MIGRATIONS_DIR, file), 'utf8'));
+
 export default defineConfig({
   main: {
+    define: { __KILOWATCH_MIGRATIONS__: JSON.stringify(migrations) },
     build: {
       rollupOptions: {
         // Two entries: the Electron app and the headless bridge share the core; only the first

@@ -70,15 +70,17 @@ export function nodeBuckets(
   }
   const id = deps.nodeIds.get(node.id);
   if (id === undefined) return [];
-  return store.rollupRows(resolution, id, Math.floor(firstMs / 60_000), Math.ceil(toMs / 60_000)).map((r) => {
-    const startMs = r.startMin * 60_000;
-    return {
-      startMs,
-      endMs: calendar.next(startMs, resolution),
-      energyUnits: r.energyUnits,
-      returnedUnits: r.returnedUnits,
-    };
-  });
+  const rows = store.rollupRows(resolution, id, Math.floor(firstMs / 60_000), Math.ceil(toMs / 60_000));
+  const ends = calendar.ends(
+    rows.map((r) => r.startMin * 60_000),
+    resolution,
+  );
+  return rows.map((r, i) => ({
+    startMs: r.startMin * 60_000,
+    endMs: ends[i] as number,
+    energyUnits: r.energyUnits,
+    returnedUnits: r.returnedUnits,
+  }));
 }
 
 export function parseRange(params: {

@@ -46,6 +46,25 @@ export class Calendar {
     return DateTime.fromMillis(ms, { zone: this.timeZone }).startOf(resolution).toMillis();
   }
 
+  /**
+   * Ends for sorted bucket starts. A bucket's end is the next one's start when they are
+   * contiguous (closer than the longest bucket of that kind: 25 h for a DST day, 31 days + 1 h
+   * for a month), so luxon is only asked at holes and for the last bucket.
+   */
+  ends(startsMs: readonly number[], resolution: Resolution): number[] {
+    const longest = {
+      minute: 60_000,
+      hour: 3_600_000,
+      day: 25 * 3_600_000,
+      week: 7 * 86_400_000 + 3_600_000,
+      month: 31 * 86_400_000 + 3_600_000,
+    }[resolution];
+    return startsMs.map((start, i) => {
+      const next = startsMs[i + 1];
+      return next !== undefined && next - start <= longest ? next : this.next(start, resolution);
+    });
+  }
+
   /** The start of the next bucket after the one starting at `startMs`. */
   next(startMs: number, resolution: Resolution): number {
     if (resolution === 'minute') return startMs + 60_000;

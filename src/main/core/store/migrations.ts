@@ -1,14 +1,25 @@
 /**
- * Migration policy: numbered SQL files, applied in order, each together with its
+ * Migration policy: numbered SQL files in ./migrations, applied in order, each together with its
  * `PRAGMA user_version` bump inside one transaction, so a crash leaves the file at a known
  * version. A database written by a newer Kilowatch (a higher user_version) is refused, never
  * altered: an older build cannot know what it would break.
+ *
+ * The SQL files are the source of truth. Run from source (tests, benchmarks) they are read from
+ * disk; the electron-vite build inlines them as __KILOWATCH_MIGRATIONS__, because the bundle has
+ * no migrations folder beside it.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import m0001 from './migrations/0001_initial.sql?raw';
-import m0002 from './migrations/0002_rollups.sql?raw';
 
-export const MIGRATIONS: readonly string[] = [m0001, m0002];
+export const MIGRATION_FILES = ['0001_initial.sql', '0002_rollups.sql'] as const;
+
+declare const __KILOWATCH_MIGRATIONS__: readonly string[] | undefined;
+
+export const MIGRATIONS: readonly string[] =
+  typeof __KILOWATCH_MIGRATIONS__ !== 'undefined'
+    ? __KILOWATCH_MIGRATIONS__
+    : MIGRATION_FILES.map((file) => readFileSync(join(__dirname, 'migrations', file), 'utf8'));
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export type MigrationOutcome = { ok: true; from: number; to: number } | { ok: false; found: number };

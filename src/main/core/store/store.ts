@@ -88,6 +88,8 @@ const bool = (v: unknown): boolean | null => (v === null || v === undefined ? nu
 
 export class Store {
   private readonly statements;
+  /** Read statements prepared on first use and kept: preparing costs more than a small query. */
+  private readonly prepared = new Map<string, Database.Statement>();
 
   private constructor(
     private readonly db: Database.Database,
@@ -198,6 +200,15 @@ export class Store {
       if (mapped) return { ok: false, error: mapped };
       throw e;
     }
+  }
+
+  private cached(sql: string): Database.Statement {
+    let statement = this.prepared.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.prepared.set(sql, statement);
+    }
+    return statement;
   }
 
   close(): void {
@@ -335,13 +346,11 @@ export class Store {
 
   minutes(channelIds: readonly number[], fromMinute: number, toMinute: number): MinuteRow[] {
     if (channelIds.length === 0) return [];
-    const rows = this.db
-      .prepare(
-        `SELECT channel_id, minute, energy_units, returned_units, gap_from_s FROM energy_minute
+    const rows = this.cached(
+      `SELECT channel_id, minute, energy_units, returned_units, gap_from_s FROM energy_minute
          WHERE channel_id IN (SELECT value FROM json_each(?)) AND minute >= ? AND minute < ?
          ORDER BY minute`,
-      )
-      .all(JSON.stringify(channelIds), fromMinute, toMinute) as Row[];
+    ).all(JSON.stringify(channelIds), fromMinute, toMinute) as Row[];
     return rows.map((r) => ({
       channelId: r.channel_id as number,
       minute: r.minute as number,
@@ -352,12 +361,10 @@ export class Store {
   }
 
   ledger(channelIds: readonly number[], fromMs: number, toMs: number, limit: number): LedgerRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM ledger WHERE channel_id IN (SELECT value FROM json_each(?)) AND at_ms >= ? AND at_ms < ?
+    const rows = this.cached(
+      `SELECT * FROM ledger WHERE channel_id IN (SELECT value FROM json_each(?)) AND at_ms >= ? AND at_ms < ?
          ORDER BY at_ms DESC, id DESC LIMIT ?`,
-      )
-      .all(JSON.stringify(channelIds), fromMs, toMs, limit) as Row[];
+    ).all(JSON.stringify(channelIds), fromMs, toMs, limit) as Row[];
     return rows.map((r) => ({
       atMs: r.at_ms as number,
       channelId: r.channel_id as number,
@@ -405,22 +412,18 @@ export class Store {
     fromMin: number,
     toMin: number,
   ): Array<{ startMin: number; energyUnits: number; returnedUnits: number }> {
-    return this.db
-      .prepare(
-        `SELECT start_min AS startMin, energy_units AS energyUnits, returned_units AS returnedUnits
+    return this.cached(
+      `SELECT start_min AS startMin, energy_units AS energyUnits, returned_units AS returnedUnits
          FROM energy_${rollup} WHERE node_id = ? AND start_min >= ? AND start_min < ? ORDER BY start_min`,
-      )
-      .all(nodeId, fromMin, toMin) as Array<{ startMin: number; energyUnits: number; returnedUnits: number }>;
+    ).all(nodeId, fromMin, toMin) as Array<{ startMin: number; energyUnits: number; returnedUnits: number }>;
   }
 
   gaps(channelIds: readonly number[], fromS: number, toS: number): Array<{ fromS: number; toS: number }> {
     if (channelIds.length === 0) return [];
-    return this.db
-      .prepare(
-        `SELECT from_s AS fromS, to_s AS toS FROM energy_gap
+    return this.cached(
+      `SELECT from_s AS fromS, to_s AS toS FROM energy_gap
          WHERE to_s > ? AND from_s < ? AND channel_id IN (SELECT value FROM json_each(?)) ORDER BY from_s`,
-      )
-      .all(fromS, toS, JSON.stringify(channelIds)) as Array<{ fromS: number; toS: number }>;
+    ).all(fromS, toS, JSON.stringify(channelIds)) as Array<{ fromS: number; toS: number }>;
   }
 
   /** Drops minute rows older than `beforeMinute`; their energy lives on in the rollups. */
