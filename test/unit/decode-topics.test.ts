@@ -78,3 +78,50 @@ describe('decodeShelly', () => {
     });
   });
 });
+
+describe('RPC replies asked for on connect', () => {
+  it('reads Shelly.GetDeviceInfo as identity and Shelly.GetStatus as component status', () => {
+    const info = JSON.stringify({
+      id: 7,
+      src: 'shellyplus1pm-a8032ab1c2d3',
+      dst: 'kilowatch-abc',
+      result: {
+        name: 'Lamp',
+        id: 'shellyplus1pm-a8032ab1c2d3',
+        model: 'SNSW-001P16EU',
+        gen: 2,
+        ver: '1.4.4',
+      },
+    });
+    expect(decodeShelly('kilowatch-abc/rpc', bytes(info), ctx)).toMatchObject({
+      kind: 'device',
+      device: { id: 'shellyplus1pm-a8032ab1c2d3', isKnownByIdOnly: true },
+      facts: expect.arrayContaining([
+        {
+          type: 'identity',
+          id: 'shellyplus1pm-a8032ab1c2d3',
+          generation: 2,
+          model: 'SNSW-001P16EU',
+          name: 'Lamp',
+          firmware: '1.4.4',
+        },
+      ]),
+    });
+    const status = JSON.stringify({
+      id: 8,
+      src: 'shellyplus1pm-a8032ab1c2d3',
+      dst: 'kilowatch-abc',
+      result: {
+        sys: { uptime: 99 },
+        'switch:0': { id: 0, output: false, aenergy: { total: 2, minute_ts: 1741593600 } },
+      },
+    });
+    const out = decodeShelly('kilowatch-abc/rpc', bytes(status), ctx);
+    expect(out.kind === 'device' && out.facts.map((f) => f.type)).toEqual([
+      'rpc-reply',
+      'uptime',
+      'counter',
+      'output',
+    ]);
+  });
+});

@@ -356,8 +356,12 @@ export class KilowatchConsole {
     if (!connection) return;
     void connection.publish('shellies/command', 'announce', false);
     for (const device of this.registry.devices.values()) {
-      if (device.row.generation === 2)
-        void connection.publish(`${device.row.key}/command`, 'status_update', false);
+      if (device.row.generation !== 2) continue;
+      void connection.publish(`${device.row.key}/command`, 'status_update', false);
+      for (const method of ['Shelly.GetDeviceInfo', 'Shelly.GetStatus']) {
+        const request = { id: this.nextRequestId++, src: this.options.clientId, method };
+        void connection.publish(`${device.row.key}/rpc`, JSON.stringify(request), false);
+      }
     }
   }
 

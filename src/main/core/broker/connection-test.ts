@@ -407,6 +407,7 @@ function tlsStep(
         // certificate can still be shown: subject, issuer, expiry.
         tlsSocket = tlsConnect({
           socket,
+          host: settings.host,
           ...(settings.servername && { servername: settings.servername }),
           rejectUnauthorized: false,
           ...(settings.ca && { ca: settings.ca }),
@@ -449,32 +450,35 @@ function tlsStep(
       tlsSocket.once('close', onClose);
       tlsSocket.once('secureConnect', () => {
         isHandshaken = true;
+        // Node 20: after getPeerX509Certificate(), getPeerCertificate() answers {}; use this one only.
         const x509 = tlsSocket.getPeerX509Certificate();
         const server = x509 ? certificateInfo(x509) : null;
         const protocol = tlsSocket.getProtocol() ?? 'TLS';
         if (settings.rejectUnauthorized) {
+          // Node has already run both checks (chain, then host name) and kept the first failure.
           const why = tlsSocket.authorizationError as unknown;
-          if (!tlsSocket.authorized) {
-            const verifyCode = String(codeOf(why) ?? why);
-            return done({
-              ok: false,
-              error: untrusted(verifyCode, server, Boolean(settings.ca), settings.caSubjects),
-            });
-          }
           const name = settings.servername ?? settings.host;
-          const mismatch = checkServerIdentity(name, tlsSocket.getPeerCertificate());
-          if (mismatch) {
-            console.log("DEBUG", name, mismatch.message, JSON.stringify(tlsSocket.getPeerCertificate()).slice(0, 300));
+          const failed = !tlsSocket.authorized
+            ? String(codeOf(why) ?? why)
+            : checkServerIdentity(name, x509 ? x509.toLegacyObject() : tlsSocket.getPeerCertificate())
+              ? 'ERR_TLS_CERT_ALTNAME_INVALID'
+              : null;
+          if (failed === 'ERR_TLS_CERT_ALTNAME_INVALID') {
             const names = server?.subjectAltName ?? server?.subject ?? 'another name';
             return done({
               ok: false,
               error: {
                 code: 'tls-untrusted',
                 message: `The broker's certificate is for ${names}, not for "${name}" (${server ? describeCertificate(server) : 'no details'}). Connect using one of the names on the certificate, or set the server name (SNI) under Security.`,
-                detail: { certificate: server },
+                detail: { verifyCode: failed, certificate: server },
               },
             });
           }
+          if (failed)
+            return done({
+              ok: false,
+              error: untrusted(failed, server, Boolean(settings.ca), settings.caSubjects),
+            });
         }
         const certificate = server ? describeCertificate(server) : 'no certificate details';
         const message = settings.rejectUnauthorized

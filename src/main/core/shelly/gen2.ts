@@ -43,7 +43,7 @@ function eventFacts(events: unknown[]): Fact[] {
   return facts;
 }
 
-function rpcReply(prefix: string, frame: Record<string, unknown>): DecodeOutcome {
+function rpcReply(prefix: string, frame: Record<string, unknown>, ctx: DecodeContext): DecodeOutcome {
   if ('method' in frame) {
     // A request to the device at this prefix; remembering it lets its reply be attributed.
     if (typeof frame.src === 'string' && (typeof frame.id === 'number' || typeof frame.id === 'string')) {
@@ -57,7 +57,24 @@ function rpcReply(prefix: string, frame: Record<string, unknown>): DecodeOutcome
     ? { code: Number(frame.error.code), message: String(frame.error.message ?? '') }
     : undefined;
   facts.push({ type: 'rpc-reply', to: prefix, requestId, ...(error && { error }) });
-  const components = isRecord(frame.result) ? frame.result.components : undefined;
+  const result = isRecord(frame.result) ? frame.result : undefined;
+  if (result && typeof result.gen === 'number' && typeof result.id === 'string') {
+    // Shelly.GetDeviceInfo, asked on connect.
+    facts.push({
+      type: 'identity',
+      id: result.id,
+      generation: result.gen,
+      ...(typeof result.model === 'string' && { model: result.model }),
+      ...(typeof result.name === 'string' && { name: result.name }),
+      ...(typeof result.ver === 'string' && { firmware: result.ver }),
+    });
+  } else if (result && isRecord(result.sys)) {
+    // Shelly.GetStatus, asked on connect: every component's full status, timed by arrival.
+    facts.push(
+      ...componentFacts(result, { arrivalS: ctx.arrivalS, fallbackS: ctx.arrivalS, isDeviceTimed: false }),
+    );
+  }
+  const components = result?.components;
   if (Array.isArray(components)) {
     for (const c of components) {
       if (!isRecord(c) || typeof c.key !== 'string' || !isRecord(c.config)) continue;
@@ -116,7 +133,7 @@ export function decodeGen2(
     ];
     return { kind: 'device', device: device(prefix, frame.id), facts };
   }
-  if (kind === 'rpc') return rpcReply(prefix, frame);
+  if (kind === 'rpc') return rpcReply(prefix, frame, ctx);
   if (kind === 'status-all') {
     // Every component's full status, without a timestamp of its own.
     const facts = componentFacts(frame, {
