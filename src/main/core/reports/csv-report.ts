@@ -6,7 +6,7 @@ import { err, ok, type ApiError, type Result } from '../../../shared/result';
 import { UNITS_PER_WH } from '../shelly/types';
 import { childrenOf, type ChildLabel } from '../site/children';
 import { resolveNode } from '../site/resolve-node';
-import { autoResolution, nodeBuckets, parseRange, type HistoryDeps } from './history';
+import { nodeBuckets, resolveQuery, type HistoryDeps } from './history';
 
 const HEADER = [
   'start',
@@ -31,12 +31,9 @@ export function csvReport(
   deps: HistoryDeps,
   params: ParsedParams<'report.csv'>,
 ): Result<{ filename: string; csv: string }, ApiError> {
-  const node = resolveNode(deps.registry, params.node);
-  if (!node) return err('not-found', `No node "${params.node}".`);
-  const range = parseRange(params);
-  if (!range.ok) return range;
-  const { fromMs, toMs } = range.value;
-  const resolution = params.resolution === 'auto' ? autoResolution(fromMs, toMs) : params.resolution;
+  const query = resolveQuery(deps, params);
+  if (!query.ok) return query;
+  const { node, fromMs, toMs, resolution } = query.value;
   // ISO-8601 with the site's offset, so a reader sees local days.
   const time = (ms: number) =>
     DateTime.fromMillis(ms, { zone: deps.calendar.timeZone }).toISO({ suppressMilliseconds: true }) ?? '';

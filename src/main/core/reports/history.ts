@@ -83,26 +83,34 @@ export function nodeBuckets(
   }));
 }
 
-export function parseRange(params: {
-  from: string;
-  to: string;
-}): Result<{ fromMs: number; toMs: number }, ApiError> {
+export interface ResolvedQuery {
+  node: ResolvedNode;
+  fromMs: number;
+  toMs: number;
+  resolution: Resolution;
+}
+
+/** What history.query and report.csv both start from: the node, the range and the resolution. */
+export function resolveQuery(
+  deps: HistoryDeps,
+  params: { node: string; from: string; to: string; resolution: Resolution | 'auto' },
+): Result<ResolvedQuery, ApiError> {
+  const node = resolveNode(deps.registry, params.node);
+  if (!node) return err('not-found', `No node "${params.node}".`);
   const fromMs = Date.parse(params.from);
   const toMs = Date.parse(params.to);
   if (!(toMs > fromMs)) return err('invalid-params', 'to: must be after from');
-  return ok({ fromMs, toMs });
+  const resolution = params.resolution === 'auto' ? autoResolution(fromMs, toMs) : params.resolution;
+  return ok({ node, fromMs, toMs, resolution });
 }
 
 export function historyQuery(
   deps: HistoryDeps,
   params: ParsedParams<'history.query'>,
 ): Result<HistoryResult, ApiError> {
-  const node = resolveNode(deps.registry, params.node);
-  if (!node) return err('not-found', `No node "${params.node}".`);
-  const range = parseRange(params);
-  if (!range.ok) return range;
-  const { fromMs, toMs } = range.value;
-  const resolution = params.resolution === 'auto' ? autoResolution(fromMs, toMs) : params.resolution;
+  const query = resolveQuery(deps, params);
+  if (!query.ok) return query;
+  const { node, fromMs, toMs, resolution } = query.value;
   const buckets = nodeBuckets(deps, node, fromMs, toMs, resolution);
   const gaps = deps.store.gaps(
     node.channels.map((c) => c.row.id),

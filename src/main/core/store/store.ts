@@ -71,6 +71,15 @@ export interface MinuteRow {
 
 type Row = Record<string, unknown>;
 
+const MINUTE_COLUMNS = 'channel_id, minute, energy_units, returned_units, gap_from_s';
+const toMinuteRow = (r: Row): MinuteRow => ({
+  channelId: r.channel_id as number,
+  minute: r.minute as number,
+  energyUnits: r.energy_units as number,
+  returnedUnits: r.returned_units as number,
+  gapFromS: r.gap_from_s as number | null,
+});
+
 /**
  * Creates missing folders one level at a time. `mkdirSync(…, { recursive: true })` never returns
  * on some special file systems (a path under /proc loops forever on Node 20).
@@ -347,17 +356,10 @@ export class Store {
   minutes(channelIds: readonly number[], fromMinute: number, toMinute: number): MinuteRow[] {
     if (channelIds.length === 0) return [];
     const rows = this.cached(
-      `SELECT channel_id, minute, energy_units, returned_units, gap_from_s FROM energy_minute
-         WHERE channel_id IN (SELECT value FROM json_each(?)) AND minute >= ? AND minute < ?
-         ORDER BY minute`,
+      `SELECT ${MINUTE_COLUMNS} FROM energy_minute
+         WHERE channel_id IN (SELECT value FROM json_each(?)) AND minute >= ? AND minute < ? ORDER BY minute`,
     ).all(JSON.stringify(channelIds), fromMinute, toMinute) as Row[];
-    return rows.map((r) => ({
-      channelId: r.channel_id as number,
-      minute: r.minute as number,
-      energyUnits: r.energy_units as number,
-      returnedUnits: r.returned_units as number,
-      gapFromS: r.gap_from_s as number | null,
-    }));
+    return rows.map(toMinuteRow);
   }
 
   ledger(channelIds: readonly number[], fromMs: number, toMs: number, limit: number): LedgerRow[] {
@@ -445,17 +447,9 @@ export class Store {
   /** Every minute row from `fromMinute` on (today's totals after a restart). */
   energySince(fromMinute: number): MinuteRow[] {
     const rows = this.db
-      .prepare(
-        'SELECT channel_id, minute, energy_units, returned_units, gap_from_s FROM energy_minute WHERE minute >= ?',
-      )
+      .prepare(`SELECT ${MINUTE_COLUMNS} FROM energy_minute WHERE minute >= ?`)
       .all(fromMinute) as Row[];
-    return rows.map((r) => ({
-      channelId: r.channel_id as number,
-      minute: r.minute as number,
-      energyUnits: r.energy_units as number,
-      returnedUnits: r.returned_units as number,
-      gapFromS: r.gap_from_s as number | null,
-    }));
+    return rows.map(toMinuteRow);
   }
 
   /** A cheap liveness probe for /healthz. */
