@@ -2,7 +2,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import type { ParsedParams } from '../../../shared/contract';
-import { err, ok, type ApiError, type Result } from '../../../shared/result';
+import { ok, type ApiError, type Result } from '../../../shared/result';
 import { UNITS_PER_WH } from '../shelly/types';
 import { childrenOf, type ChildLabel } from '../site/children';
 import { resolveNode } from '../site/resolve-node';
