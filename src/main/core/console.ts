@@ -19,7 +19,9 @@ import { RunningTotals } from './aggregate/running-totals';
 import { systemTimeZone, TodayTotals } from './aggregate/today-totals';
 import { snapshot } from './aggregate/snapshot';
 import { BrokerConnection } from './broker/connection';
+import { testConnection } from './broker/connection-test';
 import { brokerOptions, safeBrokerUrl } from './broker/options';
+import type { ProfileStore } from './broker/profile-store';
 import { Ingest } from './ingest';
 import { historyQuery } from './reports/history';
 import { csvReport } from './reports/csv-report';
@@ -51,6 +53,8 @@ export interface ConsoleOptions {
   clock?: () => number;
   isDemo?: boolean;
   observe?: (topic: string, outcome: string | Record<string, string>) => void;
+  /** Saved broker profiles (the connection wizard); without it connection.save is refused. */
+  profiles?: ProfileStore;
 }
 
 type Handlers = {
@@ -342,7 +346,8 @@ export class KilowatchConsole {
           this.askForFreshState();
         },
       },
-      this.options.isDemo ?? false,
+      // Only the embedded demo broker is "demo"; a broker chosen in the wizard is real.
+      (this.options.isDemo ?? false) && profile.name === 'demo',
     );
     return this.connection.start();
   }
@@ -425,29 +430,41 @@ export class KilowatchConsole {
   readonly handlers: Handlers = {
     'connection.status': () => ok(this.connectionState),
     'connection.connect': async ({ name }) => {
-      if (!this.profile || (name && name !== this.profile.name)) {
+      let profile = this.profile;
+      // A name means a saved profile, read afresh (the wizard may have just saved it).
+      if (name && this.options.profiles) {
+        const saved = await this.options.profiles.get(name);
+        if (!saved.ok && saved.error.code !== 'not-found') return saved;
+        if (saved.ok) profile = saved.value;
+      }
+      if (!profile || (name && name !== profile.name)) {
         return err(
           'not-found',
           name ? `No saved connection named "${name}".` : 'No broker is configured yet.',
         );
       }
-      const failure = await this.connect(this.profile);
+      const failure = await this.connect(profile);
       return failure ? { ok: false, error: failure } : ok(this.connectionState);
     },
     'connection.disconnect': async () => {
       await this.disconnect();
       return ok(this.connectionState);
     },
-    'connection.test': () =>
-      err(
-        'internal',
-        'Testing a connection profile arrives with the connection wizard; use --broker for now.',
-      ),
-    'connection.save': () =>
-      err(
-        'internal',
-        'Saving connection profiles arrives with the connection wizard; use --broker or kilowatch.toml.',
-      ),
+    'connection.test': async ({ profile }) => {
+      // An edited saved profile arrives without its stored secrets; they are joined back only
+      // for the same address and user name.
+      const full = this.options.profiles ? await this.options.profiles.fillSecrets(profile) : ok(profile);
+      if (!full.ok) return full;
+      return testConnection(full.value, {
+        clientId: this.options.clientId,
+        extraFilters: [`${this.options.clientId}/rpc`],
+      });
+    },
+    'connection.save': async ({ profile, activate }) => {
+      if (!this.options.profiles)
+        return err('internal', 'This Kilowatch was started without a place to save connections.');
+      return this.options.profiles.save(profile, activate);
+    },
     'site.tree': () =>
       ok(
         siteTree(

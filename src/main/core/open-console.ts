@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ok, type ApiError, type Result } from '../../shared/result';
+import type { ProfileStore } from './broker/profile-store';
 import { KilowatchConsole } from './console';
 import { Store } from './store/store';
 
@@ -15,6 +16,8 @@ export interface OpenOptions {
   liveIntervalMs?: number;
   timeZone?: string;
   minuteDays?: number;
+  /** Saved broker profiles for the connection wizard. */
+  profiles?: ProfileStore;
 }
 
 /** Where the database lives when nobody says: the platform's per-user data folder. */
@@ -50,6 +53,7 @@ export function openConsole(
     publishIntervalS: options.publishIntervalS,
     isDemo: options.isDemo ?? false,
     ...(options.timeZone && { timeZone: options.timeZone }),
+    ...(options.profiles && { profiles: options.profiles }),
     ...(options.minuteDays && { minuteDays: options.minuteDays }),
     ...(options.clock && { clock: options.clock }),
     ...(options.liveIntervalMs && { liveIntervalMs: options.liveIntervalMs }),

@@ -2,13 +2,15 @@
  * The desktop app: one hardened window and the IPC adapter. Everything else is the core.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, shell } from 'electron';
 import { loadConfig, defaultConfig } from '../core/config';
 import type { KilowatchConsole } from '../core/console';
 import { openConsole } from '../core/open-console';
+import { ProfileStore } from '../core/broker/profile-store';
 import { profileFromConfig } from '../core/profile-from-config';
 import { startDemo } from '../demo';
 import { bindIpc, EVENT_CHANNEL } from './ipc';
+import { SafeStorageSecretStore } from './safe-storage-secrets';
 
 const log = (message: string, error?: unknown) => console.error(`kilowatch: ${message}`, error ?? '');
 
@@ -58,13 +60,24 @@ async function start(): Promise<void> {
   const config = loaded.value;
   const profile = profileFromConfig(config, { subscribe: [] }, process.env);
   if (!profile.ok) throw new Error(profile.error.message);
-  const isDemo = profile.value === null;
+  // Profiles from the connection wizard; their passwords encrypted with safeStorage.
+  const userData = app.getPath('userData');
+  const profiles = ProfileStore.open(userData, new SafeStorageSecretStore(userData, safeStorage));
+  if (!profiles.ok) throw new Error(profiles.error.message);
+  let configured = profile.value;
+  if (configured === null) {
+    const active = await profiles.value.activeProfile();
+    if (!active.ok) throw new Error(active.error.message);
+    configured = active.value;
+  }
+  const isDemo = configured === null;
   const opened = openConsole({
     dbPath:
       config.storage.path ?? join(app.getPath('userData'), isDemo ? 'kilowatch-demo.db' : 'kilowatch.db'),
     outPrefix: config.publish.prefix,
     publishIntervalS: config.publish.intervalS,
     isDemo,
+    profiles: profiles.value,
     ...(config.site.timezone && { timeZone: config.site.timezone }),
   });
   if (!opened.ok) throw new Error(opened.error.message);
@@ -72,7 +85,7 @@ async function start(): Promise<void> {
   bindIpc(ipcMain, core.handlers, isTrustedUrl, log);
   const demo = isDemo ? await startDemo() : null;
   void core.connect(
-    profile.value ?? { name: 'demo', url: demo!.url, protocolVersion: 4, keepaliveS: 30, subscribe: ['#'] },
+    configured ?? { name: 'demo', url: demo!.url, protocolVersion: 4, keepaliveS: 30, subscribe: ['#'] },
   );
   createWindow(core);
   app.on('window-all-closed', () => {

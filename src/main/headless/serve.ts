@@ -4,11 +4,13 @@
  */
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ConnectionProfile } from '../../shared/contract';
 import { isValidTimeZone } from '../core/aggregate/today-totals';
 import { defaultConfig, loadConfig, type Config } from '../core/config';
 import { defaultDataDir, openConsole } from '../core/open-console';
+import { ProfileStore } from '../core/broker/profile-store';
+import { FileSecretStore } from '../core/broker/secret-store';
 import { profileFromConfig } from '../core/profile-from-config';
 import { startDemo } from '../demo';
 import { createBridge } from './http-bridge';
@@ -58,7 +60,19 @@ async function main(): Promise<void> {
   }
   const profileResult = profileFromConfig(config, flags, process.env);
   if (!profileResult.ok) fail(profileResult.error.message);
-  const isDemo = flags.demo || profileResult.value === null;
+  // Profiles saved by the connection wizard live beside the database; secrets in a 0600 file.
+  const explicitDb = flags.db ?? config.storage.path;
+  const dataDir = explicitDb ? dirname(resolve(explicitDb)) : defaultDataDir();
+  const profiles = ProfileStore.open(dataDir, new FileSecretStore(dataDir), { env: process.env });
+  if (!profiles.ok) fail(profiles.error.message);
+  let configured = profileResult.value;
+  // No --broker and no [[broker]] in kilowatch.toml: the last active saved profile reconnects.
+  if (configured === null && !flags.demo) {
+    const active = await profiles.value.activeProfile();
+    if (!active.ok) fail(active.error.message);
+    configured = active.value;
+  }
+  const isDemo = flags.demo || configured === null;
   const dbPath = resolve(
     flags.db ?? config.storage.path ?? join(defaultDataDir(), isDemo ? 'kilowatch-demo.db' : 'kilowatch.db'),
   );
@@ -69,6 +83,7 @@ async function main(): Promise<void> {
     publishIntervalS: flags.publishIntervalS ?? config.publish.intervalS,
     isDemo,
     minuteDays: config.storage.retention.minuteDays,
+    profiles: profiles.value,
     ...(timeZone && { timeZone }),
   });
   if (!opened.ok) fail(opened.error.message);
@@ -92,7 +107,7 @@ async function main(): Promise<void> {
     demo = await startDemo();
     profile = { name: 'demo', url: demo.url, protocolVersion: 4, keepaliveS: 30, subscribe: ['#'] };
   } else {
-    profile = profileResult.value as ConnectionProfile;
+    profile = configured as ConnectionProfile;
   }
 
   const rendererDir = join(__dirname, '../renderer');

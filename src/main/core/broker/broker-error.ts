@@ -16,13 +16,10 @@ export function brokerError(e: unknown, where: string): ApiError {
   const error = e instanceof Error ? (e as Error & { code?: unknown }) : new Error(String(e));
   const code = (error as { code?: unknown }).code;
   // CONNACK return codes: 3.1.1 uses 4/5, MQTT 5 uses 134/135 (and 0x87 = 135 "not authorized").
-  if (code === 4 || code === 134)
+  // 3.1.1 code 5 is "not authorized", but Mosquitto answers a wrong password with it (and 135 in
+  // MQTT 5), so people are pointed at their credentials either way (issue #6's table).
+  if (code === 4 || code === 134 || code === 5 || code === 135)
     return { code: 'auth-rejected', message: `The broker at ${where} rejected the user name or password.` };
-  if (code === 5 || code === 135)
-    return {
-      code: 'not-authorized',
-      message: `The broker at ${where} does not allow this client to connect.`,
-    };
   if (typeof code === 'number')
     return {
       code: 'broker-unreachable',

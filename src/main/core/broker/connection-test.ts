@@ -222,11 +222,11 @@ class Report {
   readonly steps: Step[] = [];
   failure: ApiError | undefined;
 
-  pass(step: TestStepName, startedMs: number, message?: string): void {
+  pass(step: TestStepName, startedMs: number, message?: string, endedMs = performance.now()): void {
     this.steps.push({
       step,
       ok: true,
-      ms: Math.round(performance.now() - startedMs),
+      ms: Math.round(endedMs - startedMs),
       ...(message && { message }),
     });
   }
@@ -397,8 +397,8 @@ function tlsStep(
   where: string,
   timeoutMs: number,
   settleMs: number,
-): Promise<Outcome<TLSSocket>> {
-  return within<Outcome<TLSSocket>>(
+): Promise<Outcome<{ socket: TLSSocket; handshakeAtMs: number }>> {
+  return within<Outcome<{ socket: TLSSocket; handshakeAtMs: number }>>(
     timeoutMs + settleMs,
     (done) => {
       let tlsSocket: TLSSocket;
@@ -450,6 +450,7 @@ function tlsStep(
       tlsSocket.once('close', onClose);
       tlsSocket.once('secureConnect', () => {
         isHandshaken = true;
+        const handshakeAtMs = performance.now();
         // Node 20: after getPeerX509Certificate(), getPeerCertificate() answers {}; use this one only.
         const x509 = tlsSocket.getPeerX509Certificate();
         const server = x509 ? certificateInfo(x509) : null;
@@ -485,7 +486,10 @@ function tlsStep(
           ? `${protocol}, certificate verified: ${certificate}`
           : `${protocol}, certificate NOT verified (verification is off): ${certificate}`;
         // A broker that wants a client certificate may only say so now (TLS 1.3): listen a moment.
-        settle = setTimeout(() => done({ ok: true, value: tlsSocket, message }), settleMs);
+        settle = setTimeout(
+          () => done({ ok: true, value: { socket: tlsSocket, handshakeAtMs }, message }),
+          settleMs,
+        );
       });
       return () => {
         if (settle) clearTimeout(settle);
@@ -642,7 +646,8 @@ export async function testConnection(
   const built = brokerOptions(profile, testClientId(profile.clientId ?? opts.clientId));
   if (!built.ok) return built;
   const base = built.value;
-  const filters = [...profile.subscribe, ...(opts.extraFilters ?? [])];
+  // Once each: SUBACK codes are matched to filters by position.
+  const filters = [...new Set([...profile.subscribe, ...(opts.extraFilters ?? [])])];
   for (const filter of filters) {
     const problem = topicFilterProblem(filter);
     if (problem) return err('invalid-params', `Topic filter ${problem}.`);
@@ -716,7 +721,8 @@ export async function testConnection(
         report.fail('tls', t0, handshake.error);
         return ok(report.result(secrets));
       }
-      report.pass('tls', t0, handshake.message);
+      // The handshake's own time, not the moment spent listening for a late alert.
+      report.pass('tls', t0, handshake.message, handshake.value.handshakeAtMs);
     }
     socket.destroy();
     socket = null;

@@ -79,20 +79,22 @@ export class BrokerConnection {
       this.attempts = 0;
       this.update({ status: 'connected', lastError: null });
       const isSessionPresent = connack.sessionPresent === true;
-      client.subscribe([...this.filters], { qos: 1 }, (error, granted) => {
-        if (error) {
-          const e = brokerError(error, this.displayUrl);
+      client.subscribe([...this.filters], { qos: 1 }, (error, granted, packet) => {
+        // SUBACK 0x80 (3.1.1) and reason codes ≥ 0x80 (5.0, e.g. 0x87 not authorised) are refusals.
+        // mqtt.js 5 reports them through `error`, so the codes are read before the error.
+        const codes = packet?.granted ?? (granted ?? []).map((g) => g.qos);
+        const refused = this.filters.filter((_, i) => Number(codes[i] ?? 0) >= 0x80);
+        if (refused.length > 0) {
+          const e: ApiError = {
+            code: 'not-authorized',
+            message: `The broker does not allow subscribing to ${refused.join(', ')}. Ask for read access to it, or change the topic filter.`,
+          };
           this.update({ subscribed: false, lastError: e });
           settle(e);
           return;
         }
-        // SUBACK 0x80 (3.1.1) and reason codes ≥ 0x80 (5.0, e.g. 0x87 not authorised) are refusals.
-        const refused = (granted ?? []).filter((g) => Number(g.qos) >= 0x80);
-        if (refused.length > 0) {
-          const e: ApiError = {
-            code: 'not-authorized',
-            message: `The broker does not allow subscribing to ${refused.map((g) => g.topic).join(', ')}.`,
-          };
+        if (error) {
+          const e = brokerError(error, this.displayUrl);
           this.update({ subscribed: false, lastError: e });
           settle(e);
           return;

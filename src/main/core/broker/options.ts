@@ -1,6 +1,7 @@
 /**
  * Saved profile → mqtt.js options. Pure, so each protocol rule is unit-tested branch by branch.
  */
+import { isIP } from 'node:net';
 import type { IClientOptions } from 'mqtt';
 import type { ConnectionProfile } from '../../../shared/contract';
 import { err, ok, type ApiError, type Result } from '../../../shared/result';
@@ -39,7 +40,8 @@ export function brokerOptions(
     protocol: protocol as IClientOptions['protocol'],
     hostname: url.hostname,
     port: url.port ? Number(url.port) : { mqtt: 1883, mqtts: 8883, ws: 80, wss: 443 }[protocol],
-    path: protocol.startsWith('ws') ? url.pathname || '/mqtt' : undefined,
+    // WebSocket brokers (Mosquitto, EMQX) listen on /mqtt unless a path is given.
+    path: protocol.startsWith('ws') ? (url.pathname !== '/' ? url.pathname : '/mqtt') : undefined,
     protocolVersion: profile.protocolVersion,
     clientId: profile.clientId ?? defaultClientId,
     // A persistent session: the broker queues what arrives while the console is down (§7).
@@ -57,7 +59,20 @@ export function brokerOptions(
     const tls = profile.tls ?? { rejectUnauthorized: true };
     options.rejectUnauthorized = tls.rejectUnauthorized;
     // SNI: without servername a broker behind a shared IP presents the wrong certificate.
-    options.servername = tls.servername ?? url.hostname;
+    // An IP address is not a valid SNI name (RFC 6066 §3): leave it out rather than send it.
+    const servername = tls.servername ?? (isIP(url.hostname) ? undefined : url.hostname);
+    if (servername) {
+      options.servername = servername;
+      // mqtt.js hands servername to tls.connect only for mqtts://; WebSockets take it here.
+      if (protocol === 'wss') {
+        // ws passes its options to https.request, which takes servername; mqtt.js's type omits it.
+        const wsOptions: Record<string, unknown> = {
+          ...(options.wsOptions as Record<string, unknown>),
+          servername,
+        };
+        options.wsOptions = wsOptions as IClientOptions['wsOptions'];
+      }
+    }
     if (tls.ca) options.ca = tls.ca;
     if (tls.cert) options.cert = tls.cert;
     if (tls.key) options.key = tls.key;

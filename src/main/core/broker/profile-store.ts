@@ -293,7 +293,7 @@ export class ProfileStore {
     }
     if (out.tls?.key && out.tls.passphrase === undefined && stored.hasPassphrase && stored.tls?.keyFile) {
       const same = await readFile(join(this.certsDir, stored.tls.keyFile), 'utf8').then(
-        (text) => text === out.tls?.key,
+        (text) => text.trim() === out.tls?.key?.trim(),
         () => false,
       );
       if (same) {

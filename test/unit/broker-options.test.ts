@@ -1,0 +1,71 @@
+/** Profile → mqtt.js options, one protocol rule per case (STYLE §4). */
+import { describe, expect, it } from 'vitest';
+import { ConnectionProfileSchema, type ConnectionProfileInput } from '../../src/shared/contract';
+import { brokerOptions, safeBrokerUrl } from '../../src/main/core/broker/options';
+
+const options = (p: Partial<ConnectionProfileInput>) =>
+  brokerOptions(
+    ConnectionProfileSchema.parse({ name: 'site', url: 'mqtt://broker.example:1883', ...p }),
+    'kilowatch-abc',
+  );
+
+describe('brokerOptions', () => {
+  it('uses a persistent session, QoS-friendly defaults and our own reconnects', () => {
+    const r = options({});
+    expect(r).toMatchObject({
+      ok: true,
+      value: { clean: false, clientId: 'kilowatch-abc', reconnectPeriod: 0, protocolVersion: 4, port: 1883 },
+    });
+  });
+
+  it('defaults the port by scheme', () => {
+    expect(options({ url: 'mqtts://b.example' })).toMatchObject({ value: { port: 8883 } });
+    expect(options({ url: 'ws://b.example' })).toMatchObject({ value: { port: 80, path: '/mqtt' } });
+    expect(options({ url: 'wss://b.example/ws' })).toMatchObject({ value: { port: 443, path: '/ws' } });
+  });
+
+  it('refuses a password without a user name in MQTT 3.1.1 (§3.1.2.9) and allows it in MQTT 5', () => {
+    expect(options({ password: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid-params' } });
+    expect(options({ password: 'x', protocolVersion: 5 })).toMatchObject({
+      ok: true,
+      value: { password: 'x' },
+    });
+  });
+
+  it('asks MQTT 5 brokers to keep the session for a week', () => {
+    expect(options({ protocolVersion: 5 })).toMatchObject({
+      value: { properties: { sessionExpiryInterval: 604800 } },
+    });
+  });
+
+  it('verifies TLS by default and sends the host name for SNI, but never an IP address', () => {
+    expect(options({ url: 'mqtts://broker.example' })).toMatchObject({
+      value: { rejectUnauthorized: true, servername: 'broker.example' },
+    });
+    const ip = options({ url: 'mqtts://10.0.0.5:8883' });
+    expect(ip.ok && ip.value.servername).toBeUndefined();
+    expect(options({ url: 'wss://broker.example', tls: { rejectUnauthorized: true } })).toMatchObject({
+      value: { wsOptions: { servername: 'broker.example' } },
+    });
+  });
+
+  it('passes CA, client certificate, key and passphrase through, and honours verification off', () => {
+    const r = options({
+      url: 'mqtts://b.example',
+      tls: { rejectUnauthorized: false, ca: 'CA', cert: 'C', key: 'K', passphrase: 'P' },
+    });
+    expect(r).toMatchObject({
+      value: { rejectUnauthorized: false, ca: 'CA', cert: 'C', key: 'K', passphrase: 'P' },
+    });
+  });
+
+  it('takes credentials from the URL when the profile has none', () => {
+    expect(options({ url: 'mqtt://front%20desk:s3cret@b.example' })).toMatchObject({
+      value: { username: 'front desk', password: 's3cret' },
+    });
+  });
+
+  it('never shows credentials in the URL it displays', () => {
+    expect(safeBrokerUrl('mqtts://user:secret@b.example:8883')).toBe('mqtts://b.example:8883');
+  });
+});
