@@ -32,7 +32,7 @@ import { siteTree } from './site/site-tree';
 import { Calendar } from './store/calendar';
 import { KeyIndex, placeKey } from './store/key-index';
 import { PRUNED_BEFORE_SETTING, rebuildRollups, type RebuildReport } from './store/rollup-rebuild';
-import { countedNodes, nodeId } from './site/placement';
+import { nodeId } from './site/placement';
 import { SiteRegistry, type Device } from './site/registry';
 import { SensorRegistry } from './site/sensors';
 import { IngestStats } from './stats';
@@ -116,31 +116,34 @@ export class KilowatchConsole {
     this.totals = new RunningTotals(store.loadTotals());
     const timeZone = options.timeZone ?? systemTimeZone();
     this.today = new TodayTotals(timeZone, this.clock());
-    this.calendar = new Calendar(timeZone);
     this.nodeIds = new KeyIndex(store.loadNodes());
     this.placeIds = new KeyIndex(
       store.loadPlaces().map((p) => ({ id: p.id, key: placeKey(p.company, p.office, p.room) })),
     );
-    this.seedToday();
-    this.writer = new BatchWriter(store, {
-      onFailure: (error) =>
-        this.emit('alert', {
-          id: `storage:${this.clock()}`,
-          at: new Date(this.clock()).toISOString(),
-          severity: 'error',
-          kind: 'storage',
-          message: `${error.message} Counting continues in memory.`,
-          detail: error,
-        }),
-      onRecovered: () =>
-        this.emit('alert', {
-          id: `storage-ok:${this.clock()}`,
-          at: new Date(this.clock()).toISOString(),
-          severity: 'info',
-          kind: 'storage',
-          message: 'The database is writable again; everything counted meanwhile has been saved.',
-        }),
-    });
+    this.calendar = new Calendar(options.timeZone ?? systemTimeZone());
+    this.writer = new BatchWriter(
+      store,
+      {
+        onFailure: (error) =>
+          this.emit('alert', {
+            id: `storage:${this.clock()}`,
+            at: new Date(this.clock()).toISOString(),
+            severity: 'error',
+            kind: 'storage',
+            message: `${error.message} Counting continues in memory.`,
+            detail: error,
+          }),
+        onRecovered: () =>
+          this.emit('alert', {
+            id: `storage-ok:${this.clock()}`,
+            at: new Date(this.clock()).toISOString(),
+            severity: 'info',
+            kind: 'storage',
+            message: 'The database is writable again; everything counted meanwhile has been saved.',
+          }),
+      },
+      this.calendar,
+    );
     this.publisher = new AggregatePublisher(options.outPrefix);
     this.relays = new RelayControl({
       registry: this.registry,
@@ -173,23 +176,15 @@ export class KilowatchConsole {
       this.rebuildRollups();
       store.saveSetting('rollup-zone', timeZone);
     }
-    this.pruneMinutes();
+    this.seedToday();
     this.startTimers();
   }
 
   /** Today's energy after a restart: the minutes since local midnight, under today's placement. */
   private seedToday(): void {
-    const fromMinute = Math.floor(this.today.startMs / 60_000);
-    const channels = new Map<number, { deviceKey: string; component: string; isPhase: boolean }>();
-    for (const device of this.registry.devices.values()) {
-      for (const c of device.channels.values()) channels.set(c.row.id, c.row);
-    }
-    for (const row of this.options.store.energySince(fromMinute)) {
-      const channel = channels.get(row.channelId);
-      const device = channel && this.registry.devices.get(channel.deviceKey);
-      if (!channel || !device) continue;
-      for (const node of countedNodes(device.row.key, channel.component, channel.isPhase, device.placement))
-        this.today.add(node, row.energyUnits, row.returnedUnits, row.minute * 60_000);
+    // The day rollup of each node already holds today's energy, counted where it was counted.
+    for (const row of this.options.store.rollupsStartingAt('day', Math.floor(this.today.startMs / 60_000))) {
+      this.today.add(row.node, row.energyUnits, row.returnedUnits, this.today.startMs);
     }
   }
 
@@ -241,6 +236,8 @@ export class KilowatchConsole {
     this.timers.push(setInterval(() => this.pushLive(), liveMs));
     this.timers.push(setInterval(() => void this.publishAggregates(), this.options.publishIntervalS * 1000));
     this.timers.push(setInterval(() => this.alertRejections(), REJECTION_ALERT_INTERVAL_MS));
+    // Retention runs a minute after start (not on the start-up path), then hourly.
+    this.timers.push(setTimeout(() => this.pruneMinutes(), 60_000));
     this.timers.push(setInterval(() => this.pruneMinutes(), 3_600_000));
     for (const t of this.timers) t.unref();
   }
@@ -417,7 +414,7 @@ export class KilowatchConsole {
 
   /** Stops timers, flushes the store and leaves the broker cleanly. */
   async close(): Promise<boolean> {
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.timers) clearTimeout(t);
     this.timers = [];
     await this.publishAggregates().catch(() => 0);
     await this.connection?.stop();

@@ -8,13 +8,22 @@ import type { TodayTotals } from './aggregate/today-totals';
 import { applyReading, noteOnline, noteReboot, noteUptime, type Decision } from './energy/counter-rules';
 import { decodeShelly } from './shelly/decode';
 import type { CounterFact, DeviceRef, Fact } from './shelly/types';
-import { countedNodes, nodeId } from './site/placement';
+import { countedNodes, nodeId, type Placement } from './site/placement';
 import type { Channel, Device, SiteRegistry } from './site/registry';
 import type { SensorRegistry } from './site/sensors';
 import type { IngestStats } from './stats';
 import type { BatchWriter } from './store/batch-writer';
-import { ROLLUPS, type Calendar } from './store/calendar';
+import type { TotalRow } from './store/store';
+import type { Calendar } from './store/calendar';
 import { placeKey, type KeyIndex } from './store/key-index';
+
+interface Booking {
+  placement: Placement;
+  placeId: number | null;
+  nodes: string[];
+  totals: TotalRow[];
+  nodeIds: number[];
+}
 
 export interface EventSink {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
@@ -64,6 +73,7 @@ export class Ingest {
   private readonly ownTopicPrefix: string;
   /** Labels of the message being handled, only while someone observes. */
   private labels: Record<string, string> | null = null;
+  private readonly bookings = new WeakMap<Channel, Booking>();
   /** `<reply topic prefix>|<request id>` → the prefix of the device asked, to attribute replies. */
   private readonly requests = new Map<string, string>();
   private static readonly MAX_REMEMBERED_REQUESTS = 10_000;
@@ -317,44 +327,61 @@ export class Ingest {
   }
 
   /** Adds counted energy to the channel's minute and to every node above it. */
-  private book(channel: Channel, fact: CounterFact, decision: Decision, atMs: number): void {
-    const { totals, today, writer } = this.deps;
-    const counted = decision.countedUnits;
-    // aenergy includes returned energy, so for switch/pm1 consumed = Δimport − Δreturn (§4.1).
-    const energyUnits = fact.direction === 'import' ? counted : channel.row.isGross ? -counted : 0;
-    const returnedUnits = fact.direction === 'return' ? counted : 0;
-    const { batch } = writer;
-    const gapFromS = decision.spansGap ? decision.fromS : null;
-    const minute = Math.floor(fact.order.primaryS / 60);
+  /**
+   * Where a channel's energy goes, worked out once per placement: its node ids, running-total
+   * rows, rollup node ids and room. The hot path then only adds numbers.
+   */
+  private booking(channel: Channel, atMs: number): Booking {
     const device = channel.device;
+    const known = this.bookings.get(channel);
+    if (known && known.placement === device.placement) return known;
+    const { batch } = this.deps.writer;
     const place = 'place' in device.placement ? device.placement.place : null;
-    // The room the energy was counted in, remembered with the minute so rollups can be rebuilt.
     const placeId = place
       ? this.deps.placeIds.id(placeKey(place.company, place.office, place.room), (id) =>
           batch.places.set(id, { id, company: place.company, office: place.office, room: place.room }),
         )
       : null;
-    batch.addMinute(channel.row.id, minute, energyUnits, returnedUnits, gapFromS, placeId);
+    const nodes = countedNodes(device.row.key, channel.row.component, channel.row.isPhase, device.placement);
+    const booking: Booking = {
+      placement: device.placement,
+      placeId,
+      nodes,
+      totals: nodes.map((node) => this.deps.totals.row(node, atMs)),
+      nodeIds: nodes.map((node) => this.deps.nodeIds.id(node, (id) => batch.nodes.set(id, node))),
+    };
+    this.bookings.set(channel, booking);
+    return booking;
+  }
+
+  /** Adds counted energy to the channel's minute and to every node above it. */
+  private book(channel: Channel, fact: CounterFact, decision: Decision, atMs: number): void {
+    const { today, writer } = this.deps;
+    const { batch } = writer;
+    const counted = decision.countedUnits;
+    // aenergy includes returned energy, so for switch/pm1 consumed = Δimport − Δreturn (§4.1).
+    const energyUnits = fact.direction === 'import' ? counted : channel.row.isGross ? -counted : 0;
+    const returnedUnits = fact.direction === 'return' ? counted : 0;
+    const gapFromS = decision.spansGap ? decision.fromS : null;
+    const minute = Math.floor(fact.order.primaryS / 60);
+    const b = this.booking(channel, atMs);
+    // The room is remembered with the minute, so rollups can always be rebuilt as they were counted.
+    batch.addMinute(channel.row.id, minute, energyUnits, returnedUnits, gapFromS, b.placeId, b.nodeIds);
     if (decision.spansGap && decision.fromS !== null) {
       this.ledger(channel, fact.direction, atMs, 'gap', null, null, fact.units, counted);
       batch.gaps.push({
         channelId: channel.row.id,
-        placeId,
+        placeId: b.placeId,
         fromS: decision.fromS,
         toS: fact.order.primaryS,
       });
     }
-    const starts = this.deps.calendar.starts(minute);
-    for (const node of countedNodes(
-      device.row.key,
-      channel.row.component,
-      channel.row.isPhase,
-      device.placement,
-    )) {
-      batch.totals.set(node, totals.add(node, energyUnits, returnedUnits, atMs));
-      today.add(node, energyUnits, returnedUnits, minute * 60_000);
-      const id = this.deps.nodeIds.id(node, (newId) => batch.nodes.set(newId, node));
-      for (const rollup of ROLLUPS) batch.addRollup(rollup, id, starts[rollup], energyUnits, returnedUnits);
+    for (let i = 0; i < b.nodes.length; i++) {
+      const row = b.totals[i] as TotalRow;
+      row.energyUnits += energyUnits;
+      row.returnedUnits += returnedUnits;
+      batch.totals.add(row);
+      today.add(b.nodes[i] as string, energyUnits, returnedUnits, minute * 60_000);
     }
   }
 

@@ -12,14 +12,13 @@ export class RunningTotals {
     for (const row of initial) this.rows.set(row.node, { ...row });
   }
 
-  add(node: string, energyUnits: number, returnedUnits: number, atMs: number): TotalRow {
+  /** The live row of a node (created at zero): callers add to it and mark it for the next commit. */
+  row(node: string, atMs: number): TotalRow {
     let row = this.rows.get(node);
     if (!row) {
       row = { node, energyUnits: 0, returnedUnits: 0, sinceMs: atMs };
       this.rows.set(node, row);
     }
-    row.energyUnits += energyUnits;
-    row.returnedUnits += returnedUnits;
     return row;
   }
 

@@ -5,6 +5,8 @@
  */
 import type { ApiError } from '../../../shared/result';
 import { Batch } from './batch';
+import type { Calendar } from './calendar';
+import { planRollups } from './rollup-plan';
 import type { Store } from './store';
 
 export interface BatchWriterEvents {
@@ -23,6 +25,7 @@ export class BatchWriter {
   constructor(
     private readonly store: Store,
     readonly events: BatchWriterEvents,
+    private readonly calendar: Calendar,
     private readonly intervalMs = 250,
     private readonly maxReadings = 5000,
   ) {}
@@ -48,6 +51,7 @@ export class BatchWriter {
       this.timer = null;
     }
     if (this.batch.isEmpty) return true;
+    this.batch.rollups = planRollups(this.batch.minutes.values(), this.calendar);
     const result = this.store.commit(this.batch);
     if (result.ok) {
       this.batch.clear();

@@ -37,30 +37,18 @@ export class Batch {
   readonly counters = new Map<string, CounterRow>();
   /** Counter states to delete (a replaced device starts from new baselines), as `<channel>|<direction>`. */
   readonly forgottenCounters = new Set<string>();
-  readonly minutes = new Map<string, MinuteRow>();
-  readonly totals = new Map<string, TotalRow>();
+  /** Keyed by channel id × 2^26 + minute. */
+  readonly minutes = new Map<number, MinuteRow>();
+  /** The running-total rows changed since the last commit (the live objects themselves). */
+  readonly totals = new Set<TotalRow>();
   readonly places = new Map<number, PlaceRow>();
   readonly nodes = new Map<number, string>();
-  readonly rollups = new Map<string, RollupRow>();
+  /** Derived from the minutes just before a commit (planRollups). */
+  rollups: RollupRow[] = [];
   gaps: GapRow[] = [];
   ledger: LedgerRow[] = [];
   droppedLedger = 0;
   readings = 0;
-
-  addRollup(
-    rollup: Rollup,
-    nodeId: number,
-    startMin: number,
-    energyUnits: number,
-    returnedUnits: number,
-  ): void {
-    const key = `${rollup}|${nodeId}|${startMin}`;
-    const row = this.rollups.get(key);
-    if (row) {
-      row.energyUnits += energyUnits;
-      row.returnedUnits += returnedUnits;
-    } else this.rollups.set(key, { rollup, nodeId, startMin, energyUnits, returnedUnits });
-  }
 
   addMinute(
     channelId: number,
@@ -69,8 +57,9 @@ export class Batch {
     returnedUnits: number,
     gapFromS: number | null,
     placeId: number | null = null,
+    nodeIds?: readonly number[],
   ): void {
-    const key = `${channelId}|${minute}`;
+    const key = channelId * 2 ** 26 + minute;
     const row = this.minutes.get(key);
     if (row) {
       row.energyUnits += energyUnits;
@@ -78,7 +67,15 @@ export class Batch {
       if (gapFromS !== null)
         row.gapFromS = row.gapFromS === null ? gapFromS : Math.min(row.gapFromS, gapFromS);
     } else {
-      this.minutes.set(key, { channelId, minute, energyUnits, returnedUnits, gapFromS, placeId });
+      this.minutes.set(key, {
+        channelId,
+        minute,
+        energyUnits,
+        returnedUnits,
+        gapFromS,
+        placeId,
+        ...(nodeIds && { nodeIds }),
+      });
     }
   }
 
@@ -92,7 +89,7 @@ export class Batch {
       this.devices.size + this.channels.size + this.counters.size + this.minutes.size + this.totals.size ===
         0 &&
       this.forgottenCounters.size === 0 &&
-      this.rollups.size + this.places.size + this.nodes.size + this.gaps.length === 0 &&
+      this.places.size + this.nodes.size + this.gaps.length === 0 &&
       this.ledger.length === 0
     );
   }
@@ -106,7 +103,7 @@ export class Batch {
     this.totals.clear();
     this.places.clear();
     this.nodes.clear();
-    this.rollups.clear();
+    this.rollups = [];
     this.gaps = [];
     this.ledger = [];
     this.readings = 0;

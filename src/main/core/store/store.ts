@@ -67,6 +67,8 @@ export interface MinuteRow {
   returnedUnits: number;
   gapFromS: number | null;
   placeId?: number | null;
+  /** The rollup nodes this minute's energy belongs to (in memory only, for planRollups). */
+  nodeIds?: readonly number[];
 }
 
 type Row = Record<string, unknown>;
@@ -255,10 +257,19 @@ export class Store {
         }
         for (const p of batch.places.values()) this.statements.insertPlace.run(p);
         for (const [id, node] of batch.nodes) this.statements.insertNode.run(id, node);
-        for (const m of batch.minutes.values()) this.statements.addMinute.run({ placeId: null, ...m });
-        for (const r of batch.rollups.values()) this.statements.addRollup[r.rollup].run(r);
+        for (const m of batch.minutes.values()) {
+          this.statements.addMinute.run({
+            channelId: m.channelId,
+            minute: m.minute,
+            energyUnits: m.energyUnits,
+            returnedUnits: m.returnedUnits,
+            gapFromS: m.gapFromS,
+            placeId: m.placeId ?? null,
+          });
+        }
+        for (const r of batch.rollups) this.statements.addRollup[r.rollup].run(r);
         for (const g of batch.gaps) this.statements.insertGap.run(g);
-        for (const t of batch.totals.values()) this.statements.upsertTotal.run(t);
+        for (const t of batch.totals) this.statements.upsertTotal.run(t);
         for (const l of batch.ledger) this.statements.insertLedger.run(l);
       })();
       return ok(undefined);
@@ -431,7 +442,12 @@ export class Store {
   /** Drops minute rows older than `beforeMinute`; their energy lives on in the rollups. */
   pruneMinutes(beforeMinute: number): Result<number, ApiError> {
     try {
-      return ok(this.db.prepare('DELETE FROM energy_minute WHERE minute < ?').run(beforeMinute).changes);
+      // One primary-key range per channel: a plain `minute < ?` would scan the whole table.
+      const channels = this.db.prepare('SELECT id FROM channel').pluck().all() as number[];
+      const remove = this.db.prepare('DELETE FROM energy_minute WHERE channel_id = ? AND minute < ?');
+      let removed = 0;
+      for (const id of channels) removed += remove.run(id, beforeMinute).changes;
+      return ok(removed);
     } catch (e) {
       const mapped = storageError(e, this.path);
       if (mapped) return { ok: false, error: mapped };
@@ -444,12 +460,17 @@ export class Store {
     return this.db;
   }
 
-  /** Every minute row from `fromMinute` on (today's totals after a restart). */
-  energySince(fromMinute: number): MinuteRow[] {
-    const rows = this.db
-      .prepare(`SELECT ${MINUTE_COLUMNS} FROM energy_minute WHERE minute >= ?`)
-      .all(fromMinute) as Row[];
-    return rows.map(toMinuteRow);
+  /** Every node's rollup bucket starting at `startMin` (today's totals after a restart). */
+  rollupsStartingAt(
+    rollup: Rollup,
+    startMin: number,
+  ): Array<{ node: string; energyUnits: number; returnedUnits: number }> {
+    return this.db
+      .prepare(
+        `SELECT n.node AS node, r.energy_units AS energyUnits, r.returned_units AS returnedUnits
+         FROM energy_${rollup} r JOIN node n ON n.id = r.node_id WHERE r.start_min = ?`,
+      )
+      .all(startMin) as Array<{ node: string; energyUnits: number; returnedUnits: number }>;
   }
 
   /** A cheap liveness probe for /healthz. */

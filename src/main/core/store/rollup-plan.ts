@@ -1,0 +1,57 @@
+/**
+ * The rollup increments of a batch, derived when it is committed from its minute rows: minutes
+ * → hours per node, then hours → days, ISO weeks and months. Deriving at commit (instead of
+ * per reading) merges all the readings of a room, office or company first, so the hot path adds
+ * one minute row per reading and nothing else. A failed commit keeps its minutes, so the next
+ * attempt derives the same increments again; nothing is added twice.
+ */
+import type { RollupRow } from './batch';
+import type { Calendar, Rollup } from './calendar';
+import type { MinuteRow } from './store';
+
+/** node id × 2^26 + start minute: unique while start minutes stay below 2^26 (year 2097). */
+const NODE_STRIDE = 2 ** 26;
+
+interface Sum {
+  energyUnits: number;
+  returnedUnits: number;
+}
+
+function accumulate(map: Map<number, Sum>, key: number, energyUnits: number, returnedUnits: number): void {
+  const s = map.get(key);
+  if (s) {
+    s.energyUnits += energyUnits;
+    s.returnedUnits += returnedUnits;
+  } else map.set(key, { energyUnits, returnedUnits });
+}
+
+export function planRollups(minutes: Iterable<MinuteRow>, calendar: Calendar): RollupRow[] {
+  const hours = new Map<number, Sum>();
+  for (const m of minutes) {
+    if (!m.nodeIds || (m.energyUnits === 0 && m.returnedUnits === 0)) continue;
+    const hour = calendar.starts(m.minute).hour;
+    for (const id of m.nodeIds) accumulate(hours, id * NODE_STRIDE + hour, m.energyUnits, m.returnedUnits);
+  }
+  const higher: Record<Exclude<Rollup, 'hour'>, Map<number, Sum>> = {
+    day: new Map(),
+    week: new Map(),
+    month: new Map(),
+  };
+  const rows: RollupRow[] = [];
+  for (const [key, s] of hours) {
+    const hour = key % NODE_STRIDE;
+    const base = key - hour;
+    rows.push({ rollup: 'hour', nodeId: base / NODE_STRIDE, startMin: hour, ...s });
+    const starts = calendar.starts(hour);
+    accumulate(higher.day, base + starts.day, s.energyUnits, s.returnedUnits);
+    accumulate(higher.week, base + starts.week, s.energyUnits, s.returnedUnits);
+    accumulate(higher.month, base + starts.month, s.energyUnits, s.returnedUnits);
+  }
+  for (const rollup of ['day', 'week', 'month'] as const) {
+    for (const [key, s] of higher[rollup]) {
+      const start = key % NODE_STRIDE;
+      rows.push({ rollup, nodeId: (key - start) / NODE_STRIDE, startMin: start, ...s });
+    }
+  }
+  return rows;
+}
