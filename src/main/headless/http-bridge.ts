@@ -15,19 +15,18 @@ import { serveStatic } from './static-files';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-const STATUS: Partial<Record<ApiError['code'], number>> = {
-  'invalid-params': 400,
-  'not-found': 404,
-  internal: 500,
-};
-
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
 }
 
+/**
+ * A command that reached the core is answered 200 with its Result, failure included: the Result
+ * is the contract, and browsers log every non-2xx fetch as a page error. Status codes are kept
+ * for requests that never reach it (wrong method, cross-site, unknown route).
+ */
 function reply(res: ServerResponse, result: Result<unknown, ApiError>): void {
-  send(res, result.ok ? 200 : (STATUS[result.error.code] ?? 409), result);
+  send(res, 200, result);
 }
 
 function readBody(req: IncomingMessage): Promise<{ text: string } | { error: string }> {

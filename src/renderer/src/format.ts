@@ -3,13 +3,28 @@
  * and the user's locale.
  */
 import type { NodeKind } from '../../shared/contract';
+import type { Resolution } from './chart-series';
 
 const NBSP = '\u00a0';
 const base = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 const kilo2 = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const kilo3 = new Intl.NumberFormat(undefined, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+const whole = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const fine = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+const shortTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayMonth = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const weekdayDay = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+const monthYear = new Intl.DateTimeFormat(undefined, { month: 'short', year: 'numeric' });
+const dayMonthTime = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
 
 // 999.96 would round to "1,000 W" with one decimal, so the switch to kilo happens just below.
 const isKilo = (value: number): boolean => Math.abs(value) >= 999.95;
@@ -24,8 +39,55 @@ export function formatEnergy(energyWh: number): string {
     : `${base.format(energyWh)}${NBSP}Wh`;
 }
 
+/** Chart axes: no decimals that nobody reads. */
+export function formatEnergyAxis(energyWh: number): string {
+  const abs = Math.abs(energyWh);
+  if (abs >= 1000) return `${base.format(energyWh / 1000)}${NBSP}kWh`;
+  return `${(abs < 10 && abs > 0 ? fine : whole).format(energyWh)}${NBSP}Wh`;
+}
+
+export function formatPowerAxis(powerW: number): string {
+  const abs = Math.abs(powerW);
+  if (abs >= 1000) return `${base.format(powerW / 1000)}${NBSP}kW`;
+  return `${(abs < 10 && abs > 0 ? fine : whole).format(powerW)}${NBSP}W`;
+}
+
+export const formatTemperature = (celsius: number): string => `${base.format(celsius)}${NBSP}°C`;
+export const formatPercent = (pct: number): string => `${whole.format(pct)}${NBSP}%`;
+export const formatCount = (n: number): string => whole.format(n);
+
 export const formatDateTime = (iso: string): string => dateTime.format(new Date(iso));
+export const formatDate = (iso: string): string => date.format(new Date(iso));
 export const formatTime = (iso: string): string => time.format(new Date(iso));
+export const formatShortTime = (ms: number): string => shortTime.format(new Date(ms));
+
+/** "5 min ago", "yesterday"; for last-seen times. */
+export function formatAgo(iso: string, nowMs: number): string {
+  const seconds = Math.round((Date.parse(iso) - nowMs) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 60) return relative.format(seconds, 'second');
+  if (abs < 3600) return relative.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86_400) return relative.format(Math.round(seconds / 3600), 'hour');
+  return relative.format(Math.round(seconds / 86_400), 'day');
+}
+
+/** The label of one chart slot, as precise as its resolution. */
+export function formatSlot(startMs: number, resolution: Resolution, isMultiDay: boolean): string {
+  switch (resolution) {
+    case 'minute':
+    case 'hour':
+      return isMultiDay ? dayMonthTime.format(new Date(startMs)) : shortTime.format(new Date(startMs));
+    case 'day':
+      return weekdayDay.format(new Date(startMs));
+    case 'week':
+      return `wk ${dayMonth.format(new Date(startMs))}`;
+    default:
+      return monthYear.format(new Date(startMs));
+  }
+}
+
+export const formatRange = (fromMs: number, toMs: number): string =>
+  `${dayMonthTime.format(new Date(fromMs))} – ${dayMonthTime.format(new Date(toMs))}`;
 
 const KIND_LABELS: Record<NodeKind, string> = {
   company: 'Company',
@@ -36,3 +98,9 @@ const KIND_LABELS: Record<NodeKind, string> = {
   unassigned: 'Unassigned',
 };
 export const kindLabel = (kind: NodeKind): string => KIND_LABELS[kind];
+
+const REASONS: Record<string, string> = {
+  'no-placement': 'its topic does not name a company, office and room',
+  'invalid-name': 'its topic has a name Kilowatch cannot use as a place',
+};
+export const reasonText = (reason: string): string => REASONS[reason] ?? reason;

@@ -1,20 +1,33 @@
 import { useMemo } from 'react';
+import { formatEnergy, formatPower } from '../format';
+import { reveal } from '../state/navigate';
 import { useLive } from '../state/live';
 import { useTree } from '../state/tree';
-import { formatEnergy, formatPower } from '../format';
 
 function CompanyTotal({ id, name }: { id: string; name: string }) {
   const totals = useLive((s) => s.byId[id]);
   return (
-    <div className="company-total" data-company-id={id}>
+    <button
+      type="button"
+      className="company-total"
+      data-company-id={id}
+      title={`${name}: select to see its details`}
+      onClick={() => reveal(id)}
+    >
       <span className="company-name">{name}</span>
-      <span className="figure" data-testid="company-power">
-        {totals ? formatPower(totals.powerW) : '—'}
+      <span className="company-figure">
+        <span className="figure-label">Now</span>
+        <span className="figure" data-testid="company-power">
+          {totals ? formatPower(totals.powerW) : '—'}
+        </span>
       </span>
-      <span className="figure" data-testid="company-energy">
-        {totals ? formatEnergy(totals.energyWh) : '—'}
+      <span className="company-figure">
+        <span className="figure-label">Today</span>
+        <span className="figure" data-testid="company-energy" data-today-wh={totals?.todayWh}>
+          {totals ? formatEnergy(totals.todayWh) : '—'}
+        </span>
       </span>
-    </div>
+    </button>
   );
 }
 

@@ -1,40 +1,90 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { SiteNode } from '../../../shared/contract';
+import { countRender } from '../render-count';
+import { buildSearchIndex, createMatcher, type SearchIndex } from '../search';
+import { assignDevice } from '../state/actions';
 import { useTree } from '../state/tree';
 import { useUi } from '../state/ui';
 import { flattenTree } from '../tree-rows';
 import { ROW_HEIGHT, rowDomId, TreeRowView } from './TreeRowView';
 
+const estimateSize = (): number => ROW_HEIGHT;
 const select = (id: string): void => useUi.getState().select(id);
 const setExpanded = (id: string, isExpanded: boolean): void => useUi.getState().setExpanded(id, isExpanded);
+const openAssign = (deviceId: string): void =>
+  useUi.getState().openDialog({ kind: 'assign', nodeId: deviceId });
+
+async function dropDevice(deviceId: string, room: SiteNode): Promise<void> {
+  const { notify } = useUi.getState();
+  const device = useTree.getState().byId[deviceId];
+  const [company, office, roomName] = room.path;
+  if (!company || !office || !roomName) return;
+  notify(`Assigning ${device?.name ?? deviceId} to ${room.path.join(' / ')}…`);
+  const reply = await assignDevice(deviceId, [company, office, roomName]);
+  if (reply.ok) {
+    notify(`${device?.name ?? deviceId} now counts in ${room.path.join(' / ')}.`);
+    useUi.getState().select(deviceId);
+  } else notify(`Could not assign ${device?.name ?? deviceId}: ${reply.error.message}`, 'error');
+}
+const onDropDevice = (deviceId: string, room: SiteNode): void => void dropDevice(deviceId, room);
+
+/** The search index of a tree snapshot, built on the first search and kept with the snapshot. */
+const indexes = new WeakMap<SiteNode[], SearchIndex>();
+function searchIndexOf(nodes: SiteNode[]): SearchIndex {
+  let index = indexes.get(nodes);
+  if (!index) indexes.set(nodes, (index = buildSearchIndex(nodes)));
+  return index;
+}
 
 /**
  * company → office → room → device → channel, flattened into rows and virtualised so a site with
- * thousands of channels renders only what is on screen. Keyboard: the WAI-ARIA tree pattern,
- * with focus kept on the tree and the active row named by `aria-activedescendant`.
+ * thousands of devices renders only what is on screen. Keyboard: the WAI-ARIA tree pattern, with
+ * focus kept on the tree and the active row named by `aria-activedescendant`.
  */
-export function DeviceTree() {
+export function DeviceTree({ query }: { query: string }) {
+  countRender('DeviceTree');
   const nodes = useTree((s) => s.nodes);
   const expanded = useUi((s) => s.expanded);
+  const expandMode = useUi((s) => s.expandMode);
   const selectedId = useUi((s) => s.selectedId);
-  const rows = useMemo(() => flattenTree(nodes, expanded), [nodes, expanded]);
+  const matcher = useMemo(
+    () => (query.trim() ? createMatcher(query, searchIndexOf(nodes)) : null),
+    [query, nodes],
+  );
+  const rows = useMemo(
+    () => flattenTree(nodes, expanded, expandMode, matcher),
+    [nodes, expanded, expandMode, matcher],
+  );
   const indexOf = useMemo(() => new Map(rows.map((row, index) => [row.node.id, index])), [rows]);
   const [activeId, setActiveId] = useState<string | null>(null);
   const activeIndex = indexOf.get(activeId ?? '') ?? indexOf.get(selectedId ?? '') ?? 0;
   const activeRow = rows[activeIndex];
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  // Stable callbacks: the virtualizer recomputes every row's position (O(rows)) whenever one of
+  // them changes identity, which on a 10,000-device site would happen on every scrolled frame.
+  const getItemKey = useCallback((index: number) => rows[index]?.node.id ?? index, [rows]);
+  const getScrollElement = useCallback(() => scrollRef.current, []);
   // The virtualizer is read afresh on every render and nothing derived from it is memoised.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    getItemKey: (index) => rows[index]?.node.id ?? index,
-    overscan: 12,
+    getScrollElement,
+    estimateSize,
+    getItemKey,
+    overscan: 16,
     // React 19 warns about flushSync during rendering; scroll updates do not need it.
     useFlushSync: false,
   });
+
+  // A node selected elsewhere (a ranking, an alert, the search) is scrolled into view.
+  const selectedIndex = indexOf.get(selectedId ?? '');
+  useEffect(() => {
+    if (selectedIndex !== undefined) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+    // Only when the selection moves, not on every new row list.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedId]);
 
   const onSelect = useCallback((id: string) => {
     select(id);
@@ -50,12 +100,22 @@ export function DeviceTree() {
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     if (!activeRow) return;
+    const pageRows = Math.max(
+      1,
+      Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1,
+    );
     switch (event.key) {
       case 'ArrowDown':
         moveTo(activeIndex + 1);
         break;
       case 'ArrowUp':
         moveTo(activeIndex - 1);
+        break;
+      case 'PageDown':
+        moveTo(Math.min(rows.length - 1, activeIndex + pageRows));
+        break;
+      case 'PageUp':
+        moveTo(Math.max(0, activeIndex - pageRows));
         break;
       case 'Home':
         moveTo(0);
@@ -75,24 +135,45 @@ export function DeviceTree() {
       case ' ':
         onSelect(activeRow.node.id);
         break;
+      case 'F2':
+        if (activeRow.node.kind !== 'unassigned')
+          useUi.getState().openDialog({ kind: 'rename', nodeId: activeRow.node.id });
+        break;
       default:
         return;
     }
     event.preventDefault();
   };
 
+  if (rows.length === 0) {
+    return (
+      <div className="tree-panel">
+        <p className="empty tree-empty" data-testid="search-empty">
+          Nothing matches “{query.trim()}”. Check the spelling, search for part of a name, or{' '}
+          <button type="button" className="link-button" onClick={() => useUi.getState().setSearch('')}>
+            clear the search
+          </button>
+          .
+        </p>
+      </div>
+    );
+  }
+
   return (
     <div className="tree-panel">
       <div className="tree-head" aria-hidden="true">
         <span>Name</span>
+        <span className="cell-relay">Relay</span>
         <span className="cell-figure">Power</span>
-        <span className="cell-figure">Energy</span>
+        <span className="cell-figure">Today</span>
       </div>
       <div
         ref={scrollRef}
+        id="site-tree"
         className="tree-scroll"
         role="tree"
         aria-label="Site: company, office, room, device, channel"
+        data-row-count={rows.length}
         tabIndex={0}
         aria-activedescendant={activeRow ? rowDomId(activeRow.node.id) : undefined}
         onKeyDown={onKeyDown}
@@ -108,8 +189,11 @@ export function DeviceTree() {
                 start={item.start}
                 isSelected={row.node.id === selectedId}
                 isActive={item.index === activeIndex}
+                query={matcher ? query : ''}
                 onSelect={onSelect}
                 onToggle={setExpanded}
+                onAssign={openAssign}
+                onDropDevice={onDropDevice}
               />
             );
           })}

@@ -1,12 +1,40 @@
+import { useUi } from '../state/ui';
 import { CompanyTotals } from './CompanyTotals';
 import { ConnectionStatus } from './ConnectionStatus';
 
 export function Header() {
+  const isWizardOpen = useUi((s) => s.wizardOpen);
   return (
     <header className="header">
-      <h1 className="brand">Kilowatch</h1>
+      <h1 className="brand">
+        <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+          <path d="M9 1 3 9h4l-1 6 6-8H8z" fill="#e0a000" />
+        </svg>
+        Kilowatch
+      </h1>
       <ConnectionStatus />
       <CompanyTotals />
+      <div className="header-actions">
+        <button
+          type="button"
+          className="tool"
+          data-testid="open-export"
+          onClick={() => useUi.getState().openDialog({ kind: 'export', nodeId: useUi.getState().selectedId })}
+        >
+          Export CSV…
+        </button>
+        <button
+          type="button"
+          className="primary"
+          data-testid="open-wizard"
+          aria-haspopup="dialog"
+          aria-expanded={isWizardOpen}
+          title="Connect to a broker (the connection wizard)"
+          onClick={() => useUi.getState().setWizardOpen(true)}
+        >
+          Connect…
+        </button>
+      </div>
     </header>
   );
 }

@@ -1,80 +1,305 @@
-import { formatDateTime, formatEnergy, formatPower, kindLabel } from '../format';
+import { useEffect, useMemo, type ReactNode } from 'react';
+import type { SiteNode } from '../../../shared/contract';
+import {
+  formatAgo,
+  formatCount,
+  formatDate,
+  formatDateTime,
+  formatEnergy,
+  formatPower,
+  kindLabel,
+  reasonText,
+} from '../format';
+import { loadPeriods } from '../state/actions';
+import { useHistory } from '../state/history';
 import { useLive } from '../state/live';
-import { useTree } from '../state/tree';
+import { selectOnline, useTree } from '../state/tree';
 import { useUi } from '../state/ui';
+import { switchableChannels } from '../tree-rows';
+import { useNow } from '../use-now';
+import { ChildrenRanking } from './ChildrenRanking';
+import { EnergyChart } from './EnergyChart';
+import { ErrorBoundary } from './ErrorBoundary';
+import { LivePowerChart } from './LivePowerChart';
 import { OnlineDot } from './OnlineDot';
+import { RelayToggle } from './RelayToggle';
+import { RoomSensors } from './Sensors';
 
-function Figure({ label, testId, children }: { label: string; testId: string; children: string }) {
+const PERIOD_REFRESH_MS = 20_000;
+
+function Tile({
+  label,
+  testId,
+  hint,
+  children,
+}: {
+  label: string;
+  testId: string;
+  hint?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="tile">
+      <span className="tile-label">{label}</span>
+      <span className="tile-figure" data-testid={testId}>
+        {children}
+      </span>
+      {hint && <span className="tile-hint">{hint}</span>}
+    </div>
+  );
+}
+
+function LiveTiles({ id }: { id: string }) {
+  const totals = useLive((s) => s.byId[id]);
+  const none = '—';
   return (
     <>
-      <dt>{label}</dt>
-      <dd data-testid={testId}>{children}</dd>
+      <Tile label="Power now" testId="detail-power">
+        {totals ? formatPower(totals.powerW) : none}
+      </Tile>
+      <Tile label="Today" testId="detail-today">
+        {totals ? formatEnergy(totals.todayWh) : none}
+      </Tile>
     </>
   );
 }
 
-/** The selected node's totals, exactly as the core reports them. */
+function PeriodTiles({ id }: { id: string }) {
+  const periods = useHistory((s) => (s.periods?.nodeId === id ? s.periods : null));
+  useEffect(() => {
+    void loadPeriods(id);
+    const timer = setInterval(() => void loadPeriods(id), PERIOD_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [id]);
+  const show = (wh: number | null | undefined): string =>
+    wh === null || wh === undefined ? (periods?.status === 'error' ? 'unavailable' : '…') : formatEnergy(wh);
+  return (
+    <>
+      <Tile label="This week" testId="detail-week">
+        {show(periods?.weekWh)}
+      </Tile>
+      <Tile label="This month" testId="detail-month">
+        {show(periods?.monthWh)}
+      </Tile>
+    </>
+  );
+}
+
+function CumulativeTiles({ id }: { id: string }) {
+  const totals = useLive((s) => s.byId[id]);
+  const none = '—';
+  return (
+    <>
+      <Tile
+        label="Counted in total"
+        testId="detail-energy"
+        hint={totals?.since ? `since ${formatDate(totals.since)}` : undefined}
+      >
+        {totals ? formatEnergy(totals.energyWh) : none}
+      </Tile>
+      {totals && totals.returnedWh > 0 && (
+        <Tile label="Returned to grid" testId="detail-returned">
+          {formatEnergy(totals.returnedWh)}
+        </Tile>
+      )}
+      <Tile label="Reporting" testId="detail-reporting" hint="devices heard in the last 3 min">
+        {totals ? `${formatCount(totals.reporting)} of ${formatCount(totals.devices)}` : none}
+      </Tile>
+    </>
+  );
+}
+
+function DeviceFacts({ node }: { node: SiteNode }) {
+  const online = useTree(selectOnline(node));
+  const lastSeen = useTree((s) => s.deviceLastSeen[node.id]) ?? node.lastSeen;
+  const now = useNow(10_000);
+  return (
+    <dl className="facts">
+      <dt>State</dt>
+      <dd data-testid="detail-online">
+        {online === true ? 'Online' : online === false ? 'Offline' : 'Unknown'}
+      </dd>
+      {lastSeen && (
+        <>
+          <dt>Last seen</dt>
+          <dd data-testid="detail-last-seen" title={formatDateTime(lastSeen)}>
+            {formatDateTime(lastSeen)} ({formatAgo(lastSeen, now)})
+          </dd>
+        </>
+      )}
+      {node.model && (
+        <>
+          <dt>Model</dt>
+          <dd>{node.model}</dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+function Relays({ node }: { node: SiteNode }) {
+  const channels = useMemo(
+    () =>
+      node.kind === 'channel'
+        ? node.switchable
+          ? [node]
+          : []
+        : node.kind === 'device'
+          ? switchableChannels(node)
+          : [],
+    [node],
+  );
+  if (channels.length === 0) return null;
+  return (
+    <section className="panel-block" aria-label="Relays">
+      <h3>{channels.length === 1 ? 'Relay' : 'Relays'}</h3>
+      <ul className="relay-list">
+        {channels.map((channel) => (
+          <li key={channel.id}>
+            <span className="relay-name">{channel.name}</span>
+            <RelayToggle channel={channel} isVerbose />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Actions({ node }: { node: SiteNode }) {
+  const relayCount = useMemo(
+    () => (['company', 'office', 'room'].includes(node.kind) ? switchableChannels(node).length : 0),
+    [node],
+  );
+  const open = useUi((s) => s.openDialog);
+  const isWaiting = node.kind === 'device' && node.reason !== undefined;
+  return (
+    <div className="actions">
+      {node.kind === 'device' && (
+        <button
+          type="button"
+          className={isWaiting ? 'primary' : 'tool'}
+          data-testid="open-assign"
+          onClick={() => open({ kind: 'assign', nodeId: node.id })}
+        >
+          {isWaiting ? 'Assign to room…' : 'Move to room…'}
+        </button>
+      )}
+      {node.kind !== 'unassigned' && (
+        <button
+          type="button"
+          className="tool"
+          data-testid="open-rename"
+          onClick={() => open({ kind: 'rename', nodeId: node.id })}
+        >
+          Rename…
+        </button>
+      )}
+      {relayCount > 0 && (
+        <button
+          type="button"
+          className="tool danger"
+          data-testid="open-all-off"
+          onClick={() => open({ kind: 'all-off', nodeId: node.id })}
+        >
+          All off…
+        </button>
+      )}
+      <button
+        type="button"
+        className="tool"
+        data-testid="open-export-node"
+        onClick={() => open({ kind: 'export', nodeId: node.id })}
+      >
+        Export CSV…
+      </button>
+    </div>
+  );
+}
+
+function NothingSelected() {
+  return (
+    <section className="details details-empty" aria-label="Details">
+      <h2>Nothing selected</h2>
+      <p className="muted">
+        Pick a company, office, room or device in the tree (or use the search) to see its power, today&apos;s
+        energy, this week, this month and its history.
+      </p>
+    </section>
+  );
+}
+
+/** The selected node's figures, relays, climate and history, exactly as the core reports them. */
 export function NodeDetails() {
   const selectedId = useUi((s) => s.selectedId);
   const node = useTree((s) => (selectedId === null ? undefined : s.byId[selectedId]));
-  const totals = useLive((s) => (selectedId === null ? undefined : s.byId[selectedId]));
-
-  if (selectedId === null) {
-    return (
-      <section className="details muted" aria-label="Details">
-        Select a company, office, room or device to see its totals.
-      </section>
-    );
-  }
+  const hasTotals = useLive((s) => selectedId !== null && s.byId[selectedId] !== undefined);
+  if (selectedId === null) return <NothingSelected />;
   if (!node) {
     return (
-      <section className="details muted" aria-label="Details">
-        This node is no longer part of the site.
+      <section className="details details-empty" aria-label="Details">
+        <h2>Not on the site any more</h2>
+        <p className="muted">This node is no longer part of the site. Pick another one in the tree.</p>
       </section>
     );
   }
-  const none = '—';
+  const isWaiting = node.kind === 'device' && node.reason !== undefined;
+  // A relay-only channel has no counter, so no history to ask the core for.
+  const isMetered = node.kind !== 'channel' || hasTotals;
   return (
-    <section className="details" aria-label="Details" data-testid="node-details" data-node-kind={node.kind}>
-      <h2 className="details-title">
-        {node.kind === 'device' && <OnlineDot id={node.id} fromTree={node.online} />}
-        {node.name}
-      </h2>
-      <p className="muted">
-        {kindLabel(node.kind)}
-        {node.model ? ` · ${node.model}` : ''}
-        {node.path.length > 0 ? ` · ${node.path.join(' / ')}` : ''}
-      </p>
-      <dl className="figures">
-        <Figure label="Power" testId="detail-power">
-          {totals ? formatPower(totals.powerW) : none}
-        </Figure>
-        <Figure label="Energy" testId="detail-energy">
-          {totals ? formatEnergy(totals.energyWh) : none}
-        </Figure>
-        <Figure label="Returned" testId="detail-returned">
-          {totals ? formatEnergy(totals.returnedWh) : none}
-        </Figure>
-        <Figure label="Devices" testId="detail-devices">
-          {totals ? String(totals.devices) : none}
-        </Figure>
-        <Figure label="Reporting" testId="detail-reporting">
-          {totals ? String(totals.reporting) : none}
-        </Figure>
-        <Figure label="Counting since" testId="detail-since">
-          {totals?.since ? formatDateTime(totals.since) : none}
-        </Figure>
-        {node.lastSeen && (
-          <Figure label="Last seen" testId="detail-last-seen">
-            {formatDateTime(node.lastSeen)}
-          </Figure>
-        )}
-        {node.reason && (
-          <Figure label="Not placed because" testId="detail-reason">
-            {node.reason}
-          </Figure>
-        )}
-      </dl>
+    <section
+      className="details"
+      aria-label="Details"
+      data-testid="node-details"
+      data-node-id={node.id}
+      data-node-kind={node.kind}
+    >
+      <header className="details-head">
+        <div className="details-name">
+          <h2 className="details-title">
+            {node.kind === 'device' && <OnlineDot node={node} />}
+            <span data-testid="detail-name">{node.name}</span>
+          </h2>
+          <p className="muted details-path">
+            {kindLabel(node.kind)}
+            {node.model ? ` · ${node.model}` : ''}
+            {node.path.length > 1 ? ` · ${node.path.join(' / ')}` : ''}
+          </p>
+        </div>
+        <Actions node={node} />
+      </header>
+      {isWaiting && (
+        <p className="callout" data-testid="detail-reason">
+          Waiting for a place: {reasonText(node.reason ?? '')}. Its energy counts under Unassigned until you
+          assign it to a room (drag it onto a room in the tree, or use Assign to room…).
+        </p>
+      )}
+      {isMetered ? (
+        <div className="tiles">
+          <LiveTiles id={node.id} />
+          <PeriodTiles id={node.id} />
+          <CumulativeTiles id={node.id} />
+        </div>
+      ) : (
+        <p className="muted" data-testid="detail-unmetered">
+          This channel switches a load but does not meter energy: there is no power or history to show.
+        </p>
+      )}
+      {node.kind === 'device' && <DeviceFacts node={node} />}
+      <Relays node={node} />
+      {node.kind === 'room' && <RoomSensors roomId={node.id} />}
+      {isMetered && (
+        <ErrorBoundary what="the energy chart">
+          <EnergyChart node={node} />
+        </ErrorBoundary>
+      )}
+      {isMetered && (
+        <div className="details-pair">
+          <ErrorBoundary what="the live power chart">
+            <LivePowerChart nodeId={node.id} name={node.name} />
+          </ErrorBoundary>
+          <ChildrenRanking node={node} />
+        </div>
+      )}
     </section>
   );
 }

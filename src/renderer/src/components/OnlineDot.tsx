@@ -1,9 +1,9 @@
-import { useTree } from '../state/tree';
+import type { SiteNode } from '../../../shared/contract';
+import { selectOnline, useTree } from '../state/tree';
 
-/** A device's online state: the latest `device.state` event, else what the tree snapshot said. */
-export function OnlineDot({ id, fromTree }: { id: string; fromTree: boolean | undefined }) {
-  const fromEvent = useTree((s) => s.deviceOnline[id]);
-  const online = fromEvent !== undefined ? fromEvent : fromTree;
+/** A device's online state: the latest event, else what the tree snapshot said. */
+export function OnlineDot({ node }: { node: SiteNode }) {
+  const online = useTree(selectOnline(node));
   const state = online === true ? 'online' : online === false ? 'offline' : 'unknown';
   const label = state === 'unknown' ? 'online state unknown' : state;
   return (

@@ -1,38 +1,122 @@
 import { create } from 'zustand';
-import type { SiteNode } from '../../../shared/contract';
+import type { Sensor, SiteNode } from '../../../shared/contract';
 import type { ApiError } from '../../../shared/result';
 
 interface TreeStore {
   nodes: SiteNode[];
   byId: Record<string, SiteNode>;
+  /** Parent node id of every node (null at the top). */
+  parentOf: Record<string, string | null>;
+  /** How many nodes the snapshot has (a 10,000-device site has ~30,000). */
+  nodeCount: number;
   isLoaded: boolean;
   /** Why the last `site.tree` request failed; the previous tree stays on screen. */
   error: ApiError | null;
-  /** Online state from `device.state` events, newer than the tree snapshot it overrides. */
+  /** Online state per device node id, from events newer than the tree snapshot. */
   deviceOnline: Record<string, boolean | null>;
-  setTree: (nodes: SiteNode[]) => void;
+  /** Last-seen time per device node id, from events newer than the snapshot. */
+  deviceLastSeen: Record<string, string>;
+  /** Relay state per channel node id, from events or confirmed switching, newer than the snapshot. */
+  outputs: Record<string, boolean>;
+  /** BLU sensors by address. */
+  sensors: Record<string, Sensor>;
+  /**
+   * Sets a new snapshot. Overrides made after `requestedAtMs` (when the snapshot was asked for)
+   * are newer than it and stay; older ones are replaced by the snapshot's own values.
+   */
+  setTree: (nodes: SiteNode[], sensors: Sensor[], requestedAtMs: number) => void;
   fail: (error: ApiError) => void;
-  setDeviceOnline: (id: string, online: boolean | null) => void;
+  setDeviceOnline: (nodeId: string, online: boolean | null, lastSeen?: string | null) => void;
+  setOutput: (channelId: string, on: boolean) => void;
+  setSensor: (sensor: Sensor) => void;
 }
 
-function indexNodes(nodes: SiteNode[]): Record<string, SiteNode> {
+function indexNodes(nodes: SiteNode[]): {
+  byId: Record<string, SiteNode>;
+  parentOf: Record<string, string | null>;
+  nodeCount: number;
+} {
   const byId: Record<string, SiteNode> = {};
-  const stack = [...nodes];
-  for (let node = stack.pop(); node; node = stack.pop()) {
+  const parentOf: Record<string, string | null> = {};
+  const stack: Array<[SiteNode, string | null]> = nodes.map((n) => [n, null]);
+  let nodeCount = 0;
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [node, parent] = item;
     byId[node.id] = node;
-    stack.push(...node.children);
+    parentOf[node.id] = parent;
+    nodeCount++;
+    for (const child of node.children) stack.push([child, node.id]);
   }
-  return byId;
+  return { byId, parentOf, nodeCount };
+}
+
+/** When each override was made, to know whether a snapshot is newer (not state: never rendered). */
+const overrideAtMs = new Map<string, number>();
+
+function keepNewer<T>(overrides: Record<string, T>, kind: string, sinceMs: number): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [id, value] of Object.entries(overrides)) {
+    if ((overrideAtMs.get(`${kind}|${id}`) ?? 0) >= sinceMs) out[id] = value;
+    else overrideAtMs.delete(`${kind}|${id}`);
+  }
+  return out;
 }
 
 export const useTree = create<TreeStore>()((set) => ({
   nodes: [],
   byId: {},
+  parentOf: {},
+  nodeCount: 0,
   isLoaded: false,
   error: null,
   deviceOnline: {},
-  setTree: (nodes) => set({ nodes, byId: indexNodes(nodes), isLoaded: true, error: null }),
+  deviceLastSeen: {},
+  outputs: {},
+  sensors: {},
+  setTree: (nodes, sensors, requestedAtMs) =>
+    set((s) => ({
+      nodes,
+      ...indexNodes(nodes),
+      isLoaded: true,
+      error: null,
+      deviceOnline: keepNewer(s.deviceOnline, 'online', requestedAtMs),
+      deviceLastSeen: keepNewer(s.deviceLastSeen, 'seen', requestedAtMs),
+      outputs: keepNewer(s.outputs, 'output', requestedAtMs),
+      sensors: Object.fromEntries(sensors.map((sensor) => [sensor.address, sensor])),
+    })),
   fail: (error) => set({ error }),
-  setDeviceOnline: (id, online) =>
-    set((s) => (s.deviceOnline[id] === online ? s : { deviceOnline: { ...s.deviceOnline, [id]: online } })),
+  setDeviceOnline: (nodeId, online, lastSeen) =>
+    set((s) => {
+      const now = Date.now();
+      const next: Partial<TreeStore> = {};
+      if (s.deviceOnline[nodeId] !== online) {
+        overrideAtMs.set(`online|${nodeId}`, now);
+        next.deviceOnline = { ...s.deviceOnline, [nodeId]: online };
+      }
+      if (lastSeen && s.deviceLastSeen[nodeId] !== lastSeen) {
+        overrideAtMs.set(`seen|${nodeId}`, now);
+        next.deviceLastSeen = { ...s.deviceLastSeen, [nodeId]: lastSeen };
+      }
+      return next;
+    }),
+  setOutput: (channelId, on) =>
+    set((s) => {
+      overrideAtMs.set(`output|${channelId}`, Date.now());
+      return s.outputs[channelId] === on ? s : { outputs: { ...s.outputs, [channelId]: on } };
+    }),
+  setSensor: (sensor) => set((s) => ({ sensors: { ...s.sensors, [sensor.address]: sensor } })),
 }));
+
+/** A device's online state: the latest event, else the snapshot. */
+export const selectOnline =
+  (node: SiteNode) =>
+  (s: TreeStore): boolean | undefined => {
+    const fromEvent = s.deviceOnline[node.id];
+    return fromEvent === undefined ? node.online : (fromEvent ?? undefined);
+  };
+
+/** A relay's state: confirmed switching or the latest event, else the snapshot. */
+export const selectOutput =
+  (node: SiteNode) =>
+  (s: TreeStore): boolean | null =>
+    s.outputs[node.id] ?? node.output ?? null;

@@ -1,0 +1,108 @@
+import type { KeyboardEvent, MouseEvent } from 'react';
+import type { SiteNode } from '../../../shared/contract';
+import { setRelay } from '../state/actions';
+import { useRelays } from '../state/relays';
+import { selectOutput, useTree } from '../state/tree';
+
+interface Props {
+  channel: SiteNode;
+  /** Tree rows keep only the active row's toggle in the tab order. */
+  tabIndex?: number;
+  /** Show the failure text beside the switch (the details panel), not only as a tooltip. */
+  isVerbose?: boolean;
+}
+
+/**
+ * One relay: a real switch (role="switch", aria-checked) that Space and Enter operate. It stays
+ * pending until the core reports that the device itself confirmed, and shows why when it did not.
+ */
+export function RelayToggle({ channel, tabIndex = 0, isVerbose = false }: Props) {
+  const output = useTree(selectOutput(channel));
+  const op = useRelays((s) => s.byChannel[channel.id]);
+  const isPending = op?.status === 'pending';
+  const failure = op?.status === 'failed' ? op : null;
+  const state = isPending
+    ? 'pending'
+    : failure
+      ? 'error'
+      : output === null
+        ? 'unknown'
+        : output
+          ? 'on'
+          : 'off';
+  const name = channel.path.length > 1 ? channel.path.slice(-2).join(' ') : channel.name;
+  const label = `${name} relay`;
+  const toggle = (): void => {
+    if (isPending) return;
+    void setRelay(channel.id, !(output ?? false));
+  };
+  const title = isPending
+    ? `Switching ${op.on ? 'on' : 'off'}… waiting for the device to confirm`
+    : failure
+      ? `Could not switch ${failure.on ? 'on' : 'off'}: ${failure.message}`
+      : output === null
+        ? 'State unknown: switch to set it'
+        : `${output ? 'On' : 'Off'}: click to switch ${output ? 'off' : 'on'}`;
+  return (
+    <span className={`relay relay-${state}`} data-channel-id={channel.id}>
+      <button
+        type="button"
+        role="switch"
+        className="switch"
+        aria-checked={output === true}
+        aria-busy={isPending}
+        aria-label={label}
+        aria-invalid={failure ? true : undefined}
+        aria-describedby={failure && isVerbose ? `relay-error-${channel.id}` : undefined}
+        data-testid="relay-toggle"
+        data-channel-id={channel.id}
+        data-state={state}
+        title={title}
+        tabIndex={tabIndex}
+        onClick={(event: MouseEvent) => {
+          event.stopPropagation();
+          toggle();
+        }}
+        onDoubleClick={(event: MouseEvent) => event.stopPropagation()}
+        // The tree handles Space and Enter for its rows; a focused switch keeps them for itself.
+        onKeyDown={(event: KeyboardEvent) => event.stopPropagation()}
+      >
+        <span className="switch-knob" aria-hidden="true" />
+      </button>
+      {isVerbose && (
+        <span className="relay-word" aria-live="polite">
+          {isPending
+            ? `Switching ${op.on ? 'on' : 'off'}…`
+            : failure
+              ? ''
+              : output === null
+                ? 'Unknown'
+                : output
+                  ? 'On'
+                  : 'Off'}
+        </span>
+      )}
+      {failure &&
+        (isVerbose ? (
+          <span
+            className="relay-error"
+            role="alert"
+            id={`relay-error-${channel.id}`}
+            data-testid="relay-error"
+          >
+            {failure.message}
+          </span>
+        ) : (
+          <span
+            className="relay-flag"
+            role="img"
+            aria-label={`Failed: ${failure.message}`}
+            title={title}
+            data-testid="relay-error"
+          >
+            !
+          </span>
+        ))}
+    </span>
+  );
+}

@@ -1,0 +1,179 @@
+import { useMemo, useState } from 'react';
+import { PLACE_NAME_PATTERN } from '../../../../shared/contract';
+import { assignDevice } from '../../state/actions';
+import { reveal } from '../../state/navigate';
+import { useTree } from '../../state/tree';
+import { useUi } from '../../state/ui';
+import { Dialog, nameProblem } from './Dialog';
+
+/** Puts a device into a room (site.assign): an existing room, or a new one typed in. */
+export function AssignDialog({ deviceId, room }: { deviceId: string; room?: string }) {
+  const close = useUi((s) => s.closeDialog);
+  const device = useTree((s) => s.byId[deviceId]);
+  const byId = useTree((s) => s.byId);
+  const rooms = useMemo(
+    () =>
+      Object.values(byId)
+        .filter((n) => n.kind === 'room')
+        .sort((a, b) => a.path.join('/').localeCompare(b.path.join('/'))),
+    [byId],
+  );
+  const companies = useMemo(() => Object.values(byId).filter((n) => n.kind === 'company'), [byId]);
+  const [mode, setMode] = useState<'existing' | 'new'>(rooms.length > 0 ? 'existing' : 'new');
+  const [roomId, setRoomId] = useState(room ?? rooms[0]?.id ?? '');
+  const [company, setCompany] = useState(companies[0]?.name ?? '');
+  const [office, setOffice] = useState('');
+  const [roomName, setRoomName] = useState('');
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setBusy] = useState(false);
+
+  const chosen = rooms.find((r) => r.id === roomId);
+  const path: string[] = mode === 'existing' ? (chosen?.path ?? []) : [company, office, roomName];
+  const problems =
+    mode === 'new'
+      ? [
+          ['Company', nameProblem(company, PLACE_NAME_PATTERN)],
+          ['Office', nameProblem(office, PLACE_NAME_PATTERN)],
+          ['Room', nameProblem(roomName, PLACE_NAME_PATTERN)],
+        ].filter(([, problem]) => problem !== null)
+      : chosen
+        ? []
+        : [['Room', 'Pick a room.']];
+  const nameIssue = name === '' ? null : nameProblem(name, PLACE_NAME_PATTERN);
+  const isValid = problems.length === 0 && nameIssue === null && path.length === 3;
+
+  const submit = async (): Promise<void> => {
+    if (!isValid || isBusy) return;
+    setBusy(true);
+    setError(null);
+    const reply = await assignDevice(deviceId, path as [string, string, string], name || undefined);
+    setBusy(false);
+    if (!reply.ok) return setError(reply.error.message);
+    useUi.getState().notify(`${name || device?.name || deviceId} now counts in ${path.join(' / ')}.`);
+    close();
+    reveal(deviceId);
+  };
+
+  if (!device) {
+    return (
+      <Dialog
+        title="Assign to room"
+        testId="assign-dialog"
+        onClose={close}
+        actions={
+          <button type="button" onClick={close}>
+            Close
+          </button>
+        }
+      >
+        <p>This device is no longer on the site.</p>
+      </Dialog>
+    );
+  }
+  return (
+    <Dialog
+      title={`Assign ${device.name} to a room`}
+      testId="assign-dialog"
+      onClose={close}
+      onSubmit={() => void submit()}
+      actions={
+        <>
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={!isValid || isBusy} data-testid="assign-submit">
+            {isBusy ? 'Assigning…' : 'Assign'}
+          </button>
+        </>
+      }
+    >
+      <p className="muted">
+        From now on its energy counts in the room you choose. What it counted so far stays where it was.
+      </p>
+      <fieldset className="choice">
+        <legend>Room</legend>
+        <label className="check">
+          <input
+            type="radio"
+            name="assign-mode"
+            checked={mode === 'existing'}
+            disabled={rooms.length === 0}
+            onChange={() => setMode('existing')}
+            data-testid="assign-existing"
+          />
+          An existing room
+        </label>
+        {mode === 'existing' && (
+          <select
+            aria-label="Existing room"
+            value={roomId}
+            onChange={(e) => setRoomId(e.target.value)}
+            data-testid="assign-room"
+          >
+            {rooms.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.path.join(' / ')}
+              </option>
+            ))}
+          </select>
+        )}
+        <label className="check">
+          <input
+            type="radio"
+            name="assign-mode"
+            checked={mode === 'new'}
+            onChange={() => setMode('new')}
+            data-testid="assign-new"
+          />
+          A new room
+        </label>
+        {mode === 'new' && (
+          <div className="path-inputs">
+            <label>
+              Company
+              <input
+                value={company}
+                onChange={(e) => setCompany(e.target.value)}
+                data-testid="assign-company"
+              />
+            </label>
+            <label>
+              Office
+              <input value={office} onChange={(e) => setOffice(e.target.value)} data-testid="assign-office" />
+            </label>
+            <label>
+              Room
+              <input
+                value={roomName}
+                onChange={(e) => setRoomName(e.target.value)}
+                data-testid="assign-room-name"
+              />
+            </label>
+          </div>
+        )}
+      </fieldset>
+      <label className="field">
+        Name in the room (optional)
+        <input
+          value={name}
+          placeholder={device.name}
+          onChange={(e) => setName(e.target.value)}
+          data-testid="assign-name"
+          aria-invalid={nameIssue !== null}
+        />
+      </label>
+      {problems.map(([field, problem]) => (
+        <p key={field} className="field-problem">
+          {field}: {problem}
+        </p>
+      ))}
+      {nameIssue && <p className="field-problem">Name: {nameIssue}</p>}
+      {error && (
+        <p className="field-problem" role="alert" data-testid="assign-error">
+          {error}
+        </p>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,22 @@
+import { useUi } from '../../state/ui';
+import { ErrorBoundary } from '../ErrorBoundary';
+import { AllOffDialog } from './AllOffDialog';
+import { AssignDialog } from './AssignDialog';
+import { ExportDialog } from './ExportDialog';
+import { RenameDialog } from './RenameDialog';
+
+/** The one open dialog, if any (opened by the user, never by an event). */
+export function Dialogs() {
+  const dialog = useUi((s) => s.dialog);
+  if (!dialog) return null;
+  return (
+    <ErrorBoundary what="the dialog">
+      {dialog.kind === 'assign' && (
+        <AssignDialog key={dialog.nodeId} deviceId={dialog.nodeId} room={dialog.room} />
+      )}
+      {dialog.kind === 'rename' && <RenameDialog key={dialog.nodeId} nodeId={dialog.nodeId} />}
+      {dialog.kind === 'all-off' && <AllOffDialog key={dialog.nodeId} nodeId={dialog.nodeId} />}
+      {dialog.kind === 'export' && <ExportDialog key={dialog.nodeId ?? ''} nodeId={dialog.nodeId} />}
+    </ErrorBoundary>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * Time ranges the staff pick (today, 7 days, 30 days, 12 months, custom), in the browser's local
+ * time. Only calendar arithmetic lives here; every energy figure comes from the core.
+ */
+
+export const RANGE_KINDS = ['today', '7d', '30d', '12m', 'custom'] as const;
+export type RangeKind = (typeof RANGE_KINDS)[number];
+
+export const RANGE_LABELS: Record<RangeKind, string> = {
+  today: 'Today',
+  '7d': '7 days',
+  '30d': '30 days',
+  '12m': '12 months',
+  custom: 'Custom',
+};
+
+export interface Span {
+  fromMs: number;
+  toMs: number;
+}
+
+const startOfDay = (ms: number): Date => {
+  const d = new Date(ms);
+  d.setHours(0, 0, 0, 0);
+  return d;
+};
+
+const addDays = (d: Date, days: number): Date => {
+  const out = new Date(d);
+  out.setDate(out.getDate() + days);
+  return out;
+};
+
+const addMonths = (d: Date, months: number): Date => {
+  const out = new Date(d);
+  out.setMonth(out.getMonth() + months);
+  return out;
+};
+
+/** Whole local days (or months) ending with the current one, so the axis shows complete periods. */
+export function presetSpan(kind: Exclude<RangeKind, 'custom'>, nowMs: number): Span {
+  const today = startOfDay(nowMs);
+  const tomorrow = addDays(today, 1);
+  switch (kind) {
+    case 'today':
+      return { fromMs: today.getTime(), toMs: tomorrow.getTime() };
+    case '7d':
+      return { fromMs: addDays(today, -6).getTime(), toMs: tomorrow.getTime() };
+    case '30d':
+      return { fromMs: addDays(today, -29).getTime(), toMs: tomorrow.getTime() };
+    case '12m': {
+      const month = startOfDay(nowMs);
+      month.setDate(1);
+      return { fromMs: addMonths(month, -11).getTime(), toMs: addMonths(month, 1).getTime() };
+    }
+  }
+}
+
+/** The period just before, of the same calendar length, for "compare with previous period". */
+export function previousSpan(kind: RangeKind, span: Span): Span {
+  if (kind === '12m') {
+    return {
+      fromMs: addMonths(new Date(span.fromMs), -12).getTime(),
+      toMs: addMonths(new Date(span.toMs), -12).getTime(),
+    };
+  }
+  if (kind !== 'custom') {
+    const days = Math.round((span.toMs - span.fromMs) / 86_400_000);
+    return {
+      fromMs: addDays(new Date(span.fromMs), -days).getTime(),
+      toMs: addDays(new Date(span.toMs), -days).getTime(),
+    };
+  }
+  const length = span.toMs - span.fromMs;
+  return { fromMs: span.fromMs - length, toMs: span.fromMs };
+}
+
+/** Monday 00:00 local of the current week. */
+export function startOfWeekMs(nowMs: number): number {
+  const d = startOfDay(nowMs);
+  const weekday = (d.getDay() + 6) % 7;
+  return addDays(d, -weekday).getTime();
+}
+
+/** The 1st of the current month, 00:00 local. */
+export function startOfMonthMs(nowMs: number): number {
+  const d = startOfDay(nowMs);
+  d.setDate(1);
+  return d.getTime();
+}
+
+/** `datetime-local` input value ↔ epoch ms, in local time. */
+export function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function fromLocalInput(value: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return null;
+  const ms = new Date(value).getTime();
+  return Number.isFinite(ms) ? ms : null;
+}
+
+export const iso = (ms: number): string => new Date(ms).toISOString();

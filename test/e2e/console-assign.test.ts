@@ -1,0 +1,122 @@
+/// <reference lib="dom" />
+/**
+ * Placing unassigned devices: the demo's Gen1 Shelly 1PM waits under "Unassigned"; assigned to a
+ * new room with the dialog, its next counter rises count in that room. The Gen1 EM is dragged onto
+ * a room row. A rename changes the name shown. No console errors allowed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  openConsole,
+  poll,
+  row,
+  rowTodayWh,
+  scrollToRow,
+  search,
+  waitForRows,
+  type ConsolePage,
+} from '../support/e2e-console';
+import { coreTree, findNode, startDemoConsole } from '../support/e2e-demo';
+
+let demo: Awaited<ReturnType<typeof startDemoConsole>>;
+let c: ConsolePage;
+const NEW_ROOM = 'room:Aurora/Lisbon/FrontDesk';
+
+beforeAll(async () => {
+  demo = await startDemoConsole();
+  c = await openConsole(demo.headless.url);
+  await waitForRows(c.page, 'room:', 3);
+});
+
+afterAll(async () => {
+  await c?.browser.close();
+  expect(await demo?.stop()).toBe(0);
+});
+
+async function unassignedIds(): Promise<string[]> {
+  return (findNode(await coreTree(demo.headless.url), 'unassigned')?.children ?? []).map((n) => n.id);
+}
+
+describe('assigning devices to rooms', () => {
+  it('assigns the Gen1 1PM to a new room, where its future energy then counts', async () => {
+    const { page } = c;
+    const device = (await unassignedIds()).find((id) => id.startsWith('device:shellies/shelly1pm-'));
+    expect(device).toBeDefined();
+    const id = device as string;
+
+    await search(page, 'shelly1pm');
+    await expect(row(page, id).getAttribute('class')).resolves.toMatch(/is-waiting/);
+    await expect(row(page, 'unassigned').count()).resolves.toBe(1);
+    await row(page, id).getByTestId('row-assign').click();
+    const dialog = page.getByTestId('assign-dialog');
+    await dialog.waitFor();
+    await dialog.getByTestId('assign-new').check();
+    await dialog.getByTestId('assign-company').fill('Aurora');
+    await dialog.getByTestId('assign-office').fill('Lisbon');
+    await dialog.getByTestId('assign-room-name').fill('FrontDesk');
+    await dialog.getByTestId('assign-submit').click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect(page.getByTestId('tree-notice').textContent()).resolves.toContain(
+      'Aurora / Lisbon / FrontDesk',
+    );
+    await search(page, '');
+
+    // The core placed it; the tree shows it inside the new room, selected.
+    expect(await unassignedIds()).not.toContain(id);
+    expect(findNode(await coreTree(demo.headless.url), NEW_ROOM)?.children.map((n) => n.id)).toEqual([id]);
+    expect(await scrollToRow(page, id)).toBe(true);
+    await expect(row(page, id).getAttribute('aria-level')).resolves.toBe('4');
+    await expect(row(page, id).getAttribute('aria-selected')).resolves.toBe('true');
+    await expect(row(page, id).getAttribute('class')).resolves.not.toMatch(/is-waiting/);
+
+    // Its next counter rises count in the room (the room had nothing before it arrived).
+    expect(await scrollToRow(page, NEW_ROOM)).toBe(true);
+    const roomWh = await poll(
+      () => rowTodayWh(page, NEW_ROOM),
+      (wh) => wh > 0,
+      45_000,
+      'energy in the new room',
+    );
+    expect(roomWh).toBeGreaterThan(0);
+    expect(c.errors).toEqual([]);
+  });
+
+  it('assigns a device dropped onto a room row', async () => {
+    const { page } = c;
+    const device = (await unassignedIds()).find((id) => id.startsWith('device:shellies/shellyem-'));
+    expect(device).toBeDefined();
+    const id = device as string;
+    const target = 'room:Aurora/Porto/PlantRoom';
+    // Close everything, then open only what the drag needs: Porto's rooms and Unassigned.
+    await page.getByTestId('collapse-all').click();
+    await row(page, 'company:Aurora').locator('.twisty').click();
+    await row(page, 'office:Aurora/Porto').locator('.twisty').click();
+    await row(page, 'unassigned').locator('.twisty').click();
+    await row(page, id).dragTo(row(page, target));
+    await poll(
+      () => page.getByTestId('tree-notice').textContent(),
+      (text) => (text ?? '').includes('now counts in Aurora / Porto / PlantRoom'),
+      10_000,
+      'the drop to be confirmed',
+    );
+    expect(await unassignedIds()).not.toContain(id);
+    expect(findNode(await coreTree(demo.headless.url), target)?.children.map((n) => n.id)).toContain(id);
+    await page.getByTestId('expand-places').click();
+    expect(c.errors).toEqual([]);
+  });
+
+  it('renames a room through the rename dialog', async () => {
+    const { page } = c;
+    expect(await scrollToRow(page, NEW_ROOM)).toBe(true);
+    await row(page, NEW_ROOM).locator('.node-name').click();
+    await page.getByTestId('open-rename').click();
+    const dialog = page.getByTestId('rename-dialog');
+    await dialog.getByTestId('rename-input').fill('=Front desk');
+    await expect(dialog.getByTestId('rename-submit').isDisabled()).resolves.toBe(true);
+    await dialog.getByTestId('rename-input').fill('Front desk');
+    await dialog.getByTestId('rename-submit').click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect(row(page, NEW_ROOM).locator('.node-name').textContent()).resolves.toBe('Front desk');
+    expect(findNode(await coreTree(demo.headless.url), NEW_ROOM)?.name).toBe('Front desk');
+    expect(c.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,237 @@
+/// <reference lib="dom" />
+/**
+ * The device tree of the demo console: search that filters as you type (keeping the ancestors of
+ * matches), the WAI-ARIA tree keyboard pattern, live figures per node and the details panel. Ends
+ * with the light and dark screenshots in docs/. No console errors allowed.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEnergyWh } from '../support/browser';
+import {
+  chartData,
+  openConsole,
+  poll,
+  row,
+  search,
+  selectNode,
+  waitForRows,
+  type ConsolePage,
+} from '../support/e2e-console';
+import { demoBrokerUrl, startDemoConsole } from '../support/e2e-demo';
+import { energyFrame, publish } from '../support/e2e-fixtures';
+import { testClient } from '../support/mqtt-client';
+
+const DOCS = resolve(__dirname, '../../docs');
+let demo: Awaited<ReturnType<typeof startDemoConsole>>;
+let c: ConsolePage;
+
+const renderedIds = (c: ConsolePage): Promise<string[]> =>
+  c.page.$$eval('[role="treeitem"]', (rows) => rows.map((r) => r.getAttribute('data-node-id') ?? ''));
+/** The row named by aria-activedescendant (waiting for the tree to render it after a scroll). */
+const activeId = async (c: ConsolePage): Promise<string | null> => {
+  const handle = await c.page.waitForFunction(() => {
+    const id = document.querySelector('[role="tree"]')?.getAttribute('aria-activedescendant');
+    return id ? (document.getElementById(id)?.getAttribute('data-node-id') ?? false) : false;
+  });
+  return (await handle.jsonValue()) as string | null;
+};
+
+beforeAll(async () => {
+  demo = await startDemoConsole();
+  c = await openConsole(demo.headless.url);
+  await waitForRows(c.page, 'room:', 3);
+});
+
+afterAll(async () => {
+  await c?.browser.close();
+  expect(await demo?.stop()).toBe(0);
+});
+
+describe('the device tree', () => {
+  it('filters as you type and keeps the ancestors of matches visible', async () => {
+    const { page } = c;
+    await search(page, 'kitch');
+    let ids = await renderedIds(c);
+    expect(ids).toEqual(
+      expect.arrayContaining(['company:Aurora', 'office:Aurora/Lisbon', 'room:Aurora/Lisbon/Kitchen']),
+    );
+    expect(ids.filter((id) => id.startsWith('room:')).every((id) => id.endsWith('/Kitchen'))).toBe(true);
+    // Only the matches, their ancestors and what is inside a matching room remain.
+    for (const id of ids) expect(/^(company:|office:)|Kitchen/.test(id)).toBe(true);
+    await expect(row(page, 'room:Aurora/Lisbon/Kitchen').locator('mark').textContent()).resolves.toBe(
+      'Kitch',
+    );
+
+    // A path narrows it to one office; the devices inside the room are not matches themselves.
+    await search(page, 'lisbon/kitchen');
+    ids = await renderedIds(c);
+    expect(ids.filter((id) => id.startsWith('room:'))).toEqual(['room:Aurora/Lisbon/Kitchen']);
+    expect(ids.filter((id) => id.startsWith('office:'))).toEqual(['office:Aurora/Lisbon']);
+
+    // Accents do not matter, a device name finds the device under its room.
+    await search(page, 'salao');
+    await expect(row(page, 'room:Aurora/Lisbon/Salão').count()).resolves.toBe(1);
+    await search(page, 'oven');
+    ids = await renderedIds(c);
+    expect(ids.filter((id) => id.startsWith('device:')).every((id) => id.endsWith('/Oven'))).toBe(true);
+    expect(ids.filter((id) => id.startsWith('device:')).length).toBeGreaterThanOrEqual(2);
+
+    await search(page, 'no such thing');
+    await page.getByTestId('search-empty').waitFor();
+    await page.getByTestId('search-empty').getByRole('button', { name: 'clear the search' }).click();
+    await waitForRows(page, 'room:', 3);
+    expect(c.errors).toEqual([]);
+  });
+
+  it('follows the WAI-ARIA tree pattern from the keyboard', async () => {
+    const { page } = c;
+    const tree = page.locator('[role="tree"]');
+    await tree.focus();
+    await page.keyboard.press('Home');
+    expect(await activeId(c)).toBe('company:Aurora');
+    await expect(row(page, 'company:Aurora').getAttribute('aria-level')).resolves.toBe('1');
+    await page.keyboard.press('ArrowDown');
+    expect(await activeId(c)).toBe('office:Aurora/Faro');
+    await expect(row(page, 'office:Aurora/Faro').getAttribute('aria-level')).resolves.toBe('2');
+    await expect(row(page, 'office:Aurora/Faro').getAttribute('aria-expanded')).resolves.toBe('true');
+
+    // Left closes an open node, Right opens it again, Right once more goes to its first child.
+    await page.keyboard.press('ArrowLeft');
+    await expect(row(page, 'office:Aurora/Faro').getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(row(page, 'room:Aurora/Faro/Kitchen').count()).resolves.toBe(0);
+    await page.keyboard.press('ArrowRight');
+    await expect(row(page, 'office:Aurora/Faro').getAttribute('aria-expanded')).resolves.toBe('true');
+    await page.keyboard.press('ArrowRight');
+    const firstRoom = await activeId(c);
+    expect(firstRoom).toMatch(/^room:Aurora\/Faro\//);
+    await expect(row(page, firstRoom as string).getAttribute('aria-level')).resolves.toBe('3');
+    // Left on an open room closes it; Left again goes up to the office.
+    await page.keyboard.press('ArrowLeft');
+    await expect(row(page, firstRoom as string).getAttribute('aria-expanded')).resolves.toBe('false');
+    await page.keyboard.press('ArrowLeft');
+    expect(await activeId(c)).toBe('office:Aurora/Faro');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowLeft');
+    expect(await activeId(c)).toBe(firstRoom);
+
+    // End is the last row (the last unassigned device), Enter selects it.
+    await page.keyboard.press('End');
+    const last = await activeId(c);
+    expect(last).toMatch(/^device:shellies\//);
+    await page.keyboard.press('Enter');
+    await expect(row(page, last as string).getAttribute('aria-selected')).resolves.toBe('true');
+    await page.locator(`[data-testid="node-details"][data-node-id="${last}"]`).waitFor();
+    await page.keyboard.press('ArrowUp');
+    expect(await activeId(c)).not.toBe(last);
+    await expect(tree.getAttribute('aria-label')).resolves.toMatch(/company, office, room, device, channel/);
+    expect(c.errors).toEqual([]);
+  });
+
+  it('shows live power and today per node, and week, month and ranked children on selection', async () => {
+    const { page } = c;
+    await expect(page.getByTestId('company-power').textContent()).resolves.toMatch(/\d.*k?W$/);
+    await expect(page.getByTestId('company-energy').textContent()).resolves.toMatch(/\d.*k?Wh$/);
+    await selectNode(page, 'office:Aurora/Lisbon');
+    const details = page.getByTestId('node-details');
+    await expect(details.getByTestId('detail-power').textContent()).resolves.toMatch(/\d.*k?W$/);
+    await poll(
+      () => details.getByTestId('detail-month').textContent(),
+      (text) => /\d.*Wh$/.test(text ?? ''),
+      10_000,
+      'this month',
+    );
+    expect(
+      parseEnergyWh((await details.getByTestId('detail-week').textContent()) ?? ''),
+    ).toBeGreaterThanOrEqual(0);
+    // Children ranked by today's energy, largest first.
+    const ranked = await page.$$eval('[data-testid="ranking"] li', (items) =>
+      items.map((li) => ({
+        id: li.getAttribute('data-node-id'),
+        wh: Number(li.getAttribute('data-today-wh')),
+      })),
+    );
+    expect(ranked.length).toBeGreaterThanOrEqual(6);
+    expect(ranked.every((r) => r.id?.startsWith('room:Aurora/Lisbon/'))).toBe(true);
+    for (let i = 1; i < ranked.length; i++) expect(ranked[i - 1]!.wh).toBeGreaterThanOrEqual(ranked[i]!.wh);
+    const chart = await chartData(page, 'office:Aurora/Lisbon');
+    expect(Number(chart.series)).toBeGreaterThanOrEqual(6);
+    expect(c.errors).toEqual([]);
+  });
+
+  it('shows temperature and humidity for the room with a BLU sensor', async () => {
+    const { page } = c;
+    const room = 'room:Aurora/Lisbon/MeetingRoom';
+    await selectNode(page, room);
+    await expect(row(page, room).getByTestId('sensor-badge').textContent()).resolves.toMatch(/°C.*%/);
+    const sensor = page.getByTestId('node-details').getByTestId('sensor');
+    await expect(sensor.getByTestId('sensor-temperature').textContent()).resolves.toMatch(/^\d+(\.\d)?\s°C$/);
+    await expect(sensor.getByTestId('sensor-humidity').textContent()).resolves.toMatch(/^\d+\s%$/);
+    expect(c.errors).toEqual([]);
+  });
+
+  it('looks right in light and dark at 1366×768', async () => {
+    const { page } = c;
+    // The demo starts with an empty history: give the meeting room a screen that has been
+    // reporting every five minutes since yesterday, so the charts have something to show.
+    const room = 'room:Aurora/Lisbon/MeetingRoom';
+    const screen = { prefix: 'Aurora/Lisbon/MeetingRoom/Screen', src: 'shellyplusplugs-5c0000000001' };
+    const client = await testClient(demoBrokerUrl(demo.headless));
+    const midnight = new Date();
+    midnight.setHours(0, 0, 0, 0);
+    const fromS = Math.floor(midnight.getTime() / 1000) - 86_400;
+    const toS = Math.floor(Date.now() / 1000) - 120;
+    let totalWh = 5000;
+    for (let t = fromS - (fromS % 300); t < toS; t += 300) {
+      const hour = new Date(t * 1000).getHours();
+      const busy = Math.exp(-(((hour - 10) / 2.5) ** 2)) + 0.8 * Math.exp(-(((hour - 15) / 2) ** 2));
+      totalWh += ((25 + 320 * busy) * 300) / 3600;
+      await publish(
+        client,
+        `${screen.prefix}/events/rpc`,
+        energyFrame(screen, { minuteTsS: t - (t % 60), totalWh }),
+      );
+    }
+    await client.endAsync();
+    await selectNode(page, room);
+    let flip = false;
+    await poll(
+      async () => {
+        // Switching the range reloads the chart at once (it also refreshes by itself).
+        flip = !flip;
+        await page.getByTestId(flip ? 'range-7d' : 'range-today').click();
+        await page.waitForTimeout(300);
+        return Number((await chartData(page, room)).totalWh);
+      },
+      (wh) => wh > 500,
+      20_000,
+      'the backfilled history in the chart',
+    );
+    await page.getByTestId('range-today').click();
+    await page.getByTestId('compare').check();
+    await page.locator('[data-testid="energy-chart"][data-compare="on"][data-status="ready"]').waitFor();
+    // Week and month follow the chart's reloads.
+    await poll(
+      async () => parseEnergyWh((await page.getByTestId('detail-week').textContent()) ?? ''),
+      (wh) => wh > 500,
+      10_000,
+      'this week to include the backfill',
+    );
+    await page.waitForTimeout(1500);
+    mkdirSync(DOCS, { recursive: true });
+    await page.screenshot({ path: join(DOCS, 'console-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(DOCS, 'console-dark.png') });
+    expect(c.errors).toEqual([]);
+  });
+
+  it('opens the connection wizard from the header', async () => {
+    const button = c.page.getByTestId('open-wizard');
+    await expect(button.getAttribute('aria-expanded')).resolves.toBe('false');
+    await button.click();
+    await expect(button.getAttribute('aria-expanded')).resolves.toBe('true');
+    expect(c.errors).toEqual([]);
+  });
+});
