@@ -1,0 +1,159 @@
+/**
+ * Ingest, end to end (issue #8 §1): a fleet of Plus 2PMs publishes NotifyStatus frames from its own
+ * process to a private Mosquitto; the subject is the real core in its own process, the baseline a
+ * bare mqtt.js client in its own process that only JSON-parses. Each repetition runs both, each on
+ * a fresh broker (a persistent session left behind would make the broker queue every later burst
+ * for it) and alternating which goes first. The rate is messages ÷ (first publish → the subscriber
+ * has counted the last one; for the core: applied and committed).
+ */
+import { join } from 'node:path';
+import { benchBroker } from './broker';
+import { Child, type Message } from './child';
+import { repeat } from './repeat';
+import { median } from './stats';
+import { minuteSAgo, type FleetSpec } from './shelly-fleet';
+import type { BenchContext, Scenario, ScenarioResult } from './types';
+import { summariseProfile } from './cpu-profile';
+
+interface Side {
+  rate: number;
+  seconds: number;
+  /** The publisher's own rate (until its last byte was written / last PUBACK arrived). */
+  publisherRate: number;
+}
+
+export const INGEST_FILTER = 'Bench/#';
+/** Packet ids wrap at 65 535 in mqtt.js: keep well below. */
+const MAX_INFLIGHT = 10_000;
+
+export function ingestScenario(name: string, qos: 0 | 1): Scenario {
+  return {
+    name,
+    async run(ctx: BenchContext): Promise<ScenarioResult> {
+      const size = ctx.isQuick ? { devices: 100, minutes: 200 } : { devices: 500, minutes: 400 };
+      const spec: FleetSpec = { devices: size.devices, channelsPerDevice: 2, offices: 5, roomsPerOffice: 10 };
+      const startMinuteS = minuteSAgo(size.minutes + 2);
+      // One mqtt.js publisher outruns both subscribers at QoS 0; at QoS 1, waiting for PUBACKs, one
+      // is slower than the bare subscriber, so two share the burst (devices split between them).
+      const publishers = Array.from({ length: qos === 1 ? 2 : 1 }, () => Child.start('publisher.ts'));
+      for (const p of publishers) ctx.defer(() => p.stop());
+      let prepared = { count: 0, bytes: 0, expectedUnits: 0 };
+      for (const p of publishers) {
+        prepared = await p.ask<Message & typeof prepared>(
+          { type: 'prepare', spec, startMinuteS, minutes: size.minutes },
+          'prepared',
+        );
+      }
+      const n = prepared.count;
+      ctx.log(
+        `${name}: ${n.toLocaleString('en-US')} messages (${spec.devices} devices × 2 channels), ` +
+          `${Math.round(prepared.bytes / n)} bytes each, QoS ${qos}`,
+      );
+      const profileRun = ctx.repetitions - 1;
+      let profilePath: string | null = null;
+      let verifiedWh = 0;
+
+      const once = async (kind: 'core' | 'baseline', run: number, isWarmup: boolean): Promise<Side> => {
+        const broker = await benchBroker(ctx);
+        const isProfiled = kind === 'core' && ctx.profileDir !== null && !isWarmup && run === profileRun;
+        const subscriber = Child.start(kind === 'core' ? 'core-subscriber.ts' : 'baseline-subscriber.ts', {
+          nodeArgs: isProfiled ? ['--cpu-prof', '--cpu-prof-dir', ctx.profileDir as string] : [],
+        });
+        try {
+          await subscriber.ask(
+            {
+              type: 'start',
+              url: broker.url,
+              filter: INGEST_FILTER,
+              expected: n,
+              expectedUnits: prepared.expectedUnits,
+              dbPath: join(ctx.tmp, `${name}-${run}-${isWarmup ? 'w' : 'm'}.db`),
+            },
+            'ready',
+          );
+          const parts = await Promise.all(
+            publishers.map((p, k) =>
+              p.ask<Message & { startedAt: number; writtenAt: number }>(
+                {
+                  type: 'publish',
+                  url: broker.url,
+                  qos,
+                  maxInflight: MAX_INFLIGHT,
+                  part: [k, publishers.length],
+                },
+                'published',
+                600_000,
+              ),
+            ),
+          );
+          const published = {
+            startedAt: Math.min(...parts.map((p) => p.startedAt)),
+            writtenAt: Math.max(...parts.map((p) => p.writtenAt)),
+          };
+          const done = await subscriber.next<Message & { doneAt: number }>('done', 600_000);
+          if (kind === 'core') {
+            const verified = await subscriber.next<
+              Message & { isExact: boolean; storeWh: number; publishedWh: number; expectedWh: number }
+            >('verified');
+            if (!verified.isExact) {
+              throw new Error(
+                `${name}: the core counted wrong: store ${verified.storeWh} Wh, published ` +
+                  `${verified.publishedWh} Wh, expected ${verified.expectedWh} Wh`,
+              );
+            }
+            verifiedWh = verified.expectedWh;
+          }
+          const seconds = (done.doneAt - published.startedAt) / 1000;
+          return {
+            rate: n / seconds,
+            seconds,
+            publisherRate: n / ((published.writtenAt - published.startedAt) / 1000),
+          };
+        } finally {
+          await subscriber.stop();
+          await broker.stop();
+          if (isProfiled) profilePath = ctx.profileDir;
+        }
+      };
+
+      const runs = await repeat(ctx, name, async ({ index, isWarmup }) => {
+        // Alternate the order so neither side always runs on a warmer machine.
+        const coreFirst = (index + (isWarmup ? 1 : 0)) % 2 === 1;
+        const first = await once(coreFirst ? 'core' : 'baseline', index, isWarmup);
+        const second = await once(coreFirst ? 'baseline' : 'core', index, isWarmup);
+        const [core, baseline] = coreFirst ? [first, second] : [second, first];
+        ctx.log(
+          `${name}:   core ${Math.round(core.rate)} msg/s (${core.seconds.toFixed(2)} s), ` +
+            `baseline ${Math.round(baseline.rate)} msg/s (${baseline.seconds.toFixed(2)} s), ` +
+            `publisher ${Math.round(Math.min(core.publisherRate, baseline.publisherRate))}+ msg/s`,
+        );
+        return { core, baseline };
+      });
+
+      const notes = [
+        `${n.toLocaleString('en-US')} NotifyStatus (${spec.devices} Plus 2PM × 2 channels × ${size.minutes} minutes, ` +
+          `${Math.round(prepared.bytes / n)} B), QoS ${qos}, ${publishers.length} publisher process(es), ` +
+          `fresh Mosquitto per side per run; ` +
+          `every core run verified: store and published company total = ${verifiedWh.toFixed(3)} Wh as generated.`,
+        `publisher alone: median ${Math.round(median(runs.map((r) => r.baseline.publisherRate)))} msg/s ` +
+          `(baseline runs) — when close to the baseline's rate, the baseline is publisher-bound.`,
+      ];
+      const result: ScenarioResult = {
+        name,
+        metric: 'core msgs/s',
+        unit: 'msg/s',
+        samples: runs.map((r) => r.core.rate),
+        baseline: { metric: 'bare mqtt.js + JSON.parse msgs/s', samples: runs.map((r) => r.baseline.rate) },
+        target: { of: 'ratio', atLeast: 0.7 },
+        notes,
+        details: { messages: n, qos, runs },
+      };
+      if (profilePath) {
+        const summary = await summariseProfile(profilePath, ctx.root);
+        result.notes?.push(...summary.lines);
+        (result.details as Record<string, unknown>).profile = summary;
+      }
+      return result;
+    },
+  };
+}
