@@ -22,7 +22,11 @@ import { demoBrokerUrl, startDemoConsole } from '../support/e2e-demo';
 import { energyFrame, publish } from '../support/e2e-fixtures';
 import { testClient } from '../support/mqtt-client';
 
-const DOCS = resolve(__dirname, '../../docs');
+// The README's screenshots are refreshed on purpose (UPDATE_SCREENSHOTS=1); a plain run keeps them in test-results.
+const DOCS = resolve(
+  __dirname,
+  process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs' : '../../test-results/screenshots',
+);
 let demo: Awaited<ReturnType<typeof startDemoConsole>>;
 let c: ConsolePage;
 

@@ -13,10 +13,9 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './mosquitto';
+import { freePort, waitForPort } from './mosquitto';
 
 export interface CertPair {
   certPath: string;
@@ -185,26 +184,6 @@ export interface Broker {
   restart(downMs?: number): Promise<void>;
   /** Everything Mosquitto printed (errors and warnings). */
   log(): string;
-}
-
-function waitForPort(port: number, child: ChildProcess, log: () => string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      if (child.exitCode !== null) return reject(new Error(`mosquitto exited (${child.exitCode}): ${log()}`));
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`mosquitto did not listen on ${port}: ${log()}`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
 }
 
 /**
