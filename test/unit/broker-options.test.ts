@@ -18,6 +18,15 @@ describe('brokerOptions', () => {
     });
   });
 
+  it('uses a clean session only when asked (the embedded demo broker)', () => {
+    const r = brokerOptions(
+      ConnectionProfileSchema.parse({ name: 'demo', url: 'mqtt://127.0.0.1:1' }),
+      'kilowatch-abc',
+      false,
+    );
+    expect(r).toMatchObject({ ok: true, value: { clean: true } });
+  });
+
   it('defaults the port by scheme', () => {
     expect(options({ url: 'mqtts://b.example' })).toMatchObject({ value: { port: 8883 } });
     expect(options({ url: 'ws://b.example' })).toMatchObject({ value: { port: 80, path: '/mqtt' } });

@@ -326,7 +326,11 @@ export class KilowatchConsole {
 
   /** Connects with a profile; resolves with the first failure, if any (reconnecting goes on). */
   async connect(profile: ConnectionProfile): Promise<ApiError | null> {
-    const options = brokerOptions(profile, this.options.clientId);
+    // The demo's embedded aedes keeps sessions in memory that die with it, so a persistent
+    // session buys nothing there, and under bursts of QoS 1 its in-memory store loses track of
+    // acknowledgements ("no such packet") and drops the client (moscajs/aedes#24, #83).
+    const isEmbeddedDemo = (this.options.isDemo ?? false) && profile.name === 'demo';
+    const options = brokerOptions(profile, this.options.clientId, !isEmbeddedDemo);
     if (!options.ok) return options.error;
     await this.connection?.stop();
     this.profile = profile;

@@ -12,6 +12,7 @@ const SESSION_EXPIRY_S = 7 * 24 * 3600;
 export function brokerOptions(
   profile: ConnectionProfile,
   defaultClientId: string,
+  isSessionPersistent = true,
 ): Result<IClientOptions, ApiError> {
   let url: URL;
   try {
@@ -45,7 +46,7 @@ export function brokerOptions(
     protocolVersion: profile.protocolVersion,
     clientId: profile.clientId ?? defaultClientId,
     // A persistent session: the broker queues what arrives while the console is down (§7).
-    clean: false,
+    clean: !isSessionPersistent,
     keepalive: profile.keepaliveS,
     // Reconnects are ours (backoff with jitter, no hammering on rejected credentials).
     reconnectPeriod: 0,
