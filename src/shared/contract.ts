@@ -189,6 +189,8 @@ export const HistoryResultSchema = z.object({
   resolution: z.enum(RESOLUTIONS),
   unit: z.literal('Wh'),
   points: z.array(HistoryPointSchema),
+  /** The sum of the points, added exactly by the core (the renderer does no energy arithmetic). */
+  total: z.object({ energyWh: z.number(), returnedWh: z.number() }),
   gaps: z.array(z.object({ from: IsoTime, to: IsoTime })),
 });
 export type HistoryResult = z.infer<typeof HistoryResultSchema>;

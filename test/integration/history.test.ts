@@ -106,6 +106,8 @@ describe('history in Europe/Lisbon', () => {
     const day = await t.query('company:Aurora', from, to, 'day');
     expect(day.points).toHaveLength(1);
     expect(sum(minutes)).toBe(375); // 1500 minutes × 0.25 Wh
+    expect(minutes.total).toEqual({ energyWh: 375, returnedWh: 0 });
+    expect(hours.total.energyWh).toBe(375);
     expect(sum(hours)).toBe(375);
     expect(sum(day)).toBe(375);
     // The ISO week starting Monday 2025-10-20 00:00 WEST and the month of October hold it too.

@@ -140,6 +140,5 @@ export function slotValues(result: HistoryResult, slots: Slot[], nowMs: number):
   return values;
 }
 
-/** Display total: the sum of the points the core returned (what the chart and the CSV both show). */
-export const sumPointsWh = (result: HistoryResult): number =>
-  result.points.reduce((sum, point) => sum + point.energyWh, 0);
+/** Display total: the core's own exact sum of the points (what the chart and the CSV both show). */
+export const sumPointsWh = (result: HistoryResult): number => result.total.energyWh;

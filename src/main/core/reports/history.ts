@@ -127,6 +127,10 @@ export function historyQuery(
       energyWh: unitsToWh(b.energyUnits),
       returnedWh: unitsToWh(b.returnedUnits),
     })),
+    total: {
+      energyWh: unitsToWh(buckets.reduce((sum, b) => sum + b.energyUnits, 0)),
+      returnedWh: unitsToWh(buckets.reduce((sum, b) => sum + b.returnedUnits, 0)),
+    },
     gaps: gaps.map((g) => ({
       from: new Date(g.fromS * 1000).toISOString(),
       to: new Date(g.toS * 1000).toISOString(),

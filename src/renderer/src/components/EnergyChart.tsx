@@ -24,8 +24,9 @@ interface EnergyModel {
   gapNullSlots: number;
   /** Sum of the points the core returned for the node (display only). */
   totalWh: number;
+  /** Each stacked child's own total, as the core added it (for tests: the stack is the whole). */
+  childTotalsWh: number[];
   /** Sum of the points of the stacked series (display only). */
-  stackWh: number;
   resolution: string;
   hasPoints: boolean;
 }
@@ -57,10 +58,6 @@ function buildModel(view: EnergyView, nodeName: string): EnergyModel | null {
     previous = slots.map((_, i) => values[i] ?? null);
   }
   const gaps = gapsPerSlot(slots, total.gaps);
-  const stackWh =
-    view.children.length > 0
-      ? view.children.reduce((sum, child) => sum + sumPointsWh(child.result), 0)
-      : sumPointsWh(total);
   return {
     labels,
     slots,
@@ -71,7 +68,7 @@ function buildModel(view: EnergyView, nodeName: string): EnergyModel | null {
     gapSlots: gaps.overlaps.filter(Boolean).length,
     gapNullSlots: totalValues.filter((v, i) => v === null && gaps.inside[i]).length,
     totalWh: round3(sumPointsWh(total)),
-    stackWh: round3(stackWh),
+    childTotalsWh: view.children.map((child) => sumPointsWh(child.result)),
     resolution: total.resolution,
     hasPoints: total.points.length > 0,
   };
@@ -352,7 +349,7 @@ export function EnergyChart({ node }: { node: SiteNode }) {
         data-to={view ? new Date(view.span.toMs).toISOString() : undefined}
         data-resolution={model?.resolution}
         data-total-wh={model?.totalWh}
-        data-stack-total-wh={model?.stackWh}
+        data-child-totals-wh={model ? JSON.stringify(model.childTotalsWh) : undefined}
         data-series={model?.bars.length}
         data-slots={model?.slots.length}
         data-gap-slots={model?.gapSlots}

@@ -278,8 +278,8 @@ export async function loadPeriods(nodeId: string): Promise<void> {
   ]);
   if (seq !== periodSeq) return;
   // The site's week may start in another time zone than this screen's: then the range covers two
-  // core buckets, and both are shown as one figure.
-  const figure = (result: HistoryResult): number => result.points.reduce((sum, p) => sum + p.energyWh, 0);
+  // core buckets, and the core's total over the range is the figure.
+  const figure = (result: HistoryResult): number => result.total.energyWh;
   const error = !week.ok ? week.error.message : !month.ok ? month.error.message : null;
   useHistory.getState().setPeriods({
     nodeId,
