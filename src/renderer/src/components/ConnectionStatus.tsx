@@ -1,5 +1,7 @@
 import { useConnection } from '../state/connection';
 import { useLink } from '../state/link';
+import { useState } from 'react';
+import { api } from '../api';
 import { formatTime } from '../format';
 
 /** The broker connection as the core sees it, and the renderer's own link to the core. */
@@ -9,6 +11,7 @@ export function ConnectionStatus() {
   const isStreamUp = useLink((s) => s.isStreamUp);
   const rejected = useLink((s) => s.rejected);
   const lastRejection = useLink((s) => s.lastRejection);
+  const [isRetrying, setRetrying] = useState(false);
 
   // While the service is unreachable the last broker state is stale, so it is not shown as current.
   const isServiceDown = isStreamUp === false;
@@ -30,6 +33,21 @@ export function ConnectionStatus() {
       {state?.tlsVerified === false && <span className="badge badge-warn">TLS unverified</span>}
       {!isServiceDown && state?.nextRetryAt && state.status !== 'connected' && (
         <span className="muted">next try {formatTime(state.nextRetryAt)}</span>
+      )}
+      {!isServiceDown && state && (state.status === 'reconnecting' || state.status === 'error') && (
+        <button
+          type="button"
+          className="link-button"
+          data-testid="reconnect-now"
+          disabled={isRetrying}
+          onClick={() => {
+            // Skips the remaining backoff; the result arrives as connection.state like any other.
+            setRetrying(true);
+            void api.invoke('connection.connect', {}).finally(() => setRetrying(false));
+          }}
+        >
+          {isRetrying ? 'Reconnecting…' : 'Reconnect now'}
+        </button>
       )}
       {errorText && (
         <span className="connection-error" data-testid="connection-error" title={errorText}>
