@@ -244,6 +244,11 @@ export const commands = {
     params: z.object({ profile: ConnectionProfileSchema, activate: z.boolean().default(true) }),
     value: z.object({ name: z.string() }),
   },
+  /** Desktop only: a main-process file dialog for a PEM file (the web wizard reads files itself). */
+  'connection.pickPem': {
+    params: z.object({ kind: z.enum(['ca', 'cert', 'key']) }),
+    value: z.object({ pem: z.string(), file: z.string(), summary: z.string() }).nullable(),
+  },
   'connection.connect': {
     params: z.object({ name: z.string().min(1).optional() }).default({}),
     value: ConnectionStateSchema,

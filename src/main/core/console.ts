@@ -430,6 +430,12 @@ export class KilowatchConsole {
 
   readonly handlers: Handlers = {
     'connection.status': () => ok(this.connectionState),
+    // The desktop adapter answers this with a file dialog; headless has no screen to show one.
+    'connection.pickPem': () =>
+      err(
+        'not-found',
+        'Choosing a file this way needs the desktop app: pick or paste the PEM in the form instead.',
+      ),
     'connection.connect': async ({ name }) => {
       let profile = this.profile;
       // A name means a saved profile, read afresh (the wizard may have just saved it).

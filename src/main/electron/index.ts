@@ -2,7 +2,7 @@
  * The desktop app: one hardened window and the IPC adapter. Everything else is the core.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, safeStorage, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, shell } from 'electron';
 import { loadConfig, defaultConfig } from '../core/config';
 import type { KilowatchConsole } from '../core/console';
 import { openConsole } from '../core/open-console';
@@ -10,6 +10,7 @@ import { ProfileStore } from '../core/broker/profile-store';
 import { profileFromConfig } from '../core/profile-from-config';
 import { startDemo } from '../demo';
 import { bindIpc, EVENT_CHANNEL } from './ipc';
+import { pickPem } from './pem-dialog';
 import { SafeStorageSecretStore } from './safe-storage-secrets';
 
 const log = (message: string, error?: unknown) => console.error(`kilowatch: ${message}`, error ?? '');
@@ -82,7 +83,12 @@ async function start(): Promise<void> {
   });
   if (!opened.ok) throw new Error(opened.error.message);
   const { console: core, store } = opened.value;
-  bindIpc(ipcMain, core.handlers, isTrustedUrl, log);
+  bindIpc(
+    ipcMain,
+    { ...core.handlers, 'connection.pickPem': ({ kind }) => pickPem(dialog, kind) },
+    isTrustedUrl,
+    log,
+  );
   const demo = isDemo ? await startDemo() : null;
   void core.connect(
     configured ?? { name: 'demo', url: demo!.url, protocolVersion: 4, keepaliveS: 30, subscribe: ['#'] },

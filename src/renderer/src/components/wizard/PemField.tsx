@@ -1,4 +1,5 @@
 import { useState, type ChangeEvent } from 'react';
+import { api } from '../../api';
 import { useWizard } from '../../state/wizard';
 import { Field } from './Field';
 import type { FieldName } from './form';
@@ -44,6 +45,16 @@ export function PemField({ name, label, placeholder, hint }: PemFieldProps) {
     reader.readAsText(file);
   };
 
+  // The desktop app chooses files in a main-process dialog; the web reads the picked file here.
+  const pickInMain = async () => {
+    const picked = await api.invoke('connection.pickPem', { kind: name });
+    if (!picked.ok) return setFileNote(picked.error.message);
+    if (!picked.value) return;
+    setField(name, picked.value.pem);
+    show(name);
+    setFileNote(`Read from ${picked.value.file}: ${picked.value.summary}`);
+  };
+
   return (
     <Field name={name} label={label} error={error} hint={fileNote ?? hint}>
       {(props) => (
@@ -62,15 +73,21 @@ export function PemField({ name, label, placeholder, hint }: PemFieldProps) {
             onBlur={() => show(name)}
           />
           <div className="wizard-pem-actions">
-            <label className="wizard-file">
-              Choose file…
-              <input
-                type="file"
-                accept=".pem,.crt,.cer,.key,text/plain,application/x-pem-file"
-                onChange={onFile}
-                data-testid={`wizard-file-${name}`}
-              />
-            </label>
+            {api.kind === 'ipc' ? (
+              <button type="button" className="wizard-file" onClick={() => void pickInMain()}>
+                Choose file…
+              </button>
+            ) : (
+              <label className="wizard-file">
+                Choose file…
+                <input
+                  type="file"
+                  accept=".pem,.crt,.cer,.key,text/plain,application/x-pem-file"
+                  onChange={onFile}
+                  data-testid={`wizard-file-${name}`}
+                />
+              </label>
+            )}
             {value !== '' && (
               <button
                 type="button"
