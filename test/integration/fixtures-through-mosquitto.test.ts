@@ -39,11 +39,10 @@ async function replayThroughBroker(
     outPrefix: 'kilowatch',
     publishIntervalS: 3600,
     clock: () => nowMs,
+    observe: (topic) => void seen.set(topic, (seen.get(topic) ?? 0) + 1),
   });
   if (!opened.ok) throw new Error(opened.error.message);
   const { console: core, store } = opened.value;
-  (core.ingest as unknown as { deps: { observe: (topic: string) => void } }).deps.observe = (topic) =>
-    void seen.set(topic, (seen.get(topic) ?? 0) + 1);
   cleanups.push(async () => {
     await core.close();
     store.close();

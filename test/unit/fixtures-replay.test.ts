@@ -31,6 +31,7 @@ async function replay(fixture: Fixture) {
     outPrefix: 'kilowatch',
     publishIntervalS: 3600,
     clock: () => nowMs,
+    observe: (_topic, outcome) => void outcomes.push(outcome),
   });
   if (!opened.ok) throw new Error(opened.error.message);
   const { console: core, store } = opened.value;
@@ -38,10 +39,6 @@ async function replay(fixture: Fixture) {
     store.close();
     dir.remove();
   });
-  // The observer is attached after construction so the test sees exactly what the pipeline did.
-  (
-    core.ingest as unknown as { deps: { observe: (t: string, o: string | Record<string, string>) => void } }
-  ).deps.observe = (_topic, outcome) => outcomes.push(outcome);
   for (const [id, path] of Object.entries(fixture.assignments ?? {})) {
     const r = await core.handlers['site.assign'](assignmentParams(id, path));
     expect(r.ok).toBe(true);

@@ -18,6 +18,8 @@ export interface OpenOptions {
   minuteDays?: number;
   /** Saved broker profiles for the connection wizard. */
   profiles?: ProfileStore;
+  /** Diagnostics: what the pipeline did with each message (tests, troubleshooting). */
+  observe?: (topic: string, outcome: string | Record<string, string>) => void;
 }
 
 /** Where the database lives when nobody says: the platform's per-user data folder. */
@@ -55,6 +57,7 @@ export function openConsole(
     ...(options.timeZone && { timeZone: options.timeZone }),
     ...(options.profiles && { profiles: options.profiles }),
     ...(options.minuteDays && { minuteDays: options.minuteDays }),
+    ...(options.observe && { observe: options.observe }),
     ...(options.clock && { clock: options.clock }),
     ...(options.liveIntervalMs && { liveIntervalMs: options.liveIntervalMs }),
   });
