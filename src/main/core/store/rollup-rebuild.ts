@@ -9,6 +9,8 @@
  */
 import { countedNodes, type Placement } from '../site/placement';
 import { ROLLUPS, type Calendar, type Rollup } from './calendar';
+import { planRollups } from './rollup-plan';
+import type { MinuteRow } from './store';
 import { placeKey, type KeyIndex } from './key-index';
 import type { Store } from './store';
 
@@ -48,9 +50,12 @@ export function rebuildRollups(
     }),
   ) as Record<Rollup, number>;
 
-  const sums = new Map<string, Sum>();
   const newNodes = new Map<number, string>();
   const newPlaces: Array<{ id: number; company: string; office: string; room: string }> = [];
+  /** Devices whose minutes predate remembered rooms (schema v1) → the room they get now. */
+  const backfill = new Map<string, number>();
+  /** The node ids a channel's minute counts towards, per room it was counted in. */
+  const nodesOf = new Map<string, number[]>();
   let minutes = 0;
   const rows = db
     .prepare(
@@ -67,37 +72,52 @@ export function rebuildRollups(
     component: string;
     isPhase: number;
   }>;
-  const backfill: Array<{ placeId: number; deviceKey: string }> = [];
-  for (const row of rows) {
-    minutes++;
-    let placement: Placement;
-    if (row.placeId !== null) {
-      const p = places.get(row.placeId);
-      placement = p
-        ? { place: { company: p.company, office: p.office, room: p.room, device: '' } }
-        : { reason: 'no-placement' };
-    } else {
-      placement = placementOfDevice(row.deviceKey);
-    }
-    const starts = calendar.starts(row.minute);
-    for (const node of countedNodes(row.deviceKey, row.component, row.isPhase === 1, placement)) {
-      const id = nodeIds.id(node, (newId) => newNodes.set(newId, node));
-      for (const rollup of ROLLUPS) {
-        if (starts[rollup] < firstWhole[rollup]) continue;
-        const key = `${rollup}|${id}|${starts[rollup]}`;
-        const s = sums.get(key) ?? { energyUnits: 0, returnedUnits: 0 };
-        s.energyUnits += row.e;
-        s.returnedUnits += row.r;
-        sums.set(key, s);
+  function placementOf(placeId: number | null, deviceKey: string): Placement {
+    if (placeId === null) return placementOfDevice(deviceKey);
+    const p = places.get(placeId);
+    return p
+      ? { place: { company: p.company, office: p.office, room: p.room, device: '' } }
+      : { reason: 'no-placement' };
+  }
+  // The minutes as the batch writer sees them, so the same planRollups derives the buckets.
+  function* minuteRows(): Generator<MinuteRow> {
+    for (const row of rows) {
+      minutes++;
+      const key = `${row.placeId ?? '-'}|${row.deviceKey}|${row.component}`;
+      let ids = nodesOf.get(key);
+      if (!ids) {
+        const placement = placementOf(row.placeId, row.deviceKey);
+        ids = countedNodes(row.deviceKey, row.component, row.isPhase === 1, placement).map((node) =>
+          nodeIds.id(node, (newId) => newNodes.set(newId, node)),
+        );
+        nodesOf.set(key, ids);
+        if (row.placeId === null && 'place' in placement && !backfill.has(row.deviceKey)) {
+          const p = placement.place;
+          backfill.set(
+            row.deviceKey,
+            placeIds.id(placeKey(p.company, p.office, p.room), (id) =>
+              newPlaces.push({ id, company: p.company, office: p.office, room: p.room }),
+            ),
+          );
+        }
       }
+      yield {
+        channelId: 0,
+        minute: row.minute,
+        energyUnits: row.e,
+        returnedUnits: row.r,
+        gapFromS: null,
+        nodeIds: ids,
+      };
     }
-    if (row.placeId === null && 'place' in placement) {
-      const p = placement.place;
-      const placeId = placeIds.id(placeKey(p.company, p.office, p.room), (id) =>
-        newPlaces.push({ id, company: p.company, office: p.office, room: p.room }),
-      );
-      backfill.push({ placeId, deviceKey: row.deviceKey });
-    }
+  }
+  const sums = new Map<string, Sum>();
+  for (const r of planRollups(minuteRows(), calendar)) {
+    if (r.startMin < firstWhole[r.rollup]) continue; // began before the retention cutoff
+    sums.set(`${r.rollup}|${r.nodeId}|${r.startMin}`, {
+      energyUnits: r.energyUnits,
+      returnedUnits: r.returnedUnits,
+    });
   }
 
   let differed = 0;
@@ -112,8 +132,7 @@ export function rebuildRollups(
     const setPlace = db.prepare(
       'UPDATE energy_minute SET place_id = ? WHERE place_id IS NULL AND channel_id IN (SELECT id FROM channel WHERE device_key = ?)',
     );
-    for (const b of new Map(backfill.map((b) => [b.deviceKey, b])).values())
-      setPlace.run(b.placeId, b.deviceKey);
+    for (const [deviceKey, placeId] of backfill) setPlace.run(placeId, deviceKey);
     for (const rollup of ROLLUPS) {
       const stored = new Map(
         (
