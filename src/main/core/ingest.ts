@@ -4,7 +4,7 @@
  */
 import type { EventName, EventPayload } from '../../shared/contract';
 import { RunningTotals } from './aggregate/running-totals';
-import type { TodayTotals } from './aggregate/today-totals';
+import type { TodayTotals, TodayUnits } from './aggregate/today-totals';
 import { applyReading, noteOnline, noteReboot, noteUptime, type Decision } from './energy/counter-rules';
 import { decodeShelly } from './shelly/decode';
 import type { CounterFact, DeviceRef, Fact } from './shelly/types';
@@ -12,6 +12,7 @@ import { countedNodes, nodeId, type Placement } from './site/placement';
 import type { Channel, Device, SiteRegistry } from './site/registry';
 import type { SensorRegistry } from './site/sensors';
 import type { IngestStats } from './stats';
+import { counterKey } from './store/batch';
 import type { BatchWriter } from './store/batch-writer';
 import type { TotalRow } from './store/store';
 import type { Calendar } from './store/calendar';
@@ -23,6 +24,9 @@ interface Booking {
   nodes: string[];
   totals: TotalRow[];
   nodeIds: number[];
+  /** Today's sums of the same nodes, for the day starting at `todayStartMs`. */
+  today: TodayUnits[];
+  todayStartMs: number;
 }
 
 export interface EventSink {
@@ -131,7 +135,7 @@ export class Ingest {
     device.row.isOnline = device.memory.isOnline;
     device.row.uptimeS = device.memory.uptimeS;
     this.deps.writer.batch.devices.set(device.row.key, device.row);
-    this.deps.writer.batch.readings++;
+    this.deps.writer.batch.messages++;
     this.deps.writer.touched();
     stats.applied++;
     this.deps.onChange?.();
@@ -166,9 +170,9 @@ export class Ingest {
       for (const direction of ['import', 'return'] as const) {
         if (!channel.counters[direction]) continue;
         delete channel.counters[direction];
-        const key = `${channel.row.id}|${direction}`;
+        const key = counterKey(channel.row.id, direction);
         batch.counters.delete(key);
-        batch.forgottenCounters.add(key);
+        batch.forgottenCounters.set(key, { channelId: channel.row.id, direction });
       }
     }
     device.memory = { ...device.memory, uptimeS: null };
@@ -278,13 +282,18 @@ export class Ingest {
     if (isNew) writer.batch.channels.set(channel.row.id, channel.row);
     const previous = channel.counters[fact.direction];
     const decision = applyReading(previous, fact, device.memory, atMs / 1000, isRetained);
+    writer.batch.readings++;
     if (decision.next) {
       channel.counters[fact.direction] = decision.next;
-      writer.batch.counters.set(`${channel.row.id}|${fact.direction}`, {
-        ...decision.next,
-        channelId: channel.row.id,
-        direction: fact.direction,
-      });
+      const key = counterKey(channel.row.id, fact.direction);
+      const slot = writer.batch.counters.get(key);
+      if (slot) slot.memory = decision.next;
+      else
+        writer.batch.counters.set(key, {
+          channelId: channel.row.id,
+          direction: fact.direction,
+          memory: decision.next,
+        });
     }
     if (decision.countedUnits > 0) this.book(channel, fact, decision, atMs);
     if (!fact.isPhase) {
@@ -326,7 +335,6 @@ export class Ingest {
     if (this.labels) this.labels[direction === 'return' ? `${component}.ret` : component] = label;
   }
 
-  /** Adds counted energy to the channel's minute and to every node above it. */
   /**
    * Where a channel's energy goes, worked out once per placement: its node ids, running-total
    * rows, rollup node ids and room. The hot path then only adds numbers.
@@ -349,6 +357,8 @@ export class Ingest {
       nodes,
       totals: nodes.map((node) => this.deps.totals.row(node, atMs)),
       nodeIds: nodes.map((node) => this.deps.nodeIds.id(node, (id) => batch.nodes.set(id, node))),
+      today: [],
+      todayStartMs: Number.NaN,
     };
     this.bookings.set(channel, booking);
     return booking;
@@ -376,12 +386,20 @@ export class Ingest {
         toS: fact.order.primaryS,
       });
     }
-    for (let i = 0; i < b.nodes.length; i++) {
-      const row = b.totals[i] as TotalRow;
+    for (const row of b.totals) {
       row.energyUnits += energyUnits;
       row.returnedUnits += returnedUnits;
       batch.totals.add(row);
-      today.add(b.nodes[i] as string, energyUnits, returnedUnits, minute * 60_000);
+    }
+    if (today.isToday(minute * 60_000)) {
+      if (b.todayStartMs !== today.startMs) {
+        b.today = b.nodes.map((node) => today.row(node));
+        b.todayStartMs = today.startMs;
+      }
+      for (const u of b.today) {
+        u.energyUnits += energyUnits;
+        u.returnedUnits += returnedUnits;
+      }
     }
   }
 

@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 
-interface Units {
+export interface TodayUnits {
   energyUnits: number;
   returnedUnits: number;
 }
@@ -12,7 +12,7 @@ interface Units {
 export class TodayTotals {
   private dayStartMs = 0;
   private nextDayMs = 0;
-  private readonly units = new Map<string, Units>();
+  private readonly units = new Map<string, TodayUnits>();
 
   constructor(
     private readonly timeZone: string,
@@ -32,14 +32,31 @@ export class TodayTotals {
     this.units.clear();
   }
 
+  /** Rolls over to a new day when `atMs` is past today; then whether `atMs` falls in today. */
+  isToday(atMs: number): boolean {
+    if (atMs >= this.nextDayMs) this.roll(atMs);
+    return atMs >= this.dayStartMs;
+  }
+
+  /**
+   * A node's live sums for today, for callers that add to them directly (the hot path keeps them
+   * per channel). They belong to the day starting at `startMs`: once that changes, ask again.
+   */
+  row(node: string): TodayUnits {
+    let u = this.units.get(node);
+    if (!u) {
+      u = { energyUnits: 0, returnedUnits: 0 };
+      this.units.set(node, u);
+    }
+    return u;
+  }
+
   /** Energy booked at `atMs` (the reading's minute): only today's counts. */
   add(node: string, energyUnits: number, returnedUnits: number, atMs: number): void {
-    if (atMs >= this.nextDayMs) this.roll(atMs);
-    if (atMs < this.dayStartMs) return;
-    const u = this.units.get(node) ?? { energyUnits: 0, returnedUnits: 0 };
+    if (!this.isToday(atMs)) return;
+    const u = this.row(node);
     u.energyUnits += energyUnits;
     u.returnedUnits += returnedUnits;
-    this.units.set(node, u);
   }
 
   energyUnits(node: string, nowMs: number): number {

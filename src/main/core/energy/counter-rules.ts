@@ -80,6 +80,39 @@ function isPlausible(deltaUnits: number, previous: CounterMemory, arrivalS: numb
   return deltaUnits * 3600 <= MAX_AVG_POWER_W * UNITS_PER_WH * windowS;
 }
 
+// Module-level builders, not closures: applyReading runs for every counter of every message.
+function remember(reading: CounterFact, device: DeviceMemory, arrivalS: number): CounterMemory {
+  return {
+    valueUnits: reading.units,
+    order: reading.order,
+    arrivalS,
+    epoch: device.epoch,
+    offlineCount: device.offlineCount,
+  };
+}
+
+function nothing(verdict: Verdict): Decision {
+  return { verdict, countedUnits: 0, next: null, fromS: null, spansGap: false };
+}
+
+function rise(
+  verdict: Verdict,
+  counted: number,
+  fromS: number | null,
+  previous: CounterMemory,
+  reading: CounterFact,
+  device: DeviceMemory,
+  arrivalS: number,
+): Decision {
+  return {
+    verdict,
+    countedUnits: counted,
+    next: remember(reading, device, arrivalS),
+    fromS,
+    spansGap: previous.offlineCount !== device.offlineCount,
+  };
+}
+
 export function applyReading(
   previous: CounterMemory | undefined,
   reading: CounterFact,
@@ -89,32 +122,16 @@ export function applyReading(
 ): Decision {
   const units = reading.units;
   const order = reading.order;
-  const remember = (): CounterMemory => ({
-    valueUnits: units,
-    order,
-    arrivalS,
-    epoch: device.epoch,
-    offlineCount: device.offlineCount,
-  });
-  const nothing = (verdict: Verdict): Decision => ({
-    verdict,
-    countedUnits: 0,
-    next: null,
-    fromS: null,
-    spansGap: false,
-  });
 
   // Rule 3: nobody knows when a counter started, so its first reading counts nothing.
   if (!previous)
-    return { verdict: 'baseline', countedUnits: 0, next: remember(), fromS: null, spansGap: false };
-
-  const rise = (verdict: Verdict, counted: number, fromS: number | null): Decision => ({
-    verdict,
-    countedUnits: counted,
-    next: remember(),
-    fromS,
-    spansGap: previous.offlineCount !== device.offlineCount,
-  });
+    return {
+      verdict: 'baseline',
+      countedUnits: 0,
+      next: remember(reading, device, arrivalS),
+      fromS: null,
+      spansGap: false,
+    };
 
   if (isRetained) {
     // Rule 5: a retained copy is a snapshot of unknown age. It may add a rise the console missed;
@@ -123,7 +140,15 @@ export function applyReading(
       return nothing('stale-retained');
     if (units === previous.valueUnits) return nothing('no-change');
     if (!isPlausible(units - previous.valueUnits, previous, arrivalS)) return nothing('implausible-rate');
-    return rise('counted', units - previous.valueUnits, previous.order.primaryS);
+    return rise(
+      'counted',
+      units - previous.valueUnits,
+      previous.order.primaryS,
+      previous,
+      reading,
+      device,
+      arrivalS,
+    );
   }
 
   // Rule 6: older readings and duplicates change nothing; the newer reading already includes them.
@@ -134,11 +159,25 @@ export function applyReading(
   }
   if (units > previous.valueUnits) {
     if (!isPlausible(units - previous.valueUnits, previous, arrivalS)) return nothing('implausible-rate');
-    return rise('counted', units - previous.valueUnits, previous.order.primaryS);
+    return rise(
+      'counted',
+      units - previous.valueUnits,
+      previous.order.primaryS,
+      previous,
+      reading,
+      device,
+      arrivalS,
+    );
   }
   if (units === previous.valueUnits) {
     // Rule 8: nothing to add, but remember the newer key.
-    return { verdict: 'no-change', countedUnits: 0, next: remember(), fromS: null, spansGap: false };
+    return {
+      verdict: 'no-change',
+      countedUnits: 0,
+      next: remember(reading, device, arrivalS),
+      fromS: null,
+      spansGap: false,
+    };
   }
 
   // Rule 9: a drop is a reset only with evidence; arrival-time-only Gen2 readings never start one.
@@ -147,7 +186,7 @@ export function applyReading(
   if (hasRebooted || isBigDrop) {
     if (!isPlausible(units, previous, arrivalS)) return nothing('implausible-rate');
     // The energy between the last reading and the reset is unknowable: count from zero, never negative.
-    return rise('reset', units, null);
+    return rise('reset', units, null, previous, reading, device, arrivalS);
   }
   // A dip (rounding, a delayed copy without a timestamp): keep the higher value as the baseline,
   // but remember the newer key so an even older copy is still recognised as out of order.

@@ -13,7 +13,36 @@ export interface StatusContext {
 }
 
 const COMPONENT_KEY = /^([a-z][a-z0-9_]*)(?::(\d+))?$/;
+
+interface ComponentKey {
+  type: string;
+  idText: string | undefined;
+}
+
+/**
+ * Parsed component keys, remembered: a fleet repeats the same few keys in every message. Bounded,
+ * because keys are data and a hostile publisher could send endless new ones.
+ */
+const knownKeys = new Map<string, ComponentKey | null>();
+const MAX_KNOWN_KEYS = 4096;
+
+function componentKey(key: string): ComponentKey | null {
+  let parsed = knownKeys.get(key);
+  if (parsed === undefined) {
+    const match = COMPONENT_KEY.exec(key);
+    parsed = match ? { type: match[1] as string, idText: match[2] } : null;
+    if (knownKeys.size >= MAX_KNOWN_KEYS) knownKeys.clear();
+    knownKeys.set(key, parsed);
+  }
+  return parsed;
+}
 const GROSS_TYPES = new Set(['switch', 'pm1', 'cover']);
+
+interface CounterFlags {
+  isDeviceTimed: boolean;
+  isPhase: boolean;
+  isGross: boolean;
+}
 
 function counter(
   facts: Fact[],
@@ -21,7 +50,7 @@ function counter(
   direction: Direction,
   raw: unknown,
   order: OrderKey,
-  flags: { isDeviceTimed: boolean; isPhase: boolean; isGross: boolean },
+  flags: CounterFlags,
 ): void {
   const units = whCounterUnits(raw);
   if ('error' in units) {
@@ -29,8 +58,23 @@ function counter(
     if (!flags.isPhase) facts.push({ type: 'counter-rejected', component, direction, reason: units.error });
     return;
   }
-  facts.push({ type: 'counter', component, direction, units: units.value, order, isGen1: false, ...flags });
+  facts.push({
+    type: 'counter',
+    component,
+    direction,
+    units: units.value,
+    order,
+    isGen1: false,
+    isDeviceTimed: flags.isDeviceTimed,
+    isPhase: flags.isPhase,
+    isGross: flags.isGross,
+  });
 }
+
+const SWITCH_COUNTERS = [
+  ['aenergy', 'import'],
+  ['ret_aenergy', 'return'],
+] as const;
 
 function meteredSwitch(
   facts: Fact[],
@@ -38,10 +82,7 @@ function meteredSwitch(
   status: Record<string, unknown>,
   ctx: StatusContext,
 ): void {
-  for (const [field, direction] of [
-    ['aenergy', 'import'],
-    ['ret_aenergy', 'return'],
-  ] as const) {
+  for (const [field, direction] of SWITCH_COUNTERS) {
     const energy = status[field];
     if (!isRecord(energy) || !('total' in energy)) continue;
     // aenergy changes once a minute and carries minute_ts: the best ordering key it has (§4.3).
@@ -100,10 +141,9 @@ export function componentFacts(components: Record<string, unknown>, ctx: StatusC
   const facts: Fact[] = [];
   for (const key of Object.keys(components)) {
     if (key === 'ts') continue;
-    const match = COMPONENT_KEY.exec(key);
-    if (!match) continue; // `__proto__`, `constructor` and other non-components: data, not keys
-    const type = match[1] as string;
-    const idText = match[2];
+    const parsed = componentKey(key);
+    if (!parsed) continue; // `__proto__`, `constructor` and other non-components: data, not keys
+    const { type, idText } = parsed;
     if (idText !== undefined && (idText.length > 5 || Number(idText) > 65535)) {
       facts.push({ type: 'component-rejected', component: key, reason: 'bad-component-id' });
       continue;

@@ -41,8 +41,18 @@ function depthExceeds(text: string, max: number): boolean {
   return false;
 }
 
+/** How many times `char` occurs, stopping once past `limit`; indexOf runs natively. */
+function countUpTo(text: string, char: string, limit: number): number {
+  let n = 0;
+  for (let i = text.indexOf(char); i !== -1 && n <= limit; i = text.indexOf(char, i + 1)) n++;
+  return n;
+}
+
 export function parseJsonObject(text: string): Parsed<Record<string, unknown>> {
-  if (depthExceeds(text, MAX_JSON_DEPTH)) return { error: 'too-deep' };
+  // Nesting deeper than the limit needs more opening brackets than the limit; most payloads
+  // have far fewer, so the character-by-character scan runs only when it could matter.
+  const opens = countUpTo(text, '{', MAX_JSON_DEPTH) + countUpTo(text, '[', MAX_JSON_DEPTH);
+  if (opens > MAX_JSON_DEPTH && depthExceeds(text, MAX_JSON_DEPTH)) return { error: 'too-deep' };
   let value: unknown;
   try {
     value = JSON.parse(text);

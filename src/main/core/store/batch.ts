@@ -4,7 +4,9 @@
  * is additive and merged here, counters and totals are last-value).
  */
 import type { Rollup } from './calendar';
-import type { ChannelRow, CounterRow, DeviceRow, LedgerRow, MinuteRow, TotalRow } from './store';
+import type { CounterMemory } from '../energy/counter-rules';
+import type { Direction } from '../shelly/types';
+import type { ChannelRow, DeviceRow, LedgerRow, MinuteRow, TotalRow } from './store';
 
 export interface RollupRow {
   rollup: Rollup;
@@ -28,15 +30,29 @@ export interface PlaceRow {
   room: string;
 }
 
+/** The latest state of one counter in a batch: replaced in place by every reading. */
+export interface CounterSlot {
+  channelId: number;
+  direction: Direction;
+  memory: CounterMemory;
+}
+
+/** A number, not a string: the key is computed for every counter of every message. */
+export const counterKey = (channelId: number, direction: Direction): number =>
+  channelId * 2 + (direction === 'return' ? 1 : 0);
+
+const NO_NODES: readonly number[] = [];
+
 /** A ledger that cannot be written for a long time must not eat the memory. */
 const MAX_PENDING_LEDGER = 100_000;
 
 export class Batch {
   readonly devices = new Map<string, DeviceRow>();
   readonly channels = new Map<number, ChannelRow>();
-  readonly counters = new Map<string, CounterRow>();
-  /** Counter states to delete (a replaced device starts from new baselines), as `<channel>|<direction>`. */
-  readonly forgottenCounters = new Set<string>();
+  /** By counterKey. */
+  readonly counters = new Map<number, CounterSlot>();
+  /** Counter states to delete (a replaced device starts from new baselines), by counterKey. */
+  readonly forgottenCounters = new Map<number, { channelId: number; direction: Direction }>();
   /** Keyed by channel id × 2^26 + minute. */
   readonly minutes = new Map<number, MinuteRow>();
   /** The running-total rows changed since the last commit (the live objects themselves). */
@@ -48,7 +64,10 @@ export class Batch {
   gaps: GapRow[] = [];
   ledger: LedgerRow[] = [];
   droppedLedger = 0;
+  /** Counter readings judged (ARCHITECTURE.md's Reading: one channel's value; a Plus 2PM message carries two). */
   readings = 0;
+  /** Device messages applied. */
+  messages = 0;
 
   addMinute(
     channelId: number,
@@ -74,7 +93,7 @@ export class Batch {
         returnedUnits,
         gapFromS,
         placeId,
-        ...(nodeIds && { nodeIds }),
+        nodeIds: nodeIds ?? NO_NODES,
       });
     }
   }
@@ -107,5 +126,6 @@ export class Batch {
     this.gaps = [];
     this.ledger = [];
     this.readings = 0;
+    this.messages = 0;
   }
 }

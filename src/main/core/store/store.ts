@@ -110,8 +110,7 @@ export class Store {
       upsertDevice: db.prepare(
         `INSERT INTO device (key, shelly_id, generation, model, name, firmware, epoch, offline_count, is_online,
            uptime_s, first_seen_ms, last_seen_ms)
-         VALUES (@key, @shellyId, @generation, @model, @name, @firmware, @epoch, @offlineCount, @isOnline,
-           @uptimeS, @firstSeenMs, @lastSeenMs)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET shelly_id = excluded.shelly_id, model = excluded.model,
            name = excluded.name, firmware = excluded.firmware, epoch = excluded.epoch,
            offline_count = excluded.offline_count, is_online = excluded.is_online, uptime_s = excluded.uptime_s,
@@ -119,38 +118,36 @@ export class Store {
       ),
       insertChannel: db.prepare(
         `INSERT OR IGNORE INTO channel (id, device_key, component, is_gross, is_phase)
-         VALUES (@id, @deviceKey, @component, @isGross, @isPhase)`,
+         VALUES (?, ?, ?, ?, ?)`,
       ),
       deleteCounter: db.prepare('DELETE FROM counter_state WHERE channel_id = ? AND direction = ?'),
       upsertCounter: db.prepare(
         `INSERT INTO counter_state (channel_id, direction, value_units, order_primary, order_secondary, arrival_s,
            epoch, offline_count)
-         VALUES (@channelId, @direction, @valueUnits, @orderPrimary, @orderSecondary, @arrivalS, @epoch, @offlineCount)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (channel_id, direction) DO UPDATE SET value_units = excluded.value_units,
            order_primary = excluded.order_primary, order_secondary = excluded.order_secondary,
            arrival_s = excluded.arrival_s, epoch = excluded.epoch, offline_count = excluded.offline_count`,
       ),
       addMinute: db.prepare(
         `INSERT INTO energy_minute (channel_id, minute, energy_units, returned_units, gap_from_s, place_id)
-         VALUES (@channelId, @minute, @energyUnits, @returnedUnits, @gapFromS, @placeId)
+         VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (channel_id, minute) DO UPDATE SET
            energy_units = energy_units + excluded.energy_units,
            returned_units = returned_units + excluded.returned_units,
            gap_from_s = coalesce(excluded.gap_from_s, gap_from_s)`,
       ),
-      insertPlace: db.prepare(
-        'INSERT OR IGNORE INTO place (id, company, office, room) VALUES (@id, @company, @office, @room)',
-      ),
+      insertPlace: db.prepare('INSERT OR IGNORE INTO place (id, company, office, room) VALUES (?, ?, ?, ?)'),
       insertNode: db.prepare('INSERT OR IGNORE INTO node (id, node) VALUES (?, ?)'),
       insertGap: db.prepare(
-        'INSERT INTO energy_gap (channel_id, place_id, from_s, to_s) VALUES (@channelId, @placeId, @fromS, @toS)',
+        'INSERT INTO energy_gap (channel_id, place_id, from_s, to_s) VALUES (?, ?, ?, ?)',
       ),
       addRollup: Object.fromEntries(
         (['hour', 'day', 'week', 'month'] as const).map((r) => [
           r,
           db.prepare(
             `INSERT INTO energy_${r} (node_id, start_min, energy_units, returned_units)
-             VALUES (@nodeId, @startMin, @energyUnits, @returnedUnits)
+             VALUES (?, ?, ?, ?)
              ON CONFLICT (node_id, start_min) DO UPDATE SET
                energy_units = energy_units + excluded.energy_units,
                returned_units = returned_units + excluded.returned_units`,
@@ -159,13 +156,13 @@ export class Store {
       ) as Record<Rollup, Database.Statement>,
       upsertTotal: db.prepare(
         `INSERT INTO node_total (node, energy_units, returned_units, since_ms)
-         VALUES (@node, @energyUnits, @returnedUnits, @sinceMs)
+         VALUES (?, ?, ?, ?)
          ON CONFLICT (node) DO UPDATE SET energy_units = excluded.energy_units,
            returned_units = excluded.returned_units`,
       ),
       insertLedger: db.prepare(
         `INSERT INTO ledger (at_ms, channel_id, direction, kind, reason, previous_units, value_units, counted_units)
-         VALUES (@atMs, @channelId, @direction, @kind, @reason, @previousUnits, @valueUnits, @countedUnits)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       upsertAssignment: db.prepare(
         `INSERT INTO assignment (device_id, company, office, room, device_name, assigned_ms)
@@ -229,48 +226,68 @@ export class Store {
   /** Writes one batch atomically: counters, the energy they produced, totals and ledger together. */
   commit(batch: Batch): Result<void, ApiError> {
     try {
+      // Positional parameters and no per-row objects: this runs for every row of every batch, and
+      // binding by name costs a fifth more here.
+      const st = this.statements;
       this.db.transaction(() => {
         for (const d of batch.devices.values()) {
-          this.statements.upsertDevice.run({
-            ...d,
-            isOnline: d.isOnline === null ? null : d.isOnline ? 1 : 0,
-          });
+          st.upsertDevice.run(
+            d.key,
+            d.shellyId,
+            d.generation,
+            d.model,
+            d.name,
+            d.firmware,
+            d.epoch,
+            d.offlineCount,
+            d.isOnline === null ? null : d.isOnline ? 1 : 0,
+            d.uptimeS,
+            d.firstSeenMs,
+            d.lastSeenMs,
+          );
         }
-        for (const c of batch.channels.values()) {
-          this.statements.insertChannel.run({ ...c, isGross: c.isGross ? 1 : 0, isPhase: c.isPhase ? 1 : 0 });
+        for (const c of batch.channels.values())
+          st.insertChannel.run(c.id, c.deviceKey, c.component, c.isGross ? 1 : 0, c.isPhase ? 1 : 0);
+        for (const c of batch.forgottenCounters.values()) st.deleteCounter.run(c.channelId, c.direction);
+        for (const { channelId, direction, memory: m } of batch.counters.values()) {
+          st.upsertCounter.run(
+            channelId,
+            direction,
+            m.valueUnits,
+            m.order.primaryS,
+            m.order.secondaryS,
+            m.arrivalS,
+            m.epoch,
+            m.offlineCount,
+          );
         }
-        for (const key of batch.forgottenCounters) {
-          const [channelId, direction] = key.split('|');
-          this.statements.deleteCounter.run(Number(channelId), direction);
+        for (const p of batch.places.values()) st.insertPlace.run(p.id, p.company, p.office, p.room);
+        for (const [id, node] of batch.nodes) st.insertNode.run(id, node);
+        for (const m of batch.minutes.values())
+          st.addMinute.run(
+            m.channelId,
+            m.minute,
+            m.energyUnits,
+            m.returnedUnits,
+            m.gapFromS,
+            m.placeId ?? null,
+          );
+        for (const r of batch.rollups)
+          st.addRollup[r.rollup].run(r.nodeId, r.startMin, r.energyUnits, r.returnedUnits);
+        for (const g of batch.gaps) st.insertGap.run(g.channelId, g.placeId, g.fromS, g.toS);
+        for (const t of batch.totals) st.upsertTotal.run(t.node, t.energyUnits, t.returnedUnits, t.sinceMs);
+        for (const l of batch.ledger) {
+          st.insertLedger.run(
+            l.atMs,
+            l.channelId,
+            l.direction,
+            l.kind,
+            l.reason,
+            l.previousUnits,
+            l.valueUnits,
+            l.countedUnits,
+          );
         }
-        for (const c of batch.counters.values()) {
-          this.statements.upsertCounter.run({
-            channelId: c.channelId,
-            direction: c.direction,
-            valueUnits: c.valueUnits,
-            orderPrimary: c.order.primaryS,
-            orderSecondary: c.order.secondaryS,
-            arrivalS: c.arrivalS,
-            epoch: c.epoch,
-            offlineCount: c.offlineCount,
-          });
-        }
-        for (const p of batch.places.values()) this.statements.insertPlace.run(p);
-        for (const [id, node] of batch.nodes) this.statements.insertNode.run(id, node);
-        for (const m of batch.minutes.values()) {
-          this.statements.addMinute.run({
-            channelId: m.channelId,
-            minute: m.minute,
-            energyUnits: m.energyUnits,
-            returnedUnits: m.returnedUnits,
-            gapFromS: m.gapFromS,
-            placeId: m.placeId ?? null,
-          });
-        }
-        for (const r of batch.rollups) this.statements.addRollup[r.rollup].run(r);
-        for (const g of batch.gaps) this.statements.insertGap.run(g);
-        for (const t of batch.totals) this.statements.upsertTotal.run(t);
-        for (const l of batch.ledger) this.statements.insertLedger.run(l);
       })();
       return ok(undefined);
     } catch (e) {
