@@ -10,7 +10,8 @@
  *   raw    the same readings as plain better-sqlite3 inserts, batched the same way: one prepared
  *          INSERT per minute row (channel, minute, energy) in one transaction per batch, into a
  *          table shaped like energy_minute, with the store's pragmas.
- * Readings/s = the messages the batches carry (`batch.readings`) ÷ seconds.
+ * Readings/s = the counter readings the batches carry (`batch.readings`: one per channel and
+ * direction, as ARCHITECTURE.md defines a Reading; a Plus 2PM message carries two) ÷ seconds.
  *
  *   run {dir, spec, minutes, warmups, repetitions} → result {store: number[], raw: number[], …}
  */
@@ -168,6 +169,7 @@ serve((message) => {
   const batches = captureBatches(dir, spec, minutes);
   const captureMs = performance.now() - captureStarted;
   const readings = batches.reduce((n, b) => n + b.readings, 0);
+  const messages = batches.reduce((n, b) => n + b.messages, 0);
   const minuteRows = batches.reduce((n, b) => n + b.minutes.size, 0);
   const store: number[] = [];
   const raw: number[] = [];
@@ -196,6 +198,7 @@ serve((message) => {
     store,
     raw,
     readings,
+    messages,
     minuteRows,
     batches: batches.length,
     captureMs,

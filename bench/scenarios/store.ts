@@ -1,12 +1,16 @@
 /** Store throughput: the pipeline's own batches through Store.commit against raw batched inserts. */
 import { Child, type Message } from '../lib/child';
 import type { FleetSpec } from '../lib/shelly-fleet';
+import { median } from '../lib/stats';
 import type { BenchContext, Scenario, ScenarioResult } from '../lib/types';
+
+const ABSOLUTE_TARGET = 200_000;
 
 interface StoreResult extends Message {
   store: number[];
   raw: number[];
   readings: number;
+  messages: number;
   minuteRows: number;
   batches: number;
   captureMs: number;
@@ -43,9 +47,17 @@ export const scenario: Scenario = {
       unit: 'readings/s',
       samples: r.store,
       baseline: { metric: 'raw batched INSERT of the minute rows', samples: r.raw },
+      // Issue #8: half the raw rate; issue #5: 200,000 readings/s. Both must hold.
       target: { of: 'ratio', atLeast: 0.5 },
+      conditions: [
+        {
+          label: `median ≥ ${ABSOLUTE_TARGET.toLocaleString('en-US')} readings/s (issue #5)`,
+          isMet: median(r.store) >= ABSOLUTE_TARGET,
+        },
+      ],
       notes: [
-        `${r.readings.toLocaleString('en-US')} readings (${spec.devices} Plus 2PM × ${size.minutes} minutes) in ` +
+        `${r.readings.toLocaleString('en-US')} readings, one per channel as ARCHITECTURE.md defines a Reading ` +
+          `(${r.messages.toLocaleString('en-US')} messages: ${spec.devices} Plus 2PM × ${size.minutes} minutes × 2 channels) in ` +
           `${r.batches} batches of the pipeline's own making; both files hold the same ` +
           `${r.check.store.rows.toLocaleString('en-US')} minute rows and energy.`,
         `commit time of a quarter of the batches by row kind (each kind added in turn, best of 3, ±30 ms noise): ${r.steps
