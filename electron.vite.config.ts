@@ -5,7 +5,7 @@ import { defineConfig } from 'electron-vite';
 
 // The migration SQL files, inlined into the bundle (see src/main/core/store/migrations.ts).
 const MIGRATIONS_DIR = resolve(__dirname, 'src/main/core/store/migrations');
-const migrationFiles = ['0001_initial.sql', '0002_rollups.sql'];
+const migrationFiles = ['0001_initial.sql', '0002_rollups.sql', '0003_rollup_journal.sql'];
 const migrations = migrationFiles.map((file) => readFileSync(resolve(MIGRATIONS_DIR, file), 'utf8'));
 
 export default defineConfig({

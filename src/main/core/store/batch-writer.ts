@@ -15,10 +15,16 @@ export interface BatchWriterEvents {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/**
+ * How often the journaled rollup increments are added to the rollup tables. Readers see them
+ * at once either way (the store adds what is pending); this only bounds the replay after a crash.
+ */
+export const ROLLUP_APPLY_MS = 5_000;
 
 export class BatchWriter {
   readonly batch = new Batch();
   private timer: NodeJS.Timeout | null = null;
+  private rollupTimer: NodeJS.Timeout | null = null;
   private failures = 0;
   lastError: ApiError | null = null;
 
@@ -55,6 +61,8 @@ export class BatchWriter {
     const result = this.store.commit(this.batch);
     if (result.ok) {
       this.batch.clear();
+      if (!this.rollupTimer && this.store.pendingRollups > 0)
+        this.rollupTimer = setTimeout(() => this.applyRollups(), ROLLUP_APPLY_MS);
       if (this.failures > 0) {
         this.failures = 0;
         this.lastError = null;
@@ -70,14 +78,27 @@ export class BatchWriter {
     return false;
   }
 
+  /** Adds the journaled rollup increments to the rollup tables; a failure is retried later. */
+  applyRollups(): boolean {
+    if (this.rollupTimer) clearTimeout(this.rollupTimer);
+    this.rollupTimer = null;
+    const result = this.store.applyRollups();
+    if (result.ok) return true;
+    // The commits meet the same disk and report it; this only has to try again.
+    this.rollupTimer = setTimeout(() => this.applyRollups(), ROLLUP_APPLY_MS);
+    return false;
+  }
+
   get isHealthy(): boolean {
     return this.failures === 0;
   }
 
   stop(): boolean {
-    const done = this.flush();
+    const done = this.flush() && this.applyRollups();
     if (this.timer) clearTimeout(this.timer);
+    if (this.rollupTimer) clearTimeout(this.rollupTimer);
     this.timer = null;
+    this.rollupTimer = null;
     return done;
   }
 }

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 
-export const MIGRATION_FILES = ['0001_initial.sql', '0002_rollups.sql'] as const;
+export const MIGRATION_FILES = ['0001_initial.sql', '0002_rollups.sql', '0003_rollup_journal.sql'] as const;
 
 declare const __KILOWATCH_MIGRATIONS__: readonly string[] | undefined;
 

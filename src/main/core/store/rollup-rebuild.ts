@@ -36,6 +36,9 @@ export function rebuildRollups(
   placeIds: KeyIndex,
   placementOfDevice: (deviceKey: string) => Placement,
 ): RebuildReport {
+  // Journaled increments first: left pending, they would land again on top of the rebuilt buckets.
+  const applied = store.applyRollups();
+  if (!applied.ok) throw new Error(applied.error.message);
   const db = store.database;
   const places = new Map(store.loadPlaces().map((p) => [p.id, p]));
   const oldest = (db.prepare('SELECT min(minute) AS m FROM energy_minute').get() as { m: number | null }).m;

@@ -12,6 +12,7 @@ import type { Place } from '../site/placement';
 import type { Batch } from './batch';
 import type { Rollup } from './calendar';
 import { migrate, SCHEMA_VERSION } from './migrations';
+import { PendingRollups } from './rollup-journal';
 import { storageError } from './storage-error';
 
 export interface DeviceRow {
@@ -97,8 +98,16 @@ function ensureDir(dir: string): void {
 }
 const bool = (v: unknown): boolean | null => (v === null || v === undefined ? null : v === 1);
 
+/** Thrown inside a transaction to roll it back; caught right there (see applyRollups). */
+class StaleJournal extends Error {}
+
+/** Pending rollup buckets that make a commit add them to the rollup tables at once (memory bound). */
+const MAX_PENDING_ROLLUPS = 200_000;
+
 export class Store {
   private readonly statements;
+  /** Rollup increments in the journal, not yet in the rollup tables (see rollup-journal.ts). */
+  private readonly pending = new PendingRollups();
   /** Read statements prepared on first use and kept: preparing costs more than a small query. */
   private readonly prepared = new Map<string, Database.Statement>();
 
@@ -154,6 +163,8 @@ export class Store {
           ),
         ]),
       ) as Record<Rollup, Database.Statement>,
+      insertJournal: db.prepare('INSERT INTO rollup_journal (deltas) VALUES (?)'),
+      deleteJournal: db.prepare('DELETE FROM rollup_journal WHERE seq BETWEEN ? AND ?'),
       upsertTotal: db.prepare(
         `INSERT INTO node_total (node, energy_units, returned_units, since_ms)
          VALUES (?, ?, ?, ?)
@@ -201,7 +212,12 @@ export class Store {
       db.pragma('busy_timeout = 2000');
       const migrated = migrate(db);
       if (!migrated.ok) throw new Error(`user_version changed while opening ${path}`);
-      return ok(new Store(db, path));
+      const store = new Store(db, path);
+      // What the last run journaled but never added to the rollups (it stopped or crashed).
+      store.loadJournal();
+      // A failure leaves the rows in the journal and the sums here; readers add them.
+      store.applyRollups();
+      return ok(store);
     } catch (e) {
       db?.close();
       const mapped = storageError(e, path);
@@ -219,12 +235,61 @@ export class Store {
     return statement;
   }
 
+  /** Adds what the journal holds to the rollups first; if that fails the journal keeps it. */
   close(): void {
+    this.applyRollups();
     this.db.close();
+  }
+
+  private loadJournal(): void {
+    this.pending.clear();
+    const rows = this.db.prepare('SELECT seq, deltas FROM rollup_journal ORDER BY seq').all() as Array<{
+      seq: number;
+      deltas: Buffer;
+    }>;
+    for (const row of rows) {
+      this.pending.addEncoded(row.deltas);
+      this.pending.noteRow(row.seq);
+    }
+  }
+
+  get pendingRollups(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Adds the journaled rollup increments to the rollup tables and empties the journal, in one
+   * transaction: each increment lands exactly once, whether this succeeds, fails or is cut short.
+   */
+  applyRollups(): Result<number, ApiError> {
+    if (this.pending.size === 0) return ok(0);
+    const rows = this.pending.rows();
+    const st = this.statements;
+    const { firstSeq, lastSeq, journalRows } = this.pending;
+    let result: Result<void, ApiError>;
+    try {
+      result = this.guard(() =>
+        this.db.transaction(() => {
+          // Only the rows summed here, and only if they are all still there: had another process
+          // applied them, adding them again would count them twice.
+          if (st.deleteJournal.run(firstSeq, lastSeq).changes !== journalRows) throw new StaleJournal();
+          for (const r of rows)
+            st.addRollup[r.rollup].run(r.nodeId, r.startMin, r.energyUnits, r.returnedUnits);
+        })(),
+      );
+    } catch (e) {
+      if (!(e instanceof StaleJournal)) throw e;
+      this.loadJournal();
+      return this.applyRollups();
+    }
+    if (!result.ok) return result;
+    this.pending.clear();
+    return ok(rows.length);
   }
 
   /** Writes one batch atomically: counters, the energy they produced, totals and ledger together. */
   commit(batch: Batch): Result<void, ApiError> {
+    let journalSeq: number | null = null;
     try {
       // Positional parameters and no per-row objects: this runs for every row of every batch, and
       // binding by name costs a fifth more here.
@@ -272,8 +337,9 @@ export class Store {
             m.gapFromS,
             m.placeId ?? null,
           );
-        for (const r of batch.rollups)
-          st.addRollup[r.rollup].run(r.nodeId, r.startMin, r.energyUnits, r.returnedUnits);
+        // One journal row instead of an upsert per bucket; applyRollups adds them up later.
+        if (batch.rollups.length > 0)
+          journalSeq = Number(st.insertJournal.run(PendingRollups.encode(batch.rollups)).lastInsertRowid);
         for (const g of batch.gaps) st.insertGap.run(g.channelId, g.placeId, g.fromS, g.toS);
         for (const t of batch.totals) st.upsertTotal.run(t.node, t.energyUnits, t.returnedUnits, t.sinceMs);
         for (const l of batch.ledger) {
@@ -289,12 +355,18 @@ export class Store {
           );
         }
       })();
-      return ok(undefined);
     } catch (e) {
       const mapped = storageError(e, this.path);
       if (mapped) return { ok: false, error: mapped };
       throw e;
     }
+    if (journalSeq !== null) {
+      this.pending.addRows(batch.rollups);
+      this.pending.noteRow(journalSeq);
+    }
+    // The batch is safe either way: a failure here leaves its increments in the journal.
+    if (this.pending.size >= MAX_PENDING_ROLLUPS) this.applyRollups();
+    return ok(undefined);
   }
 
   saveAssignment(deviceId: string, place: Place, atMs: number): Result<void, ApiError> {
@@ -435,17 +507,29 @@ export class Store {
     return this.db.prepare('SELECT id, node AS key FROM node').all() as Array<{ id: number; key: string }>;
   }
 
-  /** Rollup buckets of one node, `start_min` in [fromMin, toMin). */
+  /** Rollup buckets of one node, `start_min` in [fromMin, toMin), journaled increments included. */
   rollupRows(
     rollup: Rollup,
     nodeId: number,
     fromMin: number,
     toMin: number,
   ): Array<{ startMin: number; energyUnits: number; returnedUnits: number }> {
-    return this.cached(
+    this.applyRollups();
+    const rows = this.cached(
       `SELECT start_min AS startMin, energy_units AS energyUnits, returned_units AS returnedUnits
          FROM energy_${rollup} WHERE node_id = ? AND start_min >= ? AND start_min < ? ORDER BY start_min`,
     ).all(nodeId, fromMin, toMin) as Array<{ startMin: number; energyUnits: number; returnedUnits: number }>;
+    if (this.pending.size === 0) return rows;
+    // The disk refused the journal's increments just now: add them here, so no reader misses them.
+    const byStart = new Map(rows.map((r) => [r.startMin, { ...r }]));
+    for (const p of this.pending.rows()) {
+      if (p.rollup !== rollup || p.nodeId !== nodeId || p.startMin < fromMin || p.startMin >= toMin) continue;
+      const row = byStart.get(p.startMin) ?? { startMin: p.startMin, energyUnits: 0, returnedUnits: 0 };
+      row.energyUnits += p.energyUnits;
+      row.returnedUnits += p.returnedUnits;
+      byStart.set(p.startMin, row);
+    }
+    return [...byStart.values()].sort((a, b) => a.startMin - b.startMin);
   }
 
   gaps(channelIds: readonly number[], fromS: number, toS: number): Array<{ fromS: number; toS: number }> {
@@ -482,12 +566,25 @@ export class Store {
     rollup: Rollup,
     startMin: number,
   ): Array<{ node: string; energyUnits: number; returnedUnits: number }> {
-    return this.db
+    this.applyRollups();
+    const rows = this.db
       .prepare(
         `SELECT n.node AS node, r.energy_units AS energyUnits, r.returned_units AS returnedUnits
          FROM energy_${rollup} r JOIN node n ON n.id = r.node_id WHERE r.start_min = ?`,
       )
       .all(startMin) as Array<{ node: string; energyUnits: number; returnedUnits: number }>;
+    if (this.pending.size === 0) return rows;
+    const nodes = new Map(this.loadNodes().map((n) => [n.id, n.key]));
+    const byNode = new Map(rows.map((r) => [r.node, { ...r }]));
+    for (const p of this.pending.rows()) {
+      const node = nodes.get(p.nodeId);
+      if (p.rollup !== rollup || p.startMin !== startMin || node === undefined) continue;
+      const row = byNode.get(node) ?? { node, energyUnits: 0, returnedUnits: 0 };
+      row.energyUnits += p.energyUnits;
+      row.returnedUnits += p.returnedUnits;
+      byNode.set(node, row);
+    }
+    return [...byNode.values()];
   }
 
   /** A cheap liveness probe for /healthz. */
