@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { MIGRATION_FILES } from './src/main/core/store/migration-files';
 
 // The migration SQL files, inlined into the bundle (see src/main/core/store/migrations.ts).
 const MIGRATIONS_DIR = resolve(__dirname, 'src/main/core/store/migrations');
-const migrationFiles = ['0001_initial.sql', '0002_rollups.sql', '0003_rollup_journal.sql'];
-const migrations = migrationFiles.map((file) => readFileSync(resolve(MIGRATIONS_DIR, file), 'utf8'));
+const migrations = MIGRATION_FILES.map((file) => readFileSync(resolve(MIGRATIONS_DIR, file), 'utf8'));
 
 export default defineConfig({
   main: {

@@ -11,8 +11,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { MIGRATION_FILES } from './migration-files';
 
-export const MIGRATION_FILES = ['0001_initial.sql', '0002_rollups.sql', '0003_rollup_journal.sql'] as const;
+export { MIGRATION_FILES };
 
 declare const __KILOWATCH_MIGRATIONS__: readonly string[] | undefined;
 
