@@ -15,6 +15,23 @@ import { minuteSAgo, type FleetSpec } from './shelly-fleet';
 import type { BenchContext, Scenario, ScenarioResult } from './types';
 import { summariseProfile } from './cpu-profile';
 
+/**
+ * The floors (floor-subscriber.ts): the unavoidable part of ingest, mqtt.js + JSON.parse + one
+ * minute row per reading, with the minutes keyed as energy_minute is or time-major, and the SQLite
+ * writes on the MQTT thread or a worker thread.
+ */
+const FLOORS = {
+  'floor-inline': { thread: false, key: 'channel-minute' },
+  'floor-thread': { thread: true, key: 'channel-minute' },
+  'floor-thread-time-major': { thread: true, key: 'minute-channel' },
+} as const;
+type FloorKind = keyof typeof FLOORS;
+type SideKind = 'core' | 'baseline' | FloorKind;
+
+const isFloor = (kind: SideKind): kind is FloorKind => kind in FLOORS;
+const subscriberOf = (kind: SideKind): string =>
+  isFloor(kind) ? 'floor-subscriber.ts' : kind === 'core' ? 'core-subscriber.ts' : 'baseline-subscriber.ts';
+
 interface Side {
   rate: number;
   seconds: number;
@@ -26,7 +43,11 @@ export const INGEST_FILTER = 'Bench/#';
 /** Packet ids wrap at 65 535 in mqtt.js: keep well below. */
 const MAX_INFLIGHT = 10_000;
 
-export function ingestScenario(name: string, qos: 0 | 1): Scenario {
+/**
+ * `withFloors` also runs the floors (FLOORS) in every repetition: what is left of the bare
+ * client's rate once the minutes are stored at all, so the core's ratio can be read against it.
+ */
+export function ingestScenario(name: string, qos: 0 | 1, withFloors = false): Scenario {
   return {
     name,
     async run(ctx: BenchContext): Promise<ScenarioResult> {
@@ -53,10 +74,10 @@ export function ingestScenario(name: string, qos: 0 | 1): Scenario {
       let profilePath: string | null = null;
       let verifiedWh = 0;
 
-      const once = async (kind: 'core' | 'baseline', run: number, isWarmup: boolean): Promise<Side> => {
+      const once = async (kind: SideKind, run: number, isWarmup: boolean): Promise<Side> => {
         const broker = await benchBroker(ctx);
         const isProfiled = kind === 'core' && ctx.profileDir !== null && !isWarmup && run === profileRun;
-        const subscriber = Child.start(kind === 'core' ? 'core-subscriber.ts' : 'baseline-subscriber.ts', {
+        const subscriber = Child.start(subscriberOf(kind), {
           nodeArgs: isProfiled ? ['--cpu-prof', '--cpu-prof-dir', ctx.profileDir as string] : [],
         });
         try {
@@ -67,7 +88,8 @@ export function ingestScenario(name: string, qos: 0 | 1): Scenario {
               filter: INGEST_FILTER,
               expected: n,
               expectedUnits: prepared.expectedUnits,
-              dbPath: join(ctx.tmp, `${name}-${run}-${isWarmup ? 'w' : 'm'}.db`),
+              dbPath: join(ctx.tmp, `${name}-${kind}-${run}-${isWarmup ? 'w' : 'm'}.db`),
+              floor: isFloor(kind) ? FLOORS[kind] : null,
             },
             'ready',
           );
@@ -90,7 +112,15 @@ export function ingestScenario(name: string, qos: 0 | 1): Scenario {
             startedAt: Math.min(...parts.map((p) => p.startedAt)),
             writtenAt: Math.max(...parts.map((p) => p.writtenAt)),
           };
-          const done = await subscriber.next<Message & { doneAt: number }>('done', 600_000);
+          const done = await subscriber.next<Message & { doneAt: number; storedUnits?: number }>(
+            'done',
+            600_000,
+          );
+          if (isFloor(kind) && done.storedUnits !== prepared.expectedUnits) {
+            throw new Error(
+              `${name}: the ${kind} floor stored ${done.storedUnits} units, expected ${prepared.expectedUnits}`,
+            );
+          }
           if (kind === 'core') {
             const verified = await subscriber.next<
               Message & { isExact: boolean; storeWh: number; publishedWh: number; expectedWh: number }
@@ -122,12 +152,24 @@ export function ingestScenario(name: string, qos: 0 | 1): Scenario {
         const first = await once(coreFirst ? 'core' : 'baseline', index, isWarmup);
         const second = await once(coreFirst ? 'baseline' : 'core', index, isWarmup);
         const [core, baseline] = coreFirst ? [first, second] : [second, first];
+        const floors: Partial<Record<FloorKind, Side>> = {};
+        if (withFloors)
+          for (const kind of Object.keys(FLOORS) as FloorKind[])
+            floors[kind] = await once(kind, index, isWarmup);
         ctx.log(
           `${name}:   core ${Math.round(core.rate)} msg/s (${core.seconds.toFixed(2)} s), ` +
             `baseline ${Math.round(baseline.rate)} msg/s (${baseline.seconds.toFixed(2)} s), ` +
             `publisher ${Math.round(Math.min(core.publisherRate, baseline.publisherRate))}+ msg/s`,
         );
-        return { core, baseline };
+        if (withFloors) {
+          ctx.log(
+            `${name}:   floors: ` +
+              Object.entries(floors)
+                .map(([kind, side]) => `${kind} ${Math.round(side.rate)} msg/s`)
+                .join(', '),
+          );
+        }
+        return { core, baseline, floors };
       });
 
       const notes = [
@@ -138,6 +180,26 @@ export function ingestScenario(name: string, qos: 0 | 1): Scenario {
         `publisher alone: median ${Math.round(median(runs.map((r) => r.baseline.publisherRate)))} msg/s ` +
           `(baseline runs) — when close to the baseline's rate, the baseline is publisher-bound.`,
       ];
+      if (withFloors) {
+        // At the target the core may spend 1/(0.7 × baseline) per message; the floor already
+        // spends 1/floor of it, so the difference is what decoding, the energy rules, totals,
+        // rollups and counter state could have, even if they were the only other work.
+        const target = 0.7;
+        const parts = (Object.keys(FLOORS) as FloorKind[]).map((kind) => {
+          const ratio = median(runs.map((r) => (r.floors[kind]?.rate ?? Number.NaN) / r.baseline.rate));
+          const budgetUs = median(
+            runs.map((r) => 1e6 / (target * r.baseline.rate) - 1e6 / (r.floors[kind]?.rate ?? Number.NaN)),
+          );
+          const rate = median(runs.map((r) => r.floors[kind]?.rate ?? Number.NaN));
+          const left =
+            budgetUs > 0 ? `${budgetUs.toFixed(1)} µs/msg left at ${target}` : `already below ${target}`;
+          return `${kind} ${Math.round(rate).toLocaleString('en-US')} msg/s (ratio ${ratio.toFixed(2)}, ${left})`;
+        });
+        notes.push(
+          `floors (mqtt.js + JSON.parse + one minute row per reading in SQLite, nothing else; ` +
+            `stored sums verified): ${parts.join('; ')}.`,
+        );
+      }
       const result: ScenarioResult = {
         name,
         metric: 'core msgs/s',
