@@ -208,4 +208,31 @@ describe('history in Europe/Lisbon', () => {
       sum(await t.query('device:' + PREFIX, '2025-06-01T00:00:00Z', '2025-06-02T00:00:00Z', 'day')),
     ).toBe(60);
   });
+
+  it('keeps old history through a rebuild when the retention cutoff cannot be recorded', async () => {
+    const t = lisbonCore({ minuteDays: 2 });
+    const june1 = t.stream('2025-06-01T08:00:00Z', '2025-06-01T09:00:00Z', 1, 1);
+    t.stream('2025-06-09T08:00:00Z', '2025-06-09T09:00:00Z', 1, 1, 160);
+    t.setNow('2025-06-10T00:00:00Z');
+    t.core.writer.flush();
+    const day = async () =>
+      sum(await t.query('device:' + PREFIX, '2025-06-01T00:00:00Z', '2025-06-02T00:00:00Z', 'day'));
+    expect(await day()).toBe(june1);
+    // The cutoff tells a rebuild which buckets lost minutes to retention. Minutes dropped without
+    // it would be recomputed from what is left: June 1 would be rebuilt from nothing.
+    const db = t.store.database;
+    db.exec(`CREATE TRIGGER refuse_cutoff BEFORE INSERT ON setting WHEN NEW.key = 'minutes-pruned-before'
+      BEGIN SELECT RAISE(ABORT, 'the cutoff cannot be written'); END`);
+    expect(() => t.core.pruneMinutes()).toThrow(/cutoff cannot be written/);
+    db.exec('DROP TRIGGER refuse_cutoff');
+    t.core.rebuildRollups();
+    expect(await day()).toBe(june1);
+    // Once it can be written, retention does its job and the rebuild still keeps June 1.
+    t.core.pruneMinutes();
+    expect(
+      await t.query('device:' + PREFIX, '2025-06-01T00:00:00Z', '2025-06-02T00:00:00Z', 'minute'),
+    ).toMatchObject({ points: [] });
+    t.core.rebuildRollups();
+    expect(await day()).toBe(june1);
+  });
 });

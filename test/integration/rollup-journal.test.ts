@@ -4,9 +4,9 @@
  * twice. The crash is a copy of the database and its WAL taken while the console still runs:
  * exactly what a kill -9 leaves on disk.
  */
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Store } from '../../src/main/core/store/store';
 import { switchNotify, testCore, type TestCore } from '../support/core';
 import { tempDir } from '../support/temp-dir';
@@ -114,5 +114,46 @@ describe('rollup journal', () => {
     ).u;
     db.close();
     expect(monthUnits / 60_000).toBe(counted);
+  });
+
+  it('once the writer has stopped, nothing schedules itself on a database about to close', async () => {
+    const dir = tempDir();
+    const path = `${dir.path}/kw.db`;
+    const t = testCore(path, '2025-06-01T08:00:00Z');
+    stream(t, '2025-06-01T08:00:00Z', 3, 2);
+    await t.core.close();
+    // A late message or query after close (an IPC call racing the shutdown) still commits, but a
+    // timer armed now would fire after store.close() and throw outside any caller.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval'] });
+    try {
+      stream(t, '2025-06-01T08:03:00Z', 2, 2);
+      expect(t.core.writer.flush()).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+      t.store.close();
+      dir.remove();
+    }
+  });
+
+  it('refuses a database whose journal holds a damaged row, and leaves the file as it was', async () => {
+    const dir = tempDir();
+    const path = `${dir.path}/kw.db`;
+    const t = testCore(path, '2025-06-01T08:00:00Z');
+    stream(t, '2025-06-01T08:00:00Z', 3, 2);
+    await t.close();
+    const db = new Database(path);
+    db.prepare('INSERT INTO rollup_journal (deltas) VALUES (?)').run(Buffer.alloc(25));
+    db.close();
+    const before = readFileSync(path);
+    const opened = Store.open(path);
+    expect(opened.ok).toBe(false);
+    if (!opened.ok) {
+      expect(opened.error.code).toBe('storage-corrupt');
+      expect(opened.error.message).toContain(path);
+      expect(opened.error.message).toMatch(/rollup journal/);
+    }
+    expect(readFileSync(path).equals(before)).toBe(true);
+    dir.remove();
   });
 });

@@ -202,10 +202,16 @@ export class KilowatchConsole {
     const days = this.options.minuteDays ?? 35;
     const { store } = this.options;
     const cutoff = Math.floor(this.clock() / 60_000) - days * 1440;
+    // The cutoff is recorded before any minute goes: a rebuild trusts the rollups of buckets
+    // before it and recomputes the rest from minutes, so minutes dropped without it would take
+    // their buckets' history with them. Recorded but not (all) dropped is harmless.
+    const previous = Number(store.setting(PRUNED_BEFORE_SETTING) ?? -Infinity);
+    if (cutoff > previous) {
+      const saved = store.saveSetting(PRUNED_BEFORE_SETTING, String(cutoff));
+      if (!saved.ok) return this.writer.events.onFailure(saved.error);
+    }
     const result = store.pruneMinutes(cutoff);
     if (!result.ok) return this.writer.events.onFailure(result.error);
-    const previous = Number(store.setting(PRUNED_BEFORE_SETTING) ?? -Infinity);
-    if (result.value > 0 && cutoff > previous) store.saveSetting(PRUNED_BEFORE_SETTING, String(cutoff));
   }
 
   private get historyDeps() {

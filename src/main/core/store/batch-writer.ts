@@ -26,6 +26,8 @@ export class BatchWriter {
   private timer: NodeJS.Timeout | null = null;
   private rollupTimer: NodeJS.Timeout | null = null;
   private failures = 0;
+  /** After stop() a flush still commits, but nothing is scheduled: the store is about to close. */
+  private isStopped = false;
   lastError: ApiError | null = null;
 
   constructor(
@@ -42,7 +44,7 @@ export class BatchWriter {
       this.flush();
       return;
     }
-    if (!this.timer) this.timer = setTimeout(() => this.flush(), this.delay());
+    if (!this.timer && !this.isStopped) this.timer = setTimeout(() => this.flush(), this.delay());
   }
 
   private delay(): number {
@@ -61,7 +63,7 @@ export class BatchWriter {
     const result = this.store.commit(this.batch);
     if (result.ok) {
       this.batch.clear();
-      if (!this.rollupTimer && this.store.pendingRollups > 0)
+      if (!this.rollupTimer && !this.isStopped && this.store.pendingRollups > 0)
         this.rollupTimer = setTimeout(() => this.applyRollups(), ROLLUP_APPLY_MS);
       if (this.failures > 0) {
         this.failures = 0;
@@ -74,7 +76,7 @@ export class BatchWriter {
     if (this.failures === 1 || result.error.code !== this.lastError?.code)
       this.events.onFailure(result.error);
     this.lastError = result.error;
-    this.timer = setTimeout(() => this.flush(), this.delay());
+    if (!this.isStopped) this.timer = setTimeout(() => this.flush(), this.delay());
     return false;
   }
 
@@ -85,7 +87,7 @@ export class BatchWriter {
     const result = this.store.applyRollups();
     if (result.ok) return true;
     // The commits meet the same disk and report it; this only has to try again.
-    this.rollupTimer = setTimeout(() => this.applyRollups(), ROLLUP_APPLY_MS);
+    if (!this.isStopped) this.rollupTimer = setTimeout(() => this.applyRollups(), ROLLUP_APPLY_MS);
     return false;
   }
 
@@ -94,6 +96,7 @@ export class BatchWriter {
   }
 
   stop(): boolean {
+    this.isStopped = true;
     const done = this.flush() && this.applyRollups();
     if (this.timer) clearTimeout(this.timer);
     if (this.rollupTimer) clearTimeout(this.rollupTimer);

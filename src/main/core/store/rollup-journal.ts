@@ -50,8 +50,13 @@ export class PendingRollups {
   }
 
   /** Adds one journal row (as written by encode) to the sums. */
+  /** Whether `blob` has the shape encode() gives: whole (key, energy, returned) triples. */
+  static isEncoding(blob: Uint8Array): boolean {
+    return blob.byteLength % 24 === 0;
+  }
+
   addEncoded(blob: Uint8Array): void {
-    if (blob.byteLength % 24 !== 0) throw new Error(`rollup journal row of ${blob.byteLength} bytes`);
+    if (!PendingRollups.isEncoding(blob)) throw new Error(`rollup journal row of ${blob.byteLength} bytes`);
     // Copied: a Buffer from SQLite need not be 8-byte aligned.
     const packed = new Float64Array(blob.byteLength / 8);
     new Uint8Array(packed.buffer).set(blob);

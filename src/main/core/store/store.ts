@@ -101,6 +101,13 @@ const bool = (v: unknown): boolean | null => (v === null || v === undefined ? nu
 /** Thrown inside a transaction to roll it back; caught right there (see applyRollups). */
 class StaleJournal extends Error {}
 
+/** A journal row that cannot be what a commit wrote: the file is damaged. */
+class DamagedJournal extends Error {
+  constructor(readonly seq: number) {
+    super(`rollup journal row ${seq} is damaged`);
+  }
+}
+
 /** Pending rollup buckets that make a commit add them to the rollup tables at once (memory bound). */
 const MAX_PENDING_ROLLUPS = 200_000;
 
@@ -220,6 +227,14 @@ export class Store {
       return ok(store);
     } catch (e) {
       db?.close();
+      if (e instanceof DamagedJournal) {
+        return err(
+          'storage-corrupt',
+          `${path} is damaged: row ${e.seq} of its rollup journal is not one Kilowatch wrote. It was left ` +
+            `untouched; move it away or choose another --db file.`,
+          { path, journalSeq: e.seq },
+        );
+      }
       const mapped = storageError(e, path);
       if (mapped) return { ok: false, error: mapped };
       throw e;
@@ -248,6 +263,8 @@ export class Store {
       deltas: Buffer;
     }>;
     for (const row of rows) {
+      if (!(row.deltas instanceof Uint8Array) || !PendingRollups.isEncoding(row.deltas))
+        throw new DamagedJournal(row.seq);
       this.pending.addEncoded(row.deltas);
       this.pending.noteRow(row.seq);
     }
