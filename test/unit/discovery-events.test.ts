@@ -33,3 +33,23 @@ describe('device.discovered', () => {
     await t.close();
   });
 });
+
+describe('availability alerts', () => {
+  it('a device flapping within one millisecond raises one alert per change, each with its own id', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const t = testCore(`${dir.path}/kw.db`);
+    const events: EventMessage[] = [];
+    t.core.on((m) => events.push(m));
+    const prefix = 'Aurora/Lisbon/Reception/Light1';
+    // One socket read can carry several of these; the clock does not move between them.
+    for (const online of ['true', 'false', 'true', 'false']) t.feed(`${prefix}/online`, online);
+    const alerts = events
+      .filter((e) => e.event === 'alert')
+      .map((e) => e.payload as { id: string; kind: string });
+    expect(alerts.map((a) => a.kind)).toEqual(['device-offline', 'device-online', 'device-offline']);
+    // The console counts an alert id once (a resent alert is not news): equal ids would hide changes.
+    expect(new Set(alerts.map((a) => a.id)).size).toBe(3);
+    await t.close();
+  });
+});

@@ -38,6 +38,7 @@ import { SensorRegistry } from './site/sensors';
 import { IngestStats } from './stats';
 import { BatchWriter } from './store/batch-writer';
 import type { Store } from './store/store';
+import { alertId } from './alert-id';
 
 export interface ConsoleOptions {
   store: Store;
@@ -126,7 +127,7 @@ export class KilowatchConsole {
       {
         onFailure: (error) =>
           this.emit('alert', {
-            id: `storage:${this.clock()}`,
+            id: alertId('storage', this.clock()),
             at: new Date(this.clock()).toISOString(),
             severity: 'error',
             kind: 'storage',
@@ -135,7 +136,7 @@ export class KilowatchConsole {
           }),
         onRecovered: () =>
           this.emit('alert', {
-            id: `storage-ok:${this.clock()}`,
+            id: alertId('storage-ok', this.clock()),
             at: new Date(this.clock()).toISOString(),
             severity: 'info',
             kind: 'storage',
@@ -257,7 +258,7 @@ export class KilowatchConsole {
       const sample = this.stats.sampleOf(reason);
       const now = this.clock();
       this.emit('alert', {
-        id: `rejected:${reason}:${now}`,
+        id: alertId(`rejected:${reason}`, now),
         at: new Date(now).toISOString(),
         severity: 'warning',
         kind: 'message-rejected',
@@ -279,7 +280,7 @@ export class KilowatchConsole {
     const now = this.clock();
     if (isConnected || this.wasConnected) {
       this.emit('alert', {
-        id: `broker:${now}`,
+        id: alertId('broker', now),
         at: new Date(now).toISOString(),
         severity: isConnected ? 'info' : 'error',
         kind: 'broker',

@@ -17,6 +17,7 @@ import type { BatchWriter } from './store/batch-writer';
 import type { TotalRow } from './store/store';
 import type { Calendar } from './store/calendar';
 import { placeKey, type KeyIndex } from './store/key-index';
+import { alertId } from './alert-id';
 
 interface Booking {
   placement: Placement;
@@ -177,7 +178,7 @@ export class Ingest {
     }
     device.memory = { ...device.memory, uptimeS: null };
     this.deps.events.emit('alert', {
-      id: `replaced:${device.row.key}:${atMs}`,
+      id: alertId(`replaced:${device.row.key}`, atMs),
       at: new Date(atMs).toISOString(),
       severity: 'warning',
       kind: 'counter-reset',
@@ -316,7 +317,7 @@ export class Ingest {
       this.deps.stats.reject('implausible-rate', channel.row.component, atMs);
     if (decision.verdict === 'reset') {
       this.deps.events.emit('alert', {
-        id: `reset:${channel.row.id}:${atMs}`,
+        id: alertId(`reset:${channel.row.id}`, atMs),
         at: new Date(atMs).toISOString(),
         severity: 'info',
         kind: 'counter-reset',
@@ -437,7 +438,7 @@ export class Ingest {
   private availabilityAlert(device: Device, isOnline: boolean, atMs: number): void {
     const name = this.deps.registry.displayName(device);
     this.deps.events.emit('alert', {
-      id: `availability:${device.row.key}:${atMs}`,
+      id: alertId(`availability:${device.row.key}`, atMs),
       at: new Date(atMs).toISOString(),
       severity: isOnline ? 'info' : 'warning',
       kind: isOnline ? 'device-online' : 'device-offline',
