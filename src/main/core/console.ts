@@ -97,7 +97,7 @@ export class KilowatchConsole {
   private readonly startedMs: number;
   private connection: BrokerConnection | null = null;
   private profile: ConnectionProfile | null = null;
-  private lastLive = new Map<string, string>();
+  private lastLive = new Map<string, NodeTotals>();
   private lastRejectedCounts = new Map<string, number>();
   private wasConnected = false;
   private timers: NodeJS.Timeout[] = [];
@@ -298,13 +298,19 @@ export class KilowatchConsole {
     this.isDirty = false;
     const now = snapshot(this.registry, this.totals, this.today, this.clock());
     const changed: NodeTotals[] = [];
-    const next = new Map<string, string>();
     for (const [id, t] of now) {
-      const key = `${t.energyWh}|${t.returnedWh}|${t.powerW}|${t.devices}|${t.reporting}`;
-      next.set(id, key);
-      if (this.lastLive.get(id) !== key) changed.push(t);
+      const last = this.lastLive.get(id);
+      if (
+        !last ||
+        last.energyWh !== t.energyWh ||
+        last.returnedWh !== t.returnedWh ||
+        last.powerW !== t.powerW ||
+        last.devices !== t.devices ||
+        last.reporting !== t.reporting
+      )
+        changed.push(t);
     }
-    this.lastLive = next;
+    this.lastLive = now;
     if (changed.length > 0)
       this.emit('totals.live', { ts: new Date(this.clock()).toISOString(), nodes: changed });
   }

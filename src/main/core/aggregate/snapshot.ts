@@ -7,6 +7,7 @@ import type { NodeTotals } from '../../../shared/contract';
 import { UNITS_PER_WH } from '../shelly/types';
 import { nodeId } from '../site/placement';
 import type { Device, SiteRegistry } from '../site/registry';
+import type { TotalRow } from '../store/store';
 import type { RunningTotals } from './running-totals';
 import type { TodayTotals } from './today-totals';
 
@@ -24,10 +25,55 @@ export function devicePowerW(device: Device): number {
   return sum;
 }
 
-interface Accumulator {
-  powerW: number;
-  devices: number;
-  reporting: number;
+/** A device's node ids, kept while its placement and channels stay the same. */
+interface DeviceNodes {
+  placement: Device['placement'];
+  channelCount: number;
+  device: string;
+  channels: Array<{ component: string; node: string }>;
+  /** Room, office and company, or just "unassigned". */
+  places: string[];
+}
+
+// The snapshot runs four times a second over every device: building each node id afresh made
+// new strings to hash and was most of its cost at 10,000 channels. Weak, so forgotten devices go.
+const nodesOfDevice = new WeakMap<Device, DeviceNodes>();
+
+function deviceNodes(device: Device): DeviceNodes {
+  const cached = nodesOfDevice.get(device);
+  if (cached && cached.placement === device.placement && cached.channelCount === device.channels.size)
+    return cached;
+  const key = device.row.key;
+  const nodes: DeviceNodes = {
+    placement: device.placement,
+    channelCount: device.channels.size,
+    device: nodeId.device(key),
+    channels: [...device.channels.values()].map((c) => ({
+      component: c.row.component,
+      node: nodeId.channel(key, c.row.component),
+    })),
+    places:
+      'place' in device.placement
+        ? [
+            nodeId.room(device.placement.place),
+            nodeId.office(device.placement.place),
+            nodeId.company(device.placement.place),
+          ]
+        : [nodeId.unassigned],
+  };
+  nodesOfDevice.set(device, nodes);
+  return nodes;
+}
+
+/** A node's `since` as text, formatted once: it only changes when the node's totals start over. */
+const sinceText = new WeakMap<TotalRow, { ms: number; iso: string }>();
+
+function sinceIso(row: TotalRow): string {
+  const cached = sinceText.get(row);
+  if (cached && cached.ms === row.sinceMs) return cached.iso;
+  const iso = new Date(row.sinceMs).toISOString();
+  sinceText.set(row, { ms: row.sinceMs, iso });
+  return iso;
 }
 
 export function snapshot(
@@ -36,48 +82,47 @@ export function snapshot(
   today: TodayTotals,
   nowMs: number,
 ): Map<string, NodeTotals> {
-  const acc = new Map<string, Accumulator>();
+  // One object per node, summed into and then completed: this runs four times a second.
+  const out = new Map<string, NodeTotals>();
   const bump = (node: string, powerW: number, isReporting: boolean) => {
-    const a = acc.get(node) ?? { powerW: 0, devices: 0, reporting: 0 };
-    a.powerW += powerW;
-    a.devices += 1;
-    if (isReporting) a.reporting += 1;
-    acc.set(node, a);
+    let t = out.get(node);
+    if (!t) {
+      t = {
+        id: node,
+        energyWh: 0,
+        returnedWh: 0,
+        powerW: 0,
+        todayWh: 0,
+        devices: 0,
+        reporting: 0,
+        since: null,
+      };
+      out.set(node, t);
+    }
+    t.powerW += powerW;
+    t.devices += 1;
+    if (isReporting) t.reporting += 1;
   };
   for (const device of registry.devices.values()) {
     if (device.channels.size === 0 && device.powerW.size === 0) continue; // sensors, non-metering relays
+    const nodes = deviceNodes(device);
     const powerW = devicePowerW(device);
     const isReporting =
       nowMs - device.row.lastSeenMs <= REPORTING_WINDOW_MS && device.memory.isOnline !== false;
-    bump(nodeId.device(device.row.key), powerW, isReporting);
-    for (const [component, channel] of device.channels) {
-      bump(
-        nodeId.channel(device.row.key, channel.row.component),
-        device.powerW.get(component) ?? 0,
-        isReporting,
-      );
-    }
-    if ('place' in device.placement) {
-      const p = device.placement.place;
-      for (const node of [nodeId.room(p), nodeId.office(p), nodeId.company(p)])
-        bump(node, powerW, isReporting);
-    } else {
-      bump(nodeId.unassigned, powerW, isReporting);
-    }
+    bump(nodes.device, powerW, isReporting);
+    for (const { component, node } of nodes.channels)
+      bump(node, device.powerW.get(component) ?? 0, isReporting);
+    for (const node of nodes.places) bump(node, powerW, isReporting);
   }
-  const out = new Map<string, NodeTotals>();
-  for (const [id, a] of acc) {
-    const t = totals.get(id);
-    out.set(id, {
-      id,
-      energyWh: t ? unitsToWh(t.energyUnits) : 0,
-      returnedWh: t ? unitsToWh(t.returnedUnits) : 0,
-      powerW: Math.round(a.powerW * 10) / 10,
-      todayWh: unitsToWh(today.energyUnits(id, nowMs)),
-      devices: a.devices,
-      reporting: a.reporting,
-      since: t ? new Date(t.sinceMs).toISOString() : null,
-    });
+  for (const t of out.values()) {
+    const row = totals.get(t.id);
+    if (row) {
+      t.energyWh = unitsToWh(row.energyUnits);
+      t.returnedWh = unitsToWh(row.returnedUnits);
+      t.since = sinceIso(row);
+    }
+    t.powerW = Math.round(t.powerW * 10) / 10;
+    t.todayWh = unitsToWh(today.energyUnits(t.id, nowMs));
   }
   return out;
 }
