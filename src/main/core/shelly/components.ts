@@ -2,7 +2,7 @@
  * Facts inside one Gen2+ component status, full or partial (a NotifyStatus only carries the
  * fields that changed, so a missing field means "unchanged", never zero: PROTOCOL.md §5.2).
  */
-import { finiteNumber, isRecord, trustedTimeS, whCounterUnits } from './payload';
+import { finiteNumber, isRecord, powerWatts, trustedTimeS, whCounterUnits } from './payload';
 import type { Direction, Fact, OrderKey } from './types';
 
 export interface StatusContext {
@@ -96,8 +96,7 @@ function meteredSwitch(
       { isDeviceTimed: ctx.isDeviceTimed || minuteS !== null, isPhase: false, isGross: true },
     );
   }
-  const powerW = finiteNumber(status.apower);
-  if (powerW !== undefined) facts.push({ type: 'power', component, powerW });
+  power(facts, component, status.apower);
   if (typeof status.output === 'boolean') facts.push({ type: 'output', component, isOn: status.output });
 }
 
@@ -132,8 +131,14 @@ function em1Data(
 
 /** Instantaneous power of a meter; the counters live in the matching emdata/em1data component. */
 function emPower(facts: Fact[], type: string, id: string, status: Record<string, unknown>): void {
-  const powerW = finiteNumber(type === 'em' ? status.total_act_power : status.act_power);
-  if (powerW !== undefined) facts.push({ type: 'power', component: `${type}data:${id}`, powerW });
+  power(facts, `${type}data:${id}`, type === 'em' ? status.total_act_power : status.act_power);
+}
+
+function power(facts: Fact[], component: string, raw: unknown): void {
+  const parsed = powerWatts(raw);
+  if (!parsed) return;
+  if ('error' in parsed) facts.push({ type: 'component-rejected', component, reason: parsed.error });
+  else facts.push({ type: 'power', component, powerW: parsed.value });
 }
 
 /** All facts from a map of component key → status object (NotifyStatus params or one status topic). */

@@ -1,5 +1,5 @@
 /** Gen1 topics under `shellies/<id>/…`: bare-text payloads (PROTOCOL.md §2). */
-import { MAX_COUNTER_WH, parseJsonObject, whCounterUnits } from './payload';
+import { MAX_COUNTER_WH, parseJsonObject, powerWatts, whCounterUnits } from './payload';
 import type { DecodeContext, DecodeOutcome, DeviceRef, Fact } from './types';
 
 const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
@@ -14,6 +14,14 @@ const one = (id: string, fact: Fact): DecodeOutcome => ({
   facts: [fact],
 });
 
+/** `relay/<i>/power`, `emeter/<i>/power`: a signed decimal in W, within what a meter can read. */
+function gen1Power(id: string, component: string, text: string): DecodeOutcome {
+  if (!SIGNED_DECIMAL.test(text)) return { kind: 'rejected', reason: 'not-a-number' };
+  const parsed = powerWatts(Number(text));
+  if (!parsed || 'error' in parsed) return { kind: 'rejected', reason: parsed?.error ?? 'not-a-number' };
+  return one(id, { type: 'power', component, powerW: parsed.value });
+}
+
 function relay(
   id: string,
   index: string,
@@ -26,11 +34,7 @@ function relay(
     if (text === 'on' || text === 'off') return one(id, { type: 'output', component, isOn: text === 'on' });
     return { kind: 'device', device: device(id), facts: [] }; // `overpower`
   }
-  if (metric === 'power') {
-    const powerW = Number(text);
-    if (!SIGNED_DECIMAL.test(text)) return { kind: 'rejected', reason: 'not-a-number' };
-    return one(id, { type: 'power', component, powerW });
-  }
+  if (metric === 'power') return gen1Power(id, component, text);
   if (metric !== 'energy') return { kind: 'ignored', why: 'request' };
   // `-1` means "not available" right after a reboot: skip without touching state (§6.2).
   if (text === '-1') return one(id, { type: 'counter-unavailable', component, direction: 'import' });
@@ -62,10 +66,7 @@ function emeter(id: string, index: string, metric: string, text: string, ctx: De
   }
   // `energy` and `returned_energy` are volatile watt-minute counters that restart on every boot.
   if (metric === 'energy' || metric === 'returned_energy') return { kind: 'ignored', why: 'not-a-counter' };
-  if (metric === 'power') {
-    if (!SIGNED_DECIMAL.test(text)) return { kind: 'rejected', reason: 'not-a-number' };
-    return one(id, { type: 'power', component, powerW: Number(text) });
-  }
+  if (metric === 'power') return gen1Power(id, component, text);
   if (metric !== 'total' && metric !== 'total_returned')
     return { kind: 'device', device: device(id), facts: [] };
   const direction = metric === 'total' ? 'import' : 'return';

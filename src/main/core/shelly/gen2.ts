@@ -53,8 +53,13 @@ function rpcReply(prefix: string, frame: Record<string, unknown>, ctx: DecodeCon
   }
   const facts: Fact[] = [];
   const requestId = typeof frame.id === 'number' || typeof frame.id === 'string' ? frame.id : null;
+  // Only a number and a string are read: anything else (an object with a hostile toString) would
+  // throw while being turned into one.
   const error = isRecord(frame.error)
-    ? { code: Number(frame.error.code), message: String(frame.error.message ?? '') }
+    ? {
+        code: typeof frame.error.code === 'number' ? frame.error.code : Number.NaN,
+        message: typeof frame.error.message === 'string' ? frame.error.message : '',
+      }
     : undefined;
   facts.push({ type: 'rpc-reply', to: prefix, requestId, ...(error && { error }) });
   const result = isRecord(frame.result) ? frame.result : undefined;

@@ -83,5 +83,18 @@ export function whCounterUnits(raw: unknown): Parsed<number> {
   return { value: Math.round(raw * 1000) * (UNITS_PER_WH / 1000) };
 }
 
+/**
+ * Instantaneous power beyond this is noise or hostile: the largest Shelly meter reads about 100 kW,
+ * and one absurd value summed into every node above the device would poison them all.
+ */
+export const MAX_POWER_W = 1e6;
+
+/** Signed power, W, from JSON: nothing when absent or not a number, or 'implausible-power'. */
+export function powerWatts(raw: unknown): Parsed<number> | undefined {
+  if (typeof raw !== 'number') return undefined;
+  if (!Number.isFinite(raw) || Math.abs(raw) > MAX_POWER_W) return { error: 'implausible-power' };
+  return { value: raw };
+}
+
 export const finiteNumber = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) ? v : undefined;

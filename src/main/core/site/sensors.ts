@@ -28,6 +28,12 @@ interface ComponentMeaning {
 
 const MAX_REMEMBERED_PACKETS = 10_000;
 
+/** Epoch seconds as ISO text, or null for what no Date can hold (a hostile `ts` of 1e13 throws). */
+function isoOfSeconds(s: number): string | null {
+  const date = new Date(Math.round(s * 1000));
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
 export class SensorRegistry {
   private readonly sensors = new Map<string, Sensor>();
   /** `<gateway key>|<component>` → which sensor and which quantity. */
@@ -96,8 +102,7 @@ export class SensorRegistry {
     });
     // Firmware spells it last_updated_ts; one type library has last_update_ts (PROTOCOL.md §9).
     const updated = status.last_updated_ts ?? status.last_update_ts;
-    if (typeof updated === 'number' && Number.isFinite(updated))
-      s.lastUpdated = new Date(updated * 1000).toISOString();
+    if (typeof updated === 'number') s.lastUpdated = isoOfSeconds(updated) ?? s.lastUpdated;
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
     if (component.startsWith('bthomedevice:')) {
       s.rssiDbm = num(status.rssi) ?? s.rssiDbm;
@@ -135,7 +140,7 @@ export class SensorRegistry {
     if (reading.humidityPct !== undefined) s.humidityPct = reading.humidityPct;
     if (reading.batteryPct !== undefined) s.batteryPct = reading.batteryPct;
     if (reading.rssiDbm !== undefined) s.rssiDbm = reading.rssiDbm;
-    if (reading.atS !== undefined) s.lastUpdated = new Date(Math.round(reading.atS * 1000)).toISOString();
+    if (reading.atS !== undefined) s.lastUpdated = isoOfSeconds(reading.atS) ?? s.lastUpdated;
     return s;
   }
 }
