@@ -206,6 +206,7 @@ export const LEDGER_KINDS = [
   'unavailable',
   'rejected',
   'gap',
+  'rebased',
 ] as const;
 export const LedgerEntrySchema = z.object({
   at: IsoTime,

@@ -245,6 +245,29 @@ describe('the console with known readings', () => {
     expect(c.errors).toEqual([]);
   });
 
+  it('explains a number: the ledger shows the baseline and the interval booked across the gap', async () => {
+    const { page } = c;
+    await selectNode(page, DEVICE_B);
+    const ledger = page.getByTestId('ledger');
+    await expect(ledger.getAttribute('data-status')).resolves.toBe('closed');
+    await ledger.locator('summary').click();
+    await page.locator('[data-testid="ledger"][data-status="ready"]').waitFor({ timeout: 10_000 });
+    const entries = await ledger
+      .getByTestId('ledger-entry')
+      .evaluateAll((rows) =>
+        rows.map((r) => ({ kind: r.getAttribute('data-kind'), text: r.textContent ?? '' })),
+      );
+    expect(entries.map((e) => e.kind)).toEqual(['gap', 'baseline']);
+    // The first reading after B was away carried the 30 Wh it metered meanwhile.
+    expect(entries[0]?.text).toMatch(/away/);
+    expect(entries[0]?.text.replace(/\s/g, ' ')).toContain('30 Wh');
+    expect(entries[1]?.text).toMatch(/starting point/);
+    // Another node starts closed again: nothing is read until asked.
+    await selectNode(page, DEVICE_A);
+    await expect(page.getByTestId('ledger').getAttribute('data-status')).resolves.toBe('closed');
+    expect(c.errors).toEqual([]);
+  });
+
   it('raises an alert when a device goes offline, and a relay that never confirms fails visibly', async () => {
     const { page } = c;
     await publish(client, `${RELAY.prefix}/online`, 'false');

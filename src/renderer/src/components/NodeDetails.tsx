@@ -20,6 +20,7 @@ import { useNow } from '../use-now';
 import { ChildrenRanking } from './ChildrenRanking';
 import { EnergyChart } from './EnergyChart';
 import { ErrorBoundary } from './ErrorBoundary';
+import { LedgerPanel } from './LedgerPanel';
 import { LivePowerChart } from './LivePowerChart';
 import { OnlineDot } from './OnlineDot';
 import { RelayToggle } from './RelayToggle';
@@ -300,6 +301,7 @@ export function NodeDetails() {
           <ChildrenRanking node={node} />
         </div>
       )}
+      {isMetered && <LedgerPanel key={node.id} nodeId={node.id} />}
     </section>
   );
 }

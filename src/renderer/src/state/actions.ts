@@ -2,7 +2,7 @@
  * Everything the console asks of the core. Actions call the transport, put what comes back (or
  * the error) into the stores, and never compute energy: the figures are the core's.
  */
-import type { CommandParams, HistoryResult, SiteNode } from '../../../shared/contract';
+import type { CommandParams, HistoryResult, LedgerEntry, SiteNode } from '../../../shared/contract';
 import type { ApiError, Result } from '../../../shared/result';
 import type { Transport } from '../api';
 import { iso, previousSpan, presetSpan, startOfMonthMs, startOfWeekMs, type Span } from '../ranges';
@@ -86,6 +86,14 @@ export async function renameNode(
   const reply = await api().invoke('site.rename', { node: nodeId, name });
   if (reply.ok) await refreshTree();
   return reply;
+}
+
+// ---- ledger ------------------------------------------------------------------------------------
+
+/** The newest energy decisions under a node: why its number is what it is. */
+export async function loadLedger(nodeId: string, limit: number): Promise<Result<LedgerEntry[], ApiError>> {
+  const reply = await api().invoke('ledger.query', { node: nodeId, limit });
+  return reply.ok ? { ok: true, value: reply.value.entries } : reply;
 }
 
 // ---- relays ------------------------------------------------------------------------------------
