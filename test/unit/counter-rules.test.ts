@@ -326,7 +326,8 @@ const cases: Case[] = [
     arrivalS: T0 + 61,
     verdict: 'implausible-rate',
     countedWh: 0,
-    next: null,
+    // The baseline stays; the rejected value is remembered only to recognise a swapped counter.
+    next: { ...prev1000, jump: { valueUnits: wh(1000 + 16_700), arrivalS: T0 + 61, count: 1 } },
   },
   (() => {
     // 16 600 Wh in 60 s is about 0.996 MW: just under the bound.
@@ -350,7 +351,10 @@ const cases: Case[] = [
     arrivalS: T0 + 601,
     verdict: 'implausible-rate',
     countedWh: 0,
-    next: null,
+    next: {
+      ...memory(1000, { arrivalS: T0 + 1 }),
+      jump: { valueUnits: wh(1000 + 200_000), arrivalS: T0 + 601, count: 1 },
+    },
   },
   {
     // 20 kWh counted from zero within the 60 s window would be 1.2 MW.
@@ -452,6 +456,55 @@ describe('applyReading', () => {
     );
     expect(next.verdict).toBe('counted');
     expect(next.countedUnits).toBe(wh(3));
+  });
+
+  it('re-baselines after three consistent rejections, without counting the jump (a swapped counter)', () => {
+    // Rule 7's note: a Gen1 EM swapped under the same mqtt_id reads 2,000,000 Wh from then on.
+    let state: CounterMemory = memory(10_000.5, { arrivalS: T0 });
+    const verdicts: string[] = [];
+    let counted = 0;
+    for (const [i, value] of [2_000_000, 2_000_000, 2_000_001, 2_000_003].entries()) {
+      const d = applyReading(
+        state,
+        fact(value, { primaryS: T0 + 60 * (i + 1) }),
+        device(),
+        T0 + 60 * (i + 1),
+        false,
+      );
+      verdicts.push(d.verdict);
+      counted += d.countedUnits;
+      state = d.next ?? state;
+    }
+    expect(verdicts).toEqual(['implausible-rate', 'implausible-rate', 'rebased', 'counted']);
+    expect(counted).toBe(wh(2));
+    expect(state.valueUnits).toBe(wh(2_000_003));
+  });
+
+  it('does not re-baseline on rejections that disagree, or once a sane reading came between', () => {
+    const run = (values: number[]): string[] => {
+      let state: CounterMemory = memory(1000, { arrivalS: T0 });
+      return values.map((value, i) => {
+        const d = applyReading(
+          state,
+          fact(value, { primaryS: T0 + 60 * (i + 1) }),
+          device(),
+          T0 + 60 * (i + 1),
+          false,
+        );
+        state = d.next ?? state;
+        return d.verdict;
+      });
+    };
+    // Spikes that go down again are noise, not a new counter.
+    expect(run([5e6, 2e6, 5e6, 1e6])).toEqual(Array(4).fill('implausible-rate'));
+    // A reading that agrees with the baseline breaks the run.
+    expect(run([5e6, 5e6, 1001, 5e6, 5e6])).toEqual([
+      'implausible-rate',
+      'implausible-rate',
+      'counted',
+      'implausible-rate',
+      'implausible-rate',
+    ]);
   });
 
   it('keeps the newer key after a dip, so an even older copy is still out of order', () => {

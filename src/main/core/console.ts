@@ -522,7 +522,11 @@ export class KilowatchConsole {
     'relay.set': (params) => this.relays.set(params.channel, params.on, params.timeoutMs),
     'history.query': (params) => historyQuery(this.historyDeps, params),
     'report.csv': (params) => csvReport(this.historyDeps, params),
-    'ledger.query': (params) => ledgerQuery(this.options.store, this.registry, params),
+    'ledger.query': (params) => {
+      // Like history: the decisions of the last readings are in the pending batch until it commits.
+      this.writer.flush();
+      return ledgerQuery(this.options.store, this.registry, params);
+    },
     'stats.get': () =>
       ok(
         this.stats.snapshot({

@@ -30,7 +30,16 @@ export interface CounterMemory {
   arrivalS: number;
   epoch: number;
   offlineCount: number;
+  /**
+   * Rule 7's note: the implausible readings rejected in a row since the last accepted one, while
+   * they agree with each other. Kept in memory only: after a restart a swapped counter needs three
+   * more readings to be re-baselined, which loses nothing.
+   */
+  jump?: { valueUnits: number; arrivalS: number; count: number };
 }
+
+/** Rule 7: this many consecutive, mutually consistent rejections are a swapped device or counter. */
+export const REBASE_AFTER_REJECTIONS = 3;
 
 export type Verdict =
   | 'baseline'
@@ -41,7 +50,8 @@ export type Verdict =
   | 'stale-retained'
   | 'reset'
   | 'dip-ignored'
-  | 'implausible-rate';
+  | 'implausible-rate'
+  | 'rebased';
 
 export interface Decision {
   verdict: Verdict;
@@ -74,7 +84,7 @@ export function noteUptime(device: DeviceMemory, uptimeS: number): DeviceMemory 
 
 export const noteReboot = (device: DeviceMemory): DeviceMemory => ({ ...device, epoch: device.epoch + 1 });
 
-function isPlausible(deltaUnits: number, previous: CounterMemory, arrivalS: number): boolean {
+function isPlausible(deltaUnits: number, previous: { arrivalS: number }, arrivalS: number): boolean {
   const windowS = Math.max(arrivalS - previous.arrivalS, MIN_RATE_WINDOW_S);
   // Multiplied out rather than divided, so exactly 1 MW is not lost to floating-point rounding.
   return deltaUnits * 3600 <= MAX_AVG_POWER_W * UNITS_PER_WH * windowS;
@@ -88,6 +98,42 @@ function remember(reading: CounterFact, device: DeviceMemory, arrivalS: number):
     arrivalS,
     epoch: device.epoch,
     offlineCount: device.offlineCount,
+  };
+}
+
+/**
+ * An implausible rise is rejected and the baseline stays (rule 7). When it is the third in a row
+ * and each agrees with the one before (not lower, and a plausible rise from it), the counter is a
+ * different one (a swapped device, a meter replaced under the same id): counting starts again from
+ * it, without the jump.
+ */
+function rejectedJump(
+  previous: CounterMemory,
+  reading: CounterFact,
+  device: DeviceMemory,
+  arrivalS: number,
+): Decision {
+  const jump = previous.jump;
+  const isConsistent =
+    jump !== undefined &&
+    reading.units >= jump.valueUnits &&
+    isPlausible(reading.units - jump.valueUnits, jump, arrivalS);
+  const count = isConsistent ? jump.count + 1 : 1;
+  if (count >= REBASE_AFTER_REJECTIONS) {
+    return {
+      verdict: 'rebased',
+      countedUnits: 0,
+      next: remember(reading, device, arrivalS),
+      fromS: null,
+      spansGap: false,
+    };
+  }
+  return {
+    verdict: 'implausible-rate',
+    countedUnits: 0,
+    next: { ...previous, jump: { valueUnits: reading.units, arrivalS, count } },
+    fromS: null,
+    spansGap: false,
   };
 }
 
@@ -158,7 +204,8 @@ export function applyReading(
     if (order.secondaryS < previous.order.secondaryS) return nothing('out-of-order');
   }
   if (units > previous.valueUnits) {
-    if (!isPlausible(units - previous.valueUnits, previous, arrivalS)) return nothing('implausible-rate');
+    if (!isPlausible(units - previous.valueUnits, previous, arrivalS))
+      return rejectedJump(previous, reading, device, arrivalS);
     return rise(
       'counted',
       units - previous.valueUnits,
