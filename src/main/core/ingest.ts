@@ -234,11 +234,13 @@ export class Ingest {
         this.deviceState(device, atMs);
         return;
       }
+      // Rule 3: a retained message is a snapshot of unknown age and never signals a reset. An old
+      // retained uptime would look like a reboot and let the next small dip count the whole counter.
       case 'reboot':
-        device.memory = noteReboot(device.memory);
+        if (!isRetained) device.memory = noteReboot(device.memory);
         return;
       case 'uptime':
-        device.memory = noteUptime(device.memory, fact.uptimeS);
+        if (!isRetained) device.memory = noteUptime(device.memory, fact.uptimeS);
         return;
       case 'power':
         device.powerW.set(fact.component, fact.powerW);

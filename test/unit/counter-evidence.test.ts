@@ -1,0 +1,78 @@
+/**
+ * What counts as evidence about a counter, through the console (PROTOCOL.md §6):
+ * - rule 7's note: a meter swapped under the same Gen1 id reads two million Wh from then on. The
+ *   first rejections keep the old baseline; the third consistent one re-baselines without counting
+ *   the jump, says so in an alert and in the ledger, and the new counter's rises count from there;
+ * - rule 3: a retained message is no evidence of a reboot, so it cannot turn a dip into a reset.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventMessage, LedgerEntry } from '../../src/shared/contract';
+import { testCore } from '../support/core';
+import { tempDir } from '../support/temp-dir';
+
+const dirs: Array<{ remove(): void }> = [];
+afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
+
+describe('a swapped counter', () => {
+  it('is re-baselined after three consistent jumps, and only the new rises count', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const t = testCore(`${dir.path}/kw.db`, '2025-03-10T08:00:00Z');
+    const events: EventMessage[] = [];
+    t.core.on((m) => events.push(m));
+    const topic = 'shellies/office-meter/emeter/0/total';
+    const start = Date.parse('2025-03-10T08:00:00Z');
+    for (const [i, value] of [
+      '10000.0',
+      '10000.5',
+      '2000000.0',
+      '2000000.0',
+      '2000000.0',
+      '2000001.0',
+    ].entries()) {
+      t.setTime(start + i * 30_000);
+      t.feed(topic, value);
+    }
+    expect(await t.totalWh('device:shellies/office-meter')).toBe(1.5);
+    const alerts = events.filter(
+      (e) => e.event === 'alert' && (e.payload as { kind: string }).kind === 'implausible-jump',
+    );
+    expect(alerts).toHaveLength(1);
+    expect((alerts[0]?.payload as { message: string }).message).toMatch(/three times in a row/);
+    const ledger = await t.core.handlers['ledger.query']({ node: 'device:shellies/office-meter', limit: 50 });
+    if (!ledger.ok) throw new Error(ledger.error.message);
+    const kinds = ledger.value.entries.map((e: LedgerEntry) => e.kind);
+    expect(kinds).toEqual(['rebased', 'rejected', 'rejected', 'baseline']);
+    expect(ledger.value.entries[0]).toMatchObject({ previousWh: 10000.5, valueWh: 2000000, countedWh: 0 });
+    await t.close();
+  });
+});
+
+describe('a retained status/sys replayed on reconnect', () => {
+  it('is no sign of a reboot: a later small dip stays a dip, not a reset counting everything', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const T0 = Date.parse('2025-03-10T08:00:00Z') / 1000;
+    const t = testCore(`${dir.path}/kw.db`, new Date(T0 * 1000).toISOString());
+    const P = 'Coreflux/Porto/Plant/Meter';
+    const src = 'shellypro3em-ec626089a1b2';
+    const frame = (method: string, ts: number, wh: number, extra: object = {}) =>
+      JSON.stringify({
+        src,
+        dst: `${P}/events`,
+        method,
+        params: { ts, 'emdata:0': { id: 0, total_act: wh }, ...extra },
+      });
+    t.setTime(T0 * 1000 + 200);
+    t.feed(`${P}/events/rpc`, frame('NotifyFullStatus', T0 + 0.1, 5000, { sys: { uptime: 5000 } }));
+    t.setTime((T0 + 60) * 1000 + 200);
+    t.feed(`${P}/events/rpc`, frame('NotifyStatus', T0 + 60.1, 5010));
+    // The broker replays an old retained status/sys, then a copy without a timestamp comes in 0.01 Wh low.
+    t.setTime((T0 + 90) * 1000);
+    t.feed(`${P}/status/sys`, JSON.stringify({ uptime: 4000, unixtime: T0 - 1000 }), true);
+    t.setTime((T0 + 95) * 1000);
+    t.feed(`${P}/status/emdata:0`, JSON.stringify({ id: 0, total_act: 5009.99, total_act_ret: 0 }));
+    expect(await t.totalWh(`device:${P}`)).toBe(10);
+    await t.close();
+  });
+});
