@@ -3,7 +3,9 @@
  * - rule 7's note: a meter swapped under the same Gen1 id reads two million Wh from then on. The
  *   first rejections keep the old baseline; the third consistent one re-baselines without counting
  *   the jump, says so in an alert and in the ledger, and the new counter's rises count from there;
- * - rule 3: a retained message is no evidence of a reboot, so it cannot turn a dip into a reset.
+ * - rule 3: a retained message is no evidence of a reboot, so it cannot turn a dip into a reset;
+ * - rule 9: a copy without a timestamp cannot start a reset, and must not hide the trusted reading
+ *   that does.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventMessage, LedgerEntry } from '../../src/shared/contract';
@@ -73,6 +75,41 @@ describe('a retained status/sys replayed on reconnect', () => {
     t.setTime((T0 + 95) * 1000);
     t.feed(`${P}/status/emdata:0`, JSON.stringify({ id: 0, total_act: 5009.99, total_act_ret: 0 }));
     expect(await t.totalWh(`device:${P}`)).toBe(10);
+    await t.close();
+  });
+});
+
+describe('a counter reset seen through both status/<component> and NotifyStatus', () => {
+  it('is recognised from the trusted notification even when the copy without a timestamp comes first', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const T0 = Date.parse('2025-03-10T08:00:00Z') / 1000;
+    const t = testCore(`${dir.path}/kw.db`, new Date(T0 * 1000).toISOString());
+    const P = 'Coreflux/Porto/Plant/Meter';
+    const src = 'shellypro3em-ec626089a1b2';
+    const notify = (ts: number, wh: number) =>
+      JSON.stringify({
+        src,
+        dst: `${P}/events`,
+        method: 'NotifyStatus',
+        params: { ts, 'emdata:0': { id: 0, total_act: wh } },
+      });
+    const status = (wh: number) => JSON.stringify({ id: 0, total_act: wh, total_act_ret: 0 });
+    t.setTime(T0 * 1000 + 200);
+    t.feed(`${P}/events/rpc`, notify(T0 + 0.1, 5000));
+    t.setTime((T0 + 60) * 1000 + 200);
+    t.feed(`${P}/status/emdata:0`, status(5010));
+    t.setTime((T0 + 60) * 1000 + 300);
+    t.feed(`${P}/events/rpc`, notify(T0 + 60.1, 5010));
+    // EMData.ResetCounters; each minute the status copy arrives just before the notification.
+    for (let m = 2; m <= 5; m++) {
+      t.setTime((T0 + 60 * m) * 1000 + 200);
+      t.feed(`${P}/status/emdata:0`, status(m - 1));
+      t.setTime((T0 + 60 * m) * 1000 + 300);
+      t.feed(`${P}/events/rpc`, notify(T0 + 60 * m + 0.1, m - 1));
+    }
+    // 10 Wh before the reset, then 1 Wh counted from zero and 3 more.
+    expect(await t.totalWh(`device:${P}`)).toBe(14);
     await t.close();
   });
 });

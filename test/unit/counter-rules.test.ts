@@ -303,7 +303,8 @@ const cases: Case[] = [
       reading,
       verdict: 'dip-ignored',
       countedWh: 0,
-      next: { ...prev1000, order: reading.order },
+      // Nothing remembered: its arrival-time key must not hide the trusted reading of the same state.
+      next: null,
     } satisfies Case;
   })(),
   (() => {

@@ -235,12 +235,15 @@ export function applyReading(
     // The energy between the last reading and the reset is unknowable: count from zero, never negative.
     return rise('reset', units, null, previous, reading, device, arrivalS);
   }
-  // A dip (rounding, a delayed copy without a timestamp): keep the higher value as the baseline,
-  // but remember the newer key so an even older copy is still recognised as out of order.
+  // A dip (rounding, a delayed copy without a timestamp): keep the higher value as the baseline.
+  // A device-timed dip also moves the key on, so an even older copy is still out of order. An
+  // arrival-timed one must not: its key is later than the device's own stamp on the same state, and
+  // would make the trusted reading that proves a reset look out of order (status/<component> and
+  // NotifyStatus both on, a counter reset: everything after it was lost).
   return {
     verdict: 'dip-ignored',
     countedUnits: 0,
-    next: { ...previous, order },
+    next: reading.isDeviceTimed ? { ...previous, order } : null,
     fromS: null,
     spansGap: false,
   };
