@@ -156,4 +156,37 @@ describe('rollup journal', () => {
     expect(readFileSync(path).equals(before)).toBe(true);
     dir.remove();
   });
+
+  it('a rebuild keeps energy counted while a device had no place under Unassigned', async () => {
+    const dir = tempDir();
+    const t = testCore(`${dir.path}/kw.db`, '2025-06-01T08:00:00Z');
+    const id = 'shellyplug-s-C8C9A3B8FDE8';
+    const energy = (iso: string, wattMinutes: number) => {
+      t.setTime(iso);
+      t.feed(`shellies/${id}/relay/0/energy`, String(wattMinutes));
+    };
+    energy('2025-06-01T08:00:00Z', 6000);
+    energy('2025-06-01T08:01:00Z', 6600); // 10 Wh while unplaced
+    const assigned = await t.core.handlers['site.assign']({
+      device: id,
+      path: ['Aurora', 'Lisbon', 'Kitchen'],
+    });
+    expect(assigned.ok).toBe(true);
+    energy('2025-06-01T08:02:00Z', 6660); // 1 Wh in the kitchen
+    const day = async (node: string) => {
+      const r = await t.core.handlers['history.query']({
+        node,
+        from: '2025-06-01T00:00:00Z',
+        to: '2025-06-02T00:00:00Z',
+        resolution: 'day',
+      });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value.total.energyWh;
+    };
+    expect([await day('room:Aurora/Lisbon/Kitchen'), await day('unassigned')]).toEqual([1, 10]);
+    t.core.rebuildRollups();
+    expect([await day('room:Aurora/Lisbon/Kitchen'), await day('unassigned')]).toEqual([1, 10]);
+    await t.close();
+    dir.remove();
+  });
 });

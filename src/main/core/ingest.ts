@@ -17,12 +17,12 @@ import { counterKey } from './store/batch';
 import type { BatchWriter } from './store/batch-writer';
 import type { TotalRow } from './store/store';
 import type { Calendar } from './store/calendar';
-import { placeKey, type KeyIndex } from './store/key-index';
+import { placeKey, UNASSIGNED_PLACE, type KeyIndex } from './store/key-index';
 import { alertId } from './alert-id';
 
 interface Booking {
   placement: Placement;
-  placeId: number | null;
+  placeId: number;
   nodes: string[];
   totals: TotalRow[];
   nodeIds: number[];
@@ -363,12 +363,10 @@ export class Ingest {
     const known = this.bookings.get(channel);
     if (known && known.placement === device.placement) return known;
     const { batch } = this.deps.writer;
-    const place = 'place' in device.placement ? device.placement.place : null;
-    const placeId = place
-      ? this.deps.placeIds.id(placeKey(place.company, place.office, place.room), (id) =>
-          batch.places.set(id, { id, company: place.company, office: place.office, room: place.room }),
-        )
-      : null;
+    const place = 'place' in device.placement ? device.placement.place : UNASSIGNED_PLACE;
+    const placeId = this.deps.placeIds.id(placeKey(place.company, place.office, place.room), (id) =>
+      batch.places.set(id, { id, company: place.company, office: place.office, room: place.room }),
+    );
     const nodes = countedNodes(device.row.key, channel.row.component, channel.row.isPhase, device.placement);
     const booking: Booking = {
       placement: device.placement,

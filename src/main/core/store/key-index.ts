@@ -32,3 +32,11 @@ export class KeyIndex {
 /** Rooms are keyed by their three names; NUL cannot occur in a valid name. */
 export const placeKey = (company: string, office: string, room: string): string =>
   `${company}\u0000${office}\u0000${room}`;
+
+/**
+ * The "room" of energy counted while a device had no place: three empty names, which no real room
+ * can have. A minute without any place is from before rooms were remembered (schema v1); a minute
+ * counted under Unassigned must stay there when rollups are rebuilt, not move to a later room.
+ */
+export const UNASSIGNED_PLACE = { company: '', office: '', room: '' } as const;
+export const isUnassignedPlace = (p: { company: string }): boolean => p.company === '';

@@ -11,7 +11,7 @@ import { countedNodes, type Placement } from '../site/placement';
 import { ROLLUPS, type Calendar, type Rollup } from './calendar';
 import { planRollups } from './rollup-plan';
 import type { MinuteRow } from './store';
-import { placeKey, type KeyIndex } from './key-index';
+import { isUnassignedPlace, placeKey, type KeyIndex } from './key-index';
 import type { Store } from './store';
 
 /** The minute before which rows have been pruned (a setting). */
@@ -78,7 +78,7 @@ export function rebuildRollups(
   function placementOf(placeId: number | null, deviceKey: string): Placement {
     if (placeId === null) return placementOfDevice(deviceKey);
     const p = places.get(placeId);
-    return p
+    return p && !isUnassignedPlace(p)
       ? { place: { company: p.company, office: p.office, room: p.room, device: '' } }
       : { reason: 'no-placement' };
   }
