@@ -32,7 +32,8 @@ import { siteTree } from './site/site-tree';
 import { Calendar } from './store/calendar';
 import { KeyIndex, placeKey } from './store/key-index';
 import { PRUNED_BEFORE_SETTING, rebuildRollups, type RebuildReport } from './store/rollup-rebuild';
-import { nodeId } from './site/placement';
+import { nodeId, type Place } from './site/placement';
+import { topicSegment } from './aggregate/topic-name';
 import { SiteRegistry, type Device } from './site/registry';
 import { SensorRegistry } from './site/sensors';
 import { IngestStats } from './stats';
@@ -292,6 +293,15 @@ export class KilowatchConsole {
     this.wasConnected = isConnected;
   }
 
+  /** Another device placed in `place`'s room whose name gives the same topic segment, if any. */
+  private deviceNamed(place: Place, except: Device | undefined): Device | undefined {
+    const segment = (p: Place) => [p.company, p.office, p.room, p.device].map(topicSegment).join('/');
+    const wanted = segment(place);
+    for (const d of this.registry.devices.values())
+      if (d !== except && 'place' in d.placement && segment(d.placement.place) === wanted) return d;
+    return undefined;
+  }
+
   /** Coalesced live totals: only the nodes whose numbers changed since the last push. */
   pushLive(): void {
     if (!this.isDirty && this.lastLive.size > 0) return;
@@ -505,6 +515,16 @@ export class KilowatchConsole {
         room,
         device: name ?? (device ? this.registry.displayName(device) : ref),
       };
+      // A device's totals are published under its room by name: two devices with one name in one
+      // room would overwrite each other's retained topic.
+      const clash = this.deviceNamed(place, device);
+      if (clash) {
+        return err(
+          'invalid-params',
+          `${room} already has a device named "${place.device}" (${clash.row.shellyId ?? clash.row.key}). ` +
+            'Two devices with one name would publish their totals to the same topic: choose another name.',
+        );
+      }
       const saved = this.options.store.saveAssignment(shellyId, place, this.clock());
       if (!saved.ok) return saved;
       this.registry.assign(shellyId, place);
