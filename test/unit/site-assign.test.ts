@@ -20,7 +20,7 @@ describe('site.assign', () => {
     t.feed(`${prefix}/events/rpc`, switchNotify('shellyplus1pm-a8032ab1c2d3', prefix, 10, 1741593600));
     const plug = 'shellyplug-s-C8C9A3B8FDE8';
     t.feed(`shellies/${plug}/relay/0/energy`, '6000');
-    const room = ['Coreflux', 'Porto', 'MeetingRoom'];
+    const room: [string, string, string] = ['Coreflux', 'Porto', 'MeetingRoom'];
     const pathOf = async (id: string): Promise<string[] | undefined> => {
       const tree = await t.core.handlers['site.tree']({});
       if (!tree.ok) throw new Error(tree.error.message);
