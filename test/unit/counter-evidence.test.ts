@@ -50,30 +50,43 @@ describe('a swapped counter', () => {
   });
 });
 
-describe('a retained status/sys replayed on reconnect', () => {
-  it('is no sign of a reboot: a later small dip stays a dip, not a reset counting everything', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const T0 = Date.parse('2025-03-10T08:00:00Z') / 1000;
-    const t = testCore(`${dir.path}/kw.db`, new Date(T0 * 1000).toISOString());
-    const P = 'Coreflux/Porto/Plant/Meter';
-    const src = 'shellypro3em-ec626089a1b2';
-    const frame = (method: string, ts: number, wh: number, extra: object = {}) =>
+/** A Pro 3EM on a unified-namespace prefix, clocked from T0 (epoch seconds). */
+function pro3em() {
+  const dir = tempDir();
+  dirs.push(dir);
+  const T0 = Date.parse('2025-03-10T08:00:00Z') / 1000;
+  const t = testCore(`${dir.path}/kw.db`, new Date(T0 * 1000).toISOString());
+  const P = 'Coreflux/Porto/Plant/Meter';
+  return {
+    t,
+    P,
+    T0,
+    /** Sets the console's clock to T0 + `s` seconds. */
+    at: (s: number) => t.setTime((T0 + s) * 1000),
+    notify: (ts: number, wh: number, method = 'NotifyStatus', extra: object = {}) =>
       JSON.stringify({
-        src,
+        src: 'shellypro3em-ec626089a1b2',
         dst: `${P}/events`,
         method,
         params: { ts, 'emdata:0': { id: 0, total_act: wh }, ...extra },
-      });
-    t.setTime(T0 * 1000 + 200);
-    t.feed(`${P}/events/rpc`, frame('NotifyFullStatus', T0 + 0.1, 5000, { sys: { uptime: 5000 } }));
-    t.setTime((T0 + 60) * 1000 + 200);
-    t.feed(`${P}/events/rpc`, frame('NotifyStatus', T0 + 60.1, 5010));
+      }),
+    /** status/emdata:0: the same counter without a timestamp. */
+    status: (wh: number) => JSON.stringify({ id: 0, total_act: wh, total_act_ret: 0 }),
+  };
+}
+
+describe('a retained status/sys replayed on reconnect', () => {
+  it('is no sign of a reboot: a later small dip stays a dip, not a reset counting everything', async () => {
+    const { t, P, T0, at, notify, status } = pro3em();
+    at(0.2);
+    t.feed(`${P}/events/rpc`, notify(T0 + 0.1, 5000, 'NotifyFullStatus', { sys: { uptime: 5000 } }));
+    at(60.2);
+    t.feed(`${P}/events/rpc`, notify(T0 + 60.1, 5010));
     // The broker replays an old retained status/sys, then a copy without a timestamp comes in 0.01 Wh low.
-    t.setTime((T0 + 90) * 1000);
+    at(90);
     t.feed(`${P}/status/sys`, JSON.stringify({ uptime: 4000, unixtime: T0 - 1000 }), true);
-    t.setTime((T0 + 95) * 1000);
-    t.feed(`${P}/status/emdata:0`, JSON.stringify({ id: 0, total_act: 5009.99, total_act_ret: 0 }));
+    at(95);
+    t.feed(`${P}/status/emdata:0`, status(5009.99));
     expect(await t.totalWh(`device:${P}`)).toBe(10);
     await t.close();
   });
@@ -81,31 +94,18 @@ describe('a retained status/sys replayed on reconnect', () => {
 
 describe('a counter reset seen through both status/<component> and NotifyStatus', () => {
   it('is recognised from the trusted notification even when the copy without a timestamp comes first', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const T0 = Date.parse('2025-03-10T08:00:00Z') / 1000;
-    const t = testCore(`${dir.path}/kw.db`, new Date(T0 * 1000).toISOString());
-    const P = 'Coreflux/Porto/Plant/Meter';
-    const src = 'shellypro3em-ec626089a1b2';
-    const notify = (ts: number, wh: number) =>
-      JSON.stringify({
-        src,
-        dst: `${P}/events`,
-        method: 'NotifyStatus',
-        params: { ts, 'emdata:0': { id: 0, total_act: wh } },
-      });
-    const status = (wh: number) => JSON.stringify({ id: 0, total_act: wh, total_act_ret: 0 });
-    t.setTime(T0 * 1000 + 200);
+    const { t, P, T0, at, notify, status } = pro3em();
+    at(0.2);
     t.feed(`${P}/events/rpc`, notify(T0 + 0.1, 5000));
-    t.setTime((T0 + 60) * 1000 + 200);
+    at(60.2);
     t.feed(`${P}/status/emdata:0`, status(5010));
-    t.setTime((T0 + 60) * 1000 + 300);
+    at(60.3);
     t.feed(`${P}/events/rpc`, notify(T0 + 60.1, 5010));
     // EMData.ResetCounters; each minute the status copy arrives just before the notification.
     for (let m = 2; m <= 5; m++) {
-      t.setTime((T0 + 60 * m) * 1000 + 200);
+      at(60 * m + 0.2);
       t.feed(`${P}/status/emdata:0`, status(m - 1));
-      t.setTime((T0 + 60 * m) * 1000 + 300);
+      at(60 * m + 0.3);
       t.feed(`${P}/events/rpc`, notify(T0 + 60 * m + 0.1, m - 1));
     }
     // 10 Wh before the reset, then 1 Wh counted from zero and 3 more.
