@@ -5,7 +5,7 @@
  *   the jump, says so in an alert and in the ledger, and the new counter's rises count from there;
  * - rule 3: a retained message is no evidence of a reboot, so it cannot turn a dip into a reset;
  * - rule 9: a copy without a timestamp cannot start a reset, and must not hide the trusted reading
- *   that does.
+ *   that does; a ResetCounters command seen on the device's rpc topic is evidence of a reset.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventMessage, LedgerEntry } from '../../src/shared/contract';
@@ -110,6 +110,28 @@ describe('a counter reset seen through both status/<component> and NotifyStatus'
     }
     // 10 Wh before the reset, then 1 Wh counted from zero and 3 more.
     expect(await t.totalWh(`device:${P}`)).toBe(14);
+    await t.close();
+  });
+});
+
+describe("a ResetCounters command seen on the device's rpc topic", () => {
+  it('lets the next drop count from zero, even from a copy without a timestamp', async () => {
+    const { t, P, T0, at, notify, status } = pro3em();
+    at(0.2);
+    t.feed(`${P}/events/rpc`, notify(T0 + 0.1, 5000));
+    at(60.2);
+    t.feed(`${P}/events/rpc`, notify(T0 + 60.1, 5010));
+    at(90);
+    t.feed(
+      `${P}/rpc`,
+      JSON.stringify({ id: 7, src: 'facility-app', method: 'EMData.ResetCounters', params: { id: 0 } }),
+    );
+    // Only status copies from here on (notifications off): no device clock to prove the drop.
+    at(95);
+    t.feed(`${P}/status/emdata:0`, status(2));
+    at(155);
+    t.feed(`${P}/status/emdata:0`, status(3));
+    expect(await t.totalWh(`device:${P}`)).toBe(13);
     await t.close();
   });
 });

@@ -45,6 +45,15 @@ function eventFacts(events: unknown[]): Fact[] {
 
 function rpcReply(prefix: string, frame: Record<string, unknown>, ctx: DecodeContext): DecodeOutcome {
   if ('method' in frame) {
+    // Rule 9: a ResetCounters command (Switch, PM1, EMData, EM1Data…) is evidence of a reset, so
+    // the next drop of that device's counters is counted from zero even without a device clock.
+    // `src` here is the requester's, not the device's.
+    if (typeof frame.method === 'string' && frame.method.endsWith('.ResetCounters'))
+      return {
+        kind: 'device',
+        device: device(prefix, undefined),
+        facts: [{ type: 'reboot', why: frame.method }],
+      };
     // A request to the device at this prefix; remembering it lets its reply be attributed.
     if (typeof frame.src === 'string' && (typeof frame.id === 'number' || typeof frame.id === 'string')) {
       return { kind: 'rpc-request', prefix, replyTo: frame.src, requestId: frame.id };
