@@ -235,4 +235,22 @@ describe('history in Europe/Lisbon', () => {
     t.core.rebuildRollups();
     expect(await day()).toBe(june1);
   });
+
+  it('books a rise in the minute that ended at its minute_ts, so a day ends at midnight, not a minute later', async () => {
+    const t = lisbonCore();
+    // Totals read at 23:58, 23:59 and 00:00 (aenergy.minute_ts): +1 Wh in each of the last two minutes of the day.
+    t.stream('2025-03-10T23:58:00Z', '2025-03-11T00:00:00Z', 1, 1);
+    const device = 'device:' + PREFIX;
+    expect(sum(await t.query(device, '2025-03-10T00:00:00Z', '2025-03-11T00:00:00Z', 'day'))).toBe(2);
+    expect(sum(await t.query(device, '2025-03-11T00:00:00Z', '2025-03-12T00:00:00Z', 'day'))).toBe(0);
+    const minutes = await t.query(device, '2025-03-10T23:55:00Z', '2025-03-11T00:05:00Z', 'minute');
+    expect(minutes.points.filter((p) => p.energyWh > 0).map((p) => [p.start, p.energyWh])).toEqual([
+      ['2025-03-10T23:58:00.000Z', 1],
+      ['2025-03-10T23:59:00.000Z', 1],
+    ]);
+    // Today (in Lisbon, at 00:00:00.5) has nothing yet.
+    const tree = await t.core.handlers['site.tree']({});
+    if (!tree.ok) throw new Error(tree.error.message);
+    expect(tree.value.totals.find((n) => n.id === device)?.todayWh).toBe(0);
+  });
 });

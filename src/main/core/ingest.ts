@@ -390,7 +390,9 @@ export class Ingest {
     const energyUnits = fact.direction === 'import' ? counted : channel.row.isGross ? -counted : 0;
     const returnedUnits = fact.direction === 'return' ? counted : 0;
     const gapFromS = decision.spansGap ? decision.fromS : null;
-    const minute = Math.floor(fact.order.primaryS / 60);
+    // A total read at the start of a minute (aenergy's minute_ts) holds energy up to then: the
+    // rise belongs to the minute that just ended, not to the one beginning.
+    const minute = Math.floor(fact.order.primaryS / 60) - (fact.isMinuteStart ? 1 : 0);
     const b = this.booking(channel, atMs);
     // The room is remembered with the minute, so rollups can always be rebuilt as they were counted.
     batch.addMinute(channel.row.id, minute, energyUnits, returnedUnits, gapFromS, b.placeId, b.nodeIds);

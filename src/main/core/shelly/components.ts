@@ -42,6 +42,7 @@ interface CounterFlags {
   isDeviceTimed: boolean;
   isPhase: boolean;
   isGross: boolean;
+  isMinuteStart?: boolean;
 }
 
 function counter(
@@ -68,6 +69,7 @@ function counter(
     isDeviceTimed: flags.isDeviceTimed,
     isPhase: flags.isPhase,
     isGross: flags.isGross,
+    ...(flags.isMinuteStart && { isMinuteStart: true }),
   });
 }
 
@@ -93,7 +95,12 @@ function meteredSwitch(
       direction,
       energy.total,
       { primaryS: minuteS ?? ctx.fallbackS, secondaryS: ctx.fallbackS },
-      { isDeviceTimed: ctx.isDeviceTimed || minuteS !== null, isPhase: false, isGross: true },
+      {
+        isDeviceTimed: ctx.isDeviceTimed || minuteS !== null,
+        isPhase: false,
+        isGross: true,
+        isMinuteStart: minuteS !== null,
+      },
     );
   }
   power(facts, component, status.apower);

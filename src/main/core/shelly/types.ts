@@ -31,6 +31,11 @@ export interface CounterFact {
   isPhase: boolean;
   /** aenergy includes returned energy (switch, pm1, cover): consumed = Δimport − Δreturn. */
   isGross: boolean;
+  /**
+   * The key is aenergy's `minute_ts`, the start of the minute the total was read at: a rise up to
+   * it is energy of the minutes before, so it is booked in the minute that ended there (§4.3).
+   */
+  isMinuteStart?: boolean;
 }
 
 export type Fact =
