@@ -4,19 +4,13 @@
  *
  *   start {url, filter, expected}  → ready (subscribed), later done {firstAt, doneAt, count}
  */
-import mqtt from 'mqtt';
 import { nowMs, reply, serve } from '../lib/child-side';
+import { connectSubscriber } from '../lib/subscriber-session';
 
 serve(async (message) => {
   if (message.type !== 'start') throw new Error(`baseline-subscriber: unknown message ${message.type}`);
   const expected = message.expected as number;
-  const client = await mqtt.connectAsync(message.url as string, {
-    clientId: `bench-baseline-${process.pid}`,
-    clean: false,
-    protocolVersion: 4,
-    keepalive: 30,
-    reconnectPeriod: 0,
-  });
+  const client = await connectSubscriber(message.url as string, 'baseline');
   let count = 0;
   let firstAt = 0;
   let parsedKeys = 0;

@@ -15,8 +15,8 @@
  */
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import mqtt from 'mqtt';
 import { nowMs, reply, serve } from '../lib/child-side';
+import { connectSubscriber } from '../lib/subscriber-session';
 import { openMinuteTable, type MinuteKey } from './floor-table';
 
 const BATCH_READINGS = 5000;
@@ -66,13 +66,7 @@ serve(async (message) => {
     length = 0;
   };
 
-  const client = await mqtt.connectAsync(message.url as string, {
-    clientId: `bench-floor-${process.pid}`,
-    clean: false,
-    protocolVersion: 4,
-    keepalive: 30,
-    reconnectPeriod: 0,
-  });
+  const client = await connectSubscriber(message.url as string, 'floor');
   let count = 0;
   let firstAt = 0;
   const finished = new Promise<void>((done) => {
