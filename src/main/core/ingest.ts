@@ -3,12 +3,12 @@
  * is handed forward once; nothing here waits on I/O.
  */
 import type { EventName, EventPayload } from '../../shared/contract';
+import { unitsToWh } from './aggregate/snapshot';
 import { RunningTotals } from './aggregate/running-totals';
 import type { TodayTotals, TodayUnits } from './aggregate/today-totals';
 import { applyReading, noteOnline, noteReboot, noteUptime, type Decision } from './energy/counter-rules';
 import { decodeShelly } from './shelly/decode';
 import type { CounterFact, DeviceRef, Fact } from './shelly/types';
-import { UNITS_PER_WH } from './shelly/types';
 import { countedNodes, nodeId, type Placement } from './site/placement';
 import type { Channel, Device, SiteRegistry } from './site/registry';
 import type { SensorRegistry } from './site/sensors';
@@ -320,7 +320,6 @@ export class Ingest {
     if (decision.verdict === 'implausible-rate')
       this.deps.stats.reject('implausible-rate', channel.row.component, atMs);
     if (decision.verdict === 'rebased') {
-      const unitsWh = (u: number) => (u / UNITS_PER_WH).toFixed(3);
       this.deps.events.emit('alert', {
         id: alertId(`rebased:${channel.row.id}`, atMs),
         at: new Date(atMs).toISOString(),
@@ -328,7 +327,7 @@ export class Ingest {
         kind: 'implausible-jump',
         message:
           `${registry.displayName(device)} ${channel.row.component}: the counter jumped from ` +
-          `${unitsWh(previous?.valueUnits ?? 0)} Wh to ${unitsWh(fact.units)} Wh three times in a row. ` +
+          `${unitsToWh(previous?.valueUnits ?? 0)} Wh to ${unitsToWh(fact.units)} Wh three times in a row. ` +
           `Treated as a swapped device or counter: counting continues from the new value, the jump is not counted.`,
         node: nodeId.channel(device.row.key, channel.row.component),
       });

@@ -141,6 +141,24 @@ function nothing(verdict: Verdict): Decision {
   return { verdict, countedUnits: 0, next: null, fromS: null, spansGap: false };
 }
 
+/** Rule 7: a plausible rise counts the difference, from the previous reading's key. */
+function counted(
+  previous: CounterMemory,
+  reading: CounterFact,
+  device: DeviceMemory,
+  arrivalS: number,
+): Decision {
+  return rise(
+    'counted',
+    reading.units - previous.valueUnits,
+    previous.order.primaryS,
+    previous,
+    reading,
+    device,
+    arrivalS,
+  );
+}
+
 function rise(
   verdict: Verdict,
   counted: number,
@@ -186,15 +204,7 @@ export function applyReading(
       return nothing('stale-retained');
     if (units === previous.valueUnits) return nothing('no-change');
     if (!isPlausible(units - previous.valueUnits, previous, arrivalS)) return nothing('implausible-rate');
-    return rise(
-      'counted',
-      units - previous.valueUnits,
-      previous.order.primaryS,
-      previous,
-      reading,
-      device,
-      arrivalS,
-    );
+    return counted(previous, reading, device, arrivalS);
   }
 
   // Rule 6: older readings and duplicates change nothing; the newer reading already includes them.
@@ -206,15 +216,7 @@ export function applyReading(
   if (units > previous.valueUnits) {
     if (!isPlausible(units - previous.valueUnits, previous, arrivalS))
       return rejectedJump(previous, reading, device, arrivalS);
-    return rise(
-      'counted',
-      units - previous.valueUnits,
-      previous.order.primaryS,
-      previous,
-      reading,
-      device,
-      arrivalS,
-    );
+    return counted(previous, reading, device, arrivalS);
   }
   if (units === previous.valueUnits) {
     // Rule 8: nothing to add, but remember the newer key.
