@@ -2,98 +2,128 @@
  * The desktop app: one hardened window and the IPC adapter. Everything else is the core.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, safeStorage, shell } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron';
 import { loadConfig, defaultConfig } from '../core/config';
 import type { KilowatchConsole } from '../core/console';
 import { openConsole } from '../core/open-console';
 import { ProfileStore } from '../core/broker/profile-store';
 import { profileFromConfig } from '../core/profile-from-config';
 import { startDemo } from '../demo';
+import {
+  denyAllPermissions,
+  hardenWebContents,
+  isTrustedUrl,
+  trustedRendererUrl,
+  type TrustedRenderer,
+} from './hardening';
 import { bindIpc, EVENT_CHANNEL } from './ipc';
 import { pickPem } from './pem-dialog';
 import { SafeStorageSecretStore } from './safe-storage-secrets';
+import { reportStartupFailure, StartupError } from './startup-failure';
 
 const log = (message: string, error?: unknown) => console.error(`kilowatch: ${message}`, error ?? '');
 
-const rendererUrl = process.env.ELECTRON_RENDERER_URL;
-const isTrustedUrl = (url: string): boolean =>
-  rendererUrl ? url.startsWith(rendererUrl) : url.startsWith('file://') && url.includes('/renderer/');
+// Links from our own page (window.open, target=_blank) go to the system browser, never into the
+// app; hardening.ts lets only https URLs through, so no file: or custom-protocol handler is reached.
+const openInBrowser = (url: string): void => void shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK
 
-function createWindow(core: KilowatchConsole): BrowserWindow {
+// Registered before the app is ready, so no session or webContents exists without these rules.
+app.on('session-created', (created) => denyAllPermissions(created));
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openInBrowser));
+
+function createWindow(core: KilowatchConsole, trusted: TrustedRenderer): BrowserWindow {
   const win = new BrowserWindow({
     width: 1366,
     height: 768,
     show: false,
     autoHideMenuBar: true,
     webPreferences: {
-      preload: join(__dirname, '../preload/index.js'),
+      // Our own preload, in a sandboxed, context-isolated page: it exposes only the typed
+      // contract (never ipcRenderer), and every command it forwards is checked again in ipc.ts.
+      preload: join(__dirname, '../preload/index.js'), // eng-disable PRELOAD_JS_CHECK
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
       webviewTag: false,
+      // A middle click is another way to open a window; the window-open handler refuses those
+      // anyway, but the page has no use for it either.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.on('ready-to-show', () => win.show());
-  // No navigation away from our page and no new windows; links open in the browser.
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
   const unsubscribe = core.on((message) => {
     if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, message);
   });
   win.on('closed', unsubscribe);
-  if (rendererUrl) void win.loadURL(rendererUrl);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
+  // The very URL the IPC check trusts, so the two cannot disagree.
+  void win.loadURL(trusted.url);
   return win;
+}
+
+function rendererToTrust(): TrustedRenderer {
+  const indexFile = pathToFileURL(join(__dirname, '../renderer/index.html')).href;
+  try {
+    return trustedRendererUrl(indexFile, app.isPackaged, process.env.ELECTRON_RENDERER_URL);
+  } catch (e) {
+    throw new StartupError(
+      `Cannot use the dev server address: ${(e as Error).message}`,
+      'Unset ELECTRON_RENDERER_URL, or start the app with `npm run dev`, which sets it.',
+    );
+  }
 }
 
 async function start(): Promise<void> {
   await app.whenReady();
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-  });
+  denyAllPermissions(session.defaultSession);
+  const trusted = rendererToTrust();
   const configPath = process.env.KILOWATCH_CONFIG;
+  const fixConfig = `Correct ${configPath ?? 'the config file'}, or start Kilowatch without KILOWATCH_CONFIG to use the defaults.`;
   const loaded = configPath ? loadConfig(configPath) : { ok: true as const, value: defaultConfig() };
-  if (!loaded.ok) throw new Error(loaded.error.message);
+  if (!loaded.ok) throw new StartupError(loaded.error.message, fixConfig);
   const config = loaded.value;
   const profile = profileFromConfig(config, { subscribe: [] }, process.env);
-  if (!profile.ok) throw new Error(profile.error.message);
+  if (!profile.ok) throw new StartupError(profile.error.message, fixConfig);
   // Profiles from the connection wizard; their passwords encrypted with safeStorage.
   const userData = app.getPath('userData');
+  const fixUserData = `Check that ${userData} exists and that you can write to it, then start Kilowatch again.`;
   const profiles = ProfileStore.open(userData, new SafeStorageSecretStore(userData, safeStorage));
-  if (!profiles.ok) throw new Error(profiles.error.message);
+  if (!profiles.ok) throw new StartupError(profiles.error.message, fixUserData);
   let configured = profile.value;
   if (configured === null) {
     const active = await profiles.value.activeProfile();
-    if (!active.ok) throw new Error(active.error.message);
+    if (!active.ok) throw new StartupError(active.error.message, fixUserData);
     configured = active.value;
   }
   const isDemo = configured === null;
+  const dbPath =
+    config.storage.path ?? join(app.getPath('userData'), isDemo ? 'kilowatch-demo.db' : 'kilowatch.db');
   const opened = openConsole({
-    dbPath:
-      config.storage.path ?? join(app.getPath('userData'), isDemo ? 'kilowatch-demo.db' : 'kilowatch.db'),
+    dbPath,
     outPrefix: config.publish.prefix,
     publishIntervalS: config.publish.intervalS,
     isDemo,
     profiles: profiles.value,
     ...(config.site.timezone && { timeZone: config.site.timezone }),
   });
-  if (!opened.ok) throw new Error(opened.error.message);
+  if (!opened.ok)
+    throw new StartupError(
+      opened.error.message,
+      `Check that you can write to ${dbPath} (or set [storage] path in the config file), then start Kilowatch again.`,
+    );
   const { console: core, store } = opened.value;
   bindIpc(
     ipcMain,
     { ...core.handlers, 'connection.pickPem': ({ kind }) => pickPem(dialog, kind) },
-    isTrustedUrl,
+    (url) => isTrustedUrl(url, trusted),
     log,
   );
   const demo = isDemo ? await startDemo() : null;
   void core.connect(
     configured ?? { name: 'demo', url: demo!.url, protocolVersion: 4, keepaliveS: 30, subscribe: ['#'] },
   );
-  createWindow(core);
+  createWindow(core, trusted);
   app.on('window-all-closed', () => {
     void core.close().then(async () => {
       await demo?.stop();
@@ -105,5 +135,5 @@ async function start(): Promise<void> {
 
 start().catch((e: unknown) => {
   log('could not start', e);
-  app.exit(1);
+  reportStartupFailure(dialog, e, (code) => app.exit(code));
 });

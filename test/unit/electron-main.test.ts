@@ -1,0 +1,277 @@
+/**
+ * The desktop entry itself (src/main/electron/index.ts), started against a stand-in `electron`
+ * module (no Electron binary here) with a real config file and SQLite store: it denies
+ * permissions on every session, hardens every webContents, loads the exact page it trusts, binds
+ * IPC with that same trust check, and shows a startup failure in a dialog before exiting.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+
+type Handler = (...args: unknown[]) => unknown;
+
+const electron = vi.hoisted(() => {
+  const newSession = () => {
+    const set: Record<string, Handler> = {};
+    return {
+      set,
+      setPermissionRequestHandler: (h: Handler) => void (set.request = h),
+      setPermissionCheckHandler: (h: Handler) => void (set.check = h),
+      setDevicePermissionHandler: (h: Handler) => void (set.device = h),
+    };
+  };
+  const fresh = (userData: string, isPackaged: boolean) => {
+    const events: string[] = [];
+    const appListeners = new Map<string, Handler>();
+    const ipcHandlers = new Map<string, Handler>();
+    const windows: { options: Record<string, unknown>; loaded: string[] }[] = [];
+    const app = {
+      isPackaged,
+      on: (event: string, listener: Handler) => void appListeners.set(event, listener),
+      whenReady: async () => undefined,
+      getPath: (name: string) => (name === 'userData' ? userData : `/nonexistent/${name}`),
+      exit: (code: number) => void events.push(`exit ${code}`),
+      quit: () => void events.push('quit'),
+    };
+    class BrowserWindow {
+      webContents = { send: () => undefined, on: () => undefined, setWindowOpenHandler: () => undefined };
+      constructor(options: Record<string, unknown>) {
+        windows.push({ options, loaded: this.loaded });
+      }
+      loaded: string[] = [];
+      on() {}
+      isDestroyed = () => false;
+      show() {}
+      loadURL = async (url: string) => void this.loaded.push(url);
+      loadFile = async (path: string) => void this.loaded.push(`loadFile ${path}`);
+    }
+    return {
+      events,
+      appListeners,
+      ipcHandlers,
+      windows,
+      defaultSession: newSession(),
+      module: {
+        app,
+        BrowserWindow,
+        session: { defaultSession: undefined as unknown },
+        ipcMain: {
+          handle: (channel: string, listener: Handler) => void ipcHandlers.set(channel, listener),
+          removeHandler: (channel: string) => void ipcHandlers.delete(channel),
+        },
+        dialog: {
+          showErrorBox: (title: string, content: string) => void events.push(`dialog ${title}: ${content}`),
+          showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+        },
+        safeStorage: {
+          isAsyncEncryptionAvailable: async () => false,
+          getSelectedStorageBackend: () => 'basic_text',
+          encryptStringAsync: async () => Buffer.alloc(0),
+          decryptStringAsync: async () => ({ shouldReEncrypt: false, result: '' }),
+        },
+        shell: { openExternal: async (url: string) => void events.push(`openExternal ${url}`) },
+      },
+    };
+  };
+  const state = { current: undefined as ReturnType<typeof fresh> | undefined, fresh, newSession };
+  return state;
+});
+
+vi.mock('electron', () => {
+  const current = () => {
+    if (!electron.current) throw new Error('electron stand-in not set up');
+    return electron.current.module;
+  };
+  return {
+    get app() {
+      return current().app;
+    },
+    get BrowserWindow() {
+      return current().BrowserWindow;
+    },
+    get session() {
+      return current().session;
+    },
+    get ipcMain() {
+      return current().ipcMain;
+    },
+    get dialog() {
+      return current().dialog;
+    },
+    get safeStorage() {
+      return current().safeStorage;
+    },
+    get shell() {
+      return current().shell;
+    },
+  };
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'kw-electron-main-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const ENTRY = '../../src/main/electron/index';
+// Under vitest the entry's __dirname is src/main/electron, so its page is src/main/renderer/index.html.
+const PAGE = pathToFileURL(resolve(__dirname, '../../src/main/renderer/index.html')).href;
+
+const savedEnv = { ...process.env };
+// The entry logs refusals and failures to stderr; kept here so the tests can read them.
+let errors: MockInstance<typeof console.error>;
+beforeEach(() => {
+  errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+afterEach(() => {
+  errors.mockRestore();
+  process.env = { ...savedEnv };
+});
+const logged = () => errors.mock.calls.map((call) => String(call[0]));
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Starts the entry with a config that names an unreachable broker and a SQLite file in `dir`. */
+async function startEntry(name: string, isPackaged: boolean, devServerUrl?: string) {
+  const userData = mkdtempSync(join(dir, `${name}-`));
+  const config = join(userData, 'kilowatch.toml');
+  writeFileSync(
+    config,
+    `[storage]\npath = ${JSON.stringify(join(userData, 'k.db'))}\n\n[[broker]]\nurl = "mqtt://127.0.0.1:1"\n`,
+  );
+  process.env.KILOWATCH_CONFIG = config;
+  if (devServerUrl) process.env.ELECTRON_RENDERER_URL = devServerUrl;
+  else delete process.env.ELECTRON_RENDERER_URL;
+  const fake = electron.fresh(userData, isPackaged);
+  fake.module.session.defaultSession = fake.defaultSession;
+  electron.current = fake;
+  vi.resetModules();
+  await import(ENTRY);
+  const win = await until('the window', () => fake.windows[0]);
+  const invoke = async (url: string) => {
+    const handler = fake.ipcHandlers.get('kw:connection.status');
+    if (!handler) throw new Error('kw:connection.status is not bound');
+    return handler({ senderFrame: { url } }, {});
+  };
+  const stop = async () => {
+    const closeAll = fake.appListeners.get('window-all-closed');
+    if (!closeAll) return;
+    closeAll();
+    await until('quit', () => (fake.events.includes('quit') ? true : undefined));
+  };
+  return { fake, win, invoke, stop };
+}
+
+const REFUSED = {
+  ok: false,
+  error: { code: 'invalid-params', message: 'This command is only accepted from the Kilowatch window.' },
+};
+
+describe('the desktop entry (index.ts)', () => {
+  it('loads the exact index.html and accepts IPC only from it, ignoring a dev URL when packaged', async () => {
+    const { win, invoke, stop } = await startEntry('packaged', true, 'http://localhost:5173');
+    try {
+      expect(win.loaded).toEqual([PAGE]);
+      expect(await invoke(PAGE)).toMatchObject({ ok: true });
+      expect(await invoke(`${PAGE}#/devices`)).toMatchObject({ ok: true });
+      for (const url of [
+        'file:///elsewhere/renderer/index.html',
+        PAGE.replace('index.html', 'other.html'),
+        `${PAGE}?x=1`,
+        'http://localhost:5173/',
+      ])
+        expect({ url, reply: await invoke(url) }).toEqual({ url, reply: REFUSED });
+      expect(logged()).toContain(
+        'kilowatch: refused connection.status from untrusted frame file:///elsewhere/renderer/index.html',
+      );
+    } finally {
+      await stop();
+    }
+  });
+
+  it('trusts the dev server by exact origin only when not packaged', async () => {
+    const { win, invoke, stop } = await startEntry('dev', false, 'http://localhost:5173');
+    try {
+      expect(win.loaded).toEqual(['http://localhost:5173/']);
+      expect(await invoke('http://localhost:5173/')).toMatchObject({ ok: true });
+      expect(await invoke('http://localhost:5173.evil.example/')).toEqual(REFUSED);
+      expect(await invoke(PAGE)).toEqual(REFUSED);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('denies permissions on the default session and on every session created later', async () => {
+    const { fake, stop } = await startEntry('permissions', true);
+    try {
+      const later = electron.newSession();
+      fake.appListeners.get('session-created')?.(later);
+      for (const session of [fake.defaultSession, later]) {
+        const granted: boolean[] = [];
+        session.set.request?.(null, 'media', (g: boolean) => granted.push(g), {});
+        session.set.request?.(null, 'notifications', (g: boolean) => granted.push(g), {});
+        expect(granted).toEqual([false, false]);
+        expect(session.set.check?.(null, 'clipboard-read', 'file://', {})).toBe(false);
+        expect(session.set.device?.({})).toBe(false);
+      }
+    } finally {
+      await stop();
+    }
+  });
+
+  it('hardens every webContents: no navigation, redirect, webview or window; https links go out', async () => {
+    const { fake, win, stop } = await startEntry('contents', true);
+    try {
+      expect(win.options.webPreferences).toMatchObject({
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        webviewTag: false,
+        disableBlinkFeatures: 'Auxclick',
+      });
+      const listeners = new Map<string, Handler>();
+      let openHandler: Handler | undefined;
+      const contents = {
+        on: (event: string, listener: Handler) => void listeners.set(event, listener),
+        setWindowOpenHandler: (h: Handler) => void (openHandler = h),
+      };
+      fake.appListeners.get('web-contents-created')?.({}, contents);
+      const prevented: string[] = [];
+      for (const event of ['will-navigate', 'will-redirect', 'will-attach-webview'])
+        listeners.get(event)?.({ preventDefault: () => prevented.push(event) });
+      expect(prevented).toEqual(['will-navigate', 'will-redirect', 'will-attach-webview']);
+      expect(openHandler?.({ url: 'https://example.com/docs' })).toEqual({ action: 'deny' });
+      expect(openHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+      expect(fake.events.filter((e) => e.startsWith('openExternal'))).toEqual([
+        'openExternal https://example.com/docs',
+      ]);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('shows a startup failure in a dialog, with what to do, and then exits with 1', async () => {
+    const missing = join(dir, 'missing.toml');
+    process.env.KILOWATCH_CONFIG = missing;
+    const fake = electron.fresh(join(dir, 'unused'), true);
+    fake.module.session.defaultSession = fake.defaultSession;
+    electron.current = fake;
+    vi.resetModules();
+    await import(ENTRY);
+    await until('exit', () => (fake.events.some((e) => e.startsWith('exit')) ? true : undefined));
+    expect(fake.events).toEqual([
+      `dialog Kilowatch could not start: Cannot read the config file ${missing} (ENOENT).\n\n` +
+        `Correct ${missing}, or start Kilowatch without KILOWATCH_CONFIG to use the defaults.`,
+      'exit 1',
+    ]);
+    expect(fake.windows).toEqual([]);
+    expect(logged()).toEqual(['kilowatch: could not start']);
+  });
+});
