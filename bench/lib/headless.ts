@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
-import { assertBuilt, HEADLESS_ENTRY } from '../../test/support/headless';
+import { assertBuilt, fetchSignedIn, HEADLESS_ENTRY, sessionCookie } from '../../test/support/headless';
 
 export interface RunningHeadless {
   child: ChildProcess;
@@ -73,7 +73,7 @@ export async function healthz(url: string): Promise<{ broker: string; db: string
 }
 
 export async function command<T>(url: string, name: string, params: unknown = {}): Promise<T> {
-  const res = await fetch(`${url}/api/${name}`, {
+  const res = await fetchSignedIn(url, `/api/${name}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(params),
@@ -106,13 +106,15 @@ export async function waitUntil(
 }
 
 /** Resolves with the time (performance.now()) the first event named `event` arrives. */
-export function firstEvent(
+export async function firstEvent(
   url: string,
   event: string,
   timeoutMs: number,
 ): Promise<{ atMs: number; ws: WebSocket }> {
+  // The event stream is for the console page: its session cookie, as a browser would send it.
+  const cookie = await sessionCookie(url);
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/events`);
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/events`, { headers: { cookie } });
     const timer = setTimeout(() => {
       ws.terminate();
       reject(new Error(`no ${event} event within ${timeoutMs} ms`));

@@ -61,10 +61,14 @@ export function startHeadless(
 export function runHeadless(
   args: string[],
   timeoutMs = 30_000,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number | null; output: string }> {
   assertBuilt();
   return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [HEADLESS_ENTRY, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [HEADLESS_ENTRY, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -79,12 +83,32 @@ export function runHeadless(
   });
 }
 
+/**
+ * The `Cookie` header a browser would send after opening the console page: the bridge signs in
+ * whoever loads its page on loopback, and refuses the API to anyone else. Not cached: a console
+ * restarted on the same port has a new session.
+ */
+export async function sessionCookie(url: string): Promise<string> {
+  const res = await fetch(`${url}/`);
+  await res.arrayBuffer();
+  const cookie = res.headers.get('set-cookie')?.split(';')[0];
+  if (!cookie) throw new Error(`${url}/ answered ${res.status} without a session cookie`);
+  return cookie;
+}
+
+/** fetch() on the bridge as the console page would: with its session cookie. */
+export async function fetchSignedIn(url: string, path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('cookie', await sessionCookie(url));
+  return fetch(`${url}${path}`, { ...init, headers });
+}
+
 export async function api(
   url: string,
   command: string,
   params: unknown,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${url}/api/${command}`, {
+  const res = await fetchSignedIn(url, `/api/${command}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(params),

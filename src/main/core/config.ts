@@ -1,6 +1,7 @@
 /**
- * kilowatch.toml (ARCHITECTURE.md §8). Secrets are never read from this file: the desktop app
- * keeps them with safeStorage, headless reads KILOWATCH_BROKER_PASSWORD or a 0600 file.
+ * kilowatch.toml (ARCHITECTURE.md §8). Broker secrets are never read from this file: the desktop
+ * app keeps them with safeStorage, headless reads KILOWATCH_BROKER_PASSWORD or a 0600 file. The
+ * bridge's `[server] token` is the exception the operator may choose (KILOWATCH_TOKEN is better).
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parse as parseToml, TomlError } from 'smol-toml';
@@ -54,9 +55,24 @@ export const ConfigSchema = z
       .object({
         port: z.number().int().min(0).max(65535).default(5178),
         host: z.string().default('127.0.0.1'),
+        // Names the console is reached by besides its own address and localhost (anything else
+        // is refused as a possible DNS rebinding), e.g. "kilowatch.lan" or "kilowatch.lan:8080".
+        hosts: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/,
+                'must be a host name, optionally with :port',
+              ),
+          )
+          .default([]),
+        // The bridge's API token; KILOWATCH_TOKEN wins over it. The one secret this file may hold,
+        // for a console shared on the network (the file then should be readable by its user only).
+        token: z.string().optional(),
       })
       .strict()
-      .default({ port: 5178, host: '127.0.0.1' }),
+      .default({ port: 5178, host: '127.0.0.1', hosts: [] }),
     broker: z.array(BrokerSection).default([]),
   })
   .strict();
@@ -83,6 +99,16 @@ export function loadConfig(path: string): Result<Config, ApiError> {
   }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) return err('invalid-params', `${path}: ${describeIssues(parsed.error)}`);
+  // The token lets its holder switch relays: in a file others can read it is no secret.
+  if (parsed.data.server.token !== undefined) {
+    const mode = statSync(path).mode & 0o777;
+    if ((mode & 0o077) !== 0)
+      return err(
+        'invalid-params',
+        `${path} holds [server] token but is readable by other users (mode ${mode.toString(8)}). ` +
+          `Run: chmod 600 ${path} (or pass the token in KILOWATCH_TOKEN instead).`,
+      );
+  }
   return ok(parsed.data);
 }
 

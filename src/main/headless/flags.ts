@@ -1,5 +1,6 @@
 /** `npm run serve -- [flags]`; each flag can also come from kilowatch.toml, and a flag wins. */
 import { parseArgs } from 'node:util';
+import { redactCredentials, safeBrokerUrl } from '../core/broker/options';
 
 export interface ServeFlags {
   demo: boolean;
@@ -22,7 +23,7 @@ export const USAGE = `Usage: npm run serve -- [flags]
   --subscribe FILTER     topic filter, repeatable (default: [company] topic, else #)
   --db FILE              SQLite file (default: the user data folder)
   --port N               HTTP port (default 5178; 0 = any free port)
-  --host ADDR            listen address (default 127.0.0.1, loopback only)
+  --host ADDR            listen address (default 127.0.0.1, loopback only; any other needs KILOWATCH_TOKEN)
   --publish-interval S   seconds between published aggregates (default 15)
   --out-prefix P         topic prefix of published aggregates (default kilowatch)
   --rebuild-rollups      recompute hour/day/week/month totals from the minutes, report, and exit`;
@@ -48,7 +49,8 @@ export function parseFlags(argv: string[]): { flags: ServeFlags } | { error: str
       },
     }));
   } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
+    // parseArgs quotes what it did not expect, which may be a broker URL with its password.
+    return { error: redactCredentials(e instanceof Error ? e.message : String(e)) };
   }
   const number = (
     name: string,
@@ -67,7 +69,9 @@ export function parseFlags(argv: string[]): { flags: ServeFlags } | { error: str
   const interval = number('publish-interval', values['publish-interval'], 0.05, 86400);
   if (typeof interval === 'string') return { error: interval };
   if (values.broker !== undefined && !/^(mqtts?|wss?):\/\/\S+$/.test(values.broker)) {
-    return { error: `--broker "${values.broker}" must start with mqtt://, mqtts://, ws:// or wss://` };
+    return {
+      error: `--broker "${safeBrokerUrl(values.broker)}" must start with mqtt://, mqtts://, ws:// or wss://`,
+    };
   }
   return {
     flags: {

@@ -4,50 +4,58 @@
  *   GET  /api/events      WebSocket of {"event","payload"} messages
  *   GET  /api/report.csv  the report.csv command as a download
  *   GET  /healthz         broker, subscription and database health
+ *   GET/POST /login       the sign-in form, when the console is shared on the network
  * and the built renderer for everything else.
+ *
+ * Every request passes the same gates, in this order: a name this console answers to (421), a
+ * well-formed path (400), the page's own origin (403), a session or token (401), a bounded body
+ * (413). See host-allowlist.ts and bridge-auth.ts for why each exists.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { WebSocketServer, type WebSocket } from 'ws';
-import type { ApiError, Result } from '../../shared/result';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
 import type { KilowatchConsole } from '../core/console';
 import { dispatch, type Logger } from '../core/dispatch';
+import { createBridgeAuth, type Credential } from './bridge-auth';
+import {
+  CROSS_SITE,
+  misdirected,
+  NOT_SIGNED_IN,
+  refuse,
+  reply,
+  send,
+  sendLoginPage,
+  tooManyTries,
+  WRONG_TOKEN,
+  type Refusal,
+} from './bridge-replies';
+import { createHostAllowlist } from './host-allowlist';
+import { createLoginLimiter } from './login-limiter';
+import { loginPage, tokenFromForm } from './login-page';
+import { parseRequestPath, readBody } from './request-input';
+import { rawHttpReply, setSecurityHeaders } from './security-headers';
 import { serveStatic } from './static-files';
+import { createBroadcast } from './ws-broadcast';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const MAX_LOGIN_BODY_BYTES = 4 * 1024;
+const MAX_EVENT_CLIENTS = 32;
+const MAX_EVENT_BUFFERED_BYTES = 4 * 1024 * 1024;
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
-
-/**
- * A command that reached the core is answered 200 with its Result, failure included: the Result
- * is the contract, and browsers log every non-2xx fetch as a page error. Status codes are kept
- * for requests that never reach it (wrong method, cross-site, unknown route).
- */
-function reply(res: ServerResponse, result: Result<unknown, ApiError>): void {
-  send(res, 200, result);
-}
-
-function readBody(req: IncomingMessage): Promise<{ text: string } | { error: string }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve({ error: `the request body is larger than ${MAX_BODY_BYTES} bytes` });
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8') }));
-    req.on('error', (e) => resolve({ error: e.message }));
-  });
+export interface BridgeSecurity {
+  /** The listen address, and the extra names of `[server] hosts`. */
+  host: string;
+  hosts: readonly string[];
+  /** The bearer token (configured, or this start's from the token file). */
+  apiToken: string;
+  /** Off loopback: browsers sign in at /login instead of getting the session with the page. */
+  loginRequired: boolean;
 }
 
 /**
  * A page on another site must not drive the console: it cannot send application/json without a
  * CORS preflight (which we never grant), and WebSocket upgrades must come from our own origin.
+ * Host itself is checked first (host-allowlist.ts), so this comparison cannot be rebound.
  */
 function isSameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
@@ -60,89 +68,215 @@ function isSameOrigin(req: IncomingMessage): boolean {
   }
 }
 
-export function createBridge(core: KilowatchConsole, rendererDir: string | null, log: Logger): Server {
-  const sockets = new Set<WebSocket>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  core.on((message) => {
-    const text = JSON.stringify(message);
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+export function createBridge(
+  core: KilowatchConsole,
+  rendererDir: string | null,
+  log: Logger,
+  security: BridgeSecurity,
+): Server {
+  const events = createBroadcast({
+    maxClients: MAX_EVENT_CLIENTS,
+    maxBufferedBytes: MAX_EVENT_BUFFERED_BYTES,
+    log,
   });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  core.on((message) => events.send(JSON.stringify(message)));
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    setSecurityHeaders(res);
     void handle(req, res).catch((e: unknown) => {
       log(`HTTP ${req.method} ${req.url} failed`, e);
       if (!res.headersSent)
         send(res, 500, { ok: false, error: { code: 'internal', message: 'internal error' } });
     });
-  });
+  };
+  // Timeouts below are checked every second rather than Node's default 30 s.
+  const server = createServer({ connectionsCheckingInterval: 1_000 }, onRequest);
+  // Not Node's automatic "100 Continue": a body that will be refused is never invited (readBody).
+  server.on('checkContinue', onRequest);
+  // Slow or idle clients must not hold sockets open: Node's defaults are minutes, or unbounded.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  server.maxConnections = 128;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/healthz' && req.method === 'GET') return send(res, 200, core.health());
-    if (url.pathname === '/api/report.csv' && req.method === 'GET') {
-      const params = Object.fromEntries(url.searchParams);
-      const result = await dispatch(
-        core.handlers,
-        'report.csv',
-        { ...params, perChild: params.perChild === 'true' },
-        log,
-      );
-      if (!result.ok) return reply(res, result);
-      const { filename, csv } = result.value as { filename: string; csv: string };
-      res.writeHead(200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`,
-      });
-      res.end(csv);
-      return;
+  // Kept from 'listening': after close() the address is gone, while requests may still finish.
+  let boundPort = 0;
+  server.on('listening', () => (boundPort = (server.address() as AddressInfo).port));
+  const port = () => boundPort;
+  const hostAllowed = createHostAllowlist({ boundHost: security.host, extraHosts: security.hosts, port });
+  const auth = createBridgeAuth({ apiToken: security.apiToken, loginRequired: security.loginRequired, port });
+  const limiter = createLoginLimiter({ maxFailures: 10, windowMs: 60_000, maxAddresses: 10_000 });
+  const address = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
+
+  /** The credential a request proves, or why it is refused; wrong tokens are counted. */
+  function authorize(req: IncomingMessage): { credential: Credential } | { refusal: Refusal } {
+    const credential = auth.check(req);
+    if (credential === 'bearer' || credential === 'wrong-token') {
+      // While an address is locked out, even the right token is not looked at: guessing must stop.
+      const retryAfterS = limiter.retryAfterS(address(req));
+      if (retryAfterS > 0) return { refusal: tooManyTries(retryAfterS) };
     }
-    if (url.pathname.startsWith('/api/')) {
-      if (req.method !== 'POST')
-        return send(res, 405, { ok: false, error: { code: 'invalid-params', message: 'use POST' } });
-      if (!isSameOrigin(req) || !String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-        return send(res, 403, {
+    if (credential === 'wrong-token') {
+      limiter.recordFailure(address(req));
+      return { refusal: WRONG_TOKEN };
+    }
+    if (credential === 'none') return { refusal: NOT_SIGNED_IN };
+    return { credential };
+  }
+
+  async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'GET') return sendLoginPage(res, 200, loginPage());
+    if (req.method !== 'POST')
+      return send(res, 405, { ok: false, error: { code: 'invalid-params', message: 'use GET or POST' } });
+    if (!isSameOrigin(req)) return refuse(res, CROSS_SITE);
+    const retryAfterS = limiter.retryAfterS(address(req));
+    if (retryAfterS > 0) {
+      const refusal = tooManyTries(retryAfterS);
+      res.setHeader('retry-after', String(retryAfterS));
+      return sendLoginPage(res, refusal.status, loginPage(refusal.message));
+    }
+    const body = await readBody(req, res, MAX_LOGIN_BODY_BYTES);
+    const token = 'text' in body ? tokenFromForm(body.text) : null;
+    if (token === null || !auth.tokenMatches(token)) {
+      limiter.recordFailure(address(req));
+      return sendLoginPage(res, 401, loginPage('That is not the access token of this console.'));
+    }
+    res.writeHead(303, { location: '/', 'set-cookie': auth.sessionCookie(), 'cache-control': 'no-store' });
+    res.end();
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, command: string): Promise<void> {
+    if (req.method !== 'POST')
+      return send(res, 405, { ok: false, error: { code: 'invalid-params', message: 'use POST' } });
+    if (!isSameOrigin(req)) return refuse(res, CROSS_SITE);
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return send(res, 403, {
+        ok: false,
+        error: { code: 'invalid-params', message: 'send JSON from the console itself' },
+      });
+    }
+    const allowed = authorize(req);
+    // Refusals leave the connection open: Node reads and discards the rest of the body after the
+    // reply (bounded by requestTimeout), so the sender sees the answer rather than a broken pipe.
+    if ('refusal' in allowed) return refuse(res, allowed.refusal);
+    const body = await readBody(req, res, MAX_BODY_BYTES);
+    if ('tooLarge' in body) {
+      return refuse(res, {
+        status: 413,
+        code: 'invalid-params',
+        message: `The request body is larger than ${body.tooLarge} bytes.`,
+      });
+    }
+    if ('error' in body)
+      return reply(res, { ok: false, error: { code: 'invalid-params', message: body.error } });
+    let params: unknown = {};
+    if (body.text.trim() !== '') {
+      try {
+        params = JSON.parse(body.text);
+      } catch (e) {
+        if (!(e instanceof SyntaxError)) throw e;
+        return reply(res, {
           ok: false,
-          error: { code: 'invalid-params', message: 'send JSON from the console itself' },
+          error: { code: 'invalid-params', message: `the body is not JSON: ${e.message}` },
         });
       }
-      const body = await readBody(req);
-      if ('error' in body)
-        return reply(res, { ok: false, error: { code: 'invalid-params', message: body.error } });
-      let params: unknown = {};
-      if (body.text.trim() !== '') {
-        try {
-          params = JSON.parse(body.text);
-        } catch (e) {
-          if (!(e instanceof SyntaxError)) throw e;
-          return reply(res, {
-            ok: false,
-            error: { code: 'invalid-params', message: `the body is not JSON: ${e.message}` },
-          });
-        }
-      }
-      return reply(res, await dispatch(core.handlers, url.pathname.slice('/api/'.length), params, log));
+    }
+    return reply(res, await dispatch(core.handlers, command, params, log));
+  }
+
+  async function reportCsv(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const allowed = authorize(req);
+    if ('refusal' in allowed) return refuse(res, allowed.refusal);
+    const params = Object.fromEntries(url.searchParams);
+    const result = await dispatch(
+      core.handlers,
+      'report.csv',
+      { ...params, perChild: params.perChild === 'true' },
+      log,
+    );
+    if (!result.ok) return reply(res, result);
+    const { filename, csv } = result.value as { filename: string; csv: string };
+    res.writeHead(200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`,
+    });
+    res.end(csv);
+  }
+
+  function page(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (auth.loginRequired && auth.check(req) !== 'session') {
+      res.writeHead(303, { location: '/login', 'cache-control': 'no-store' });
+      return void res.end();
     }
     if (rendererDir && req.method === 'GET') {
+      // On loopback the app page itself signs its browser in; nothing else hands out the cookie.
+      const isApp = url.pathname === '/' || url.pathname === '/index.html' || !url.pathname.includes('.');
+      if (isApp && !auth.loginRequired) res.setHeader('set-cookie', auth.sessionCookie());
       if (serveStatic(rendererDir, url.pathname, res)) return;
       // Client-side routes fall back to the app itself.
       if (!url.pathname.includes('.') && serveStatic(rendererDir, '/', res)) return;
+      res.removeHeader('set-cookie');
     }
     send(res, 404, { ok: false, error: { code: 'not-found', message: `Nothing at ${url.pathname}` } });
   }
 
-  server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/api/events' || !isSameOrigin(req)) {
-      socket.destroy();
-      return;
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req.headers.host)) return refuse(res, misdirected(req.headers.host));
+    const path = parseRequestPath(req.url);
+    if ('problem' in path) return refuse(res, { status: 400, code: 'invalid-params', message: path.problem });
+    const { url } = path;
+    if (url.pathname === '/healthz' && req.method === 'GET') return send(res, 200, core.health());
+    if (url.pathname === '/login') return login(req, res);
+    if (url.pathname === '/api/report.csv' && req.method === 'GET') return reportCsv(req, res, url);
+    if (url.pathname.startsWith('/api/')) return api(req, res, url.pathname.slice('/api/'.length));
+    page(req, res, url);
+  }
+
+  /** A refused upgrade still gets a real HTTP answer, so a client can tell why. */
+  function refuseUpgrade(socket: Socket, r: Refusal): void {
+    const body = { ok: false, error: { code: r.code, message: r.message } };
+    socket.end(rawHttpReply(r.status, body, r.headers), () => socket.destroy());
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (!hostAllowed(req.headers.host)) return refuseUpgrade(socket, misdirected(req.headers.host));
+    const path = parseRequestPath(req.url);
+    if ('problem' in path || path.url.pathname !== '/api/events')
+      return refuseUpgrade(socket, {
+        status: 404,
+        code: 'not-found',
+        message: 'The event stream is /api/events.',
+      });
+    if (!isSameOrigin(req)) return refuseUpgrade(socket, CROSS_SITE);
+    const allowed = authorize(req);
+    if ('refusal' in allowed) return refuseUpgrade(socket, allowed.refusal);
+    if (!events.hasRoom()) {
+      return refuseUpgrade(socket, {
+        status: 503,
+        code: 'not-authorized',
+        message: `${MAX_EVENT_CLIENTS} event streams are open already: close a console tab and retry.`,
+      });
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
+      events.add(ws);
       ws.send(JSON.stringify({ event: 'connection.state', payload: core.connectionState }));
     });
   });
+
+  // Node's own answers to requests it cannot parse or that time out carry the same headers.
+  server.on('clientError', (e: NodeJS.ErrnoException, socket: Socket) => {
+    if (e.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const status = e.code === 'HPE_HEADER_OVERFLOW' ? 431 : e.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const message =
+      status === 408 ? 'The request took too long to arrive.' : 'The request is not valid HTTP.';
+    socket.end(rawHttpReply(status, { ok: false, error: { code: 'invalid-params', message } }), () =>
+      socket.destroy(),
+    );
+  });
+
   server.on('close', () => {
-    for (const ws of sockets) ws.terminate();
+    events.closeAll();
     wss.close();
   });
   return server;

@@ -13,6 +13,9 @@ import { ProfileStore } from '../core/broker/profile-store';
 import { FileSecretStore } from '../core/broker/secret-store';
 import { profileFromConfig } from '../core/profile-from-config';
 import { startDemo } from '../demo';
+import { configuredToken, writeStartToken, type ApiToken } from './api-token';
+import { isLoopbackHost } from './host-allowlist';
+import { brokerAtStart } from './broker-start';
 import { createBridge } from './http-bridge';
 import { parseFlags, USAGE } from './flags';
 
@@ -58,6 +61,18 @@ async function main(): Promise<void> {
   if (timeZone && !isValidTimeZone(timeZone)) {
     fail(`[site] timezone "${timeZone}" is not a time zone name (use one like "Europe/Lisbon").`);
   }
+  const host = flags.host ?? config.server.host;
+  const operatorToken = configuredToken(config.server.token, process.env);
+  if (!operatorToken.ok) fail(operatorToken.error.message);
+  // Off loopback anyone on the network reaches the console: it signs them in with a token, or
+  // does not start.
+  if (!isLoopbackHost(host) && operatorToken.value === null) {
+    fail(
+      `refusing to listen on ${host} without an access token: anyone on the network could switch relays. ` +
+        `Set KILOWATCH_TOKEN (e.g. KILOWATCH_TOKEN=$(openssl rand -hex 32)) or [server] token in kilowatch.toml, ` +
+        `or keep the console on this machine with --host 127.0.0.1.`,
+    );
+  }
   const profileResult = profileFromConfig(config, flags, process.env);
   if (!profileResult.ok) fail(profileResult.error.message);
   // Profiles saved by the connection wizard live beside the database; secrets in a 0600 file.
@@ -101,6 +116,19 @@ async function main(): Promise<void> {
     return;
   }
 
+  // Without an operator's token, scripts on this machine read this start's from a 0600 file.
+  let apiToken: ApiToken;
+  if (operatorToken.value) apiToken = operatorToken.value;
+  else {
+    const written = writeStartToken(dataDir);
+    if (!written.ok) {
+      await core.close();
+      store.close();
+      fail(written.error.message);
+    }
+    apiToken = written.value;
+  }
+
   let demo: Awaited<ReturnType<typeof startDemo>> | null = null;
   let profile: ConnectionProfile;
   if (isDemo) {
@@ -111,8 +139,12 @@ async function main(): Promise<void> {
   }
 
   const rendererDir = join(__dirname, '../renderer');
-  const server = createBridge(core, existsSync(join(rendererDir, 'index.html')) ? rendererDir : null, log);
-  const host = flags.host ?? config.server.host;
+  const server = createBridge(core, existsSync(join(rendererDir, 'index.html')) ? rendererDir : null, log, {
+    host,
+    hosts: config.server.hosts,
+    apiToken: apiToken.token,
+    loginRequired: !isLoopbackHost(host),
+  });
   const wantedPort = flags.port ?? config.server.port;
 
   const shutdown = async (signal: string) => {
@@ -128,7 +160,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const failure = await core.connect(profile);
+  // Only a configuration mistake ends start-up; an unreachable broker is retried (broker-start.ts).
+  const connecting = core.connect(profile);
+  const failure = isDemo ? await connecting : await brokerAtStart(connecting, log);
   if (failure) {
     await core.close();
     await demo?.stop();
@@ -158,6 +192,12 @@ async function main(): Promise<void> {
   console.log(`Kilowatch is running at http://${shownHost}:${port}/`);
   console.log(
     `  broker: ${core.connectionState.broker}${isDemo ? ' (demo: embedded broker with a simulated fleet)' : ''}; database: ${dbPath}`,
+  );
+  // The token itself is never printed: output ends up in logs others can read.
+  console.log(
+    apiToken.source === 'file'
+      ? `  API token for scripts (Authorization: Bearer …): in ${apiToken.path}, new at every start`
+      : `  API token: from ${apiToken.source}${isLoopbackHost(host) ? '' : '; browsers sign in at /login'}`,
   );
 }
 

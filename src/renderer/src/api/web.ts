@@ -20,17 +20,40 @@ export function createWebApi(place: Place): Transport {
   let started = false;
   let retryMs = RETRY_FIRST_MS;
 
+  /**
+   * The bridge's session cookie lives as long as the service: after a restart the page's cookie is
+   * stale and every call answers 401. Loading the page again hands out a fresh one on loopback; a
+   * console shared on the network sends the browser to its sign-in form instead.
+   */
+  async function renewSession(): Promise<boolean> {
+    try {
+      const page = await fetch('/', { redirect: 'manual', cache: 'no-store' });
+      if (page.type === 'opaqueredirect') {
+        window.location.assign('/login');
+        return false;
+      }
+      return page.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  async function post(command: CommandName, params: unknown): Promise<Response> {
+    return fetch(`/api/${command}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(params ?? {}),
+    });
+  }
+
   async function invoke<C extends CommandName>(
     command: C,
     params: CommandParams<C>,
   ): Promise<CommandReply<C>> {
     let response: Response;
     try {
-      response = await fetch(`/api/${command}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(params ?? {}),
-      });
+      response = await post(command, params);
+      if (response.status === 401 && (await renewSession())) response = await post(command, params);
     } catch {
       return { ok: false, error: { code: 'internal', message: 'The Kilowatch service is not reachable' } };
     }
@@ -75,7 +98,8 @@ export function createWebApi(place: Place): Transport {
       const delay = Math.round(retryMs * (0.8 + Math.random() * 0.4));
       retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
       notices.emit({ kind: 'stream-closed', retryInMs: delay });
-      setTimeout(connect, delay);
+      // A browser never sees why an upgrade was refused: renew the session in case it went stale.
+      setTimeout(() => void renewSession().then(connect), delay);
     };
   }
 
