@@ -229,6 +229,15 @@ export const StatsSchema = z.object({
   devices: z.number().int(),
   channels: z.number().int(),
   uptimeS: z.number(),
+  /** Whether this console publishes the aggregates (ARCHITECTURE.md §9: one per site does). */
+  aggregator: z.boolean(),
+  /** The aggregator lease on the broker: this console's client id, its role, and who holds it. */
+  lease: z.object({
+    clientId: z.string(),
+    role: z.enum(['deciding', 'aggregator', 'standby', 'unchecked']),
+    holder: z.string().nullable(),
+    since: IsoTime.nullable(),
+  }),
 });
 export type Stats = z.infer<typeof StatsSchema>;
 

@@ -49,6 +49,41 @@ describe('the live connection', () => {
     await t.close();
   });
 
+  it('stays connected when the ACL refuses the aggregator lease topic, publishing unchecked and saying so', async () => {
+    // Mosquitto drops an MQTT 3.1.1 client whose publish its ACL denies, so this broker lets the
+    // console ask devices for fresh state (shellies/command) but knows nothing of the lease.
+    const site = await startBroker(
+      dynsecLines(dir.path, 'frontdesk', 'right-password', ['Coreflux/#', '+/rpc', 'shellies/command']),
+    );
+    const t = testCore(`${dir.path}/d.db`);
+    const alerts: string[] = [];
+    t.core.on((m) => {
+      if (m.event === 'alert') alerts.push((m.payload as { message: string }).message);
+    });
+    const failure = await t.core.connect({
+      ...profile('right-password', ['Coreflux/#']),
+      url: site.url('mqtt', '127.0.0.1'),
+    });
+    expect(failure).toBeNull();
+    const deadline = Date.now() + 10_000;
+    let role: string | undefined;
+    while (Date.now() < deadline) {
+      const stats = await t.core.handlers['stats.get']({});
+      role = stats.ok ? stats.value.lease.role : undefined;
+      if (role === 'unchecked') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(role).toBe('unchecked');
+    expect(t.core.connectionState).toMatchObject({ status: 'connected', subscribed: true });
+    // One connection throughout: refusing the lease never costs the site its link.
+    expect(alerts.filter((a) => a.startsWith('Lost the broker'))).toEqual([]);
+    expect(alerts).toContainEqual(
+      expect.stringContaining('does not let Kilowatch read kilowatch/_lease/aggregator'),
+    );
+    await t.close();
+    await site.stop();
+  });
+
   it('reports a wrong password as a rejected user name or password, never showing it', async () => {
     const t = testCore(`${dir.path}/c.db`);
     const failure = await t.core.connect(profile('wrong-password', ['Coreflux/#']));

@@ -202,6 +202,7 @@ export async function startBroker(lines: string[], options: { port?: number } = 
       'log_dest stderr',
       'log_type error',
       'log_type warning',
+      ...(process.env.MOSQ_DEBUG ? ['log_type all'] : []),
       `user ${userInfo().username}`,
       'max_queued_messages 0',
       'max_inflight_messages 0',

@@ -1,7 +1,9 @@
 /** Profile → mqtt.js options, one protocol rule per case (STYLE §4). */
 import { describe, expect, it } from 'vitest';
 import { ConnectionProfileSchema, type ConnectionProfileInput } from '../../src/shared/contract';
-import { brokerOptions, safeBrokerUrl } from '../../src/main/core/broker/options';
+import { brokerOptions, MAX_PACKET_BYTES, safeBrokerUrl } from '../../src/main/core/broker/options';
+import { brokerError } from '../../src/main/core/broker/broker-error';
+import { parseFlags } from '../../src/main/headless/flags';
 
 const options = (p: Partial<ConnectionProfileInput>) =>
   brokerOptions(
@@ -41,10 +43,11 @@ describe('brokerOptions', () => {
     });
   });
 
-  it('asks MQTT 5 brokers to keep the session for a week', () => {
+  it('asks MQTT 5 brokers to keep the session for a week and to send no packet over 1 MiB', () => {
     expect(options({ protocolVersion: 5 })).toMatchObject({
-      value: { properties: { sessionExpiryInterval: 604800 } },
+      value: { properties: { sessionExpiryInterval: 604800, maximumPacketSize: 1048576 } },
     });
+    expect(MAX_PACKET_BYTES).toBe(1048576);
   });
 
   it('verifies TLS by default and sends the host name for SNI, but never an IP address', () => {
@@ -76,5 +79,45 @@ describe('brokerOptions', () => {
 
   it('never shows credentials in the URL it displays', () => {
     expect(safeBrokerUrl('mqtts://user:secret@b.example:8883')).toBe('mqtts://b.example:8883');
+  });
+});
+
+describe('a broker URL typed wrongly never shows its password', () => {
+  const MISTYPED = [
+    'mqtt://kilo:s3cret@host:99999', // port out of range: does not parse
+    'mqtt//kilo:s3cret@host', // missing colon
+    'mqtt://kilo:s3cret@', // no host
+    'mqtt://kilo:s3cret@[::1', // broken IPv6 literal
+    'mqtt://kilo:123/s3cret@host', // a "/" in the password makes it parse as host "kilo"
+    'http://kilo:s3cret@host', // wrong scheme
+    'kilo:s3cret@host:1883', // no scheme at all
+  ];
+
+  it.each(MISTYPED)('%s: safeBrokerUrl drops the credentials', (url) => {
+    expect(safeBrokerUrl(url)).not.toMatch(/s3cret|kilo:/);
+  });
+
+  it('keeps what is needed to spot the mistake', () => {
+    expect(safeBrokerUrl('mqtt://kilo:s3cret@host:99999')).toBe('mqtt://host:99999');
+    expect(safeBrokerUrl('mqtt//kilo:s3cret@host')).toBe('mqtt//host');
+    expect(safeBrokerUrl('mqtt://broker.example:1883')).toBe('mqtt://broker.example:1883');
+  });
+
+  it.each(MISTYPED)('%s: no error of brokerOptions, brokerError or --broker contains it', (url) => {
+    const messages: string[] = [];
+    const built = brokerOptions(
+      { name: 'site', url, protocolVersion: 4, keepaliveS: 30, subscribe: ['#'] },
+      'id',
+    );
+    if (!built.ok) messages.push(built.error.message);
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    messages.push(brokerError(refused, url).message);
+    messages.push(brokerError(new Error('something odd'), url).message);
+    const flags = parseFlags(['--broker', url]);
+    if ('error' in flags) messages.push(flags.error);
+    const stray = parseFlags(['--demo', url]); // a positional argument parseArgs quotes back
+    if ('error' in stray) messages.push(stray.error);
+    expect(messages.length).toBeGreaterThanOrEqual(3);
+    for (const message of messages) expect(message).not.toContain('s3cret');
   });
 });

@@ -234,6 +234,25 @@ describe('ProfileStore', () => {
     expect(otherUser.ok && otherUser.value.password).toBeUndefined();
   });
 
+  it('keeps a password on re-save only while TLS verification, CA and server name are as saved', async () => {
+    const store = open();
+    const tls = { rejectUnauthorized: true, ca: pki.ca.pem };
+    const passwordAfterSaving = async (p: Partial<ConnectionProfile>) => {
+      await store.save(base({ tls, password: PASSWORD }), true);
+      await store.save(base({ password: undefined, ...p }), true);
+      const r = await store.get('Hotel Porto');
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value.password;
+    };
+    expect(await passwordAfterSaving({ tls })).toBe(PASSWORD);
+    expect(await passwordAfterSaving({ tls: { rejectUnauthorized: false, ca: pki.ca.pem } })).toBeUndefined();
+    expect(
+      await passwordAfterSaving({ tls: { rejectUnauthorized: true, ca: pki.clientCa.pem } }),
+    ).toBeUndefined();
+    expect(await passwordAfterSaving({ tls: { ...tls, servername: 'other.example' } })).toBeUndefined();
+    expect(await passwordAfterSaving({ tls: { rejectUnauthorized: true } })).toBeUndefined();
+  });
+
   it('keeps several profiles with one active, and forgets one completely', async () => {
     const store = open();
     await store.save(base({ name: 'Porto' }), true);

@@ -15,6 +15,7 @@ import type {
 } from '../../shared/contract';
 import { err, ok, type ApiError } from '../../shared/result';
 import { AggregatePublisher } from './aggregate/publisher';
+import { AggregatorLease, leaseTopic, type LeaseStep } from './aggregate/aggregator-lease';
 import { RunningTotals } from './aggregate/running-totals';
 import { systemTimeZone, TodayTotals } from './aggregate/today-totals';
 import { snapshot } from './aggregate/snapshot';
@@ -40,6 +41,7 @@ import { IngestStats } from './stats';
 import { BatchWriter } from './store/batch-writer';
 import type { Store } from './store/store';
 import { alertId } from './alert-id';
+import { FLOOD_REJECTION } from './flood-guard';
 
 export interface ConsoleOptions {
   store: Store;
@@ -103,6 +105,11 @@ export class KilowatchConsole {
   private wasConnected = false;
   private timers: NodeJS.Timeout[] = [];
   private isDirty = false;
+  /** Who publishes the aggregates among the consoles on this broker (aggregator-lease.ts). */
+  private lease: AggregatorLease;
+  private readonly leaseTopic: string;
+  /** Settles once the lease is decided after a connect; publishing waits for it. */
+  private leaseDecided: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ConsoleOptions) {
     const { store } = options;
@@ -147,6 +154,8 @@ export class KilowatchConsole {
       this.calendar,
     );
     this.publisher = new AggregatePublisher(options.outPrefix);
+    this.leaseTopic = leaseTopic(options.outPrefix);
+    this.lease = new AggregatorLease(options.clientId);
     this.relays = new RelayControl({
       registry: this.registry,
       clientId: options.clientId,
@@ -244,6 +253,7 @@ export class KilowatchConsole {
     this.timers.push(setInterval(() => this.pushLive(), liveMs));
     this.timers.push(setInterval(() => void this.publishAggregates(), this.options.publishIntervalS * 1000));
     this.timers.push(setInterval(() => this.alertRejections(), REJECTION_ALERT_INTERVAL_MS));
+    this.timers.push(setInterval(() => this.ingest.releaseHeld(), 1000));
     // Retention runs a minute after start (not on the start-up path), then hourly.
     this.timers.push(setTimeout(() => this.pruneMinutes(), 60_000));
     this.timers.push(setInterval(() => this.pruneMinutes(), 3_600_000));
@@ -253,6 +263,8 @@ export class KilowatchConsole {
   /** Rejected messages become at most one alert per reason per interval, never a storm. */
   alertRejections(): void {
     for (const [reason, count] of this.stats.rejected) {
+      // A flood is said by its own alerts, once when it starts and once when it ends.
+      if (reason === FLOOD_REJECTION) continue;
       const before = this.lastRejectedCounts.get(reason) ?? 0;
       if (count === before) continue;
       this.lastRejectedCounts.set(reason, count);
@@ -272,6 +284,7 @@ export class KilowatchConsole {
   private connectionChanged(state: ConnectionState): void {
     this.emit('connection.state', state);
     const isConnected = state.status === 'connected';
+    if (!isConnected) this.lease.disconnected();
     if (isConnected === this.wasConnected) return;
     // A first failed attempt is reported by the caller; only a lost or regained link is news here.
     if (!isConnected && state.status === 'disconnected') {
@@ -327,8 +340,10 @@ export class KilowatchConsole {
 
   /** Publishes changed aggregates now; returns how many were published. */
   async publishAggregates(): Promise<number> {
+    if (this.lease.role === 'deciding') await this.leaseDecided;
     const connection = this.connection;
-    if (!connection?.isConnected) return 0;
+    // A standby counts everything (to take over with exact totals) but never publishes.
+    if (!connection?.isConnected || !this.lease.isAggregator) return 0;
     const now = this.clock();
     const changes = this.publisher.changes(
       this.registry,
@@ -355,18 +370,26 @@ export class KilowatchConsole {
     const isEmbeddedDemo = (this.options.isDemo ?? false) && profile.name === 'demo';
     const options = brokerOptions(profile, this.options.clientId, !isEmbeddedDemo);
     if (!options.ok) return options.error;
-    await this.connection?.stop();
+    await this.leaveBroker();
     this.profile = profile;
     const filters = [...profile.subscribe, `${this.options.clientId}/rpc`];
+    this.lease = new AggregatorLease(options.value.clientId ?? this.options.clientId);
+    // Dying without a goodbye empties the aggregator lease, so a standby takes over.
+    const will = { topic: this.leaseTopic, payload: Buffer.alloc(0), qos: 1 as const, retain: true };
     this.connection = new BrokerConnection(
-      options.value,
+      { ...options.value, will },
       safeBrokerUrl(profile.url),
       filters,
       {
         onState: (state) => this.connectionChanged(state),
-        onMessage: (topic, payload, isRetained) => this.ingest.handle(topic, payload, isRetained),
+        onMessage: (topic, payload, isRetained) => {
+          if (topic === this.leaseTopic)
+            this.leaseStep(this.lease.received(payload.toString('utf8'), isRetained, Date.now()));
+          else this.ingest.handle(topic, payload, isRetained);
+        },
         onReady: () => {
           this.publisher.forget();
+          void this.subscribeLease();
           this.askForFreshState();
         },
       },
@@ -374,6 +397,67 @@ export class KilowatchConsole {
       (this.options.isDemo ?? false) && profile.name === 'demo',
     );
     return this.connection.start();
+  }
+
+  /**
+   * The lease topic is subscribed apart from the device filters: a broker whose ACL predates it
+   * refuses it, and that must not cost the site its connection. Without it no other console can
+   * be seen, so this one publishes as the only aggregator and says why.
+   */
+  private async subscribeLease(): Promise<void> {
+    const connection = this.connection;
+    const lease = this.lease;
+    if (!connection) return;
+    if (await connection.subscribeOptional(this.leaseTopic)) return this.decideLease();
+    if (lease !== this.lease) return;
+    this.leaseStep(lease.refused());
+    const now = this.clock();
+    this.emit('alert', {
+      id: alertId('lease-refused', now),
+      at: new Date(now).toISOString(),
+      severity: 'warning',
+      kind: 'broker',
+      message:
+        `The broker does not let Kilowatch read ${this.leaseTopic}, so it cannot see whether another ` +
+        `console already publishes the totals; this one publishes them. Allow read and write on ` +
+        `${this.options.outPrefix}/# for Kilowatch's user.`,
+    });
+  }
+
+  /**
+   * Listens for the retained lease, then claims it if nobody holds it. The lease is about network
+   * timing, not the energy timeline, so it runs on the wall clock even when tests pin `clock`.
+   */
+  private decideLease(): void {
+    const lease = this.lease;
+    lease.subscribed(Date.now());
+    this.leaseDecided = new Promise((resolve) => {
+      const decide = () => {
+        if (lease === this.lease) this.leaseStep(lease.poll(Date.now()));
+        resolve();
+      };
+      // Timers run before socket reads in an event-loop turn: after a stall (a busy machine) the
+      // retained lease may be waiting unread when the timer fires. setImmediate runs after the
+      // reads of the same turn, so it is handled first.
+      setTimeout(() => setImmediate(decide), lease.settleMs).unref();
+    });
+  }
+
+  private leaseStep(step: LeaseStep): void {
+    if (step.invalid) this.stats.reject(step.invalid, this.leaseTopic, this.clock());
+    if (step.publish !== undefined) void this.connection?.publish(this.leaseTopic, step.publish, true);
+    // A new aggregator publishes everything, not just what changed since it last did.
+    if (step.roleChanged && this.lease.isAggregator) this.publisher.forget();
+  }
+
+  /** Leaves the broker cleanly; a holder first empties the lease so a standby takes over at once. */
+  private async leaveBroker(): Promise<void> {
+    const connection = this.connection;
+    if (!connection) return;
+    const release = this.lease.release();
+    if (release.publish !== undefined && connection.isConnected)
+      await connection.publish(this.leaseTopic, release.publish, true);
+    await connection.stop();
   }
 
   /**
@@ -410,14 +494,23 @@ export class KilowatchConsole {
   }
 
   async disconnect(): Promise<void> {
-    await this.connection?.stop();
+    await this.leaveBroker();
   }
 
+  /**
+   * `/healthz`, open to monitoring without a token: the broker's state and, when it is not
+   * connected, why (an error code, never the message with the broker's address) and when the
+   * next attempt is due.
+   */
   health(): {
     broker: 'connected' | 'connecting' | 'disconnected' | 'error';
+    brokerProblem: ApiError['code'] | null;
+    nextRetryAt: string | null;
     subscribed: boolean;
     db: 'ok' | 'error';
     uptimeS: number;
+    /** This console publishes the aggregates (holds the aggregator lease). */
+    aggregator: boolean;
   } {
     const state = this.connectionState;
     const broker =
@@ -431,11 +524,15 @@ export class KilowatchConsole {
             ? 'error'
             : 'disconnected';
     const db = this.writer.isHealthy && this.options.store.isHealthy() ? 'ok' : 'error';
+    const isConnected = state.status === 'connected';
     return {
       broker,
+      brokerProblem: isConnected ? null : (state.lastError?.code ?? null),
+      nextRetryAt: isConnected ? null : state.nextRetryAt,
       subscribed: state.subscribed,
       db,
       uptimeS: Math.round((this.clock() - this.startedMs) / 1000),
+      aggregator: this.lease.isAggregator,
     };
   }
 
@@ -443,8 +540,10 @@ export class KilowatchConsole {
   async close(): Promise<boolean> {
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
+    // What the flood guard still holds is read before the last totals go out.
+    this.ingest.releaseHeld();
     await this.publishAggregates().catch(() => 0);
-    await this.connection?.stop();
+    await this.leaveBroker();
     this.relays.cancelAll();
     return this.writer.stop();
   }
@@ -482,7 +581,7 @@ export class KilowatchConsole {
     },
     'connection.test': async ({ profile }) => {
       // An edited saved profile arrives without its stored secrets; they are joined back only
-      // for the same address and user name.
+      // when it goes exactly where they were saved for (ProfileStore.isSameDestination).
       const full = this.options.profiles ? await this.options.profiles.fillSecrets(profile) : ok(profile);
       if (!full.ok) return full;
       return testConnection(full.value, {
@@ -548,12 +647,19 @@ export class KilowatchConsole {
       return ledgerQuery(this.options.store, this.registry, params);
     },
     'stats.get': () =>
-      ok(
-        this.stats.snapshot({
+      ok({
+        ...this.stats.snapshot({
           devices: this.registry.devices.size,
           channels: [...this.registry.devices.values()].reduce((n, d) => n + d.channels.size, 0),
           uptimeS: Math.round((this.clock() - this.startedMs) / 1000),
         }),
-      ),
+        aggregator: this.lease.isAggregator,
+        lease: {
+          clientId: this.lease.clientId,
+          role: this.lease.role,
+          holder: this.lease.holder?.clientId ?? null,
+          since: this.lease.holder?.since ?? null,
+        },
+      }),
   };
 }

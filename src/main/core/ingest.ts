@@ -8,7 +8,16 @@ import { RunningTotals } from './aggregate/running-totals';
 import type { TodayTotals, TodayUnits } from './aggregate/today-totals';
 import { applyReading, noteOnline, noteReboot, noteUptime, type Decision } from './energy/counter-rules';
 import { decodeShelly } from './shelly/decode';
-import type { CounterFact, DeviceRef, Fact } from './shelly/types';
+import { MAX_DEVICE_NAME } from './shelly/device-name';
+import type { CounterFact, DecodeOutcome, DeviceRef, Fact } from './shelly/types';
+import {
+  FLOOD_REJECTION,
+  FloodGuard,
+  isLateHistory,
+  type FloodEnd,
+  type FloodGuardOptions,
+  type FloodStart,
+} from './flood-guard';
 import { countedNodes, nodeId, type Placement } from './site/placement';
 import type { Channel, Device, SiteRegistry } from './site/registry';
 import type { SensorRegistry } from './site/sensors';
@@ -29,6 +38,16 @@ interface Booking {
   /** Today's sums of the same nodes, for the day starting at `todayStartMs`. */
   today: TodayUnits[];
   todayStartMs: number;
+}
+
+type DeviceOutcome = Extract<DecodeOutcome, { kind: 'device' }>;
+
+/** A flooding device's message kept to be read at the end of the second (flood-guard.ts). */
+interface HeldMessage {
+  topic: string;
+  outcome: DeviceOutcome;
+  isRetained: boolean;
+  atMs: number;
 }
 
 export interface EventSink {
@@ -74,6 +93,8 @@ export interface IngestDeps {
    * the whole message, or one label per counter: `switch:0`, `switch:0.ret`).
    */
   observe?: (topic: string, outcome: string | Record<string, string>) => void;
+  /** Flood guard limits (tests); the defaults are justified in flood-guard.ts. */
+  flood?: Partial<FloodGuardOptions>;
 }
 
 export class Ingest {
@@ -84,9 +105,11 @@ export class Ingest {
   /** `<reply topic prefix>|<request id>` → the prefix of the device asked, to attribute replies. */
   private readonly requests = new Map<string, string>();
   private static readonly MAX_REMEMBERED_REQUESTS = 10_000;
+  private readonly floodGuard: FloodGuard<HeldMessage>;
 
   constructor(private readonly deps: IngestDeps) {
     this.ownTopicPrefix = `${deps.outPrefix}/`;
+    this.floodGuard = new FloodGuard(deps.flood);
   }
 
   handle(topic: string, payload: Uint8Array, isRetained: boolean): void {
@@ -115,6 +138,13 @@ export class Ingest {
       this.deps.observe?.(topic, 'no-energy');
       return;
     }
+    if (this.isHeldBack(topic, outcome, isRetained, atMs, payload.byteLength)) return;
+    this.read(topic, outcome, isRetained, atMs);
+  }
+
+  /** What a device's message says, applied: the rest of `handle`, and what the flood guard held back. */
+  private read(topic: string, outcome: DeviceOutcome, isRetained: boolean, atMs: number): void {
+    const { stats } = this.deps;
     const device = this.resolveDevice(outcome.device, outcome.facts, atMs);
     if (!device) {
       stats.ignored++;
@@ -142,6 +172,98 @@ export class Ingest {
     this.deps.writer.touched();
     stats.applied++;
     this.deps.onChange?.();
+  }
+
+  /** The flood guard's say on a device's message: true when it is held for later or dropped. */
+  private isHeldBack(
+    topic: string,
+    outcome: DeviceOutcome,
+    isRetained: boolean,
+    atMs: number,
+    bytes: number,
+  ): boolean {
+    if (isLateHistory(outcome.facts, atMs)) return false;
+    const ref = outcome.device;
+    // A reply on our own inbox is attributed to the device that sent it, not to the inbox.
+    const source = ref.isKnownByIdOnly ? `id:${ref.id ?? ''}` : ref.key;
+    const held: HeldMessage = { topic, outcome, isRetained, atMs };
+    const admission = this.floodGuard.admit(source, topic, held, bytes, atMs);
+    if (admission.started) this.floodStarted(admission.started, topic);
+    // Every message dropped (this one, or the one it replaced on its topic) is counted, but not
+    // sampled: a flood would push every other reason's sample out.
+    if (admission.dropped > 0) {
+      this.deps.stats.countRejected(FLOOD_REJECTION, admission.dropped);
+      this.deps.observe?.(topic, `rejected:${FLOOD_REJECTION}`);
+    }
+    return admission.verdict !== 'pass';
+  }
+
+  /**
+   * Once a second (and on close): reads what the flood guard held back — the latest message per
+   * topic of each flooding device — and says which devices calmed down.
+   */
+  releaseHeld(): void {
+    const { release, calmed } = this.floodGuard.tick(this.deps.clock());
+    for (const m of release) this.read(m.topic, m.outcome, m.isRetained, m.atMs);
+    for (const end of calmed) this.floodEnded(end);
+  }
+
+  /** `shellyplus1pm-… (Company / Office / Room / Device)`: who floods, and where it is. */
+  private flooder(source: string): { id: string; path: string[] | null; node?: string } {
+    const { registry } = this.deps;
+    const device = source.startsWith('id:') ? registry.byId(source.slice(3)) : registry.devices.get(source);
+    if (!device) return { id: source.replace(/^id:/, ''), path: null };
+    const path = 'place' in device.placement ? Object.values(device.placement.place) : null;
+    return { id: device.row.shellyId ?? device.row.key, path, node: nodeId.device(device.row.key) };
+  }
+
+  private floodStarted(start: FloodStart, topic: string): void {
+    const who = this.flooder(start.source);
+    const where = who.path ? who.path.join(' / ') : 'not placed yet';
+    this.deps.events.emit('alert', {
+      id: alertId(`flood:${start.source}`, start.sinceMs),
+      at: new Date(start.sinceMs).toISOString(),
+      severity: 'warning',
+      kind: 'message-rejected',
+      message:
+        `${who.id} (${where}) is flooding: ${start.ratePerS} messages/s for 5 s in a row, where a Shelly ` +
+        'sends a few. Until it calms down only its latest message per topic is read each second and the ' +
+        'rest are dropped; its counters are cumulative, so its energy stays exact.',
+      ...(who.node && { node: who.node }),
+      detail: {
+        reason: FLOOD_REJECTION,
+        count: 0,
+        device: who.id,
+        path: who.path,
+        ratePerS: start.ratePerS,
+        action: 'latest message per topic read once a second, the rest dropped',
+        sample: { at: new Date(start.sinceMs).toISOString(), topic },
+      },
+    });
+  }
+
+  private floodEnded(end: FloodEnd): void {
+    const who = this.flooder(end.source);
+    const where = who.path ? who.path.join(' / ') : 'not placed yet';
+    const seconds = Math.round((end.untilMs - end.sinceMs) / 1000);
+    this.deps.events.emit('alert', {
+      id: alertId(`flood-over:${end.source}`, end.untilMs),
+      at: new Date(end.untilMs).toISOString(),
+      severity: 'info',
+      kind: 'message-rejected',
+      message:
+        `${who.id} (${where}) calmed down after ${seconds} s (peak ${end.peakPerS} messages/s): every ` +
+        `message is read again. ${end.dropped} of its messages were dropped meanwhile; its totals lost nothing.`,
+      ...(who.node && { node: who.node }),
+      detail: {
+        reason: FLOOD_REJECTION,
+        count: end.dropped,
+        device: who.id,
+        path: who.path,
+        peakPerS: end.peakPerS,
+        since: new Date(end.sinceMs).toISOString(),
+      },
+    });
   }
 
   private resolveDevice(ref: DeviceRef, facts: Fact[], atMs: number): Device | undefined {
@@ -186,6 +308,21 @@ export class Ingest {
       kind: 'counter-reset',
       message: `${newId} now publishes under ${device.row.key} (was ${device.row.shellyId}): treated as a replacement; counting starts from its first reading.`,
       node: nodeId.device(device.row.key),
+    });
+  }
+
+  /** A name cut to MAX_DEVICE_NAME (decoder): said once per name, naming the device or sensor. */
+  private longName(device: Device, length: number, atMs: number, sensor?: string): void {
+    const who = device.row.shellyId ?? device.row.key;
+    const what = sensor ? `The BLU sensor ${sensor} (via ${who})` : who;
+    this.deps.events.emit('alert', {
+      id: alertId(`long-name:${device.row.key}`, atMs),
+      at: new Date(atMs).toISOString(),
+      severity: 'warning',
+      kind: 'message-rejected',
+      message: `${what} announced a name of ${length} characters; only its first ${MAX_DEVICE_NAME} are kept.`,
+      node: nodeId.device(device.row.key),
+      detail: { device: who, ...(sensor !== undefined && { sensor }), length, kept: MAX_DEVICE_NAME },
     });
   }
 
@@ -254,16 +391,23 @@ export class Ingest {
       case 'identity':
         if (fact.id && fact.id !== device.row.shellyId) registry.setShellyId(device, fact.id);
         if (fact.model) device.row.model = fact.model;
-        if (fact.name) device.row.name = fact.name;
+        if (fact.name) {
+          if (fact.nameLength !== undefined && fact.name !== device.row.name)
+            this.longName(device, fact.nameLength, atMs);
+          device.row.name = fact.name;
+        }
         if (fact.firmware) device.row.firmware = fact.firmware;
         return;
       case 'rpc-reply':
         this.deps.onRpcReply?.(device.row.key, fact.requestId, fact.error);
         return;
-      case 'bthome-config':
-        this.deps.sensors.config(device, fact.component, fact.address, fact.objectId, fact.model, fact.name);
+      case 'bthome-config': {
+        const { component, address, objectId, model, name, nameLength } = fact;
+        const isRenamed = this.deps.sensors.config(device, component, address, objectId, model, name);
+        if (isRenamed && nameLength !== undefined) this.longName(device, nameLength, atMs, address);
         this.labelMessage('sensor-config');
         return;
+      }
       case 'bthome-status': {
         const sensor = this.deps.sensors.status(device, fact.component, fact.status);
         if (sensor) {

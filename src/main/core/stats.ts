@@ -18,6 +18,11 @@ export class IngestStats {
     if (this.lastRejected.length > KEEP_LAST_REJECTED) this.lastRejected.shift();
   }
 
+  /** Counts rejections without a sample: for floods, whose samples would push every other one out. */
+  countRejected(reason: string, count: number): void {
+    this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + count);
+  }
+
   /** The latest sample of a reason, for an alert that says what was refused. */
   sampleOf(reason: string): { at: string; topic: string } | undefined {
     for (let i = this.lastRejected.length - 1; i >= 0; i--) {
@@ -27,7 +32,12 @@ export class IngestStats {
     return undefined;
   }
 
-  snapshot(extra: { devices: number; channels: number; uptimeS: number }): Stats {
+  /** The pipeline's part of `stats.get`; the console adds its aggregator role. */
+  snapshot(extra: {
+    devices: number;
+    channels: number;
+    uptimeS: number;
+  }): Omit<Stats, 'aggregator' | 'lease'> {
     return {
       received: this.received,
       applied: this.applied,

@@ -2,6 +2,7 @@
  * mqtt.js and socket failures in words a front-desk person can act on (the contract's codes).
  */
 import type { ApiError } from '../../../shared/result';
+import { safeBrokerUrl } from './options';
 
 const TLS_UNTRUSTED = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -12,7 +13,9 @@ const TLS_UNTRUSTED = new Set([
   'CERT_UNTRUSTED',
 ]);
 
-export function brokerError(e: unknown, where: string): ApiError {
+/** `where` is the broker's address; it is shown without credentials whatever the caller passed. */
+export function brokerError(e: unknown, rawWhere: string): ApiError {
+  const where = safeBrokerUrl(rawWhere);
   const error = e instanceof Error ? (e as Error & { code?: unknown }) : new Error(String(e));
   const code = (error as { code?: unknown }).code;
   // CONNACK return codes: 3.1.1 uses 4/5, MQTT 5 uses 134/135 (and 0x87 = 135 "not authorized").
@@ -57,6 +60,17 @@ export function brokerError(e: unknown, where: string): ApiError {
     case 'CERT_HAS_EXPIRED':
       return { code: 'tls-untrusted', message: `The certificate of ${where} has expired.` };
   }
+  // mqtt.js's own timers: no CONNACK within connectTimeout, no PINGRESP within its keepalive.
+  if (error.message === 'connack timeout')
+    return {
+      code: 'timeout',
+      message: `${where} accepted the connection but did not answer the MQTT CONNECT. The broker may be stopped or overloaded.`,
+    };
+  if (error.message === 'Keepalive timeout')
+    return {
+      code: 'timeout',
+      message: `The broker at ${where} stopped answering (no reply to keepalive pings).`,
+    };
   if (typeof code === 'string' && TLS_UNTRUSTED.has(code)) {
     return {
       code: 'tls-untrusted',

@@ -2,6 +2,11 @@
  * Owns the one mqtt.js client and maps its events (connect, close, offline, error, end) onto a
  * single ConnectionState. Reconnects are ours: exponential backoff with jitter, capped, and slow
  * when the broker keeps rejecting the credentials so it is not hammered.
+ *
+ * A broker that stops answering (frozen, or a link that drops packets without closing) leaves
+ * TCP open: mqtt.js notices only after 1.5 keepalives (45 s at 30 s). So the connection watches
+ * liveness itself: an idle link is probed with PINGREQ, and one silent for `stallMs` is closed
+ * and reconnected, whatever keepalive the profile or an MQTT 5 broker chose.
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { ConnectionState } from '../../../shared/contract';
@@ -11,6 +16,24 @@ import { brokerError } from './broker-error';
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
 const AUTH_BACKOFF_MS = 120_000;
+
+export interface LivenessTiming {
+  /** A link this long without a packet from the broker is probed with a PINGREQ (then again). */
+  probeAfterMs: number;
+  /** This long without any packet, despite the probes, and the broker counts as stopped. */
+  stallMs: number;
+  /** How often silence is measured: a stall is noticed at most this late. */
+  checkEveryMs: number;
+}
+
+/**
+ * Noticed within 16 s of the broker's last packet. A busy site sends many packets a second and
+ * is never probed; an idle one costs one 2-byte PINGREQ/PINGRESP pair per 5 s.
+ */
+export const LIVENESS: LivenessTiming = { probeAfterMs: 5_000, stallMs: 15_000, checkEveryMs: 1_000 };
+
+/** How long `stop` waits for a polite DISCONNECT before it drops the socket (a frozen broker). */
+const STOP_GRACE_MS = 2_000;
 
 export interface ConnectionHandlers {
   onState(state: ConnectionState): void;
@@ -25,6 +48,12 @@ export class BrokerConnection {
   private attempts = 0;
   private state: ConnectionState;
   private wantConnected = false;
+  private watchdog: NodeJS.Timeout | null = null;
+  /**
+   * Publishes waiting for their PUBACK. Each retry is a new mqtt.js client, which never calls
+   * back what the old one had in flight: they are answered with an error when the link closes.
+   */
+  private readonly inFlight = new Set<(e: Error) => void>();
 
   constructor(
     private readonly options: IClientOptions,
@@ -32,6 +61,7 @@ export class BrokerConnection {
     private readonly filters: readonly string[],
     private readonly handlers: ConnectionHandlers,
     private readonly isDemo: boolean,
+    private readonly liveness: LivenessTiming = LIVENESS,
   ) {
     const isTls = options.protocol === 'mqtts' || options.protocol === 'wss';
     this.state = {
@@ -78,6 +108,15 @@ export class BrokerConnection {
     client.on('connect', (connack) => {
       this.attempts = 0;
       this.update({ status: 'connected', lastError: null });
+      this.watch(client, (silentMs) => {
+        failure = {
+          code: 'timeout',
+          message: `The broker at ${this.displayUrl} stopped answering (no reply for ${Math.round(silentMs / 1000)} s).`,
+        };
+        this.update({ lastError: failure });
+        // Destroys the socket: 'close' below then schedules the reconnect like any lost link.
+        client.end(true);
+      });
       const isSessionPresent = connack.sessionPresent === true;
       client.subscribe([...this.filters], { qos: 1 }, (error, granted, packet) => {
         // SUBACK 0x80 (3.1.1) and reason codes ≥ 0x80 (5.0, e.g. 0x87 not authorised) are refusals.
@@ -111,6 +150,8 @@ export class BrokerConnection {
     });
     client.on('close', () => {
       if (this.client !== client) return;
+      this.unwatch();
+      this.failInFlight();
       this.update({ status: this.wantConnected ? 'reconnecting' : 'disconnected', subscribed: false });
       settle(
         failure ?? {
@@ -120,6 +161,44 @@ export class BrokerConnection {
       );
       if (this.wantConnected) this.scheduleRetry(failure);
     });
+  }
+
+  /** Calls `onStall` once when the broker has sent nothing for `stallMs`, probing it before. */
+  private watch(client: MqttClient, onStall: (silentMs: number) => void): void {
+    this.unwatch();
+    const { probeAfterMs, stallMs, checkEveryMs } = this.liveness;
+    let lastHeardMs = Date.now();
+    let lastProbeMs = 0;
+    let lastCheckMs = lastHeardMs;
+    client.on('packetreceive', () => {
+      lastHeardMs = Date.now();
+    });
+    this.watchdog = setInterval(() => {
+      const now = Date.now();
+      // A check this late means this process was busy or asleep (a long rebuild, a laptop lid):
+      // the broker's packets may be waiting unread in the socket, so silence counts from now.
+      if (now - lastCheckMs > probeAfterMs) lastHeardMs = now;
+      lastCheckMs = now;
+      const silentMs = now - lastHeardMs;
+      if (silentMs >= stallMs) {
+        this.unwatch();
+        onStall(silentMs);
+      } else if (silentMs >= probeAfterMs && now - lastProbeMs >= probeAfterMs) {
+        lastProbeMs = now;
+        client.sendPing();
+      }
+    }, checkEveryMs);
+    this.watchdog.unref();
+  }
+
+  private failInFlight(): void {
+    for (const fail of this.inFlight) fail(new Error('the connection closed before the broker confirmed'));
+    this.inFlight.clear();
+  }
+
+  private unwatch(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
   }
 
   private scheduleRetry(failure: ApiError | null): void {
@@ -143,6 +222,8 @@ export class BrokerConnection {
 
   /** "Reconnect now": skip the remaining backoff. */
   reconnectNow(): void {
+    this.unwatch();
+    this.failInFlight();
     if (this.retryTimer) {
       clearTimeout(this.retryTimer);
       this.retryTimer = null;
@@ -157,13 +238,32 @@ export class BrokerConnection {
   publish(topic: string, payload: string, retain: boolean): Promise<Error | null> {
     const client = this.client;
     if (!client?.connected) return Promise.resolve(new Error('not connected'));
-    return new Promise((resolve) =>
-      client.publish(topic, payload, { qos: 1, retain }, (e) => resolve(e ?? null)),
-    );
+    return new Promise((resolve) => {
+      this.inFlight.add(resolve);
+      client.publish(topic, payload, { qos: 1, retain }, (e) => {
+        this.inFlight.delete(resolve);
+        resolve(e ?? null);
+      });
+    });
   }
 
   subscribeExtra(filter: string): void {
     this.client?.subscribe(filter, { qos: 1 });
+  }
+
+  /**
+   * A subscription the console can do without (the aggregator lease): resolves whether the broker
+   * granted it, and a refusal never fails the connection the way a refused device filter does.
+   */
+  subscribeOptional(filter: string): Promise<boolean> {
+    const client = this.client;
+    if (!client?.connected) return Promise.resolve(false);
+    return new Promise((resolve) =>
+      client.subscribe(filter, { qos: 1 }, (error, granted, packet) => {
+        const code = Number(packet?.granted?.[0] ?? granted?.[0]?.qos ?? 0x80);
+        resolve(!error && code < 0x80);
+      }),
+    );
   }
 
   get isConnected(): boolean {
@@ -172,10 +272,23 @@ export class BrokerConnection {
 
   async stop(): Promise<void> {
     this.wantConnected = false;
+    this.unwatch();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     const client = this.client;
-    if (client) await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    if (client)
+      await new Promise<void>((resolve) => {
+        // A frozen broker never acknowledges what is in flight, and end(false) waits for that.
+        const timer = setTimeout(() => {
+          client.stream?.destroy();
+          resolve();
+        }, STOP_GRACE_MS);
+        client.end(false, {}, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    this.failInFlight();
     this.update({ status: 'disconnected', subscribed: false, nextRetryAt: null });
   }
 }

@@ -9,6 +9,18 @@ import { err, ok, type ApiError, type Result } from '../../../shared/result';
 /** How long the broker keeps our session (MQTT 5) while the console is away: a week of readings. */
 const SESSION_EXPIRY_S = 7 * 24 * 3600;
 
+/**
+ * The largest MQTT packet an MQTT 5 broker may send us (CONNECT Maximum Packet Size); it drops
+ * bigger ones for this client instead of sending them (MQTT 5 §3.1.2.11.4). Real Shelly payloads
+ * are far smaller: a Pro 4PM's GetStatus is a few KB, a BLU gateway's GetComponents with its
+ * BTHome sensors tens of KB. The decoder rejects any payload over MAX_PAYLOAD_BYTES (256 KiB)
+ * before decoding it, on every protocol version, with the reason `payload-too-large` in stats
+ * and alerts. This bound sits above that one so such a message still arrives and is counted as
+ * rejected where someone can see it, while one hostile publish can no longer make the console
+ * buffer hundreds of MB (MQTT allows 256 MB).
+ */
+export const MAX_PACKET_BYTES = 1024 * 1024;
+
 export function brokerOptions(
   profile: ConnectionProfile,
   defaultClientId: string,
@@ -18,7 +30,8 @@ export function brokerOptions(
   try {
     url = new URL(profile.url);
   } catch (e) {
-    if (e instanceof TypeError) return err('invalid-params', `"${profile.url}" is not a valid broker URL.`);
+    if (e instanceof TypeError)
+      return err('invalid-params', `"${safeBrokerUrl(profile.url)}" is not a valid broker URL.`);
     throw e;
   }
   const protocol = url.protocol.replace(/:$/, '');
@@ -28,7 +41,8 @@ export function brokerOptions(
       `Unsupported scheme "${protocol}://": use mqtt://, mqtts://, ws:// or wss://.`,
     );
   }
-  if (!url.hostname) return err('invalid-params', `The broker URL "${profile.url}" has no host name.`);
+  if (!url.hostname)
+    return err('invalid-params', `The broker URL "${safeBrokerUrl(profile.url)}" has no host name.`);
   const username = profile.username ?? (url.username ? decodeURIComponent(url.username) : undefined);
   const password = profile.password ?? (url.password ? decodeURIComponent(url.password) : undefined);
   // MQTT 3.1.1 §3.1.2.9: a password without a user name is a protocol violation; 5.0 allows it.
@@ -54,7 +68,9 @@ export function brokerOptions(
     resubscribe: true,
     ...(username !== undefined && { username }),
     ...(password !== undefined && { password }),
-    ...(profile.protocolVersion === 5 && { properties: { sessionExpiryInterval: SESSION_EXPIRY_S } }),
+    ...(profile.protocolVersion === 5 && {
+      properties: { sessionExpiryInterval: SESSION_EXPIRY_S, maximumPacketSize: MAX_PACKET_BYTES },
+    }),
   };
   if (isTls) {
     const tls = profile.tls ?? { rejectUnauthorized: true };
@@ -82,15 +98,30 @@ export function brokerOptions(
   return ok(options);
 }
 
-/** The URL as shown to people and in logs: never with credentials. */
+/**
+ * The URL as shown to people and in logs: never with credentials, also when it is mistyped
+ * (`mqtt//kilo:s3cret@host`, a port out of range). Whatever stands between `//` and the last `@`
+ * goes, parsed or not: a password may hold `/`, `?` or `#` (then `mqtt://kilo:123/x@host` parses
+ * as host "kilo" with a path), so no URL part is trusted to end it. A broker URL has no other use
+ * for `@`.
+ */
 export function safeBrokerUrl(raw: string): string {
+  let text = raw;
   try {
     const url = new URL(raw);
     url.username = '';
     url.password = '';
-    return url.toString().replace(/\/$/, '');
+    text = url.toString().replace(/\/$/, '');
   } catch (e) {
-    if (e instanceof TypeError) return '(invalid URL)';
-    throw e;
+    if (!(e instanceof TypeError)) throw e;
   }
+  const slashes = text.indexOf('//');
+  const start = slashes >= 0 ? slashes + 2 : 0;
+  const at = text.lastIndexOf('@');
+  return at >= start ? text.slice(0, start) + text.slice(at + 1) : text;
+}
+
+/** Free text (a library's error message) with every word holding an `@` shown as safeBrokerUrl. */
+export function redactCredentials(text: string): string {
+  return text.replace(/[^\s'"`]*@[^\s'"`]*/g, (word) => safeBrokerUrl(word));
 }

@@ -275,16 +275,39 @@ export class ProfileStore {
   }
 
   /**
+   * Whether `profile` goes exactly where the stored secrets were saved for: the same address and
+   * user name, and the same TLS verification, CA and server name. Anything else could hand the
+   * password to another host, or to anyone in the path (verification off, a CA the user has just
+   * pasted, a server name that picks another certificate).
+   */
+  private async isSameDestination(stored: StoredProfile, profile: ConnectionProfile): Promise<boolean> {
+    const split = splitCredentials(profile.url);
+    const username = profile.username ?? split.username;
+    if (stored.url !== split.url || stored.username !== username) return false;
+    // brokerOptions' defaults: no tls means verification on, no CA, SNI from the URL.
+    if ((stored.tls?.rejectUnauthorized ?? true) !== (profile.tls?.rejectUnauthorized ?? true)) return false;
+    if ((stored.tls?.servername || undefined) !== (profile.tls?.servername || undefined)) return false;
+    const ca = profile.tls?.ca?.trim() || undefined;
+    if (!stored.tls?.caFile) return ca === undefined;
+    if (ca === undefined) return false;
+    // A saved CA that cannot be read cannot be shown to be the same: the password is typed again.
+    return readFile(join(this.certsDir, stored.tls.caFile), 'utf8').then(
+      (text) => text.trim() === ca,
+      () => false,
+    );
+  }
+
+  /**
    * A profile being edited comes back from the wizard without its stored secrets (they never
-   * leave the core). They are filled in only when the broker address and user name are
-   * unchanged, so a stored password is never sent to a host the user has just typed.
+   * leave the core). They are filled in only when it goes exactly where they were saved for
+   * (`isSameDestination`), so a stored password is never sent to a host the user has just typed
+   * nor over a link whose certificate is checked differently.
    */
   async fillSecrets(profile: ConnectionProfile): Promise<Result<ConnectionProfile, ApiError>> {
     const stored = this.find(profile.name);
     if (!stored) return ok(profile);
+    if (!(await this.isSameDestination(stored, profile))) return ok(profile);
     const split = splitCredentials(profile.url);
-    const username = profile.username ?? split.username;
-    if (stored.url !== split.url || stored.username !== username) return ok(profile);
     const out: ConnectionProfile = { ...profile, ...(profile.tls && { tls: { ...profile.tls } }) };
     if (out.password === undefined && split.password === undefined && stored.hasPassword) {
       const password = await this.secrets.get(secretName.password(profile.name));
@@ -315,7 +338,8 @@ export class ProfileStore {
 
   /**
    * Validates and saves a profile (replacing one of the same name). A password left out keeps
-   * the stored one when the address and user name are unchanged; an empty password removes it.
+   * the stored one when the profile still goes where it was saved for (`isSameDestination`); an
+   * empty password removes it.
    * Credentials typed into the URL are moved out of it.
    */
   save(input: ConnectionProfile, activate: boolean): Promise<Result<{ name: string }, ApiError>> {
@@ -351,8 +375,7 @@ export class ProfileStore {
     const isKeptPassword =
       profile.password === undefined &&
       previous?.hasPassword === true &&
-      previous.url === profile.url &&
-      previous.username === profile.username;
+      (await this.isSameDestination(previous, profile));
     let hasPassword = isKeptPassword;
     if (profile.password !== undefined && profile.password !== '') {
       const saved = await this.secrets.set(secretName.password(name), profile.password);

@@ -1,4 +1,5 @@
 /** Gen1 topics under `shellies/<id>/…`: bare-text payloads (PROTOCOL.md §2). */
+import { nameField } from './device-name';
 import { MAX_COUNTER_WH, parseJsonObject, powerWatts, whCounterUnits } from './payload';
 import type { DecodeContext, DecodeOutcome, DeviceRef, Fact } from './types';
 
@@ -108,7 +109,7 @@ export function decodeGen1(rest: string, text: string, ctx: DecodeContext): Deco
             id: a.id,
             generation: a.gen,
             ...(typeof a.model === 'string' && { model: a.model }),
-            ...(typeof a.name === 'string' && { name: a.name }),
+            ...nameField(a.name),
             ...(typeof a.ver === 'string' && { firmware: a.ver }),
           },
         ],

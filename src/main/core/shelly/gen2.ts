@@ -1,5 +1,6 @@
 /** Gen2+ (Plus, Pro, Gen3, Gen4) topics: JSON-RPC frames and component status (PROTOCOL.md §3). */
 import { componentFacts } from './components';
+import { nameField } from './device-name';
 import { isRecord, parseJsonObject, trustedTimeS } from './payload';
 import type { Gen2TopicKind } from './topic';
 import type { DecodeContext, DecodeOutcome, DeviceRef, Fact } from './types';
@@ -79,7 +80,7 @@ function rpcReply(prefix: string, frame: Record<string, unknown>, ctx: DecodeCon
       id: result.id,
       generation: result.gen,
       ...(typeof result.model === 'string' && { model: result.model }),
-      ...(typeof result.name === 'string' && { name: result.name }),
+      ...nameField(result.name),
       ...(typeof result.ver === 'string' && { firmware: result.ver }),
     });
   } else if (result && isRecord(result.sys)) {
@@ -100,7 +101,7 @@ function rpcReply(prefix: string, frame: Record<string, unknown>, ctx: DecodeCon
         address: c.config.addr,
         ...(typeof c.config.obj_id === 'number' && { objectId: c.config.obj_id }),
         ...(typeof meta?.local_name === 'string' && { model: meta.local_name }),
-        ...(typeof c.config.name === 'string' && { name: c.config.name }),
+        ...nameField(c.config.name),
       });
       if (isRecord(c.status)) facts.push({ type: 'bthome-status', component: c.key, status: c.status });
     }
@@ -140,7 +141,7 @@ export function decodeGen2(
         type: 'identity',
         ...(typeof frame.id === 'string' && { id: frame.id }),
         ...(typeof frame.model === 'string' && { model: frame.model }),
-        ...(typeof frame.name === 'string' && { name: frame.name }),
+        ...nameField(frame.name),
         ...(typeof frame.ver === 'string' && { firmware: frame.ver }),
         ...(typeof frame.gen === 'number' && { generation: frame.gen }),
       },

@@ -48,7 +48,16 @@ export type Fact =
   | { type: 'uptime'; uptimeS: number }
   | { type: 'power'; component: string; powerW: number }
   | { type: 'output'; component: string; isOn: boolean }
-  | { type: 'identity'; id?: string; model?: string; name?: string; firmware?: string; generation?: number }
+  | {
+      type: 'identity';
+      id?: string;
+      model?: string;
+      /** At most MAX_DEVICE_NAME characters; `nameLength` is the length announced when it was cut. */
+      name?: string;
+      nameLength?: number;
+      firmware?: string;
+      generation?: number;
+    }
   | { type: 'component-rejected'; component: string; reason: string }
   | { type: 'sensor'; sensor: SensorReading }
   | {
@@ -58,6 +67,7 @@ export type Fact =
       objectId?: number;
       model?: string;
       name?: string;
+      nameLength?: number;
     }
   | { type: 'bthome-status'; component: string; status: Record<string, unknown> }
   | {

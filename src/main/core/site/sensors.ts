@@ -68,6 +68,7 @@ export class SensorRegistry {
     return 'place' in gateway.placement ? nodeId.room(gateway.placement.place) : null;
   }
 
+  /** Returns whether it gave a sensor a name it did not have before. */
   config(
     gateway: Device,
     component: string,
@@ -75,7 +76,7 @@ export class SensorRegistry {
     objectId?: number,
     model?: string,
     name?: string,
-  ): void {
+  ): boolean {
     this.components.set(`${gateway.row.key}|${component}`, {
       address,
       ...(objectId !== undefined && { objectId }),
@@ -87,8 +88,12 @@ export class SensorRegistry {
         room: SensorRegistry.roomOf(gateway),
       });
       if (model) s.model = model;
-      if (name) s.name = name;
+      if (name && s.name !== name) {
+        s.name = name;
+        return true;
+      }
     }
+    return false;
   }
 
   /** Returns the sensor it changed, or null when the component is not (yet) known. */

@@ -1,8 +1,8 @@
 import { useConnection } from '../state/connection';
 import { useLink } from '../state/link';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api';
-import { formatTime } from '../format';
+import { retryCountdown, statusWord } from '../connection-words';
 
 /** The broker connection as the core sees it, and the renderer's own link to the core. */
 export function ConnectionStatus() {
@@ -12,6 +12,19 @@ export function ConnectionStatus() {
   const rejected = useLink((s) => s.rejected);
   const lastRejection = useLink((s) => s.lastRejection);
   const [isRetrying, setRetrying] = useState(false);
+  const [now, setNow] = useState(() => Date.now());
+  // A countdown ticks once a second while a retry is due, and not otherwise (no idle renders).
+  const retryAt = isStreamUp !== false && state?.status !== 'connected' ? (state?.nextRetryAt ?? null) : null;
+  useEffect(() => {
+    if (!retryAt) return;
+    const tick = () => setNow(Date.now());
+    const first = setTimeout(tick, 0);
+    const timer = setInterval(tick, 1000);
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
+  }, [retryAt]);
 
   // While the service is unreachable the last broker state is stale, so it is not shown as current.
   const isServiceDown = isStreamUp === false;
@@ -23,7 +36,7 @@ export function ConnectionStatus() {
   return (
     <div className="connection" data-testid="connection-status" data-status={status} aria-live="polite">
       <span className={`status-dot status-${status}`} aria-hidden="true" />
-      <span className="status-word">{status}</span>
+      <span className="status-word">{!isServiceDown && state ? statusWord(state) : status}</span>
       {state?.broker && (
         <span className="broker" title={state.broker}>
           {state.broker}
@@ -31,8 +44,11 @@ export function ConnectionStatus() {
       )}
       {state?.demo && <span className="badge">demo</span>}
       {state?.tlsVerified === false && <span className="badge badge-warn">TLS unverified</span>}
-      {!isServiceDown && state?.nextRetryAt && state.status !== 'connected' && (
-        <span className="muted">next try {formatTime(state.nextRetryAt)}</span>
+      {!isServiceDown && state && retryCountdown(state, now) && (
+        // A second-by-second count is not news for a screen reader; the status word is.
+        <span className="muted" data-testid="retry-countdown" aria-live="off">
+          {retryCountdown(state, now)}
+        </span>
       )}
       {!isServiceDown && state && (state.status === 'reconnecting' || state.status === 'error') && (
         <button

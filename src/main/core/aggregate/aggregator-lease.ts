@@ -1,0 +1,169 @@
+/**
+ * Which console publishes the aggregates when several share one broker (ARCHITECTURE.md §9: one
+ * console per site is the aggregator). The lease is one retained message on `leaseTopic`,
+ * `{"clientId","since"}`, published by its holder; every console connects with a Last Will that
+ * clears it (retained, empty), so when the holder dies the broker empties the lease and a standby
+ * claims it. Every console counts everything, so whoever holds the lease publishes exact totals.
+ *
+ *   - After subscribing, a console listens `settleMs` for the retained lease before claiming: the
+ *     broker sends retained messages right after SUBACK, so a held lease is seen, not overwritten.
+ *     Until it has decided, only the retained copy counts: a persistent session also replays lease
+ *     messages queued while the console was away, and those are history (a live claim it misses
+ *     meanwhile is settled by the tie-break below).
+ *   - Two claims at once (both saw it free): the lowest client id wins. Each claimant sees the
+ *     other's claim; the higher one stands by, the lower one publishes its claim again, so the
+ *     retained copy ends as the winner's whatever order the broker stored them in.
+ *   - A standby's will also empties the lease: the holder, seeing it empty, claims it again.
+ *   - The holder empties the lease on a graceful close, so a standby takes over at once.
+ *
+ * Pure: the console feeds it messages and time, and publishes what it returns.
+ */
+import { z } from 'zod';
+
+/** Under the aggregates' prefix, but never one of them: aggregate topics always end in `/energy`. */
+export const leaseTopic = (outPrefix: string): string => `${outPrefix}/_lease/aggregator`;
+
+/** Retained messages follow SUBACK in the same flight; half a second covers a slow link. */
+export const LEASE_SETTLE_MS = 500;
+
+/** A claim is two short fields; anything longer is not one and is not parsed. */
+const MAX_LEASE_CHARS = 1024;
+
+const LeaseClaimSchema = z.object({
+  clientId: z.string().min(1).max(256),
+  since: z.iso.datetime({ offset: true }),
+});
+export type LeaseClaim = z.infer<typeof LeaseClaimSchema>;
+
+/**
+ * `unchecked`: the broker refused the lease topic (an ACL that predates it), so no other console
+ * can be seen; this one publishes as it did before leases existed, and says so.
+ */
+export type LeaseRole = 'deciding' | 'aggregator' | 'standby' | 'unchecked';
+
+export interface LeaseStep {
+  /** Publish this on the lease topic, retained ('' empties it). */
+  publish?: string;
+  /** The lease message was not one: why (counted, never acted on). */
+  invalid?: string;
+  /** The role changed with this step. */
+  roleChanged?: boolean;
+}
+
+export class AggregatorLease {
+  private currentRole: LeaseRole = 'deciding';
+  private heldBy: LeaseClaim | null = null;
+  /** When a free lease may be claimed; never while disconnected. */
+  private decideAtMs = Number.POSITIVE_INFINITY;
+  /** Our own claim while we hold the lease (republished unchanged). */
+  private own: LeaseClaim | null = null;
+
+  constructor(
+    readonly clientId: string,
+    readonly settleMs = LEASE_SETTLE_MS,
+  ) {}
+
+  get role(): LeaseRole {
+    return this.currentRole;
+  }
+
+  get isAggregator(): boolean {
+    return this.currentRole === 'aggregator' || this.currentRole === 'unchecked';
+  }
+
+  /** The broker refused the lease topic: publish without a lease (nothing to claim or release). */
+  refused(): LeaseStep {
+    const changed = this.currentRole !== 'unchecked';
+    this.disconnected();
+    this.currentRole = 'unchecked';
+    return changed ? { roleChanged: true } : {};
+  }
+
+  /** The claim last seen on the broker (ours included), or null when the lease is free. */
+  get holder(): LeaseClaim | null {
+    return this.heldBy;
+  }
+
+  /**
+   * Subscribed (again): the retained lease follows SUBACK, so a free one is claimed after the
+   * settle time. The retained copy may be handled before this call (mqtt.js can deliver it ahead
+   * of the SUBACK callback); what it decided stands.
+   */
+  subscribed(nowMs: number): void {
+    if (this.currentRole === 'deciding') this.decideAtMs = nowMs + this.settleMs;
+  }
+
+  /** Off the broker (or connecting to it): nothing published, nothing claimed, nothing known. */
+  disconnected(): void {
+    this.currentRole = 'deciding';
+    this.heldBy = null;
+    this.own = null;
+    this.decideAtMs = Number.POSITIVE_INFINITY;
+  }
+
+  /** Time passing: claims the lease if it stayed free for the settle time. */
+  poll(nowMs: number): LeaseStep {
+    if (this.currentRole !== 'deciding' || nowMs < this.decideAtMs || this.heldBy) return {};
+    return this.claim(nowMs);
+  }
+
+  /** A message on the lease topic: the retained copy sent on subscribing, or a live one. */
+  received(payload: string, isRetained: boolean, nowMs: number): LeaseStep {
+    if (this.currentRole === 'deciding' && !isRetained) return {};
+    if (payload === '') return this.emptied(nowMs);
+    if (payload.length > MAX_LEASE_CHARS) return { invalid: 'lease-too-large' };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(payload);
+    } catch (e) {
+      if (e instanceof SyntaxError) return { invalid: 'lease-not-json' };
+      throw e;
+    }
+    const claim = LeaseClaimSchema.safeParse(parsed);
+    if (!claim.success) return { invalid: 'lease-invalid' };
+    const { clientId, since } = claim.data;
+    if (clientId === this.clientId) {
+      // Our own claim: the echo of one we sent, or (just subscribed) the one we left retained.
+      if (this.currentRole === 'standby') return {};
+      this.heldBy = { clientId, since };
+      if (this.currentRole === 'aggregator') return {};
+      this.own = { clientId, since };
+      this.currentRole = 'aggregator';
+      return { roleChanged: true };
+    }
+    if (this.currentRole === 'aggregator' && this.clientId < clientId) {
+      // We win the tie-break: say so again, so the broker's retained copy ends as ours.
+      return { publish: JSON.stringify(this.own) };
+    }
+    const wasStandby = this.currentRole === 'standby';
+    this.heldBy = { clientId, since };
+    this.currentRole = 'standby';
+    this.own = null;
+    return wasStandby ? {} : { roleChanged: true };
+  }
+
+  /** Graceful close: a holder empties the lease so a standby takes over without waiting. */
+  release(): LeaseStep {
+    if (this.currentRole !== 'aggregator') return {};
+    this.disconnected();
+    this.heldBy = null;
+    return { publish: '', roleChanged: true };
+  }
+
+  private emptied(nowMs: number): LeaseStep {
+    this.heldBy = null;
+    // A standby's will (or a stray clear): the holder is still here and says so again.
+    if (this.currentRole === 'aggregator') return { publish: JSON.stringify(this.own) };
+    // The holder left (its will, or its graceful close): take over now.
+    if (this.currentRole === 'standby') return this.claim(nowMs);
+    // Deciding: claimed when the settle time is over, unless a claim arrives first.
+    return {};
+  }
+
+  private claim(nowMs: number): LeaseStep {
+    this.own = { clientId: this.clientId, since: new Date(nowMs).toISOString() };
+    this.heldBy = this.own;
+    this.currentRole = 'aggregator';
+    return { publish: JSON.stringify(this.own), roleChanged: true };
+  }
+}
