@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Three layers, run in this order by `npm test`: pure core, real Mosquitto + SQLite, real Chromium.
+// Four layers, run in this order by `npm test`: pure core, real Mosquitto + SQLite, real Chromium,
+// then the fault drills.
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
@@ -29,6 +30,18 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 90_000,
           hookTimeout: 90_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Fault drills (kills, broker restarts and freezes, bad clocks): each starts its own
+        // processes and times real outages, so they run one at a time, last.
+        test: {
+          name: 'drill',
+          sequence: { groupOrder: 3 },
+          include: ['test/drill/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },

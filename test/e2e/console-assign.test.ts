@@ -16,14 +16,17 @@ import {
   type ConsolePage,
 } from '../support/e2e-console';
 import { coreTree, findNode, startDemoConsole } from '../support/e2e-demo';
+import { noonZone } from '../support/pinned-zone';
 
 let demo: Awaited<ReturnType<typeof startDemoConsole>>;
+/** A room's "today" is checked: about noon where the console and the browser run, no midnight resets it meanwhile. */
+const zone = noonZone();
 let c: ConsolePage;
 const NEW_ROOM = 'room:Aurora/Lisbon/FrontDesk';
 
 beforeAll(async () => {
-  demo = await startDemoConsole();
-  c = await openConsole(demo.headless.url);
+  demo = await startDemoConsole({ TZ: zone.name });
+  c = await openConsole(demo.headless.url, { timezoneId: zone.name });
   await waitForRows(c.page, 'room:', 3);
 });
 

@@ -21,9 +21,10 @@ import {
   type ConsolePage,
 } from '../support/e2e-console';
 import { energyFrame, powerFrame, publish, publishRises, type FixtureDevice } from '../support/e2e-fixtures';
-import { api, startHeadless, type Headless } from '../support/headless';
+import { api, fetchSignedIn, startHeadless, type Headless } from '../support/headless';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { testClient } from '../support/mqtt-client';
+import { noonZone } from '../support/pinned-zone';
 import { tempDir } from '../support/temp-dir';
 
 const METER_A: FixtureDevice = { prefix: 'Fixture/HQ/Lab/MeterA', src: 'shellyplus1pm-f1a000000001' };
@@ -50,12 +51,12 @@ let c: ConsolePage;
 const dir = tempDir();
 /** The first reading's minute: 45 minutes ago, on a minute boundary (seconds). */
 const firstMinuteS = Math.floor(Date.now() / 60_000) * 60 - 45 * 60;
-
-const localInput = (ms: number): string => {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-};
+/**
+ * The console and the browser run where it is about noon now, so the readings of the last 45
+ * minutes are all today's whatever the hour the test runs (at 00:30 UTC they would straddle
+ * midnight and "Today" would miss some).
+ */
+const zone = noonZone();
 
 async function historySumWh(node: string, fromMs: number, toMs: number): Promise<number> {
   const { body } = await api(headless.url, 'history.query', {
@@ -69,18 +70,21 @@ async function historySumWh(node: string, fromMs: number, toMs: number): Promise
 
 beforeAll(async () => {
   mosquitto = await startMosquitto();
-  headless = await startHeadless([
-    '--broker',
-    mosquitto.url,
-    '--port',
-    '0',
-    '--db',
-    join(dir.path, 'fixture.db'),
-    '--publish-interval',
-    '1',
-  ]);
+  headless = await startHeadless(
+    [
+      '--broker',
+      mosquitto.url,
+      '--port',
+      '0',
+      '--db',
+      join(dir.path, 'fixture.db'),
+      '--publish-interval',
+      '1',
+    ],
+    { TZ: zone.name },
+  );
   client = await testClient(mosquitto.url);
-  c = await openConsole(headless.url, { countRenders: true });
+  c = await openConsole(headless.url, { countRenders: true, timezoneId: zone.name });
   await c.page.getByTestId('empty-state').waitFor();
 
   await publishRises(client, METER_A, firstMinuteS, 1000, RISES_A);
@@ -158,7 +162,7 @@ describe('the console with known readings', () => {
     expect(href).toMatch(
       /^\/api\/report\.csv\?node=room%3AFixture%2FHQ%2FLab&from=.+&to=.+&resolution=auto&perChild=false$/,
     );
-    const csv = await (await fetch(`${headless.url}${href}`)).text();
+    const csv = await (await fetchSignedIn(headless.url, href as string)).text();
     const total = csvEnergyWh(csv);
     expect(total.rows).toBeGreaterThan(0);
     expect(total.wh).toBeCloseTo(chartWh, 6);
@@ -166,7 +170,7 @@ describe('the console with known readings', () => {
     await dialog.getByTestId('export-per-child').check();
     const perChildHref = await dialog.getByTestId('csv-download').getAttribute('href');
     expect(perChildHref).toMatch(/perChild=true$/);
-    const perChild = csvEnergyWh(await (await fetch(`${headless.url}${perChildHref}`)).text());
+    const perChild = csvEnergyWh(await (await fetchSignedIn(headless.url, perChildHref as string)).text());
     expect(perChild.wh).toBeCloseTo(chartWh, 6);
     expect(perChild.rows).toBeGreaterThan(total.rows);
     await page.keyboard.press('Escape');
@@ -178,8 +182,8 @@ describe('the console with known readings', () => {
     const { page } = c;
     await selectNode(page, DEVICE_B);
     await page.getByTestId('range-custom').click();
-    await page.getByTestId('custom-from').fill(localInput(Date.now() - 2 * 3_600_000));
-    await page.getByTestId('custom-to').fill(localInput(Date.now() + 5 * 60_000));
+    await page.getByTestId('custom-from').fill(zone.localInput(Date.now() - 2 * 3_600_000));
+    await page.getByTestId('custom-to').fill(zone.localInput(Date.now() + 5 * 60_000));
     await page.getByTestId('custom-apply').click();
     await page
       .locator(
@@ -204,16 +208,23 @@ describe('the console with known readings', () => {
       for (const key of Object.keys(counts)) counts[key] = 0;
     });
     const nowS = Math.floor(Date.now() / 1000);
-    for (const [i, watts] of [120.5, 240.25, 80, 345.6].entries()) {
+    // Each value is seen in the row before the next is sent: four separate live pushes.
+    for (const [i, [watts, shown]] of (
+      [
+        [120.5, '120.5'],
+        [240.25, '240.3'],
+        [80, '80'],
+        [345.6, '345.6'],
+      ] as const
+    ).entries()) {
       await publish(client, `${METER_A.prefix}/events/rpc`, powerFrame(METER_A, watts, nowS + i));
-      await page.waitForTimeout(400);
+      await poll(
+        () => row(page, DEVICE_A).getByTestId('power').textContent(),
+        (text) => (text ?? '').replace(/\s/g, ' ') === `${shown} W`,
+        5000,
+        `${shown} W in the row`,
+      );
     }
-    await poll(
-      () => row(page, DEVICE_A).getByTestId('power').textContent(),
-      (text) => /345\.6\s*W/.test(text ?? ''),
-      5000,
-      'the new power in the row',
-    );
     const counts = await page.evaluate(() => ({ ...window.__kilowatchRenders }));
     expect(counts.RowTotals ?? 0).toBeGreaterThan(0);
     expect(counts.DeviceTree ?? 0).toBe(0);

@@ -21,6 +21,7 @@ import {
 import { demoBrokerUrl, startDemoConsole } from '../support/e2e-demo';
 import { energyFrame, publish } from '../support/e2e-fixtures';
 import { testClient } from '../support/mqtt-client';
+import { noonZone } from '../support/pinned-zone';
 
 // The README's screenshots are refreshed on purpose (UPDATE_SCREENSHOTS=1); a plain run keeps them in test-results.
 const DOCS = resolve(
@@ -30,6 +31,15 @@ const DOCS = resolve(
 let demo: Awaited<ReturnType<typeof startDemoConsole>>;
 let c: ConsolePage;
 
+/** Until no finite CSS transition or animation runs, and two more frames are painted: a still screen. */
+async function settled(page: ConsolePage['page']): Promise<void> {
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.effect?.getTiming().iterations === Infinity),
+  );
+  await page.evaluate(
+    () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(null)))),
+  );
+}
 const renderedIds = (c: ConsolePage): Promise<string[]> =>
   c.page.$$eval('[role="treeitem"]', (rows) => rows.map((r) => r.getAttribute('data-node-id') ?? ''));
 /** The row named by aria-activedescendant (waiting for the tree to render it after a scroll). */
@@ -41,9 +51,12 @@ const activeId = async (c: ConsolePage): Promise<string | null> => {
   return (await handle.jsonValue()) as string | null;
 };
 
+/** Noon where the console and the browser run: today, this week and this month hold the backfill's last hours, whatever the hour. */
+const zone = noonZone();
+
 beforeAll(async () => {
-  demo = await startDemoConsole();
-  c = await openConsole(demo.headless.url);
+  demo = await startDemoConsole({ TZ: zone.name });
+  c = await openConsole(demo.headless.url, { timezoneId: zone.name });
   await waitForRows(c.page, 'room:', 3);
 });
 
@@ -146,9 +159,9 @@ describe('the device tree', () => {
       10_000,
       'this month',
     );
-    expect(
-      parseEnergyWh((await details.getByTestId('detail-week').textContent()) ?? ''),
-    ).toBeGreaterThanOrEqual(0);
+    // The demo's figures move while we read them; exact week and month figures are checked on a
+    // device whose every reading the test publishes (the screen, below).
+    await expect(details.getByTestId('detail-week').textContent()).resolves.toMatch(/\d.*Wh$/);
     // Children ranked by today's energy, largest first.
     const ranked = await page.$$eval('[data-testid="ranking"] li', (items) =>
       items.map((li) => ({
@@ -177,56 +190,99 @@ describe('the device tree', () => {
 
   it('looks right in light and dark at 1366×768', async () => {
     const { page } = c;
-    // The demo starts with an empty history: give the meeting room a screen that has been
-    // reporting every five minutes since yesterday, so the charts have something to show.
+    // The demo starts with an empty history: give the meeting room a screen that has reported
+    // every hour since ten days before this month began and every five minutes since yesterday,
+    // so the charts have something to show and this month and this week start within it.
     const room = 'room:Aurora/Lisbon/MeetingRoom';
     const screen = { prefix: 'Aurora/Lisbon/MeetingRoom/Screen', src: 'shellyplusplugs-5c0000000001' };
+    const device = `device:${screen.prefix}`;
     const client = await testClient(demoBrokerUrl(demo.headless));
-    const midnight = new Date();
-    midnight.setHours(0, 0, 0, 0);
-    const fromS = Math.floor(midnight.getTime() / 1000) - 86_400;
-    const toS = Math.floor(Date.now() / 1000) - 120;
+    const nowMs = Date.now();
+    const hourlyFromS = (zone.monthStartMs(nowMs) - 10 * 86_400_000) / 1000;
+    const fiveMinFromS = (zone.dayStartMs(nowMs) - 86_400_000) / 1000;
+    const toS = Math.floor(nowMs / 1000) - 120;
+    const times: number[] = [];
+    for (let t = hourlyFromS; t < fiveMinFromS; t += 3600) times.push(t);
+    for (let t = fiveMinFromS; t < toS; t += 300) times.push(t);
     let totalWh = 5000;
-    for (let t = fromS - (fromS % 300); t < toS; t += 300) {
-      const hour = new Date(t * 1000).getHours();
+    /** Each reading's rise (whole Wh, so the kWh figures on screen are exact) and the minute it is booked in. */
+    const rises: Array<{ bookedMs: number; wh: number }> = [];
+    for (const [i, t] of times.entries()) {
+      const hour = zone.hourAt(t * 1000);
       const busy = Math.exp(-(((hour - 10) / 2.5) ** 2)) + 0.8 * Math.exp(-(((hour - 15) / 2) ** 2));
-      totalWh += ((25 + 320 * busy) * 300) / 3600;
-      await publish(
-        client,
-        `${screen.prefix}/events/rpc`,
-        energyFrame(screen, { minuteTsS: t - (t % 60), totalWh }),
-      );
+      const rise = Math.round(((25 + 320 * busy) * (i === 0 ? 0 : t - (times[i - 1] as number))) / 3600);
+      totalWh += rise;
+      // The first reading is the baseline; each later rise belongs to the minute ending at its minute_ts.
+      if (i > 0) rises.push({ bookedMs: (t - 60) * 1000, wh: rise });
+      await publish(client, `${screen.prefix}/events/rpc`, energyFrame(screen, { minuteTsS: t, totalWh }));
     }
     await client.endAsync();
-    await selectNode(page, room);
-    let flip = false;
+    const since = (startMs: number) =>
+      rises.filter((r) => r.bookedMs >= startMs).reduce((s, r) => s + r.wh, 0);
+    const expected = {
+      today: since(zone.dayStartMs(nowMs)),
+      week: since(zone.weekStartMs(nowMs)),
+      month: since(zone.monthStartMs(nowMs)),
+    };
+    // About noon, today alone holds some 140 readings: the figures below are not empty ones.
+    expect(expected.today).toBeGreaterThan(500);
+
+    // The screen's own figures: today from the live totals, week and month from history, exact.
+    await selectNode(page, device);
+    const details = page.getByTestId('node-details');
+    const tile = async (id: string) => parseEnergyWh((await details.getByTestId(id).textContent()) ?? '');
+    // Today equal to all of today's rises: the core has read every reading (they arrive in order).
     await poll(
-      async () => {
-        // Switching the range reloads the chart at once (it also refreshes by itself).
-        flip = !flip;
-        await page.getByTestId(flip ? 'range-7d' : 'range-today').click();
-        await page.waitForTimeout(300);
-        return Number((await chartData(page, room)).totalWh);
-      },
-      (wh) => wh > 500,
+      () => tile('detail-today'),
+      (wh) => wh === expected.today,
       20_000,
-      'the backfilled history in the chart',
+      'the screen’s today',
     );
+    // Selected afresh, the week and month are read now, after the last reading.
+    await selectNode(page, room);
+    await selectNode(page, device);
+    const figures = await poll(
+      async () => ({
+        today: await tile('detail-today'),
+        week: await tile('detail-week'),
+        month: await tile('detail-month'),
+      }),
+      (f) => !Number.isNaN(f.week) && !Number.isNaN(f.month),
+      10_000,
+      'the screen’s week and month',
+    );
+    expect(figures).toEqual(expected);
+
+    // The room's chart for today stacks the screen's exact share beside the demo's own devices.
+    await selectNode(page, room);
+    const chartFor = (kind: '7d' | 'today', fromMs: number) =>
+      page
+        .locator(
+          `[data-testid="energy-chart"][data-node="${room}"][data-from="${new Date(fromMs).toISOString()}"][data-status="ready"]`,
+        )
+        .waitFor({ timeout: 20_000 })
+        .then(() => kind);
+    // A new range loads afresh (the room's chart may have loaded before the backfill).
+    await page.getByTestId('range-7d').click();
+    await chartFor('7d', zone.dayStartMs(nowMs) - 6 * 86_400_000);
     await page.getByTestId('range-today').click();
+    await chartFor('today', zone.dayStartMs(nowMs));
+    const shares = JSON.parse((await chartData(page, room)).childTotalsWh ?? '[]') as number[];
+    expect(shares).toContain(expected.today);
     await page.getByTestId('compare').check();
     await page.locator('[data-testid="energy-chart"][data-compare="on"][data-status="ready"]').waitFor();
     // Week and month follow the chart's reloads.
     await poll(
-      async () => parseEnergyWh((await page.getByTestId('detail-week').textContent()) ?? ''),
-      (wh) => wh > 500,
+      async () => details.getByTestId('detail-month').textContent(),
+      (text) => /\d.*Wh$/.test(text ?? ''),
       10_000,
-      'this week to include the backfill',
+      'this month for the room',
     );
-    await page.waitForTimeout(1500);
+    await settled(page);
     mkdirSync(DOCS, { recursive: true });
     await page.screenshot({ path: join(DOCS, 'console-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.waitForTimeout(300);
+    await settled(page);
     await page.screenshot({ path: join(DOCS, 'console-dark.png') });
     expect(c.errors).toEqual([]);
   });

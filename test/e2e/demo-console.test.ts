@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, parseEnergyWh, watchErrors } from '../support/browser';
 import { startHeadless, type Headless } from '../support/headless';
+import { noonZone } from '../support/pinned-zone';
 import { tempDir } from '../support/temp-dir';
 
 const SCREENSHOTS = resolve(__dirname, '../../test-results/screenshots');
@@ -17,19 +18,20 @@ let browser: Browser;
 let page: Page;
 let errors: string[];
 const dir = tempDir();
+/** The tree shows today's energy: about noon where the console and the browser run, no midnight resets it while we watch. */
+const zone = noonZone();
 
 beforeAll(async () => {
-  headless = await startHeadless([
-    '--demo',
-    '--port',
-    '0',
-    '--db',
-    join(dir.path, 'demo.db'),
-    '--publish-interval',
-    '1',
-  ]);
+  headless = await startHeadless(
+    ['--demo', '--port', '0', '--db', join(dir.path, 'demo.db'), '--publish-interval', '1'],
+    { TZ: zone.name },
+  );
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1366, height: 900 }, colorScheme: 'light' });
+  page = await browser.newPage({
+    viewport: { width: 1366, height: 900 },
+    colorScheme: 'light',
+    timezoneId: zone.name,
+  });
   errors = watchErrors(page);
   await page.goto(headless.url);
 });

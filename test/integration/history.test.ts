@@ -96,7 +96,9 @@ describe('history in Europe/Lisbon', () => {
   it('keeps the 25-hour fall-back day whole and sums equal at minute, hour, day, week and month', async () => {
     const t = lisbonCore();
     // 2025-10-26 local day: 2025-10-25T23:00Z to 2025-10-27T00:00Z (25 hours).
-    t.stream('2025-10-25T22:58:00Z', '2025-10-27T00:02:00Z', 1, 0.25);
+    const counted = t.stream('2025-10-25T22:58:00Z', '2025-10-27T00:02:00Z', 1, 0.25);
+    // 1504 rises after the 22:58Z baseline; the last two (booked 00:00Z and 00:01Z) fall on the 27th.
+    expect(counted).toBe(376);
     const from = '2025-10-25T23:00:00Z';
     const to = '2025-10-27T00:00:00Z';
     const hours = await t.query('company:Aurora', from, to, 'hour');
@@ -114,6 +116,9 @@ describe('history in Europe/Lisbon', () => {
     const week = await t.query('device:' + PREFIX, '2025-10-20T00:00:00Z', '2025-10-27T00:00:00Z', 'week');
     expect(week.points[0]?.start).toBe('2025-10-19T23:00:00.000Z');
     expect(week.points[0]?.end).toBe('2025-10-27T00:00:00.000Z');
+    // The week also holds the two rises booked at 23:58 and 23:59 on Saturday the 25th; the two
+    // booked on Monday the 27th are next week's.
+    expect(week.points.map((p) => p.energyWh)).toEqual([375.5]);
     const month = await t.query(
       'office:Aurora/Lisbon',
       '2025-10-01T00:00:00Z',
@@ -124,7 +129,8 @@ describe('history in Europe/Lisbon', () => {
       start: '2025-09-30T23:00:00.000Z',
       end: '2025-11-01T00:00:00.000Z',
     });
-    expect(sum(month)).toBeGreaterThanOrEqual(375);
+    // Every rise is in October, including the two booked after the 26th.
+    expect(month.points.map((p) => p.energyWh)).toEqual([counted]);
   });
 
   it('exports a CSV whose rows parse back to the history sums, with formulas neutralised', async () => {
@@ -184,9 +190,34 @@ describe('history in Europe/Lisbon', () => {
     const t = lisbonCore();
     t.stream('2025-06-01T08:00:00Z', '2025-06-01T10:00:00Z', 1, 0.5);
     expect(t.core.rebuildRollups().differed).toBe(0);
-    t.store.database.prepare('UPDATE energy_hour SET energy_units = energy_units + 60000').run();
+    // 120 rises of 0.5 Wh booked in the minutes 08:00Z–09:59Z: 30 Wh in each hour, for every node
+    // above the channel.
+    const hourRows = () =>
+      t.store.database
+        .prepare(
+          `SELECT n.node AS node, h.start_min AS startMin, h.energy_units / 60000.0 AS wh
+           FROM energy_hour h JOIN node n ON n.id = h.node_id ORDER BY n.node, h.start_min`,
+        )
+        .all();
+    const h8 = Date.parse('2025-06-01T08:00:00Z') / 60_000;
+    const expected = [
+      `channel:${PREFIX}|switch:0`,
+      'company:Aurora',
+      `device:${PREFIX}`,
+      'office:Aurora/Lisbon',
+      'room:Aurora/Lisbon/Room101',
+    ].flatMap((node) => [
+      { node, startMin: h8, wh: 30 },
+      { node, startMin: h8 + 60, wh: 30 },
+    ]);
+    expect(hourRows()).toEqual(expected);
+    const damaged = t.store.database
+      .prepare('UPDATE energy_hour SET energy_units = energy_units + 60000 WHERE start_min = ?')
+      .run(h8 + 60).changes;
+    expect(damaged).toBe(5);
     const report = t.core.rebuildRollups();
-    expect(report.differed).toBeGreaterThan(0);
+    expect(report.differed).toBe(damaged);
+    expect(hourRows()).toEqual(expected);
     expect(t.core.rebuildRollups().differed).toBe(0);
     expect(
       sum(

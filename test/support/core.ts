@@ -12,9 +12,15 @@ export interface TestCore {
   close(): Promise<void>;
 }
 
-export function testCore(dbPath: string, startIso = '2025-03-10T08:00:00Z'): TestCore {
+export function testCore(dbPath: string, startIso = '2025-03-10T08:00:00Z', timeZone?: string): TestCore {
   let nowMs = Date.parse(startIso);
-  const opened = openConsole({ dbPath, outPrefix: 'kilowatch', publishIntervalS: 3600, clock: () => nowMs });
+  const opened = openConsole({
+    dbPath,
+    outPrefix: 'kilowatch',
+    publishIntervalS: 3600,
+    clock: () => nowMs,
+    ...(timeZone && { timeZone }),
+  });
   if (!opened.ok) throw new Error(opened.error.message);
   const { console: core, store } = opened.value;
   return {

@@ -22,6 +22,8 @@ export async function openConsole(
     colorScheme?: 'light' | 'dark';
     countRenders?: boolean;
     height?: number;
+    /** The browser's time zone (IANA name); give it the zone the console runs in. */
+    timezoneId?: string;
     /** Runs in the page before the console's own scripts. */
     init?: () => void;
   } = {},
@@ -31,6 +33,7 @@ export async function openConsole(
     viewport: { width: 1366, height: opts.height ?? 768 },
     colorScheme: opts.colorScheme ?? 'light',
     locale: 'en-US',
+    ...(opts.timezoneId && { timezoneId: opts.timezoneId }),
   });
   const errors = watchErrors(page);
   const failedRequests: string[] = [];

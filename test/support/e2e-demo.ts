@@ -4,20 +4,16 @@ import type { SiteNode } from '../../src/shared/contract';
 import { api, startHeadless, type Headless } from './headless';
 import { tempDir } from './temp-dir';
 
-export async function startDemoConsole(): Promise<{
+/** `env` reaches the headless process (e.g. `TZ` to pin the site's time zone). */
+export async function startDemoConsole(env: NodeJS.ProcessEnv = {}): Promise<{
   headless: Headless;
   stop: () => Promise<number | null>;
 }> {
   const dir = tempDir();
-  const headless = await startHeadless([
-    '--demo',
-    '--port',
-    '0',
-    '--db',
-    join(dir.path, 'demo.db'),
-    '--publish-interval',
-    '1',
-  ]);
+  const headless = await startHeadless(
+    ['--demo', '--port', '0', '--db', join(dir.path, 'demo.db'), '--publish-interval', '1'],
+    env,
+  );
   return {
     headless,
     stop: async () => {

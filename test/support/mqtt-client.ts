@@ -13,19 +13,26 @@ export async function testClient(
   return client;
 }
 
-/** Subscribes fresh and returns the retained messages under a filter as topic → parsed JSON. */
+/**
+ * Subscribes fresh and returns the retained messages under a filter as topic → parsed JSON. The
+ * broker queues a subscription's retained messages before anything published after it, so once a
+ * marker published after subscribing comes back, every retained message is in.
+ */
 export async function retainedJson(
   url: string,
   filter: string,
-  settleMs = 300,
 ): Promise<Map<string, Record<string, unknown>>> {
   const client = await testClient(url);
   const out = new Map<string, Record<string, unknown>>();
+  const marker = `kw-test-marker/${Math.random().toString(16).slice(2, 10)}`;
+  let isMarkerBack = false;
   client.on('message', (topic, payload, packet) => {
-    if (packet.retain) out.set(topic, JSON.parse(payload.toString('utf8')) as Record<string, unknown>);
+    if (topic === marker) isMarkerBack = true;
+    else if (packet.retain) out.set(topic, JSON.parse(payload.toString('utf8')) as Record<string, unknown>);
   });
-  await client.subscribeAsync(filter, { qos: 1 });
-  await new Promise((r) => setTimeout(r, settleMs));
+  await client.subscribeAsync([filter, marker], { qos: 1 });
+  await client.publishAsync(marker, 'end', { qos: 1 });
+  await waitFor(() => isMarkerBack, 5000, `the marker after the retained messages on ${filter}`);
   await client.endAsync();
   return out;
 }

@@ -290,7 +290,16 @@ describe('reboots in the demo fleet', () => {
     // Subscribe first so the connect-time full statuses (the "before" values) are seen.
     observer = await listen(broker.url);
     fleet = await startDemoFleet({ url: broker.url, seed: 7, tickMs: 100, rebootEveryMs: 0 });
-    await sleep(400);
+    const gen2 = fleet.devices.filter((d) => !d.prefix.startsWith('shellies/'));
+    await waitFor(
+      () =>
+        gen2.every((d) =>
+          observer.messages.some(
+            (m) => m.topic === `${d.prefix}/events/rpc` && frameOf(m).method === 'NotifyFullStatus',
+          ),
+        ) || undefined,
+      `a connect-time full status from each of ${gen2.length} Gen2 devices`,
+    );
   });
 
   afterAll(async () => {
