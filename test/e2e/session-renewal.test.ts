@@ -17,8 +17,7 @@ let headless: Headless;
 let browser: Browser;
 let page: Page;
 
-const start = () =>
-  startHeadless(['--demo', '--port', String(port), '--db', join(dir.path, 'demo.db')]);
+const start = () => startHeadless(['--demo', '--port', String(port), '--db', join(dir.path, 'demo.db')]);
 
 beforeAll(async () => {
   port = await freePort();

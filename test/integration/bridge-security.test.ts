@@ -137,6 +137,42 @@ describe('on loopback (the demo, no token configured)', () => {
     dir.remove();
   });
 
+  it('survives clients that reset while being refused, and frames over the size limit', async () => {
+    const port = portOf(url);
+    for (let i = 0; i < 40; i++) {
+      await new Promise<void>((done) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write(
+            `GET /api/events HTTP/1.1\r\nHost: evil.example:${port}\r\nConnection: Upgrade\r\n` +
+              'Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+          );
+          // A reset instead of a close: the server's 421 then meets a dead socket.
+          setImmediate(() => {
+            socket.resetAndDestroy();
+            done();
+          });
+        });
+        socket.on('error', () => done());
+      });
+    }
+    const cookie = await pageCookie(url);
+    const big = await upgrade(url, { cookie });
+    const closed = new Promise<number>((got) => big.ws?.once('close', (code) => got(code)));
+    big.ws?.send('x'.repeat(70_000));
+    expect(await closed).toBe(1009); // "message too big", and the console is still there:
+    expect(headless.child.exitCode).toBeNull();
+    expect((await send(url, '/healthz')).status).toBe(200);
+    expect((await post(url, 'stats.get', { cookie })).status).toBe(200);
+  });
+
+  it('takes its own session cookie even when another port of this host set one of the same name first', async () => {
+    const cookie = await pageCookie(url);
+    const name = cookie.split('=')[0] as string;
+    const reply = await post(url, 'stats.get', { cookie: `${name}=planted-by-another-port; ${cookie}` });
+    expect(reply.status).toBe(200);
+    expect((await post(url, 'stats.get', { cookie: `${name}=planted-by-another-port` })).status).toBe(401);
+  });
+
   it('refuses a rebound name with 421 before a relay command reaches the core', async () => {
     let relay: string | undefined;
     await waitFor(
@@ -444,7 +480,7 @@ describe('shared on the network (--host 0.0.0.0)', () => {
     expect(r.output.trim().split('\n')).toEqual([
       'kilowatch: refusing to listen on 0.0.0.0 without an access token: anyone on the network could switch relays. ' +
         'Set KILOWATCH_TOKEN (e.g. KILOWATCH_TOKEN=$(openssl rand -hex 32)) or [server] token in kilowatch.toml, ' +
-        'or keep the console on this machine with --host 127.0.0.1.',
+        'or keep the console on this machine with --host 127.0.0.1 and no [server] hosts.',
     ]);
     expect(existsSync(join(dir.path, 'refused.db'))).toBe(false);
   });
@@ -551,6 +587,80 @@ describe('shared on the network (--host 0.0.0.0)', () => {
       // The right Bearer token is not looked at either while the address is locked out.
       const bearer = await post(url, 'stats.get', { authorization: `Bearer ${ENV_TOKEN}` });
       expect(bearer.status).toBe(429);
+    });
+  });
+});
+
+describe('a console reached under other names, or with a token on loopback', () => {
+  const dir = tempDir('kw-bridge-names-');
+  afterAll(() => dir.remove());
+
+  it('refuses [server] hosts without a token: a reverse proxy on this machine forwards everyone from 127.0.0.1', async () => {
+    const config = join(dir.path, 'hosts.toml');
+    writeFileSync(config, `[server]\nhosts = ["kilowatch.lan"]\n`, { mode: 0o600 });
+    const r = await runHeadless(
+      ['--demo', '--config', config, '--port', '0', '--db', join(dir.path, 'hosts.db')],
+      30_000,
+      NO_TOKEN,
+    );
+    expect(r.code).toBe(1);
+    expect(r.output.trim()).toMatch(
+      /^kilowatch: refusing to listen on 127\.0\.0\.1 \(also as kilowatch\.lan\) without an access token/,
+    );
+  });
+
+  describe('with KILOWATCH_TOKEN on loopback (a PC several people log in to)', () => {
+    let headless: Headless;
+    beforeAll(async () => {
+      headless = await startHeadless(['--demo', '--port', '0', '--db', join(dir.path, 'token.db')], {
+        KILOWATCH_TOKEN: ENV_TOKEN,
+      });
+    });
+    afterAll(async () => {
+      expect(await headless?.stop()).toBe(0);
+    });
+
+    it('hands no session to whoever loads the page: it asks for the token', async () => {
+      const page = await send(headless.url, '/');
+      expect(page.status).toBe(303);
+      expect(page.headers.location).toBe('/login');
+      expect(page.headers['set-cookie']).toBeUndefined();
+      expect((await post(headless.url, 'stats.get', {})).status).toBe(401);
+    });
+
+    it('counts parallel wrong guesses: at most 10 are looked at', async () => {
+      // Thirty sign-ins whose headers all arrive before any body: each passes the first lockout
+      // check while nothing has failed yet, so only a check after the body can stop them.
+      const port = Number(portOf(headless.url));
+      const sockets = await Promise.all(
+        Array.from(
+          { length: 30 },
+          (_, i) =>
+            new Promise<{ socket: Socket; body: string; answer: Promise<string> }>((ready) => {
+              const body = `token=parallel-guess-${i}-0123`;
+              const socket = connect(port, '127.0.0.1', () => {
+                socket.write(
+                  `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+                    `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+                );
+                ready({ socket, body, answer });
+              });
+              let got = '';
+              const answer = new Promise<string>((done) => {
+                socket.on('data', (d: Buffer) => (got += d.toString()));
+                socket.on('close', () => done(got));
+              });
+            }),
+        ),
+      );
+      // The window the race needs: every handler is waiting for its body.
+      await new Promise((r) => setTimeout(r, 300));
+      for (const { socket, body } of sockets) socket.write(body);
+      const statuses = (await Promise.all(sockets.map((s) => s.answer))).map((a) =>
+        Number(/^HTTP\/1\.1 (\d+)/.exec(a)?.[1]),
+      );
+      expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
+      expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
     });
   });
 });

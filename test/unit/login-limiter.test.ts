@@ -1,6 +1,6 @@
 /** Wrong tokens are counted per address within a sliding minute; memory stays bounded. */
 import { describe, expect, it } from 'vitest';
-import { createLoginLimiter } from '../../src/main/headless/login-limiter';
+import { createLoginLimiter, limiterKey } from '../../src/main/headless/login-limiter';
 
 describe('the login limiter', () => {
   it('locks an address out after its tenth failure in a minute, until the oldest ages out', () => {
@@ -33,5 +33,20 @@ describe('the login limiter', () => {
     expect([limiter.retryAfterS('a'), limiter.retryAfterS('b'), limiter.retryAfterS('c')]).toEqual([
       0, 60, 60,
     ]);
+  });
+});
+
+describe('limiterKey', () => {
+  it('counts an IPv6 host by its /64, so rotating privacy addresses does not reset the count', () => {
+    expect(limiterKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(limiterKey('2001:0DB8:0001:0002:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
+    expect(limiterKey('2001:db8:1:2::')).toBe('2001:db8:1:2::/64');
+    expect(limiterKey('fe80::1')).toBe('fe80:0:0:0::/64');
+    expect(limiterKey('2001:db8:1:3::1')).not.toBe(limiterKey('2001:db8:1:2::1'));
+  });
+
+  it('counts IPv4, also IPv4-mapped, per address', () => {
+    expect(limiterKey('192.168.1.5')).toBe('192.168.1.5');
+    expect(limiterKey('::ffff:192.168.1.5')).toBe('192.168.1.5');
   });
 });

@@ -24,12 +24,17 @@ function sameSecret(candidate: string, secret: string): boolean {
   return timingSafeEqual(digest(candidate), digest(secret));
 }
 
-function cookieValue(req: IncomingMessage, name: string): string | null {
+/**
+ * Every value sent under `name`: a server on another port of this host can set a cookie of the
+ * same name (cookies ignore ports), and taking only the first would lock the real one out.
+ */
+function cookieValues(req: IncomingMessage, name: string): string[] {
+  const values: string[] = [];
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+    if (eq > 0 && part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim());
   }
-  return null;
+  return values;
 }
 
 export interface BridgeAuth {
@@ -55,8 +60,7 @@ export function createBridgeAuth(options: BridgeAuthOptions): BridgeAuth {
         const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
         return m && sameSecret(m[1] as string, options.apiToken) ? 'bearer' : 'wrong-token';
       }
-      const cookie = cookieValue(req, cookieName());
-      return cookie !== null && sameSecret(cookie, session) ? 'session' : 'none';
+      return cookieValues(req, cookieName()).some((c) => sameSecret(c, session)) ? 'session' : 'none';
     },
   };
 }

@@ -30,7 +30,7 @@ import {
   type Refusal,
 } from './bridge-replies';
 import { createHostAllowlist } from './host-allowlist';
-import { createLoginLimiter } from './login-limiter';
+import { createLoginLimiter, limiterKey } from './login-limiter';
 import { loginPage, tokenFromForm } from './login-page';
 import { parseRequestPath, readBody } from './request-input';
 import { rawHttpReply, setSecurityHeaders } from './security-headers';
@@ -107,7 +107,7 @@ export function createBridge(
   const hostAllowed = createHostAllowlist({ boundHost: security.host, extraHosts: security.hosts, port });
   const auth = createBridgeAuth({ apiToken: security.apiToken, loginRequired: security.loginRequired, port });
   const limiter = createLoginLimiter({ maxFailures: 10, windowMs: 60_000, maxAddresses: 10_000 });
-  const address = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
+  const address = (req: IncomingMessage) => limiterKey(req.socket.remoteAddress ?? 'unknown');
 
   /** The credential a request proves, or why it is refused; wrong tokens are counted. */
   function authorize(req: IncomingMessage): { credential: Credential } | { refusal: Refusal } {
@@ -137,6 +137,12 @@ export function createBridge(
       return sendLoginPage(res, refusal.status, loginPage(refusal.message));
     }
     const body = await readBody(req, res, MAX_LOGIN_BODY_BYTES);
+    // Asked again once the body is in: guesses sent in parallel all passed the first check.
+    const lockedS = limiter.retryAfterS(address(req));
+    if (lockedS > 0) {
+      res.setHeader('retry-after', String(lockedS));
+      return sendLoginPage(res, 429, loginPage(tooManyTries(lockedS).message));
+    }
     const token = 'text' in body ? tokenFromForm(body.text) : null;
     if (token === null || !auth.tokenMatches(token)) {
       limiter.recordFailure(address(req));
@@ -240,6 +246,9 @@ export function createBridge(
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Node hands the socket over without its error listener, and ws adds one only once it has
+    // accepted: a client that resets while being refused must not take the process down.
+    socket.on('error', () => socket.destroy());
     if (!hostAllowed(req.headers.host)) return refuseUpgrade(socket, misdirected(req.headers.host));
     const path = parseRequestPath(req.url);
     if ('problem' in path || path.url.pathname !== '/api/events')

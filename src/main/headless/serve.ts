@@ -64,15 +64,20 @@ async function main(): Promise<void> {
   const host = flags.host ?? config.server.host;
   const operatorToken = configuredToken(config.server.token, process.env);
   if (!operatorToken.ok) fail(operatorToken.error.message);
-  // Off loopback anyone on the network reaches the console: it signs them in with a token, or
-  // does not start.
-  if (!isLoopbackHost(host) && operatorToken.value === null) {
+  // Off loopback, or reached under other names (a reverse proxy on this machine forwards everyone
+  // from 127.0.0.1), anyone on the network reaches the console: it signs them in with a token, or
+  // does not start. A token set on a loopback-only console (a PC shared by several users) also
+  // makes the page ask for it, instead of handing a session to every local process.
+  const isShared = !isLoopbackHost(host) || config.server.hosts.length > 0;
+  if (isShared && operatorToken.value === null) {
     fail(
-      `refusing to listen on ${host} without an access token: anyone on the network could switch relays. ` +
+      `refusing to listen on ${host}${config.server.hosts.length > 0 ? ` (also as ${config.server.hosts.join(', ')})` : ''} ` +
+        `without an access token: anyone on the network could switch relays. ` +
         `Set KILOWATCH_TOKEN (e.g. KILOWATCH_TOKEN=$(openssl rand -hex 32)) or [server] token in kilowatch.toml, ` +
-        `or keep the console on this machine with --host 127.0.0.1.`,
+        `or keep the console on this machine with --host 127.0.0.1 and no [server] hosts.`,
     );
   }
+  const loginRequired = isShared || operatorToken.value !== null;
   const profileResult = profileFromConfig(config, flags, process.env);
   if (!profileResult.ok) fail(profileResult.error.message);
   // Profiles saved by the connection wizard live beside the database; secrets in a 0600 file.
@@ -143,7 +148,7 @@ async function main(): Promise<void> {
     host,
     hosts: config.server.hosts,
     apiToken: apiToken.token,
-    loginRequired: !isLoopbackHost(host),
+    loginRequired,
   });
   const wantedPort = flags.port ?? config.server.port;
 
@@ -197,7 +202,7 @@ async function main(): Promise<void> {
   console.log(
     apiToken.source === 'file'
       ? `  API token for scripts (Authorization: Bearer …): in ${apiToken.path}, new at every start`
-      : `  API token: from ${apiToken.source}${isLoopbackHost(host) ? '' : '; browsers sign in at /login'}`,
+      : `  API token: from ${apiToken.source}${loginRequired ? '; browsers sign in at /login' : ''}`,
   );
 }
 

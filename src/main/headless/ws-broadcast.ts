@@ -27,6 +27,12 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
     add(ws) {
       clients.add(ws);
       ws.on('close', () => clients.delete(ws));
+      // ws reports a frame over maxPayload, a bad opcode or broken UTF-8 as 'error' and closes
+      // the socket; unheard, that error would end the process.
+      ws.on('error', (e) => {
+        options.log(`dropped an event client that sent an invalid frame (${e.message})`);
+        clients.delete(ws);
+      });
     },
     send(text) {
       for (const ws of clients) {
