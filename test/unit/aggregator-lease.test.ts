@@ -3,7 +3,9 @@
  * simulated broker that keeps the retained copy and delivers every publication to every console:
  * one holder at a time, a held lease is respected, simultaneous claims end with the lowest client
  * id whatever order the broker stores them in, a will or a graceful close hands over, a standby's
- * will does not.
+ * will does not. And the lease expires: a holder renews its claim every 30 s, and a standby that
+ * has heard nothing from it for 90 s (a holder that died with no will, its claim left retained)
+ * claims it; a holder that was merely slow gets it back by the tie-break.
  */
 import { describe, expect, it } from 'vitest';
 import { AggregatorLease, leaseTopic } from '../../src/main/core/aggregate/aggregator-lease';
@@ -32,8 +34,13 @@ class Broker {
 
   /** The broker fires the will of a console that died (retained, empty). */
   kill(lease: AggregatorLease): void {
-    this.consoles.splice(this.consoles.indexOf(lease), 1);
+    this.vanish(lease);
     this.publish('');
+  }
+
+  /** A console gone without a will (it lost power while the broker was away): its claim stays. */
+  vanish(lease: AggregatorLease): void {
+    this.consoles.splice(this.consoles.indexOf(lease), 1);
   }
 
   flush(nowMs: number): void {
@@ -80,6 +87,7 @@ describe('aggregator lease', () => {
     expect(JSON.parse(broker.retained)).toEqual({
       clientId: 'kilowatch-aaaa',
       since: new Date(T0 + 500).toISOString(),
+      at: new Date(T0 + 500).toISOString(),
     });
   });
 
@@ -129,7 +137,8 @@ describe('aggregator lease', () => {
     broker.flush(T0 + 5000);
     expect(b.role).toBe('aggregator');
     expect(broker.holderOnBroker()).toBe('kilowatch-bbbb');
-    expect(b.holder).toEqual({ clientId: 'kilowatch-bbbb', since: new Date(T0 + 5000).toISOString() });
+    const at = new Date(T0 + 5000).toISOString();
+    expect(b.holder).toEqual({ clientId: 'kilowatch-bbbb', since: at, at });
   });
 
   it('a standby dies: its will empties the lease, and the holder claims it again', () => {
@@ -144,8 +153,11 @@ describe('aggregator lease', () => {
     broker.kill(b);
     broker.flush(T0 + 2000);
     expect(a.role).toBe('aggregator');
-    // The same claim, since included: the lease was never lost.
-    expect(broker.retained).toBe(held);
+    // The same claim, since included (the lease was never lost), said again now.
+    expect(JSON.parse(broker.retained)).toEqual({
+      ...(JSON.parse(held) as object),
+      at: new Date(T0 + 2000).toISOString(),
+    });
   });
 
   it('a graceful close empties the lease; the standby takes over', () => {
@@ -170,9 +182,15 @@ describe('aggregator lease', () => {
     const a = new AggregatorLease('kilowatch-aaaa', 500);
     a.subscribed(T0);
     const claim = JSON.stringify({ clientId: 'kilowatch-aaaa', since: '2025-03-10T07:00:00.000Z' });
-    expect(a.received(claim, true, T0 + 10)).toEqual({ roleChanged: true });
+    // It says so at once: a standby has not heard from it while it was away.
+    const renewed = {
+      clientId: 'kilowatch-aaaa',
+      since: '2025-03-10T07:00:00.000Z',
+      at: new Date(T0 + 10).toISOString(),
+    };
+    expect(a.received(claim, true, T0 + 10)).toEqual({ publish: JSON.stringify(renewed), roleChanged: true });
     expect(a.isAggregator).toBe(true);
-    expect(a.holder?.since).toBe('2025-03-10T07:00:00.000Z');
+    expect(a.holder).toEqual(renewed);
   });
 
   it('the retained lease handled before the SUBACK callback still counts', () => {
@@ -220,7 +238,125 @@ describe('aggregator lease', () => {
       invalid: 'lease-invalid',
     });
     expect(a.received('x'.repeat(2000), true, T0)).toEqual({ invalid: 'lease-too-large' });
+    expect(a.received('{"clientId":"x","since":"2025-03-10T08:00:00Z","at":"now"}', true, T0)).toEqual({
+      invalid: 'lease-invalid',
+    });
     expect(a.role).toBe('deciding');
     expect(a.poll(T0 + 500).publish).toBeDefined();
+  });
+
+  describe('expiry', () => {
+    const RENEW = 30_000;
+    /** Lets time pass in steps of `everyMs`, as the console's interval does. */
+    const run = (broker: Broker, fromMs: number, toMs: number, everyMs = 5000) => {
+      for (let t = fromMs; t <= toMs; t += everyMs) broker.poll(t);
+    };
+
+    it('the holder renews its claim every 30 s: same since, a fresh at, and a standby that hears it stands by', () => {
+      const broker = new Broker();
+      const a = new AggregatorLease('kilowatch-bbbb', 500, RENEW);
+      const b = new AggregatorLease('kilowatch-aaaa', 500, RENEW);
+      broker.join(a, T0);
+      broker.poll(T0 + 500);
+      broker.join(b, T0 + 1000);
+      broker.flush(T0 + 1000);
+      const renewals: string[] = [];
+      const spy = broker.publish.bind(broker);
+      broker.publish = (payload) => {
+        renewals.push(payload);
+        spy(payload);
+      };
+      run(broker, T0 + 5000, T0 + 600_000);
+      expect(a.role).toBe('aggregator');
+      expect(b.role).toBe('standby');
+      // Claimed at +0.5 s; checked every 5 s from +5 s: renewed at +35 s, +65 s, … up to +590 s.
+      expect(renewals.map((p) => JSON.parse(p) as { clientId: string; since: string; at: string })).toEqual(
+        Array.from({ length: 19 }, (_, i) => ({
+          clientId: 'kilowatch-bbbb',
+          since: new Date(T0 + 500).toISOString(),
+          at: new Date(T0 + 35_000 + i * 30_000).toISOString(),
+        })),
+      );
+    });
+
+    it('a holder gone without a will leaves its claim retained; a standby claims it 90 s after last hearing it', () => {
+      const broker = new Broker();
+      const a = new AggregatorLease('kilowatch-aaaa', 500, RENEW);
+      broker.join(a, T0);
+      broker.poll(T0 + 500);
+      // A loses power while the broker is unreachable: no will, and a persistent broker keeps its claim.
+      broker.vanish(a);
+      expect(broker.holderOnBroker()).toBe('kilowatch-aaaa');
+      // B comes along much later: the retained claim is heard once, on subscribing, and never again.
+      const b = new AggregatorLease('kilowatch-bbbb', 500, RENEW);
+      const joinedMs = T0 + 3_600_000;
+      broker.join(b, joinedMs);
+      broker.flush(joinedMs);
+      expect(b.role).toBe('standby');
+      expect(b.poll(joinedMs + 89_999)).toEqual({});
+      expect(b.role).toBe('standby');
+      const at = new Date(joinedMs + 90_000).toISOString();
+      expect(b.poll(joinedMs + 90_000)).toEqual({
+        publish: JSON.stringify({ clientId: 'kilowatch-bbbb', since: at, at }),
+        roleChanged: true,
+        expiredHolder: 'kilowatch-aaaa',
+      });
+      expect(b.isAggregator).toBe(true);
+    });
+
+    it('a standby counts 90 s from the last renewal it heard, not from when it arrived', () => {
+      const broker = new Broker();
+      const a = new AggregatorLease('kilowatch-aaaa', 500, RENEW);
+      const b = new AggregatorLease('kilowatch-bbbb', 500, RENEW);
+      broker.join(a, T0);
+      broker.poll(T0 + 500);
+      broker.join(b, T0 + 1000);
+      run(broker, T0 + 1000, T0 + 61_000);
+      // Claimed at +0.5 s; checks every 5 s from +1 s renewed it at +31 s and +61 s, heard by B.
+      broker.vanish(a);
+      run(broker, T0 + 62_000, T0 + 150_000, 1000);
+      expect(b.role).toBe('standby');
+      broker.poll(T0 + 151_000);
+      expect(b.role).toBe('aggregator');
+      expect(broker.holderOnBroker()).toBe('kilowatch-bbbb');
+    });
+
+    it('a holder that was merely slow gets the lease back by the tie-break, on the broker too', () => {
+      const broker = new Broker();
+      const a = new AggregatorLease('kilowatch-aaaa', 500, RENEW);
+      const b = new AggregatorLease('kilowatch-bbbb', 500, RENEW);
+      broker.join(a, T0);
+      broker.poll(T0 + 500);
+      broker.join(b, T0 + 1000);
+      broker.flush(T0 + 1000);
+      // A stalls (a long rebuild): nothing from it for 90 s, so B claims.
+      const step = b.poll(T0 + 91_000);
+      expect(step.expiredHolder).toBe('kilowatch-aaaa');
+      broker.publish(step.publish as string);
+      // A wakes: B's claim reaches it, and A's renewal reaches B.
+      broker.poll(T0 + 92_000);
+      expect(aggregators(broker)).toEqual(['kilowatch-aaaa']);
+      expect(b.role).toBe('standby');
+      expect(broker.holderOnBroker()).toBe('kilowatch-aaaa');
+      expect(a.holder?.since).toBe(new Date(T0 + 500).toISOString());
+    });
+
+    it('reads claims without `at` (consoles that predate renewals), and expires them the same way', () => {
+      const b = new AggregatorLease('kilowatch-bbbb', 500, RENEW);
+      b.subscribed(T0);
+      const old = JSON.stringify({ clientId: 'kilowatch-aaaa', since: '2025-03-10T07:00:00.000Z' });
+      expect(b.received(old, true, T0 + 1)).toEqual({ roleChanged: true });
+      expect(b.holder).toEqual({ clientId: 'kilowatch-aaaa', since: '2025-03-10T07:00:00.000Z' });
+      expect(b.poll(T0 + 90_000)).toEqual({});
+      expect(b.poll(T0 + 90_001).expiredHolder).toBe('kilowatch-aaaa');
+    });
+
+    it('never expires while deciding, disconnected or unchecked', () => {
+      const a = new AggregatorLease('kilowatch-aaaa', 500, RENEW);
+      expect(a.poll(T0 + 10 * 3_600_000)).toEqual({});
+      expect(a.refused()).toEqual({ roleChanged: true });
+      expect(a.poll(T0 + 20 * 3_600_000)).toEqual({});
+      expect(a.role).toBe('unchecked');
+    });
   });
 });

@@ -15,7 +15,14 @@ import type {
 } from '../../shared/contract';
 import { err, ok, type ApiError } from '../../shared/result';
 import { AggregatePublisher } from './aggregate/publisher';
-import { AggregatorLease, leaseTopic, type LeaseStep } from './aggregate/aggregator-lease';
+import {
+  AggregatorLease,
+  LEASE_CHECK_MS,
+  LEASE_RENEW_MS,
+  LEASE_SETTLE_MS,
+  leaseTopic,
+  type LeaseStep,
+} from './aggregate/aggregator-lease';
 import { RunningTotals } from './aggregate/running-totals';
 import { systemTimeZone, TodayTotals } from './aggregate/today-totals';
 import { snapshot } from './aggregate/snapshot';
@@ -59,6 +66,8 @@ export interface ConsoleOptions {
   observe?: (topic: string, outcome: string | Record<string, string>) => void;
   /** Saved broker profiles (the connection wizard); without it connection.save is refused. */
   profiles?: ProfileStore;
+  /** How often the aggregator lease is renewed (default LEASE_RENEW_MS; shorter in tests). */
+  leaseRenewMs?: number;
 }
 
 type Handlers = {
@@ -110,6 +119,8 @@ export class KilowatchConsole {
   private readonly leaseTopic: string;
   /** Settles once the lease is decided after a connect; publishing waits for it. */
   private leaseDecided: Promise<void> = Promise.resolve();
+  /** The broker took this connection only without its Last Will on the lease topic. */
+  private isWillDropped = false;
 
   constructor(private readonly options: ConsoleOptions) {
     const { store } = options;
@@ -155,7 +166,7 @@ export class KilowatchConsole {
     );
     this.publisher = new AggregatePublisher(options.outPrefix);
     this.leaseTopic = leaseTopic(options.outPrefix);
-    this.lease = new AggregatorLease(options.clientId);
+    this.lease = this.newLease(options.clientId);
     this.relays = new RelayControl({
       registry: this.registry,
       clientId: options.clientId,
@@ -254,10 +265,20 @@ export class KilowatchConsole {
     this.timers.push(setInterval(() => void this.publishAggregates(), this.options.publishIntervalS * 1000));
     this.timers.push(setInterval(() => this.alertRejections(), REJECTION_ALERT_INTERVAL_MS));
     this.timers.push(setInterval(() => this.ingest.releaseHeld(), 1000));
+    // Lease renewals and expiry run on the wall clock, like decideLease (and for the same reason,
+    // after this turn's socket reads: a renewal waiting unread must count before expiry is judged).
+    const leaseCheckMs = Math.min(LEASE_CHECK_MS, this.lease.renewMs / 6);
+    this.timers.push(
+      setInterval(() => setImmediate(() => this.leaseStep(this.lease.poll(Date.now()))), leaseCheckMs),
+    );
     // Retention runs a minute after start (not on the start-up path), then hourly.
     this.timers.push(setTimeout(() => this.pruneMinutes(), 60_000));
     this.timers.push(setInterval(() => this.pruneMinutes(), 3_600_000));
     for (const t of this.timers) t.unref();
+  }
+
+  private newLease(clientId: string): AggregatorLease {
+    return new AggregatorLease(clientId, LEASE_SETTLE_MS, this.options.leaseRenewMs ?? LEASE_RENEW_MS);
   }
 
   /** Rejected messages become at most one alert per reason per interval, never a storm. */
@@ -373,7 +394,8 @@ export class KilowatchConsole {
     await this.leaveBroker();
     this.profile = profile;
     const filters = [...profile.subscribe, `${this.options.clientId}/rpc`];
-    this.lease = new AggregatorLease(options.value.clientId ?? this.options.clientId);
+    this.lease = this.newLease(options.value.clientId ?? this.options.clientId);
+    this.isWillDropped = false;
     // Dying without a goodbye empties the aggregator lease, so a standby takes over.
     const will = { topic: this.leaseTopic, payload: Buffer.alloc(0), qos: 1 as const, retain: true };
     this.connection = new BrokerConnection(
@@ -392,6 +414,11 @@ export class KilowatchConsole {
           void this.subscribeLease();
           this.askForFreshState();
         },
+        // A broker that checks the will against its ACL at CONNECT (EMQX) refuses the whole
+        // connection when the user may not write the lease topic: without the will, it connects.
+        onWillDropped: () => {
+          this.isWillDropped = true;
+        },
       },
       // Only the embedded demo broker is "demo"; a broker chosen in the wizard is real.
       (this.options.isDemo ?? false) && profile.name === 'demo',
@@ -408,19 +435,33 @@ export class KilowatchConsole {
     const connection = this.connection;
     const lease = this.lease;
     if (!connection) return;
-    if (await connection.subscribeOptional(this.leaseTopic)) return this.decideLease();
-    if (lease !== this.lease) return;
-    this.leaseStep(lease.refused());
+    // Without write access to the lease topic its claims could not be published either.
+    if (this.isWillDropped)
+      return this.leaseUnchecked(
+        `The broker refused Kilowatch's connection while it carried a Last Will on ${this.leaseTopic} ` +
+          `and took it without one, so this console cannot share the aggregator lease; it publishes ` +
+          `the totals itself.`,
+      );
+    const subscribed = await connection.subscribeOptional(this.leaseTopic);
+    if (subscribed === 'granted') return this.decideLease();
+    // The link closed before the SUBACK: no answer from the broker, and the next connect retries.
+    if (subscribed === 'lost' || lease !== this.lease) return;
+    this.leaseUnchecked(
+      `The broker does not let Kilowatch read ${this.leaseTopic}, so it cannot see whether another ` +
+        `console already publishes the totals; this one publishes them.`,
+    );
+  }
+
+  /** No lease on this broker: this console publishes the totals alone, and says why. */
+  private leaseUnchecked(why: string): void {
+    this.leaseStep(this.lease.refused());
     const now = this.clock();
     this.emit('alert', {
       id: alertId('lease-refused', now),
       at: new Date(now).toISOString(),
       severity: 'warning',
       kind: 'broker',
-      message:
-        `The broker does not let Kilowatch read ${this.leaseTopic}, so it cannot see whether another ` +
-        `console already publishes the totals; this one publishes them. Allow read and write on ` +
-        `${this.options.outPrefix}/# for Kilowatch's user.`,
+      message: `${why} Allow read and write on ${this.options.outPrefix}/# for Kilowatch's user.`,
     });
   }
 
@@ -448,6 +489,19 @@ export class KilowatchConsole {
     if (step.publish !== undefined) void this.connection?.publish(this.leaseTopic, step.publish, true);
     // A new aggregator publishes everything, not just what changed since it last did.
     if (step.roleChanged && this.lease.isAggregator) this.publisher.forget();
+    if (step.expiredHolder !== undefined) {
+      const now = this.clock();
+      const silentS = Math.round(this.lease.expiryMs / 1000);
+      this.emit('alert', {
+        id: alertId('lease-expired', now),
+        at: new Date(now).toISOString(),
+        severity: 'warning',
+        kind: 'broker',
+        message:
+          `${step.expiredHolder} held the aggregator lease but has not renewed it for ${silentS} s ` +
+          `(it may have lost power while the broker was away); this console publishes the totals now.`,
+      });
+    }
   }
 
   /** Leaves the broker cleanly; a holder first empties the lease so a standby takes over at once. */

@@ -19,6 +19,12 @@
  * events between two kept messages of one topic (a reboot notice) going unseen: acceptable for a
  * device that is misbehaving, and the alert says so.
  *
+ * One reading must not be replaced: the last before a counter reset. The rise up to it is counted
+ * only from it (after the reset the counter starts again from zero), so the owner says which
+ * newer message makes a held one worth reading first (`readFirst`); it is then handed back at once
+ * (`Admission.readNow`) and the newer one held. At most once per topic per second, so a source
+ * whose counters go up and down cannot read its whole flood this way.
+ *
  * Memory is O(1) per source (a few numbers; at most `maxHeldPerSource` held messages while it
  * floods, and `maxHeldBytes` in all) and the number of sources is bounded (`maxSources`, least
  * recently active forgotten first). Pure: time comes in as arguments.
@@ -64,11 +70,16 @@ export interface FloodEnd {
   peakPerS: number;
 }
 
-export interface Admission {
+/** True when `held` must be read before `next` replaces it (a counter reset between them). */
+export type ReadFirst<M> = (held: M, next: M) => boolean;
+
+export interface Admission<M> {
   /** `pass`: read it now; `held`: it comes back from `tick` (unless a newer one replaces it). */
   verdict: 'pass' | 'held' | 'dropped';
   /** Messages this arrival dropped: a replaced held one, or this one (0 or 1). */
   dropped: number;
+  /** The held message this one replaced, to be read now, before it (see `ReadFirst`). */
+  readNow?: M;
   /** Set on the arrival that made the source a flood. */
   started?: FloodStart;
 }
@@ -76,6 +87,8 @@ export interface Admission {
 interface Held<M> {
   message: M;
   bytes: number;
+  /** A message of this topic was read first since the last tick: replacements are plain until the next. */
+  hasReadFirst?: boolean;
 }
 
 interface Episode<M> {
@@ -102,12 +115,15 @@ export class FloodGuard<M> {
   private readonly flooding = new Set<string>();
   private heldBytes = 0;
 
-  constructor(options: Partial<FloodGuardOptions> = {}) {
+  constructor(
+    options: Partial<FloodGuardOptions> = {},
+    private readonly readFirst: ReadFirst<M> = () => false,
+  ) {
     this.options = { ...DEFAULT_FLOOD_OPTIONS, ...options };
   }
 
   /** Counts one arrival from `source` on `topic` and says what to do with it. */
-  admit(source: string, topic: string, message: M, bytes: number, nowMs: number): Admission {
+  admit(source: string, topic: string, message: M, bytes: number, nowMs: number): Admission<M> {
     const second = Math.floor(nowMs / 1000);
     const s = this.source(source, second);
     if (!s) return { verdict: 'pass', dropped: 0 };
@@ -173,7 +189,7 @@ export class FloodGuard<M> {
     return n;
   }
 
-  private hold(flood: Episode<M>, topic: string, message: M, bytes: number): Admission {
+  private hold(flood: Episode<M>, topic: string, message: M, bytes: number): Admission<M> {
     const previous = flood.held.get(topic);
     const freed = previous?.bytes ?? 0;
     const isFull = !previous && flood.held.size >= this.options.maxHeldPerSource;
@@ -182,8 +198,12 @@ export class FloodGuard<M> {
       flood.dropped++;
       return { verdict: 'dropped', dropped: 1 };
     }
-    flood.held.set(topic, { message, bytes });
+    const isReadFirst =
+      previous !== undefined && !previous.hasReadFirst && this.readFirst(previous.message, message);
+    const hasReadFirst = isReadFirst || previous?.hasReadFirst === true;
+    flood.held.set(topic, { message, bytes, ...(hasReadFirst && { hasReadFirst }) });
     this.heldBytes += bytes - freed;
+    if (isReadFirst) return { verdict: 'held', dropped: 0, readNow: previous.message };
     if (previous) flood.dropped++;
     return { verdict: 'held', dropped: previous ? 1 : 0 };
   }
@@ -244,19 +264,26 @@ export class FloodGuard<M> {
   }
 }
 
-/** A reading this much older than its arrival is history delivered late, not a device talking now. */
-const LATE_AFTER_S = 60;
+/**
+ * A reading whose device time is this much before its arrival is history delivered late, not a
+ * device talking now. aenergy's `minute_ts` is the start of the minute it was read in, so a live
+ * one is up to 60 s old: twice that leaves a minute for clock skew and a slow broker.
+ */
+const LATE_AFTER_S = 120;
 
 /**
  * A broker's queued backlog (a persistent session after the console was away) or a replay arrives
  * far faster than it was sent, but each message is a different moment of the device's own clock:
  * that is history, not a flood, and thinning it would lump its minutes together. Only messages
- * whose device clock says "now" (or that carry no clock) are watched.
+ * whose device clock says "now" (or that carry no clock, like Gen1's) are watched.
+ *
+ * The device's time is the order key's primary part: `minute_ts` or `ts`. The secondary part is
+ * the arrival time for `<id>/status/<component>`, which carries `minute_ts` but no `ts`.
  */
 export function isLateHistory(facts: readonly Fact[], arrivalMs: number): boolean {
   for (const fact of facts) {
     if (fact.type === 'counter' && fact.isDeviceTimed)
-      return arrivalMs / 1000 - fact.order.secondaryS > LATE_AFTER_S;
+      return arrivalMs / 1000 - fact.order.primaryS > LATE_AFTER_S;
   }
   return false;
 }

@@ -50,6 +50,27 @@ interface HeldMessage {
   atMs: number;
 }
 
+/**
+ * The flood guard's `readFirst`: a newer message with any counter below the held one's means a
+ * reset between them, and the held reading is the last one before it. Replaced, the energy between
+ * the last reading read and the reset would be lost; read first, it is counted.
+ */
+function isResetAfter(held: readonly Fact[], next: readonly Fact[]): boolean {
+  for (const n of next) {
+    if (n.type !== 'counter') continue;
+    for (const h of held) {
+      if (
+        h.type === 'counter' &&
+        h.component === n.component &&
+        h.direction === n.direction &&
+        n.units < h.units
+      )
+        return true;
+    }
+  }
+  return false;
+}
+
 export interface EventSink {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
 }
@@ -109,7 +130,9 @@ export class Ingest {
 
   constructor(private readonly deps: IngestDeps) {
     this.ownTopicPrefix = `${deps.outPrefix}/`;
-    this.floodGuard = new FloodGuard(deps.flood);
+    this.floodGuard = new FloodGuard<HeldMessage>(deps.flood, (held, next) =>
+      isResetAfter(held.outcome.facts, next.outcome.facts),
+    );
   }
 
   handle(topic: string, payload: Uint8Array, isRetained: boolean): void {
@@ -189,6 +212,8 @@ export class Ingest {
     const held: HeldMessage = { topic, outcome, isRetained, atMs };
     const admission = this.floodGuard.admit(source, topic, held, bytes, atMs);
     if (admission.started) this.floodStarted(admission.started, topic);
+    const { readNow } = admission;
+    if (readNow) this.read(readNow.topic, readNow.outcome, readNow.isRetained, readNow.atMs);
     // Every message dropped (this one, or the one it replaced on its topic) is counted, but not
     // sampled: a flood would push every other reason's sample out.
     if (admission.dropped > 0) {

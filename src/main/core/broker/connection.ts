@@ -7,6 +7,12 @@
  * TCP open: mqtt.js notices only after 1.5 keepalives (45 s at 30 s). So the connection watches
  * liveness itself: an idle link is probed with PINGREQ, and one silent for `stallMs` is closed
  * and reconnected, whatever keepalive the profile or an MQTT 5 broker chose.
+ *
+ * A Last Will can cost the whole connection: brokers that check the will topic against the ACL at
+ * CONNECT (EMQX; Mosquitto 1.x auth plugins; not Mosquitto 2, which checks it only when the will
+ * fires) refuse a user who may not write it as "not authorised". When the owner says its will is
+ * optional (`onWillDropped`), such a refusal is retried at once without the will; if that one is
+ * refused too, the will was not the reason and the first refusal is reported.
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { ConnectionState } from '../../../shared/contract';
@@ -40,7 +46,21 @@ export interface ConnectionHandlers {
   onMessage(topic: string, payload: Buffer, isRetained: boolean): void;
   /** Called after each successful (re)connect and subscribe: the console asks devices for fresh state. */
   onReady?(isSessionPresent: boolean): void;
+  /**
+   * Its presence makes the will optional (see the top of this file): called once the broker has
+   * taken the connection without it, before `onReady`. Later reconnects go without the will too.
+   */
+  onWillDropped?(): void;
 }
+
+/** What became of a subscription the console can do without. */
+export type OptionalSubscription =
+  /** SUBACK granted it. */
+  | 'granted'
+  /** SUBACK refused it (0x80, or an MQTT 5 reason code ≥ 0x80): the broker's answer. */
+  | 'refused'
+  /** No SUBACK: the link closed first (or was not up), so nothing is known; the next connect asks again. */
+  | 'lost';
 
 export class BrokerConnection {
   private client: MqttClient | null = null;
@@ -54,6 +74,10 @@ export class BrokerConnection {
    * back what the old one had in flight: they are answered with an error when the link closes.
    */
   private readonly inFlight = new Set<(e: Error) => void>();
+  /** The broker refused the connection with the will and it is being tried without: that refusal. */
+  private willRefusal: ApiError | null = null;
+  /** Connecting without the will (the broker refused it, and took the connection without). */
+  private isWillDropped = false;
 
   constructor(
     private readonly options: IClientOptions,
@@ -101,12 +125,20 @@ export class BrokerConnection {
 
   private open(settle: (e: ApiError | null) => void): void {
     this.update({ status: this.attempts === 0 ? 'connecting' : 'reconnecting', nextRetryAt: null });
-    const client = mqtt.connect({ ...this.options, reconnectPeriod: 0 });
+    const { will: _will, ...withoutWill } = this.options;
+    const options = this.isWillDropped ? withoutWill : this.options;
+    const client = mqtt.connect({ ...options, reconnectPeriod: 0 });
     this.client = client;
     let failure: ApiError | null = null;
+    let isAccepted = false;
 
     client.on('connect', (connack) => {
+      isAccepted = true;
       this.attempts = 0;
+      if (this.willRefusal) {
+        this.willRefusal = null;
+        this.handlers.onWillDropped?.();
+      }
       this.update({ status: 'connected', lastError: null });
       this.watch(client, (silentMs) => {
         failure = {
@@ -152,6 +184,20 @@ export class BrokerConnection {
       if (this.client !== client) return;
       this.unwatch();
       this.failInFlight();
+      if (!isAccepted && this.mayDropWill(failure)) {
+        this.willRefusal = failure;
+        this.isWillDropped = true;
+        client.removeAllListeners();
+        this.open(settle);
+        return;
+      }
+      if (!isAccepted && this.willRefusal) {
+        // Refused without the will too: the will was not why. Say what the broker first said.
+        failure = this.willRefusal;
+        this.willRefusal = null;
+        this.isWillDropped = false;
+        this.update({ lastError: failure });
+      }
       this.update({ status: this.wantConnected ? 'reconnecting' : 'disconnected', subscribed: false });
       settle(
         failure ?? {
@@ -161,6 +207,17 @@ export class BrokerConnection {
       );
       if (this.wantConnected) this.scheduleRetry(failure);
     });
+  }
+
+  /** A CONNACK refusal as not authorised, with a will its owner can do without. */
+  private mayDropWill(failure: ApiError | null): boolean {
+    const isNotAuthorized = failure?.code === 'auth-rejected' || failure?.code === 'not-authorized';
+    return (
+      isNotAuthorized &&
+      !this.isWillDropped &&
+      this.options.will !== undefined &&
+      this.handlers.onWillDropped !== undefined
+    );
   }
 
   /** Calls `onStall` once when the broker has sent nothing for `stallMs`, probing it before. */
@@ -252,16 +309,19 @@ export class BrokerConnection {
   }
 
   /**
-   * A subscription the console can do without (the aggregator lease): resolves whether the broker
-   * granted it, and a refusal never fails the connection the way a refused device filter does.
+   * A subscription the console can do without (the aggregator lease): a refusal never fails the
+   * connection the way a refused device filter does.
    */
-  subscribeOptional(filter: string): Promise<boolean> {
+  subscribeOptional(filter: string): Promise<OptionalSubscription> {
     const client = this.client;
-    if (!client?.connected) return Promise.resolve(false);
+    if (!client?.connected) return Promise.resolve('lost');
     return new Promise((resolve) =>
-      client.subscribe(filter, { qos: 1 }, (error, granted, packet) => {
-        const code = Number(packet?.granted?.[0] ?? granted?.[0]?.qos ?? 0x80);
-        resolve(!error && code < 0x80);
+      client.subscribe(filter, { qos: 1 }, (error, _granted, packet) => {
+        // Only a SUBACK carries the broker's answer (mqtt.js passes it with a refusal's error too);
+        // `granted` echoes the QoS asked for, and a link closed first calls back with no packet.
+        const code = packet?.granted?.[0];
+        if (code !== undefined && Number(code) >= 0x80) resolve('refused');
+        else resolve(error ? 'lost' : 'granted');
       }),
     );
   }
