@@ -6,9 +6,9 @@
  * aggregates it publishes, and the SQLite file.
  */
 import Database from 'better-sqlite3';
-import { apiTotals, until, type AggregateWatch } from '../../support/console-run';
+import { apiTotals, command, until, type AggregateWatch } from '../../support/console-run';
 import type { Headless } from '../../support/headless';
-import { UNITS_PER_MWH, type SimDevice } from './fleet';
+import { publishedMessages, UNITS_PER_MWH, type SimDevice } from './fleet';
 
 /** Expected energy per contract node id, in mWh (integers: sums never drift). */
 export function expectedMWh(devices: SimDevice[]): Map<string, number> {
@@ -150,6 +150,19 @@ export async function settleExact(
     r.api.length + r.aggregates.length + r.stored.length === 0;
   const last = await until(read, isExact, timeoutMs);
   return last ?? (await read());
+}
+
+/**
+ * What the console received against what the devices had acknowledged by the broker, and what it
+ * rejected. Redeliveries may add to `received`; nothing the broker accepted may be missing, and a
+ * drill on the normal path rejects nothing (no device taken for a flood).
+ */
+export async function messagesRead(
+  headless: Headless,
+  devices: SimDevice[],
+): Promise<{ received: number; published: number; rejected: Record<string, number> }> {
+  const stats = await command<{ received: number; rejected: Record<string, number> }>(headless, 'stats.get');
+  return { received: stats.received, published: publishedMessages(devices), rejected: stats.rejected };
 }
 
 /** Polls the SQLite file until every channel's baseline is committed. */
