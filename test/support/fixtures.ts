@@ -1,5 +1,8 @@
-/** The shared Shelly fixtures (../shared/shelly/fixtures) plus our own (test/fixtures). */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+/**
+ * The shared Shelly fixtures, copied into test/fixtures/shelly/shared (the project's shared/ folder
+ * is reference, not a dependency: a clean clone must test without it), plus our own beside them.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export interface FixtureMessage {
@@ -37,14 +40,11 @@ export interface Fixture {
   };
 }
 
-const SHARED = resolve(__dirname, '../../../shared/shelly/fixtures');
+const SHARED = resolve(__dirname, '../fixtures/shelly/shared');
 const OURS = resolve(__dirname, '../fixtures/shelly');
 
 export function loadFixtures(): Fixture[] {
-  const dirs = [SHARED, OURS].filter((d) => existsSync(d));
-  if (!existsSync(SHARED))
-    throw new Error(`The shared fixtures are missing: expected ${SHARED} (clone shared/ beside the repo).`);
-  return dirs.flatMap((dir) =>
+  return [SHARED, OURS].flatMap((dir) =>
     readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .sort()
