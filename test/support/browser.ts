@@ -33,5 +33,8 @@ export function parseEnergyWh(text: string): number {
   const m = /(-?[\d.,\s\u00a0\u202f]+)\s*(kWh|Wh|MWh)/.exec(text);
   if (!m) return Number.NaN;
   const value = Number((m[1] as string).replace(/[\s\u00a0\u202f,]/g, ''));
-  return value * { Wh: 1, kWh: 1000, MWh: 1_000_000 }[m[2] as 'Wh' | 'kWh' | 'MWh'];
+  // 16.06 × 1000 is 16059.999999999998 in binary floating point: the screen shows at most a few
+  // decimals, so the product is rounded back to what the text said (to the µWh).
+  const wh = value * { Wh: 1, kWh: 1000, MWh: 1_000_000 }[m[2] as 'Wh' | 'kWh' | 'MWh'];
+  return Math.round(wh * 1e6) / 1e6;
 }
