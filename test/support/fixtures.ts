@@ -1,9 +1,10 @@
 /**
  * The shared Shelly fixtures, copied into test/fixtures/shelly/shared (the project's shared/ folder
- * is reference, not a dependency: a clean clone must test without it), plus our own beside them.
+ * is reference, not a dependency: a clean clone must test without it), our own beside them, and
+ * real device dumps from public sources in test/fixtures/shelly/real (cited in its README).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 export interface FixtureMessage {
   topic?: string;
@@ -42,15 +43,17 @@ export interface Fixture {
 
 const SHARED = resolve(__dirname, '../fixtures/shelly/shared');
 const OURS = resolve(__dirname, '../fixtures/shelly');
+const REAL = resolve(__dirname, '../fixtures/shelly/real');
 
+/** Every fixture, named by its path under test/fixtures/shelly (`real/gen4-power-strip.json`). */
 export function loadFixtures(): Fixture[] {
-  return [SHARED, OURS].flatMap((dir) =>
+  return [SHARED, OURS, REAL].flatMap((dir) =>
     readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .sort()
-      .map((file) => ({
-        file,
-        ...(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Omit<Fixture, 'file'>),
+      .map((name) => ({
+        file: relative(OURS, join(dir, name)),
+        ...(JSON.parse(readFileSync(join(dir, name), 'utf8')) as Omit<Fixture, 'file'>),
       })),
   );
 }

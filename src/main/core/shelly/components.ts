@@ -2,6 +2,7 @@
  * Facts inside one Gen2+ component status, full or partial (a NotifyStatus only carries the
  * fields that changed, so a missing field means "unchanged", never zero: PROTOCOL.md §5.2).
  */
+import { coverFact } from './cover';
 import { finiteNumber, isRecord, powerWatts, trustedTimeS, whCounterUnits } from './payload';
 import type { Direction, Fact, OrderKey } from './types';
 
@@ -36,7 +37,15 @@ function componentKey(key: string): ComponentKey | null {
   }
   return parsed;
 }
-const GROSS_TYPES = new Set(['switch', 'pm1', 'cover']);
+/**
+ * Components read by type: meters whose counters sit in fields of their own (§4.4, §4.5), and
+ * the rest of the device. Every other component with an id meters through `aenergy` when it
+ * carries one (switch, pm1, cover, light, rgb, rgbw, cct and whatever comes next): one path, so a
+ * new kind of metered output is counted the day it appears.
+ */
+const SPECIAL_TYPES = new Set(['em', 'em1', 'emdata', 'em1data', 'sys', 'bthomedevice', 'bthomesensor']);
+/** A field that looks like an energy counter: on a component we cannot read, it must be said. */
+const ENERGY_LIKE_FIELD = /energy|^total_act(?!.*power)/i;
 
 interface CounterFlags {
   isDeviceTimed: boolean;
@@ -73,20 +82,30 @@ function counter(
   });
 }
 
-const SWITCH_COUNTERS = [
+const AENERGY_COUNTERS = [
   ['aenergy', 'import'],
   ['ret_aenergy', 'return'],
 ] as const;
 
-function meteredSwitch(
+/**
+ * Any component with an id: its `aenergy`/`ret_aenergy` counters (aenergy counts both directions,
+ * §4.2), its power and its output. A partial NotifyStatus may carry only some of these.
+ */
+function meteredOutput(
   facts: Fact[],
   component: string,
   status: Record<string, unknown>,
   ctx: StatusContext,
 ): void {
-  for (const [field, direction] of SWITCH_COUNTERS) {
+  const unread: string[] = [];
+  for (const [field, direction] of AENERGY_COUNTERS) {
+    if (!(field in status)) continue;
     const energy = status[field];
-    if (!isRecord(energy) || !('total' in energy)) continue;
+    // The firmware always sends aenergy whole; one without its total cannot be counted.
+    if (!isRecord(energy) || !('total' in energy)) {
+      unread.push(field);
+      continue;
+    }
     // aenergy changes once a minute and carries minute_ts: the best ordering key it has (§4.3).
     const minuteS = trustedTimeS(energy.minute_ts, ctx.arrivalS);
     counter(
@@ -103,9 +122,24 @@ function meteredSwitch(
       },
     );
   }
+  for (const field of Object.keys(status))
+    if (!isAenergyField(field) && ENERGY_LIKE_FIELD.test(field)) unread.push(field);
+  // Field names are data: a few, cut short, are enough to say what was not read.
+  if (unread.length > 0)
+    facts.push({
+      type: 'energy-unreadable',
+      component,
+      fields: unread.slice(0, MAX_NAMED_FIELDS).map((f) => f.slice(0, MAX_FIELD_NAME)),
+    });
   power(facts, component, status.apower);
   if (typeof status.output === 'boolean') facts.push({ type: 'output', component, isOn: status.output });
+  const cover = component.startsWith('cover:') ? coverFact(component, status) : null;
+  if (cover) facts.push(cover);
 }
+
+const MAX_NAMED_FIELDS = 4;
+const MAX_FIELD_NAME = 40;
+const isAenergyField = (field: string): boolean => field === 'aenergy' || field === 'ret_aenergy';
 
 function emData(facts: Fact[], component: string, status: Record<string, unknown>, ctx: StatusContext): void {
   const order = { primaryS: ctx.fallbackS, secondaryS: ctx.fallbackS };
@@ -162,9 +196,7 @@ export function componentFacts(components: Record<string, unknown>, ctx: StatusC
     }
     const status = components[key];
     if (!isRecord(status)) continue;
-    // Metering components always carry an id (`switch:0`); a bare `switch` is not one of them.
-    if (GROSS_TYPES.has(type) && idText !== undefined) meteredSwitch(facts, key, status, ctx);
-    else if (type === 'emdata' && idText !== undefined) emData(facts, key, status, ctx);
+    if (type === 'emdata' && idText !== undefined) emData(facts, key, status, ctx);
     else if (type === 'em1data' && idText !== undefined) em1Data(facts, key, status, ctx);
     else if ((type === 'em' || type === 'em1') && idText !== undefined) emPower(facts, type, idText, status);
     else if (type === 'sys') {
@@ -172,6 +204,9 @@ export function componentFacts(components: Record<string, unknown>, ctx: StatusC
       if (uptimeS !== undefined) facts.push({ type: 'uptime', uptimeS });
     } else if (type === 'bthomedevice' || type === 'bthomesensor') {
       facts.push({ type: 'bthome-status', component: key, status });
+    } else if (idText !== undefined && !SPECIAL_TYPES.has(type)) {
+      // Metering components always carry an id (`switch:0`); a bare `switch` is not one of them.
+      meteredOutput(facts, key, status, ctx);
     }
   }
   return facts;

@@ -5,7 +5,10 @@ import type { DecodeContext, DecodeOutcome, DeviceRef, Fact } from './types';
 
 const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
 const SIGNED_DECIMAL = /^-?\d+(\.\d+)?$/;
-/** Gen1 relay energy counts watt-minutes; 1 watt-minute = 1 000 units (1 Wh = 60 000). */
+/**
+ * Gen1 output energy (relay, roller, light, color, white) counts watt-minutes; 1 watt-minute =
+ * 1 000 units (1 Wh = 60 000).
+ */
 const UNITS_PER_WATT_MINUTE = 1000;
 
 const device = (id: string): DeviceRef => ({ key: `shellies/${id}`, generation: 1, id });
@@ -15,7 +18,7 @@ const one = (id: string, fact: Fact): DecodeOutcome => ({
   facts: [fact],
 });
 
-/** `relay/<i>/power`, `emeter/<i>/power`: a signed decimal in W, within what a meter can read. */
+/** `<output>/<i>/power`, `emeter/<i>/power`: a signed decimal in W, within what a meter can read. */
 function gen1Power(id: string, component: string, text: string): DecodeOutcome {
   if (!SIGNED_DECIMAL.test(text)) return { kind: 'rejected', reason: 'not-a-number' };
   const parsed = powerWatts(Number(text));
@@ -23,20 +26,31 @@ function gen1Power(id: string, component: string, text: string): DecodeOutcome {
   return one(id, { type: 'power', component, powerW: parsed.value });
 }
 
-function relay(
+/**
+ * Every metered Gen1 output, one shape (§2): `relay/<i>` (1PM, Plug S, 2.5), `roller/<i>` (2.5 in
+ * roller mode), `light/<i>` (Dimmer, Bulb, Duo, Vintage, RGBW2 in white mode on newer firmware),
+ * `color/<i>` and `white/<i>` (RGBW2, Bulb RGBW) — each with `/power` (W) and `/energy`
+ * (watt-minutes since boot). The bare topic is the output's state: `on`/`off`, or for a roller
+ * `open`/`close`/`stop`, which is not an output state.
+ */
+const GEN1_OUTPUT = /^(.+)\/(relay|roller|light|color|white)\/(\d+)(?:\/([a-z_]+))?$/;
+/** What others send to a Gen1 output; never the device's own state. */
+const GEN1_OUTPUT_REQUESTS = new Set(['command', 'set']);
+
+function output(
   id: string,
-  index: string,
+  component: string,
   metric: string | undefined,
   text: string,
   ctx: DecodeContext,
 ): DecodeOutcome {
-  const component = `relay:${index}`;
   if (metric === undefined) {
     if (text === 'on' || text === 'off') return one(id, { type: 'output', component, isOn: text === 'on' });
-    return { kind: 'device', device: device(id), facts: [] }; // `overpower`
+    return { kind: 'device', device: device(id), facts: [] }; // `overpower`, a roller's `stop`
   }
   if (metric === 'power') return gen1Power(id, component, text);
-  if (metric !== 'energy') return { kind: 'ignored', why: 'request' };
+  // `status` JSON, `overpower_value`, a roller's `pos`: the device's, but nothing to count.
+  if (metric !== 'energy') return { kind: 'device', device: device(id), facts: [] };
   // `-1` means "not available" right after a reboot: skip without touching state (§6.2).
   if (text === '-1') return one(id, { type: 'counter-unavailable', component, direction: 'import' });
   // Documented as an integer; a plain decimal is accepted too, nothing else.
@@ -124,10 +138,10 @@ export function decodeGen1(rest: string, text: string, ctx: DecodeContext): Deco
     });
   }
   // A custom mqtt_id may contain `/`: match the known suffix from the right (§2).
-  let m = /^(.+)\/relay\/(\d+)(?:\/(power|energy|command|overpower_value))?$/.exec(rest);
+  let m = GEN1_OUTPUT.exec(rest);
   if (m) {
-    if (m[3] === 'command') return { kind: 'ignored', why: 'request' };
-    return relay(m[1] as string, m[2] as string, m[3], text, ctx);
+    if (m[4] !== undefined && GEN1_OUTPUT_REQUESTS.has(m[4])) return { kind: 'ignored', why: 'request' };
+    return output(m[1] as string, `${m[2] as string}:${m[3] as string}`, m[4], text, ctx);
   }
   m = /^(.+)\/emeter\/(\d+)\/([a-z_]+)$/.exec(rest);
   if (m) return emeter(m[1] as string, m[2] as string, m[3] as string, text, ctx);
