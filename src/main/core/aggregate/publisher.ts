@@ -18,7 +18,16 @@ interface Target {
   path: string[];
 }
 
-function targets(registry: SiteRegistry): Target[] {
+/** A company, office or room node id as its path of names; null for any other node. */
+function placePath(node: string): string[] | null {
+  const colon = node.indexOf(':');
+  const kind = node.slice(0, colon);
+  const path = node.slice(colon + 1).split('/');
+  const depth = { company: 1, office: 2, room: 3 }[kind];
+  return depth !== undefined && path.length === depth ? path : null;
+}
+
+function targets(registry: SiteRegistry, totals: Map<string, NodeTotals>): Target[] {
   const seen = new Set<string>();
   const out: Target[] = [];
   const add = (node: string, path: string[]) => {
@@ -34,6 +43,12 @@ function targets(registry: SiteRegistry): Target[] {
     add(nodeId.room(p), [p.company, p.office, p.room]);
     add(nodeId.device(device.row.key), [p.company, p.office, p.room, p.device]);
   }
+  // Places whose devices all moved away: their last count is published too, so the retained
+  // topic holds everything counted there, even energy counted just before the move.
+  for (const node of totals.keys()) {
+    const path = placePath(node);
+    if (path) add(node, path);
+  }
   return out;
 }
 
@@ -45,7 +60,7 @@ export class AggregatePublisher {
 
   changes(registry: SiteRegistry, totals: Map<string, NodeTotals>, nowMs: number): AggregatePublication[] {
     const out: AggregatePublication[] = [];
-    for (const { node, path } of targets(registry)) {
+    for (const { node, path } of targets(registry, totals)) {
       const t = totals.get(node);
       if (!t || t.since === null) continue;
       const body = {

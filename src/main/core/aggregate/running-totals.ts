@@ -5,11 +5,24 @@
  */
 import type { TotalRow } from '../store/store';
 
+const isPlaceNode = (node: string): boolean =>
+  node === 'unassigned' ||
+  node.startsWith('room:') ||
+  node.startsWith('office:') ||
+  node.startsWith('company:');
+
 export class RunningTotals {
   private readonly rows = new Map<string, TotalRow>();
+  /** Companies, offices, rooms and Unassigned: they keep their energy when their devices leave. */
+  private readonly placeRows = new Map<string, TotalRow>();
 
   constructor(initial: readonly TotalRow[]) {
-    for (const row of initial) this.rows.set(row.node, { ...row });
+    for (const row of initial) this.keep({ ...row });
+  }
+
+  private keep(row: TotalRow): void {
+    this.rows.set(row.node, row);
+    if (isPlaceNode(row.node)) this.placeRows.set(row.node, row);
   }
 
   /** The live row of a node (created at zero): callers add to it and mark it for the next commit. */
@@ -17,12 +30,17 @@ export class RunningTotals {
     let row = this.rows.get(node);
     if (!row) {
       row = { node, energyUnits: 0, returnedUnits: 0, sinceMs: atMs };
-      this.rows.set(node, row);
+      this.keep(row);
     }
     return row;
   }
 
   get(node: string): TotalRow | undefined {
     return this.rows.get(node);
+  }
+
+  /** Every company, office, room and Unassigned that has counted energy. */
+  places(): IterableIterator<TotalRow> {
+    return this.placeRows.values();
   }
 }

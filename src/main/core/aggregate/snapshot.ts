@@ -114,6 +114,22 @@ export function snapshot(
       bump(node, device.powerW.get(component) ?? 0, isReporting);
     for (const node of nodes.places) bump(node, powerW, isReporting);
   }
+  // Energy stays where it was counted: a place whose devices all moved away (Unassigned after
+  // its last device was placed) still reports what it counted, with no device under it.
+  for (const row of totals.places()) {
+    if (!out.has(row.node)) {
+      out.set(row.node, {
+        id: row.node,
+        energyWh: 0,
+        returnedWh: 0,
+        powerW: 0,
+        todayWh: 0,
+        devices: 0,
+        reporting: 0,
+        since: null,
+      });
+    }
+  }
   for (const t of out.values()) {
     const row = totals.get(t.id);
     if (row) {

@@ -5,8 +5,9 @@ import type { ParsedParams } from '../../../shared/contract';
 import { ok, type ApiError, type Result } from '../../../shared/result';
 import { UNITS_PER_WH } from '../shelly/types';
 import { childrenOf, type ChildLabel } from '../site/children';
-import { resolveNode } from '../site/resolve-node';
-import { nodeBuckets, resolveQuery, type HistoryDeps } from './history';
+import { nodeId } from '../site/placement';
+import { resolveNode, type ResolvedNode } from '../site/resolve-node';
+import { formerPlace, nodeBuckets, placeOf, resolveQuery, type HistoryDeps } from './history';
 
 const HEADER = [
   'start',
@@ -25,7 +26,11 @@ export function neutralise(cell: string): string {
   return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
-const kWh = (units: number): string => (units / UNITS_PER_WH / 1000).toFixed(3);
+/**
+ * kWh to the milliwatt-hour, rounded like every other figure (unitsToWh): each row equals the
+ * history point of its bucket, so a sum of rows matches the console to the mWh.
+ */
+const kWh = (units: number): string => (Math.round(units / (UNITS_PER_WH / 1000)) / 1_000_000).toFixed(6);
 
 export function csvReport(
   deps: HistoryDeps,
@@ -38,10 +43,13 @@ export function csvReport(
   const time = (ms: number) =>
     DateTime.fromMillis(ms, { zone: deps.calendar.timeZone }).toISO({ suppressMilliseconds: true }) ?? '';
   const self = labelOf(deps, node.id, params.node);
-  const targets: ChildLabel[] = params.perChild ? childrenOf(deps.registry, node) : [self];
+  const targets: ChildLabel[] = params.perChild
+    ? [...childrenOf(deps.registry, node), ...formerChildren(deps, node)]
+    : [self];
   const rows: string[][] = [];
   for (const target of targets) {
-    const resolved = target.id === node.id ? node : resolveNode(deps.registry, target.id);
+    const resolved =
+      target.id === node.id ? node : (resolveNode(deps.registry, target.id) ?? formerPlace(deps, target.id));
     if (!resolved) continue;
     for (const b of nodeBuckets(deps, resolved, fromMs, toMs, resolution)) {
       rows.push([
@@ -62,6 +70,31 @@ export function csvReport(
     '\uFEFF' + stringify([HEADER, ...rows.map((r) => r.map(neutralise))], { record_delimiter: '\r\n' });
   const safeName = node.id.replace(/[^\p{L}\p{N}_.-]+/gu, '-').slice(0, 80);
   return ok({ filename: `kilowatch-${safeName}-${params.from.slice(0, 10)}.csv`, csv });
+}
+
+/**
+ * The offices of a company, or rooms of an office, that energy was counted in but no device is in
+ * now: their rows stay in the report, so the children still add up to the parent.
+ */
+function formerChildren(deps: HistoryDeps, node: ResolvedNode): ChildLabel[] {
+  const place = placeOf(node);
+  if (!place || node.kind === 'room' || node.kind === 'unassigned') return [];
+  const current = new Set(childrenOf(deps.registry, node).map((c) => c.id));
+  const out = new Map<string, ChildLabel>();
+  for (const p of deps.store.loadPlaces()) {
+    if (p.company !== place.company || (place.office !== undefined && p.office !== place.office)) continue;
+    const id = node.kind === 'company' ? nodeId.office(p) : nodeId.room(p);
+    if (current.has(id) || deps.nodeIds.get(id) === undefined) continue;
+    out.set(id, {
+      id,
+      company: p.company,
+      office: p.office,
+      room: node.kind === 'company' ? '' : p.room,
+      device: '',
+      channel: '',
+    });
+  }
+  return [...out.values()];
 }
 
 function labelOf(deps: HistoryDeps, id: string, ref: string): ChildLabel {

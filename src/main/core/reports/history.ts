@@ -1,16 +1,19 @@
 /**
- * `history.query`: a node's energy per local bucket. Hours and above come from the rollups kept
- * at ingest (energy stays where it was counted); minutes from the minute table of the node's
- * channels. A range starting inside a bucket includes that whole bucket.
+ * `history.query`: a node's energy per local bucket. Energy stays where it was counted: hours and
+ * above come from the rollups kept at ingest, minutes of a company, office, room or Unassigned
+ * from the minute rows counted there (each remembers its place), minutes of a device or channel
+ * from its own rows wherever it was. So every resolution tells one story after an assignment. A
+ * range starting inside a bucket includes that whole bucket.
  */
 import type { HistoryResult, ParsedParams } from '../../../shared/contract';
 import { err, ok, type ApiError, type Result } from '../../../shared/result';
 import { unitsToWh } from '../aggregate/snapshot';
+import { nodeId } from '../site/placement';
 import { resolveNode, type ResolvedNode } from '../site/resolve-node';
 import type { SiteRegistry } from '../site/registry';
 import type { Calendar, Resolution } from '../store/calendar';
 import type { KeyIndex } from '../store/key-index';
-import type { Store } from '../store/store';
+import type { PlaceMatch, Store } from '../store/store';
 
 export interface HistoryDeps {
   store: Store;
@@ -37,6 +40,41 @@ export function autoResolution(fromMs: number, toMs: number): Resolution {
   return 'month';
 }
 
+/**
+ * How far a device's own clock (which stamps its minutes) may run ahead of the console's (which
+ * stamps assignments): rows counted in a former place can carry minutes up to this much after
+ * the assignment that moved the device.
+ */
+const DEVICE_CLOCK_LEAD_MS = DAY;
+
+const channelIds = (node: ResolvedNode): number[] => node.channels.map((c) => c.row.id);
+
+/** The place a company, office, room or Unassigned node stands for; null for a device or channel. */
+export function placeOf(node: Pick<ResolvedNode, 'id' | 'kind'>): PlaceMatch | null {
+  if (node.kind === 'unassigned') return { company: '' };
+  if (node.kind !== 'company' && node.kind !== 'office' && node.kind !== 'room') return null;
+  const [company = '', office, room] = node.id.slice(node.kind.length + 1).split('/');
+  return node.kind === 'company'
+    ? { company }
+    : node.kind === 'office'
+      ? { company, office }
+      : { company, office, room };
+}
+
+/**
+ * Every channel that can have counted energy in a place since `fromMs`: those under it now, and
+ * those of any device assigned since (it may have been there before). Phase channels never count
+ * towards a place (countedNodes).
+ */
+function candidateChannels(deps: HistoryDeps, node: ResolvedNode, fromMs: number): number[] {
+  const ids = new Set(channelIds(node));
+  for (const assigned of deps.store.assignedSince(fromMs - DEVICE_CLOCK_LEAD_MS)) {
+    const device = deps.registry.find(assigned);
+    for (const channel of device?.channels.values() ?? []) if (!channel.row.isPhase) ids.add(channel.row.id);
+  }
+  return [...ids];
+}
+
 /** The buckets of one node (already resolved) between two instants. */
 export function nodeBuckets(
   deps: HistoryDeps,
@@ -48,11 +86,18 @@ export function nodeBuckets(
   const { store, calendar } = deps;
   const firstMs = calendar.floor(fromMs, resolution);
   if (resolution === 'minute') {
-    const rows = store.minutes(
-      node.channels.map((c) => c.row.id),
-      Math.floor(firstMs / 60_000),
-      Math.ceil(toMs / 60_000),
-    );
+    const fromMin = Math.floor(firstMs / 60_000);
+    const toMin = Math.ceil(toMs / 60_000);
+    const place = placeOf(node);
+    const rows = place
+      ? store.placeMinutes(
+          place,
+          candidateChannels(deps, node, fromMin * 60_000),
+          channelIds(node),
+          fromMin,
+          toMin,
+        )
+      : store.minutes(channelIds(node), fromMin, toMin);
     const byMinute = new Map<number, Bucket>();
     for (const row of rows) {
       const startMs = row.minute * 60_000;
@@ -83,6 +128,26 @@ export function nodeBuckets(
   }));
 }
 
+/**
+ * A company, office or room no device is in any more but where energy was counted: its history
+ * stays readable (the rollups know it by its node id).
+ */
+export function formerPlace(deps: HistoryDeps, ref: string): ResolvedNode | undefined {
+  const colon = ref.indexOf(':');
+  const prefixed = colon > 0 && ['company', 'office', 'room'].includes(ref.slice(0, colon));
+  const segments = (prefixed ? ref.slice(colon + 1) : ref).split('/').map((s) => s.normalize('NFC'));
+  const kind = (['company', 'office', 'room'] as const)[segments.length - 1];
+  if (!kind || (prefixed && ref.slice(0, colon) !== kind)) return undefined;
+  const [company = '', office = '', room = ''] = segments;
+  const id =
+    kind === 'company'
+      ? nodeId.company({ company })
+      : kind === 'office'
+        ? nodeId.office({ company, office })
+        : nodeId.room({ company, office, room });
+  return deps.nodeIds.get(id) === undefined ? undefined : { id, kind, channels: [] };
+}
+
 export interface ResolvedQuery {
   node: ResolvedNode;
   fromMs: number;
@@ -95,7 +160,7 @@ export function resolveQuery(
   deps: HistoryDeps,
   params: { node: string; from: string; to: string; resolution: Resolution | 'auto' },
 ): Result<ResolvedQuery, ApiError> {
-  const node = resolveNode(deps.registry, params.node);
+  const node = resolveNode(deps.registry, params.node) ?? formerPlace(deps, params.node);
   if (!node) return err('not-found', `No node "${params.node}".`);
   const fromMs = Date.parse(params.from);
   const toMs = Date.parse(params.to);
@@ -112,11 +177,16 @@ export function historyQuery(
   if (!query.ok) return query;
   const { node, fromMs, toMs, resolution } = query.value;
   const buckets = nodeBuckets(deps, node, fromMs, toMs, resolution);
-  const gaps = deps.store.gaps(
-    node.channels.map((c) => c.row.id),
-    fromMs / 1000,
-    toMs / 1000,
-  );
+  const place = placeOf(node);
+  const gaps = place
+    ? deps.store.placeGaps(
+        place,
+        candidateChannels(deps, node, fromMs),
+        channelIds(node),
+        fromMs / 1000,
+        toMs / 1000,
+      )
+    : deps.store.gaps(channelIds(node), fromMs / 1000, toMs / 1000);
   return ok({
     node: node.id,
     resolution,

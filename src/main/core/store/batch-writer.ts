@@ -4,7 +4,7 @@
  * backoff: the counters carry the energy, so nothing is lost, and the user is told once.
  */
 import type { ApiError } from '../../../shared/result';
-import { Batch } from './batch';
+import { Batch, minuteKey, type PlaceRow } from './batch';
 import type { Calendar } from './calendar';
 import { planRollups } from './rollup-plan';
 import type { Store } from './store';
@@ -89,6 +89,21 @@ export class BatchWriter {
     // The commits meet the same disk and report it; this only has to try again.
     if (!this.isStopped) this.rollupTimer = setTimeout(() => this.applyRollups(), ROLLUP_APPLY_MS);
     return false;
+  }
+
+  /**
+   * The place a channel's minute was already counted in, still pending or on disk; undefined when
+   * nothing was counted in it yet (or it was counted before places were remembered).
+   */
+  placeOfMinute(channelId: number, minute: number): PlaceRow | undefined {
+    const pending = this.batch.minutes.get(minuteKey(channelId, minute));
+    if (pending) {
+      const id = pending.placeId;
+      return id === null || id === undefined
+        ? undefined
+        : (this.batch.places.get(id) ?? this.store.place(id));
+    }
+    return this.store.minutePlace(channelId, minute);
   }
 
   get isHealthy(): boolean {

@@ -43,6 +43,9 @@ export const counterKey = (channelId: number, direction: Direction): number =>
 
 const NO_NODES: readonly number[] = [];
 
+/** A minute row's key in a batch: channel id × 2^26 + minute. */
+export const minuteKey = (channelId: number, minute: number): number => channelId * 2 ** 26 + minute;
+
 /** A ledger that cannot be written for a long time must not eat the memory. */
 const MAX_PENDING_LEDGER = 100_000;
 
@@ -78,7 +81,7 @@ export class Batch {
     placeId: number | null = null,
     nodeIds?: readonly number[],
   ): void {
-    const key = channelId * 2 ** 26 + minute;
+    const key = minuteKey(channelId, minute);
     const row = this.minutes.get(key);
     if (row) {
       row.energyUnits += energyUnits;

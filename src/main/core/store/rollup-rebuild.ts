@@ -11,7 +11,7 @@ import { countedNodes, type Placement } from '../site/placement';
 import { ROLLUPS, type Calendar, type Rollup } from './calendar';
 import { planRollups } from './rollup-plan';
 import type { MinuteRow } from './store';
-import { isUnassignedPlace, placeKey, type KeyIndex } from './key-index';
+import { isUnassignedPlace, placeKey, UNASSIGNED_PLACE, type KeyIndex } from './key-index';
 import type { Store } from './store';
 
 /** The minute before which rows have been pruned (a setting). */
@@ -94,8 +94,9 @@ export function rebuildRollups(
           nodeIds.id(node, (newId) => newNodes.set(newId, node)),
         );
         nodesOf.set(key, ids);
-        if (row.placeId === null && 'place' in placement && !backfill.has(row.deviceKey)) {
-          const p = placement.place;
+        if (row.placeId === null && !backfill.has(row.deviceKey)) {
+          // Unassigned ones too: left placeless they would follow the device to its next room.
+          const p = 'place' in placement ? placement.place : UNASSIGNED_PLACE;
           backfill.set(
             row.deviceKey,
             placeIds.id(placeKey(p.company, p.office, p.room), (id) =>
@@ -131,7 +132,8 @@ export function rebuildRollups(
     for (const p of newPlaces) insertPlace.run(p);
     const insertNode = db.prepare('INSERT OR IGNORE INTO node (id, node) VALUES (?, ?)');
     for (const [id, node] of newNodes) insertNode.run(id, node);
-    // Minutes counted before rooms were remembered (schema v1) take the device's placement now.
+    // Minutes counted before rooms were remembered (schema v1) take the device's placement now
+    // (Unassigned included), as the rollups just rebuilt do.
     const setPlace = db.prepare(
       'UPDATE energy_minute SET place_id = ? WHERE place_id IS NULL AND channel_id IN (SELECT id FROM channel WHERE device_key = ?)',
     );

@@ -9,7 +9,7 @@ import { err, ok, type ApiError, type Result } from '../../../shared/result';
 import type { CounterMemory } from '../energy/counter-rules';
 import type { Direction } from '../shelly/types';
 import type { Place } from '../site/placement';
-import type { Batch } from './batch';
+import type { Batch, PlaceRow } from './batch';
 import type { Rollup } from './calendar';
 import { migrate, SCHEMA_VERSION } from './migrations';
 import { PendingRollups } from './rollup-journal';
@@ -73,6 +73,30 @@ export interface MinuteRow {
 }
 
 type Row = Record<string, unknown>;
+
+/**
+ * A place energy was counted in: a company, an office of it, or a room of that. Unassigned is the
+ * reserved place with empty names (key-index.ts UNASSIGNED_PLACE): `{ company: '' }`.
+ */
+export interface PlaceMatch {
+  company: string;
+  office?: string;
+  room?: string;
+}
+
+/** A row (alias `t`, joined to `place AS p`) counted in the place, or placeless and its channel listed. */
+const PLACE_MATCHES = (t: string): string =>
+  `((p.id IS NOT NULL AND p.company = ? AND (? IS NULL OR p.office = ?) AND (? IS NULL OR p.room = ?))
+     OR (${t}.place_id IS NULL AND ${t}.channel_id IN (SELECT value FROM json_each(?))))`;
+
+const placeParams = (place: PlaceMatch, placelessIds: readonly number[]): unknown[] => [
+  place.company,
+  place.office ?? null,
+  place.office ?? null,
+  place.room ?? null,
+  place.room ?? null,
+  JSON.stringify(placelessIds),
+];
 
 const MINUTE_COLUMNS = 'channel_id, minute, energy_units, returned_units, gap_from_s';
 const toMinuteRow = (r: Row): MinuteRow => ({
@@ -477,6 +501,73 @@ export class Store {
          WHERE channel_id IN (SELECT value FROM json_each(?)) AND minute >= ? AND minute < ? ORDER BY minute`,
     ).all(JSON.stringify(channelIds), fromMinute, toMinute) as Row[];
     return rows.map(toMinuteRow);
+  }
+
+  /**
+   * The minutes counted in one place (a company, office or room, or Unassigned as the reserved
+   * empty place), summed per minute. Energy stays where it was counted, so rows are chosen by the
+   * place each one remembers, among `channelIds` (every channel that can have been there: a
+   * primary-key range each, never a scan of the table). Rows from schema v1 remember no place:
+   * they count where their device is now (`placelessIds`), as the rollup rebuild attributes them.
+   */
+  placeMinutes(
+    place: PlaceMatch,
+    channelIds: readonly number[],
+    placelessIds: readonly number[],
+    fromMinute: number,
+    toMinute: number,
+  ): Array<{ minute: number; energyUnits: number; returnedUnits: number }> {
+    if (channelIds.length === 0) return [];
+    return this.cached(
+      `SELECT m.minute AS minute, sum(m.energy_units) AS energyUnits, sum(m.returned_units) AS returnedUnits
+         FROM json_each(?) AS c
+         CROSS JOIN energy_minute AS m ON m.channel_id = c.value AND m.minute >= ? AND m.minute < ?
+         LEFT JOIN place AS p ON p.id = m.place_id
+         WHERE ${PLACE_MATCHES('m')}
+         GROUP BY m.minute ORDER BY m.minute`,
+    ).all(JSON.stringify(channelIds), fromMinute, toMinute, ...placeParams(place, placelessIds)) as Array<{
+      minute: number;
+      energyUnits: number;
+      returnedUnits: number;
+    }>;
+  }
+
+  /** The outages counted in one place (see placeMinutes), among `channelIds`. */
+  placeGaps(
+    place: PlaceMatch,
+    channelIds: readonly number[],
+    placelessIds: readonly number[],
+    fromS: number,
+    toS: number,
+  ): Array<{ fromS: number; toS: number }> {
+    if (channelIds.length === 0) return [];
+    return this.cached(
+      `SELECT g.from_s AS fromS, g.to_s AS toS FROM energy_gap AS g LEFT JOIN place AS p ON p.id = g.place_id
+         WHERE g.to_s > ? AND g.from_s < ? AND g.channel_id IN (SELECT value FROM json_each(?))
+           AND ${PLACE_MATCHES('g')}
+         ORDER BY g.from_s`,
+    ).all(fromS, toS, JSON.stringify(channelIds), ...placeParams(place, placelessIds)) as Array<{
+      fromS: number;
+      toS: number;
+    }>;
+  }
+
+  /** The place a stored minute row of a channel remembers (undefined: no row, or none remembered). */
+  minutePlace(channelId: number, minute: number): PlaceRow | undefined {
+    return this.cached(
+      `SELECT p.id AS id, p.company AS company, p.office AS office, p.room AS room
+         FROM energy_minute AS m JOIN place AS p ON p.id = m.place_id WHERE m.channel_id = ? AND m.minute = ?`,
+    ).get(channelId, minute) as PlaceRow | undefined;
+  }
+
+  place(id: number): PlaceRow | undefined {
+    return this.cached('SELECT id, company, office, room FROM place WHERE id = ?').get(id) as
+      PlaceRow | undefined;
+  }
+
+  /** The devices (Shelly id or key, as assigned) whose latest assignment was made at or after `ms`. */
+  assignedSince(ms: number): string[] {
+    return this.cached('SELECT device_id FROM assignment WHERE assigned_ms >= ?').pluck().all(ms) as string[];
   }
 
   ledger(channelIds: readonly number[], fromMs: number, toMs: number, limit: number): LedgerRow[] {
