@@ -24,6 +24,22 @@ const NodeId = z.string().min(1).max(1024);
 export const NODE_KINDS = ['company', 'office', 'room', 'device', 'channel', 'unassigned'] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
 
+/** A Gen2+ cover's `state`, as the device reports it. */
+export const COVER_STATES = ['open', 'closed', 'opening', 'closing', 'stopped', 'calibrating'] as const;
+export type CoverState = (typeof COVER_STATES)[number];
+
+/** What a cover (`cover:N`) last reported; null where it has not said. */
+export const CoverStatusSchema = z.object({
+  state: z.enum(COVER_STATES).nullable(),
+  /** 0 = closed, 100 = open; only a calibrated cover (`pos_control`) knows it. */
+  positionPct: z.number().min(0).max(100).nullable(),
+  /** `pos_control`: the cover was calibrated and can go to a position. */
+  isCalibrated: z.boolean().nullable(),
+});
+export type CoverStatus = z.infer<typeof CoverStatusSchema>;
+export const COVER_ACTIONS = ['open', 'close', 'stop', 'position'] as const;
+export type CoverAction = (typeof COVER_ACTIONS)[number];
+
 export interface SiteNode {
   id: string;
   kind: NodeKind;
@@ -34,6 +50,8 @@ export interface SiteNode {
   /** For a channel that is a relay: whether the console can switch it. */
   switchable?: boolean;
   output?: boolean | null;
+  /** For a channel that is a cover: its state and position; the console can move it. */
+  cover?: CoverStatus;
   /** Why a device is unplaced (`no-placement`, `invalid-name`). */
   reason?: string;
   lastSeen?: string;
@@ -50,6 +68,7 @@ export const SiteNodeSchema: z.ZodType<SiteNode> = z.lazy(() =>
     model: z.string().optional(),
     switchable: z.boolean().optional(),
     output: z.boolean().nullable().optional(),
+    cover: CoverStatusSchema.optional(),
     reason: z.string().optional(),
     lastSeen: IsoTime.optional(),
     children: z.array(SiteNodeSchema),
@@ -287,6 +306,22 @@ export const commands = {
     }),
     value: z.object({ channel: z.string(), on: z.boolean() }),
   },
+  /** Moves a cover; done when the device's status shows the movement (or the stop). */
+  'cover.set': {
+    params: z
+      .object({
+        channel: NodeId,
+        action: z.enum(COVER_ACTIONS),
+        /** 0 = closed … 100 = open; only with `action: 'position'`. */
+        position: z.number().int().min(0).max(100).optional(),
+        timeoutMs: z.number().int().min(100).max(60_000).default(8000),
+      })
+      .refine((p) => (p.action === 'position') === (p.position !== undefined), {
+        path: ['position'],
+        message: "a position (0–100) is needed with action 'position', and only with it",
+      }),
+    value: z.object({ channel: z.string(), action: z.enum(COVER_ACTIONS), cover: CoverStatusSchema }),
+  },
   'history.query': { params: HistoryQuerySchema, value: HistoryResultSchema },
   'report.csv': {
     params: HistoryQuerySchema.extend({ perChild: z.boolean().default(false) }),
@@ -356,6 +391,8 @@ export const events = {
     online: z.boolean().nullable(),
     lastSeen: IsoTime.nullable(),
     outputs: z.record(z.string(), z.boolean()),
+    /** Covers' state and position, by component (`cover:0`); absent on a device without one. */
+    covers: z.record(z.string(), CoverStatusSchema).optional(),
   }),
   alert: AlertSchema,
   'sensor.reading': SensorSchema,

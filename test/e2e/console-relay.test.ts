@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, poll, row, selectNode, waitForRows, type ConsolePage } from '../support/e2e-console';
 import { coreTree, findNode, startDemoConsole, switchableBelow } from '../support/e2e-demo';
 import { api } from '../support/headless';
+import type { SiteNode } from '../../src/shared/contract';
 
 const DEVICE = 'device:Aurora/Lisbon/Reception/Light1';
 const CHANNEL = 'channel:Aurora/Lisbon/Reception/Light1|switch:0';
@@ -56,13 +57,62 @@ afterAll(async () => {
   expect(await demo?.stop()).toBe(0);
 });
 
+/** Every device node with relays, and those relays. */
+function relayDevices(nodes: SiteNode[]): Array<{ device: SiteNode; relays: SiteNode[] }> {
+  const out: Array<{ device: SiteNode; relays: SiteNode[] }> = [];
+  const walk = (node: SiteNode): void => {
+    if (node.kind === 'device') {
+      const relays = switchableBelow(node);
+      if (relays.length > 0) out.push({ device: node, relays });
+      return;
+    }
+    node.children.forEach(walk);
+  };
+  nodes.forEach(walk);
+  return out;
+}
+
+describe('relay state', () => {
+  it('knows every demo relay’s state from its device, and the page shows none as Unknown', async () => {
+    const { page } = c;
+    // The demo notifies energy without `output` (as Shellies do); the console asks each relay.
+    const nodes = await poll(
+      () => coreTree(demo.headless.url),
+      (tree) => relayDevices(tree).every(({ relays }) => relays.every((r) => typeof r.output === 'boolean')),
+      15_000,
+      'every relay state in the core',
+    );
+    const devices = relayDevices(nodes);
+    // The metered Plus 1PM/2PM/Plug S, the Gen1 1PM and the Gen1 EM's relay: 40 devices, 51 relays.
+    expect(devices.length).toBe(40);
+    expect(devices.reduce((n, d) => n + d.relays.length, 0)).toBe(51);
+    for (const { device, relays } of devices) {
+      await selectNode(page, device.id);
+      for (const relay of relays) {
+        const toggle = page.locator(
+          `[data-testid="node-details"] [role="switch"][data-channel-id="${relay.id}"]`,
+        );
+        const shown = await poll(
+          () => toggle.getAttribute('data-state'),
+          (state) => state !== 'unknown',
+          5000,
+          `${relay.id} on the page`,
+        );
+        expect(shown, relay.id).toBe(relay.output ? 'on' : 'off');
+      }
+    }
+    await expect(page.locator('[data-testid="relay-toggle"][data-state="unknown"]').count()).resolves.toBe(0);
+    expect(c.errors).toEqual([]);
+  });
+});
+
 describe('relay control', () => {
   it('switches a demo relay and ends in the state the device confirmed', async () => {
     const { page } = c;
     await selectNode(page, DEVICE);
     const selector = `[data-testid="node-details"] [role="switch"][data-channel-id="${CHANNEL}"]`;
     const toggle = page.locator(selector);
-    // The page shows what the core knows (the demo reports relay states only when they change).
+    // The page shows what the core knows.
     const before = await poll(
       async () => ({
         page: await toggle.getAttribute('aria-checked'),
@@ -121,8 +171,7 @@ describe('relay control', () => {
 
   it('"All off" for a room names how many relays it switches, then switches them off', async () => {
     const { page } = c;
-    // Every relay of the room on, so the console knows each state (the demo reports relay states
-    // only when they change) and "All off" has all of them to switch.
+    // Every relay of the room on, so "All off" has all of them to switch.
     const room = findNode(await coreTree(demo.headless.url), ROOM);
     const relays = switchableBelow(room!);
     expect(relays.length).toBe(6);

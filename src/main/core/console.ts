@@ -34,7 +34,10 @@ import { Ingest } from './ingest';
 import { historyQuery } from './reports/history';
 import { csvReport } from './reports/csv-report';
 import { ledgerQuery } from './reports/ledger';
+import { CoverControl } from './cover-control';
+import { PendingCommands } from './pending-commands';
 import { RelayControl } from './relay-control';
+import { StateQuery } from './state-query';
 import { resolveNode } from './site/resolve-node';
 import { siteTree } from './site/site-tree';
 import { Calendar } from './store/calendar';
@@ -102,7 +105,11 @@ export class KilowatchConsole {
   private nextRequestId = 1_000_000;
   readonly writer: BatchWriter;
   readonly ingest: Ingest;
+  /** Relay and cover commands waiting for their device to confirm. */
+  private readonly commands: PendingCommands;
   private readonly relays: RelayControl;
+  private readonly covers: CoverControl;
+  private readonly stateQuery: StateQuery;
   private readonly publisher: AggregatePublisher;
   private readonly listeners = new Set<EventListener>();
   private readonly clock: () => number;
@@ -167,11 +174,24 @@ export class KilowatchConsole {
     this.publisher = new AggregatePublisher(options.outPrefix);
     this.leaseTopic = leaseTopic(options.outPrefix);
     this.lease = this.newLease(options.clientId);
+    const publishCommand = (topic: string, payload: string): Promise<Error | null> =>
+      this.connection?.publish(topic, payload, false) ?? Promise.resolve(new Error('not connected'));
+    this.commands = new PendingCommands({ registry: this.registry, publish: publishCommand });
     this.relays = new RelayControl({
       registry: this.registry,
       clientId: options.clientId,
-      publish: (topic, payload) =>
-        this.connection?.publish(topic, payload, false) ?? Promise.resolve(new Error('not connected')),
+      commands: this.commands,
+    });
+    this.stateQuery = new StateQuery({
+      registry: this.registry,
+      clientId: options.clientId,
+      requestId: () => this.commands.requestId(),
+      publish: publishCommand,
+    });
+    this.covers = new CoverControl({
+      registry: this.registry,
+      clientId: options.clientId,
+      commands: this.commands,
     });
     this.ingest = new Ingest({
       registry: this.registry,
@@ -187,7 +207,7 @@ export class KilowatchConsole {
       events: { emit: (event, payload) => this.emit(event, payload) },
       clock: this.clock,
       outPrefix: options.outPrefix,
-      onRpcReply: (deviceKey, requestId, error) => this.relays.onReply(deviceKey, requestId, error),
+      onRpcReply: (deviceKey, requestId, error) => this.commands.onReply(deviceKey, requestId, error),
       onChange: () => {
         this.isDirty = true;
       },
@@ -255,7 +275,10 @@ export class KilowatchConsole {
   }
 
   private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
-    if (event === 'device.state') this.relays.onDeviceState(payload as EventPayload<'device.state'>);
+    if (event === 'device.state') this.commands.onDeviceState((payload as EventPayload<'device.state'>).id);
+    // A relay first seen through its energy, or a device back online, may not have said its state.
+    if (event === 'device.state' || event === 'device.discovered')
+      this.stateQuery.askIfUnknown((payload as EventPayload<'device.discovered' | 'device.state'>).id);
     for (const listener of this.listeners) listener({ event, payload } as EventMessage);
   }
 
@@ -598,7 +621,7 @@ export class KilowatchConsole {
     this.ingest.releaseHeld();
     await this.publishAggregates().catch(() => 0);
     await this.leaveBroker();
-    this.relays.cancelAll();
+    this.commands.cancelAll();
     return this.writer.stop();
   }
 
@@ -693,6 +716,8 @@ export class KilowatchConsole {
       return ok({ node: target.id, name });
     },
     'relay.set': (params) => this.relays.set(params.channel, params.on, params.timeoutMs),
+    'cover.set': (params) =>
+      this.covers.set(params.channel, params.action, params.position, params.timeoutMs),
     'history.query': (params) => historyQuery(this.historyDeps, params),
     'report.csv': (params) => csvReport(this.historyDeps, params),
     'ledger.query': (params) => {

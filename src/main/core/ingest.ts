@@ -9,7 +9,13 @@ import type { TodayTotals, TodayUnits } from './aggregate/today-totals';
 import { applyReading, noteOnline, noteReboot, noteUptime, type Decision } from './energy/counter-rules';
 import { decodeShelly } from './shelly/decode';
 import { MAX_DEVICE_NAME } from './shelly/device-name';
-import type { CounterFact, DecodeOutcome, DeviceRef, Fact } from './shelly/types';
+import {
+  UNREADABLE_ENERGY,
+  type CounterFact,
+  type DecodeOutcome,
+  type DeviceRef,
+  type Fact,
+} from './shelly/types';
 import {
   FLOOD_REJECTION,
   FloodGuard,
@@ -19,6 +25,7 @@ import {
   type FloodStart,
 } from './flood-guard';
 import { countedNodes, nodeId, type Placement } from './site/placement';
+import { applyCover, coverStatuses } from './site/covers';
 import type { Channel, Device, SiteRegistry } from './site/registry';
 import type { SensorRegistry } from './site/sensors';
 import type { IngestStats } from './stats';
@@ -123,10 +130,14 @@ export class Ingest {
   /** Labels of the message being handled, only while someone observes. */
   private labels: Record<string, string> | null = null;
   private readonly bookings = new WeakMap<Channel, Booking>();
+  /** The last minute each channel booked energy in, and where (see minuteBooking). */
+  private readonly lastMinute = new WeakMap<Channel, { minute: number; booking: Booking }>();
   /** `<reply topic prefix>|<request id>` → the prefix of the device asked, to attribute replies. */
   private readonly requests = new Map<string, string>();
   private static readonly MAX_REMEMBERED_REQUESTS = 10_000;
   private readonly floodGuard: FloodGuard<HeldMessage>;
+  /** `<device key>|<component>` whose unreadable energy was already said. */
+  private readonly unreadableSaid = new Set<string>();
 
   constructor(private readonly deps: IngestDeps) {
     this.ownTopicPrefix = `${deps.outPrefix}/`;
@@ -336,6 +347,27 @@ export class Ingest {
     });
   }
 
+  /**
+   * A component reports energy in a shape we cannot read: said once per device and component,
+   * naming both, because its energy is missing from every total until the decoder learns it.
+   */
+  private unreadableEnergy(device: Device, component: string, fields: string[], atMs: number): void {
+    const key = `${device.row.key}|${component}`;
+    if (this.unreadableSaid.has(key)) return;
+    if (this.unreadableSaid.size >= Ingest.MAX_REMEMBERED_REQUESTS) this.unreadableSaid.clear();
+    this.unreadableSaid.add(key);
+    const who = device.row.shellyId ?? device.row.key;
+    this.deps.events.emit('alert', {
+      id: alertId(`unreadable-energy:${key}`, atMs),
+      at: new Date(atMs).toISOString(),
+      severity: 'warning',
+      kind: 'message-rejected',
+      message: `${who} reports energy on ${component} (${fields.join(', ')}) in a form Kilowatch cannot read; it is not counted.`,
+      node: nodeId.device(device.row.key),
+      detail: { reason: UNREADABLE_ENERGY, device: who, component, fields },
+    });
+  }
+
   /** A name cut to MAX_DEVICE_NAME (decoder): said once per name, naming the device or sensor. */
   private longName(device: Device, length: number, atMs: number, sensor?: string): void {
     const who = device.row.shellyId ?? device.row.key;
@@ -388,6 +420,11 @@ export class Ingest {
         stats.reject(fact.reason, topic, atMs);
         this.label(fact.component, 'import', `rejected:${fact.reason}`);
         return;
+      case 'energy-unreadable':
+        stats.reject(UNREADABLE_ENERGY, topic, atMs);
+        this.label(fact.component, 'import', `rejected:${UNREADABLE_ENERGY}`);
+        this.unreadableEnergy(device, fact.component, fact.fields, atMs);
+        return;
       case 'online': {
         const wasOnline = device.memory.isOnline;
         device.memory = noteOnline(device.memory, fact.isOnline);
@@ -412,6 +449,9 @@ export class Ingest {
           device.outputs.set(fact.component, fact.isOn);
           this.deviceState(device, atMs);
         }
+        return;
+      case 'cover':
+        if (applyCover(device.covers, fact)) this.deviceState(device, atMs);
         return;
       case 'identity':
         if (fact.id && fact.id !== device.row.shellyId) registry.setShellyId(device, fact.id);
@@ -530,14 +570,48 @@ export class Ingest {
     const device = channel.device;
     const known = this.bookings.get(channel);
     if (known && known.placement === device.placement) return known;
+    const booking = this.newBooking(channel, device.placement, atMs);
+    this.bookings.set(channel, booking);
+    return booking;
+  }
+
+  /**
+   * Where a minute's energy goes. A minute row remembers one place, so a minute is counted where
+   * its first energy was: energy counted after an assignment within that minute stays with it, and
+   * the assignment applies from the device's next minute. Minutes, rollups and totals then agree.
+   */
+  private minuteBooking(channel: Channel, minute: number, atMs: number): Booking {
+    const last = this.lastMinute.get(channel);
+    if (last?.minute === minute) return last.booking;
+    let booking = this.booking(channel, atMs);
+    // Only after a restart or with a minute going back can the minute already be counted elsewhere.
+    if (!last || minute < last.minute) {
+      const earlier = this.deps.writer.placeOfMinute(channel.row.id, minute);
+      if (earlier && earlier.id !== booking.placeId) {
+        booking =
+          last?.booking.placeId === earlier.id
+            ? last.booking
+            : this.newBooking(
+                channel,
+                earlier.company === '' ? { reason: 'no-placement' } : { place: { ...earlier, device: '' } },
+                atMs,
+              );
+      }
+    }
+    if (!last || minute > last.minute) this.lastMinute.set(channel, { minute, booking });
+    return booking;
+  }
+
+  private newBooking(channel: Channel, placement: Placement, atMs: number): Booking {
+    const device = channel.device;
     const { batch } = this.deps.writer;
-    const place = 'place' in device.placement ? device.placement.place : UNASSIGNED_PLACE;
+    const place = 'place' in placement ? placement.place : UNASSIGNED_PLACE;
     const placeId = this.deps.placeIds.id(placeKey(place.company, place.office, place.room), (id) =>
       batch.places.set(id, { id, company: place.company, office: place.office, room: place.room }),
     );
-    const nodes = countedNodes(device.row.key, channel.row.component, channel.row.isPhase, device.placement);
-    const booking: Booking = {
-      placement: device.placement,
+    const nodes = countedNodes(device.row.key, channel.row.component, channel.row.isPhase, placement);
+    return {
+      placement,
       placeId,
       nodes,
       totals: nodes.map((node) => this.deps.totals.row(node, atMs)),
@@ -545,8 +619,6 @@ export class Ingest {
       today: [],
       todayStartMs: Number.NaN,
     };
-    this.bookings.set(channel, booking);
-    return booking;
   }
 
   /** Adds counted energy to the channel's minute and to every node above it. */
@@ -561,7 +633,7 @@ export class Ingest {
     // A total read at the start of a minute (aenergy's minute_ts) holds energy up to then: the
     // rise belongs to the minute that just ended, not to the one beginning.
     const minute = Math.floor(fact.order.primaryS / 60) - (fact.isMinuteStart ? 1 : 0);
-    const b = this.booking(channel, atMs);
+    const b = this.minuteBooking(channel, minute, atMs);
     // The room is remembered with the minute, so rollups can always be rebuilt as they were counted.
     batch.addMinute(channel.row.id, minute, energyUnits, returnedUnits, gapFromS, b.placeId, b.nodeIds);
     if (decision.spansGap && decision.fromS !== null) {
@@ -618,6 +690,7 @@ export class Ingest {
       online: device.memory.isOnline,
       lastSeen: new Date(atMs).toISOString(),
       outputs: Object.fromEntries(device.outputs),
+      ...(device.covers.size > 0 && { covers: coverStatuses(device.covers) }),
     });
   }
 

@@ -4,6 +4,7 @@
  * a reboot) never changes the numbers of another.
  */
 import { BluHtComponent } from './components/blu-ht-component';
+import { CoverComponent } from './components/cover-component';
 import type { Gen2Component } from './components/component';
 import { EmComponent, type PhaseStart } from './components/em-component';
 import { Em1Component } from './components/em1-component';
@@ -67,6 +68,8 @@ function gen2Components(
       return [metered(0)];
     case 'plus2pm':
       return [metered(0), metered(1)];
+    case 'plus2pmcover':
+      return [new CoverComponent(0, atMs, prng, { load: loadAt(0), initialMwh: prng.int(2_000_000) })];
     case 'pro3':
       return [0, 1, 2].map((id) => new SwitchComponent(id, atMs, prng));
     case 'pmminig3': {

@@ -3,6 +3,7 @@
  * own topics (`<prefix>/rpc`, `<prefix>/command`, `<prefix>/command/switch:N`).
  */
 import type { Gen2Component } from './components/component';
+import { CoverComponent, type CoverMove } from './components/cover-component';
 import { SwitchComponent } from './components/switch-component';
 import {
   notifyEvent,
@@ -26,6 +27,7 @@ export class Gen2Device implements SimDevice, RpcDevice {
   readonly info: DemoDevice;
   private readonly address: Gen2Address;
   private readonly switches = new Map<number, SwitchComponent>();
+  private readonly covers = new Map<number, CoverComponent>();
   private readonly cycle = new RebootCycle();
   private resetReason = 1;
 
@@ -46,7 +48,10 @@ export class Gen2Device implements SimDevice, RpcDevice {
       firmware: firmware.ver,
     };
     this.address = { id: spec.id, prefix: spec.prefix };
-    for (const c of parts) if (c instanceof SwitchComponent) this.switches.set(c.id, c);
+    for (const c of parts) {
+      if (c instanceof SwitchComponent) this.switches.set(c.id, c);
+      if (c instanceof CoverComponent) this.covers.set(c.id, c);
+    }
   }
 
   get isRebooting(): boolean {
@@ -130,6 +135,18 @@ export class Gen2Device implements SimDevice, RpcDevice {
     if (power) after.push(notifyStatus(this.address, tsOf(atMs), power));
     after.push(statusMessage(this.address, sw.key, sw.status()[sw.key] ?? null));
     return { wasOn, after };
+  }
+
+  moveCover(id: number, move: CoverMove, atMs: number): { after: Outbound[] } | undefined {
+    const cover = this.covers.get(id);
+    if (!cover) return undefined;
+    cover.move(move, atMs, 'MQTT');
+    return { after: [notifyStatus(this.address, tsOf(atMs), cover.moveChange())] };
+  }
+
+  coverStatus(id: number): JsonValue | undefined {
+    const cover = this.covers.get(id);
+    return cover?.status()[cover.key];
   }
 
   switchStatus(id: number): JsonValue | undefined {

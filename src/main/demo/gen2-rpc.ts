@@ -3,6 +3,7 @@
  * a frame without `method` is a reply (possibly our own, echoed back) and a frame without `src`
  * cannot be answered, so a real device ignores both and so do we.
  */
+import type { CoverMove } from './components/cover-component';
 import type { RpcOutcome } from './gen2-frames';
 import type { JsonObject, JsonValue } from './json';
 import type { Outbound } from './types';
@@ -40,6 +41,9 @@ export interface RpcDevice {
     atMs: number,
   ): { wasOn: boolean; after: Outbound[] } | undefined;
   switchStatus(id: number): JsonValue | undefined;
+  /** `undefined` if the device has no `cover:<id>`. */
+  moveCover(id: number, move: CoverMove, atMs: number): { after: Outbound[] } | undefined;
+  coverStatus(id: number): JsonValue | undefined;
   fullStatus(atMs: number): JsonObject;
   deviceInfo(): JsonObject;
   components(atMs: number): Array<{ key: string; status: JsonValue; config?: JsonValue }>;
@@ -79,6 +83,26 @@ export function handleRpc(device: RpcDevice, req: RpcRequest, atMs: number): Rpc
     case 'Switch.GetStatus': {
       if (!isComponentId(p.id)) return invalidArgument('id');
       const status = device.switchStatus(p.id);
+      return status === undefined ? notFound(p.id) : done(status);
+    }
+    case 'Cover.Open':
+    case 'Cover.Close':
+    case 'Cover.Stop':
+    case 'Cover.GoToPosition': {
+      if (!isComponentId(p.id)) return invalidArgument('id');
+      let move: CoverMove;
+      if (req.method === 'Cover.GoToPosition') {
+        const pos = p.pos;
+        if (typeof pos !== 'number' || !Number.isInteger(pos) || pos < 0 || pos > 100)
+          return invalidArgument('pos');
+        move = { position: pos };
+      } else move = req.method === 'Cover.Open' ? 'open' : req.method === 'Cover.Close' ? 'close' : 'stop';
+      const moved = device.moveCover(p.id, move, atMs);
+      return moved ? done(null, moved.after) : notFound(p.id);
+    }
+    case 'Cover.GetStatus': {
+      if (!isComponentId(p.id)) return invalidArgument('id');
+      const status = device.coverStatus(p.id);
       return status === undefined ? notFound(p.id) : done(status);
     }
     case 'Shelly.GetStatus':

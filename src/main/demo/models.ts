@@ -7,6 +7,8 @@
 export type Family =
   | 'plus1pm'
   | 'plus2pm'
+  /** A Plus 2PM in cover mode: one `cover:0` instead of two switches. */
+  | 'plus2pmcover'
   | 'plusplugs'
   | 'pro3'
   | 'pmminig3'
@@ -52,6 +54,15 @@ export const MODELS: Readonly<Record<Family, ModelInfo>> = {
     oui: '08b61f',
     network: 'wifi',
     components: switches(2),
+  },
+  plus2pmcover: {
+    idPrefix: 'shellyplus2pm',
+    model: 'SNSW-102P16EU',
+    app: 'Plus2PM',
+    generation: 2,
+    oui: '08b61f',
+    network: 'wifi',
+    components: ['cover:0'],
   },
   plusplugs: {
     idPrefix: 'shellyplusplugs',

@@ -252,10 +252,21 @@ const GEN1_DEVICES: ReadonlyArray<{ family: Family; loads: LoadShape[]; kind: Cu
   { family: 'gen1-em', loads: [w(2000, 300), w(800, 50, { curve: 'kitchen' })], kind: 'plant' },
 ];
 
+/** Plus 2PMs in cover mode: the motor draws while the blinds move. */
+const COVERS: ReadonlyArray<{ prefix: string; name: string; motor: LoadShape; ip: string }> = [
+  {
+    prefix: `${COMPANY}/Lisbon/MeetingRoom/Blinds`,
+    name: 'Blinds',
+    motor: { peakW: 140, idleW: 140, curve: 'flat', noise: 0.05 },
+    ip: '10.20.3.19',
+  },
+];
+
 /** How many metered channels (loads) each family has. */
 const CHANNELS: Readonly<Record<Family, number>> = {
   plus1pm: 1,
   plus2pm: 2,
+  plus2pmcover: 1,
   plusplugs: 1,
   pro3: 0,
   pmminig3: 1,
@@ -331,6 +342,8 @@ export function buildFleetPlan(seed: number): DeviceSpec[] {
     const [chosen] = candidates.splice(prng.int(candidates.length), 1);
     if (chosen) chosen.isOldFirmware = true;
   }
+  // Added last so every device before keeps the id and firmware it had before covers came.
+  for (const c of COVERS) add('plus2pmcover', c.prefix, c.name, [c.motor], 'office', c.ip);
   return specs;
 }
 

@@ -6,7 +6,12 @@
  * of Wh and Gen1 counts whole watt-minutes, so both are exact integers in this unit and sums never
  * drift (PROTOCOL.md §6.1).
  */
+import type { CoverState } from '../../../shared/contract';
+
 export const UNITS_PER_WH = 60_000;
+
+/** The stats rejection reason for energy a component reports in a form we cannot read. */
+export const UNREADABLE_ENERGY = 'unreadable-energy';
 
 export type Direction = 'import' | 'return';
 export type Phase = 'a' | 'b' | 'c';
@@ -19,7 +24,7 @@ export interface OrderKey {
 
 export interface CounterFact {
   type: 'counter';
-  /** `switch:0`, `emdata:0`, `relay:1`, `emeter:2`, or a phase `emdata:0/a`. */
+  /** `switch:0`, `cct:0`, `emdata:0`, `relay:1`, `light:0`, `emeter:2`, or a phase `emdata:0/a`. */
   component: string;
   direction: Direction;
   units: number;
@@ -29,13 +34,23 @@ export interface CounterFact {
   isGen1: boolean;
   /** An EM phase: tracked and shown, but the device total comes from `total_act`. */
   isPhase: boolean;
-  /** aenergy includes returned energy (switch, pm1, cover): consumed = Δimport − Δreturn. */
+  /** aenergy includes returned energy (every aenergy component): consumed = Δimport − Δreturn. */
   isGross: boolean;
   /**
    * The key is aenergy's `minute_ts`, the start of the minute the total was read at: a rise up to
    * it is energy of the minutes before, so it is booked in the minute that ended there (§4.3).
    */
   isMinuteStart?: boolean;
+}
+
+/** A cover's state and position (only the fields the status carried). */
+export interface CoverFact {
+  type: 'cover';
+  component: string;
+  state?: CoverState;
+  positionPct?: number | null;
+  targetPct?: number | null;
+  isCalibrated?: boolean;
 }
 
 export type Fact =
@@ -48,6 +63,7 @@ export type Fact =
   | { type: 'uptime'; uptimeS: number }
   | { type: 'power'; component: string; powerW: number }
   | { type: 'output'; component: string; isOn: boolean }
+  | CoverFact
   | {
       type: 'identity';
       id?: string;
@@ -59,6 +75,8 @@ export type Fact =
       generation?: number;
     }
   | { type: 'component-rejected'; component: string; reason: string }
+  /** Energy-like fields Kilowatch cannot read (`aenergy` without `total`, an unknown counter). */
+  | { type: 'energy-unreadable'; component: string; fields: string[] }
   | { type: 'sensor'; sensor: SensorReading }
   | {
       type: 'bthome-config';

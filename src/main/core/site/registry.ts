@@ -5,6 +5,7 @@
 import type { CounterMemory, DeviceMemory } from '../energy/counter-rules';
 import type { Direction } from '../shelly/types';
 import type { ChannelRow, DeviceRow } from '../store/store';
+import type { CoverMemory } from './covers';
 import { placementOf, type Place, type Placement } from './placement';
 
 export interface Device {
@@ -14,6 +15,8 @@ export interface Device {
   powerW: Map<string, number>;
   /** Latest relay state per component. */
   outputs: Map<string, boolean>;
+  /** Latest cover state and position per component (`cover:0`). */
+  covers: Map<string, CoverMemory>;
   channels: Map<string, Channel>;
   placement: Placement;
 }
@@ -67,6 +70,7 @@ export class SiteRegistry {
       },
       powerW: new Map(),
       outputs: new Map(),
+      covers: new Map(),
       channels: new Map(),
       placement: { reason: 'no-placement' },
     };

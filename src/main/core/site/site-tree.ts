@@ -1,6 +1,7 @@
 /** The registry as the contract's nested tree: company → office → room → device → channel. */
 import type { NodeTotals, Sensor, SiteNode, SiteTree } from '../../../shared/contract';
 import { nodeId } from './placement';
+import { COVER_COMPONENT, coverStatus } from './covers';
 import type { Device, SiteRegistry } from './registry';
 
 const SWITCHABLE = /^(switch|relay):\d+$/;
@@ -11,7 +12,7 @@ function byName(a: SiteNode, b: SiteNode): number {
 
 function deviceNode(registry: SiteRegistry, device: Device, path: string[]): SiteNode {
   const id = nodeId.device(device.row.key);
-  const components = new Set([...device.channels.keys(), ...device.outputs.keys()]);
+  const components = new Set([...device.channels.keys(), ...device.outputs.keys(), ...device.covers.keys()]);
   const children: SiteNode[] = [...components].sort().map((component) => ({
     id: nodeId.channel(device.row.key, component),
     kind: 'channel',
@@ -19,6 +20,7 @@ function deviceNode(registry: SiteRegistry, device: Device, path: string[]): Sit
     path: [...path, component],
     children: [],
     ...(SWITCHABLE.test(component) && { switchable: true, output: device.outputs.get(component) ?? null }),
+    ...(COVER_COMPONENT.test(component) && { cover: coverStatus(device.covers.get(component)) }),
   }));
   const node: SiteNode = {
     id,
@@ -62,7 +64,7 @@ export function siteTree(
     return node;
   };
   for (const device of registry.devices.values()) {
-    if (device.channels.size === 0 && device.outputs.size === 0) continue;
+    if (device.channels.size === 0 && device.outputs.size === 0 && device.covers.size === 0) continue;
     if (!('place' in device.placement)) {
       unassigned.children.push(deviceNode(registry, device, [device.row.shellyId ?? device.row.key]));
       continue;

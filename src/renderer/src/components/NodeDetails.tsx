@@ -18,6 +18,7 @@ import { useUi } from '../state/ui';
 import { switchableChannels } from '../tree-rows';
 import { useNow } from '../use-now';
 import { ChildrenRanking } from './ChildrenRanking';
+import { CoverControl } from './CoverControl';
 import { EnergyChart } from './EnergyChart';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LedgerPanel } from './LedgerPanel';
@@ -166,6 +167,34 @@ function Relays({ node }: { node: SiteNode }) {
   );
 }
 
+function Covers({ node }: { node: SiteNode }) {
+  const channels = useMemo(
+    () =>
+      node.kind === 'channel'
+        ? node.cover
+          ? [node]
+          : []
+        : node.kind === 'device'
+          ? node.children.filter((c) => c.cover !== undefined)
+          : [],
+    [node],
+  );
+  if (channels.length === 0) return null;
+  return (
+    <section className="panel-block" aria-label="Covers">
+      <h3>{channels.length === 1 ? 'Cover' : 'Covers'}</h3>
+      <ul className="cover-list">
+        {channels.map((channel) => (
+          <li key={channel.id}>
+            <span className="relay-name">{channel.name}</span>
+            <CoverControl channel={channel} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function Actions({ node }: { node: SiteNode }) {
   const relayCount = useMemo(
     () => (['company', 'office', 'room'].includes(node.kind) ? switchableChannels(node).length : 0),
@@ -287,6 +316,7 @@ export function NodeDetails() {
       )}
       {node.kind === 'device' && <DeviceFacts node={node} />}
       <Relays node={node} />
+      <Covers node={node} />
       {node.kind === 'room' && <RoomSensors roomId={node.id} />}
       {isMetered && (
         <ErrorBoundary what="the energy chart">

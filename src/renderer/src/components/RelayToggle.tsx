@@ -1,4 +1,4 @@
-import type { KeyboardEvent, MouseEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { SiteNode } from '../../../shared/contract';
 import { setRelay } from '../state/actions';
 import { useRelays } from '../state/relays';
@@ -15,6 +15,7 @@ interface Props {
 /**
  * One relay: a real switch (role="switch", aria-checked) that Space and Enter operate. It stays
  * pending until the core reports that the device itself confirmed, and shows why when it did not.
+ * While the relay's state is unknown a click cannot mean "the other way": it asks which way.
  */
 export function RelayToggle({ channel, tabIndex = 0, isVerbose = false }: Props) {
   const output = useTree(selectOutput(channel));
@@ -32,20 +33,35 @@ export function RelayToggle({ channel, tabIndex = 0, isVerbose = false }: Props)
           : 'off';
   const name = channel.path.length > 1 ? channel.path.slice(-2).join(' ') : channel.name;
   const label = `${name} relay`;
+  const [isChoosing, setChoosing] = useState(false);
+  const switchRef = useRef<HTMLButtonElement>(null);
+  const firstChoiceRef = useRef<HTMLButtonElement>(null);
+  // The choice is only for an unknown state: once the device says, the switch means "toggle".
+  const isAsking = isChoosing && output === null && !isPending;
+  useEffect(() => {
+    if (isAsking) firstChoiceRef.current?.focus();
+  }, [isAsking]);
   const toggle = (): void => {
     if (isPending) return;
-    void setRelay(channel.id, !(output ?? false));
+    if (output === null) return setChoosing(!isChoosing);
+    void setRelay(channel.id, !output);
+  };
+  const choose = (on: boolean): void => {
+    setChoosing(false);
+    switchRef.current?.focus();
+    void setRelay(channel.id, on);
   };
   const title = isPending
     ? `Switching ${op.on ? 'on' : 'off'}… waiting for the device to confirm`
     : failure
       ? `Could not switch ${failure.on ? 'on' : 'off'}: ${failure.message}`
       : output === null
-        ? 'State unknown: switch to set it'
+        ? 'State unknown: choose on or off'
         : `${output ? 'On' : 'Off'}: click to switch ${output ? 'off' : 'on'}`;
   return (
     <span className={`relay relay-${state}`} data-channel-id={channel.id}>
       <button
+        ref={switchRef}
         type="button"
         role="switch"
         className="switch"
@@ -69,6 +85,43 @@ export function RelayToggle({ channel, tabIndex = 0, isVerbose = false }: Props)
       >
         <span className="switch-knob" aria-hidden="true" />
       </button>
+      {isAsking && (
+        <span
+          className="relay-choice"
+          role="group"
+          aria-label={`${label}: state unknown, switch it on or off?`}
+          data-testid="relay-choice"
+          onClick={(event: MouseEvent) => event.stopPropagation()}
+          onKeyDown={(event: KeyboardEvent) => {
+            // The tree's own keys (arrows, Space, Enter) stay with the choice while it is open.
+            event.stopPropagation();
+            if (event.key === 'Escape') {
+              setChoosing(false);
+              switchRef.current?.focus();
+            }
+          }}
+        >
+          <button
+            ref={firstChoiceRef}
+            type="button"
+            className="tool"
+            data-testid="relay-choose-on"
+            tabIndex={tabIndex}
+            onClick={() => choose(true)}
+          >
+            Switch on
+          </button>
+          <button
+            type="button"
+            className="tool"
+            data-testid="relay-choose-off"
+            tabIndex={tabIndex}
+            onClick={() => choose(false)}
+          >
+            Switch off
+          </button>
+        </span>
+      )}
       {isVerbose && (
         <span className="relay-word" aria-live="polite">
           {isPending

@@ -2,12 +2,19 @@
  * Everything the console asks of the core. Actions call the transport, put what comes back (or
  * the error) into the stores, and never compute energy: the figures are the core's.
  */
-import type { CommandParams, HistoryResult, LedgerEntry, SiteNode } from '../../../shared/contract';
+import type {
+  CommandParams,
+  CoverAction,
+  HistoryResult,
+  LedgerEntry,
+  SiteNode,
+} from '../../../shared/contract';
 import type { ApiError, Result } from '../../../shared/result';
 import type { Transport } from '../api';
 import { iso, previousSpan, presetSpan, startOfMonthMs, startOfWeekMs, type Span } from '../ranges';
 import { shareChildren, switchableChannels } from '../tree-rows';
 import { useConnection } from './connection';
+import { useCovers } from './covers';
 import { useHistory, type ChildSeries } from './history';
 import { useLive } from './live';
 import { useRelays } from './relays';
@@ -153,6 +160,25 @@ export async function allOff(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, channels.length) }, worker));
   return progress;
+}
+
+// ---- covers ------------------------------------------------------------------------------------
+
+/** Moves one cover; its control stays pending until the device's status shows the movement. */
+export async function moveCover(channelId: string, action: CoverAction, position?: number): Promise<boolean> {
+  const covers = useCovers.getState();
+  if (covers.byChannel[channelId]?.status === 'pending') return false;
+  covers.start(channelId, action, position);
+  const params: CommandParams<'cover.set'> =
+    position === undefined ? { channel: channelId, action } : { channel: channelId, action, position };
+  const reply = await api().invoke('cover.set', params);
+  if (reply.ok) {
+    useTree.getState().setCover(channelId, reply.value.cover);
+    useCovers.getState().succeed(channelId);
+    return true;
+  }
+  useCovers.getState().fail(channelId, action, position, reply.error.code, reply.error.message);
+  return false;
 }
 
 // ---- history -------------------------------------------------------------------------------------

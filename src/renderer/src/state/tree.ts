@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Sensor, SiteNode } from '../../../shared/contract';
+import type { CoverStatus, Sensor, SiteNode } from '../../../shared/contract';
 import type { ApiError } from '../../../shared/result';
 
 interface TreeStore {
@@ -18,6 +18,8 @@ interface TreeStore {
   deviceLastSeen: Record<string, string>;
   /** Relay state per channel node id, from events or confirmed switching, newer than the snapshot. */
   outputs: Record<string, boolean>;
+  /** Cover state and position per channel node id, from events or confirmed commands. */
+  covers: Record<string, CoverStatus>;
   /** BLU sensors by address. */
   sensors: Record<string, Sensor>;
   /**
@@ -28,6 +30,7 @@ interface TreeStore {
   fail: (error: ApiError) => void;
   setDeviceOnline: (nodeId: string, online: boolean | null, lastSeen?: string | null) => void;
   setOutput: (channelId: string, on: boolean) => void;
+  setCover: (channelId: string, cover: CoverStatus) => void;
   setSensor: (sensor: Sensor) => void;
 }
 
@@ -72,6 +75,7 @@ export const useTree = create<TreeStore>()((set) => ({
   deviceOnline: {},
   deviceLastSeen: {},
   outputs: {},
+  covers: {},
   sensors: {},
   setTree: (nodes, sensors, requestedAtMs) =>
     set((s) => ({
@@ -82,6 +86,7 @@ export const useTree = create<TreeStore>()((set) => ({
       deviceOnline: keepNewer(s.deviceOnline, 'online', requestedAtMs),
       deviceLastSeen: keepNewer(s.deviceLastSeen, 'seen', requestedAtMs),
       outputs: keepNewer(s.outputs, 'output', requestedAtMs),
+      covers: keepNewer(s.covers, 'cover', requestedAtMs),
       sensors: Object.fromEntries(sensors.map((sensor) => [sensor.address, sensor])),
     })),
   fail: (error) => set({ error }),
@@ -104,6 +109,16 @@ export const useTree = create<TreeStore>()((set) => ({
       overrideAtMs.set(`output|${channelId}`, Date.now());
       return s.outputs[channelId] === on ? s : { outputs: { ...s.outputs, [channelId]: on } };
     }),
+  setCover: (channelId, cover) =>
+    set((s) => {
+      overrideAtMs.set(`cover|${channelId}`, Date.now());
+      const was = s.covers[channelId];
+      const isSame =
+        was?.state === cover.state &&
+        was.positionPct === cover.positionPct &&
+        was.isCalibrated === cover.isCalibrated;
+      return isSame ? s : { covers: { ...s.covers, [channelId]: cover } };
+    }),
   setSensor: (sensor) => set((s) => ({ sensors: { ...s.sensors, [sensor.address]: sensor } })),
 }));
 
@@ -120,3 +135,11 @@ export const selectOutput =
   (node: SiteNode) =>
   (s: TreeStore): boolean | null =>
     s.outputs[node.id] ?? node.output ?? null;
+
+const NO_COVER: CoverStatus = { state: null, positionPct: null, isCalibrated: null };
+
+/** A cover's state: the latest event or confirmed command, else the snapshot. */
+export const selectCover =
+  (node: SiteNode) =>
+  (s: TreeStore): CoverStatus =>
+    s.covers[node.id] ?? node.cover ?? NO_COVER;

@@ -70,6 +70,10 @@ export function wire(api: Transport): void {
       const channelId = `channel:${key}|${component}`;
       if (tree.byId[channelId]) tree.setOutput(channelId, on);
     }
+    for (const [component, cover] of Object.entries(state.covers ?? {})) {
+      const channelId = `channel:${key}|${component}`;
+      if (tree.byId[channelId]) tree.setCover(channelId, cover);
+    }
   };
 
   api.on('connection.state', (state) => useConnection.getState().set(state));

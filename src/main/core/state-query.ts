@@ -1,0 +1,53 @@
+/**
+ * Asks a device for the state of its relays and covers when the console has not heard it. Gen2+
+ * devices notify their energy every minute but their `output` (and a cover's calibration) only
+ * when it changes, so a relay first seen through its energy would otherwise show "Unknown" until
+ * someone switched it. The answer arrives as an ordinary status and is read like any other.
+ * Gen2+: `Shelly.GetStatus` to our reply address; Gen1: `update`, which republishes its state.
+ */
+import type { SiteRegistry } from './site/registry';
+
+const SWITCHABLE = /^(switch|relay):\d+$/;
+const COVER = /^cover:\d+$/;
+/** A device whose state stays unknown (it does not answer) is asked again at most this often. */
+const QUERY_INTERVAL_MS = 60_000;
+
+export interface StateQueryDeps {
+  registry: SiteRegistry;
+  clientId: string;
+  requestId(): number;
+  publish(topic: string, payload: string): Promise<Error | null>;
+}
+
+export class StateQuery {
+  /** Device key → when it was last asked (wall clock: network timing, not the energy timeline). */
+  private readonly askedAtMs = new Map<string, number>();
+
+  constructor(private readonly deps: StateQueryDeps) {}
+
+  /** `id`: a Shelly id or device key, as `device.discovered` and `device.state` name devices. */
+  askIfUnknown(id: string): void {
+    const device = this.deps.registry.find(id);
+    if (!device || device.memory.isOnline === false) return;
+    const isUnknown = [...device.channels.keys()].some((component) => {
+      if (SWITCHABLE.test(component)) return !device.outputs.has(component);
+      if (!COVER.test(component)) return false;
+      // A cover's energy notifications carry neither its calibration nor, at rest, its state.
+      const cover = device.covers.get(component);
+      return !cover || cover.state === null || cover.isCalibrated === null;
+    });
+    if (!isUnknown) return;
+    const key = device.row.key;
+    const now = Date.now();
+    const last = this.askedAtMs.get(key);
+    if (last !== undefined && now - last < QUERY_INTERVAL_MS) return;
+    this.askedAtMs.set(key, now);
+    const request = { id: this.deps.requestId(), src: this.deps.clientId, method: 'Shelly.GetStatus' };
+    const [topic, payload] =
+      device.row.generation === 2 ? [`${key}/rpc`, JSON.stringify(request)] : [`${key}/command`, 'update'];
+    // Not sent (no broker yet): the next sign of the device may ask again.
+    void this.deps.publish(topic, payload).then((e) => {
+      if (e) this.askedAtMs.delete(key);
+    });
+  }
+}
