@@ -40,18 +40,35 @@ export type CoverStatus = z.infer<typeof CoverStatusSchema>;
 export const COVER_ACTIONS = ['open', 'close', 'stop', 'position'] as const;
 export type CoverAction = (typeof COVER_ACTIONS)[number];
 
+/**
+ * A meter's latest instantaneous figures, on a phase channel of a three-phase meter (`emdata:0/a`,
+ * from `em:0`) or an EM1 channel (`em1data:1`, from `em1:1`); null where the device has not said.
+ */
+export const ElectricalSchema = z.object({
+  voltageV: z.number().nullable(),
+  currentA: z.number().nullable(),
+  powerFactor: z.number().nullable(),
+  powerW: z.number().nullable(),
+});
+export type Electrical = z.infer<typeof ElectricalSchema>;
+
 export interface SiteNode {
   id: string;
   kind: NodeKind;
   name: string;
   path: string[];
   online?: boolean;
+  /** A device's model code (`SPEM-003CEBEU`). */
   model?: string;
+  /** The product that code is (`Pro 3EM`), when the console knows it. */
+  product?: string;
   /** For a channel that is a relay: whether the console can switch it. */
   switchable?: boolean;
   output?: boolean | null;
   /** For a channel that is a cover: its state and position; the console can move it. */
   cover?: CoverStatus;
+  /** For a channel that is a meter's phase or an EM1 channel: its voltage, current, PF and power. */
+  electrical?: Electrical;
   /** Why a device is unplaced (`no-placement`, `invalid-name`). */
   reason?: string;
   lastSeen?: string;
@@ -66,9 +83,11 @@ export const SiteNodeSchema: z.ZodType<SiteNode> = z.lazy(() =>
     path: z.array(z.string()),
     online: z.boolean().optional(),
     model: z.string().optional(),
+    product: z.string().optional(),
     switchable: z.boolean().optional(),
     output: z.boolean().nullable().optional(),
     cover: CoverStatusSchema.optional(),
+    electrical: ElectricalSchema.optional(),
     reason: z.string().optional(),
     lastSeen: IsoTime.optional(),
     children: z.array(SiteNodeSchema),
@@ -85,6 +104,8 @@ export const NodeTotalsSchema = z.object({
   devices: z.number().int().nonnegative(),
   reporting: z.number().int().nonnegative(),
   since: IsoTime.nullable(),
+  /** A phase or EM1 channel's live voltage, current, PF and power (as on its SiteNode). */
+  electrical: ElectricalSchema.optional(),
 });
 export type NodeTotals = z.infer<typeof NodeTotalsSchema>;
 
@@ -93,7 +114,8 @@ export const SensorSchema = z.object({
   address: z.string(),
   name: z.string().nullable(),
   model: z.string().nullable(),
-  source: z.enum(['bthome-component', 'script-event']),
+  /** `device`: the device's own sensor (a thermostat, Presence, Wall Display); address is its id. */
+  source: z.enum(['bthome-component', 'script-event', 'device']),
   /** The Shelly id of the gateway that reported it first. */
   gateway: z.string().nullable(),
   /** The room node of its gateway (paired BTHome components only), else null. */
@@ -104,6 +126,12 @@ export const SensorSchema = z.object({
   rssiDbm: z.number().nullable(),
   packetId: z.number().nullable(),
   lastUpdated: IsoTime.nullable(),
+  /** A device's own illuminance sensor, lux. */
+  illuminanceLux: z.number().nullable().optional(),
+  /** A presence sensor: someone is in its main zone. */
+  occupied: z.boolean().nullable().optional(),
+  /** The device node that measures it (`source: 'device'`). */
+  device: z.string().optional(),
 });
 export type Sensor = z.infer<typeof SensorSchema>;
 

@@ -44,8 +44,10 @@ afterAll(async () => {
 
 describe('the demo console in a browser', () => {
   it('shows the demo offices and rooms in the tree', async () => {
+    // A few rooms first: how many fit in the view depends on the devices under them (every
+    // device is shown, #13 item 4); scrolling below finds them all.
     await page.waitForFunction(
-      () => document.querySelectorAll('[role="treeitem"][data-node-id^="room:"]').length >= 12,
+      () => document.querySelectorAll('[role="treeitem"][data-node-id^="room:"]').length >= 3,
       undefined,
       {
         timeout: 30_000,

@@ -171,6 +171,7 @@ describe('history in Europe/Lisbon', () => {
       'channel',
       'energy_kwh',
       'returned_kwh',
+      'part_of',
     ]);
     expect(rows[0]?.start).toMatch(/^2025-06-01T\d\d:00:00\+01:00$/);
     const csvWh = rows.reduce((s, r) => s + Number(r.energy_kwh) * 1000, 0);

@@ -61,8 +61,10 @@ describe('a 1.5 MiB message', () => {
     });
     expect(failure).toBeNull();
     await sendHugeThenSmall('Bound4/a/b/plug');
-    await waitFor(() => t.core.stats.received >= 2, 5000, 'both messages');
-    expect(t.core.stats.received).toBe(2);
+    await waitFor(() => t.core.stats.applied >= 1, 5000, 'both messages');
+    // The huge one rejected, the small one read. (Newly seen, the device is asked for its status;
+    // over 3.1.1 the broker echoes that request to the console too, so `received` counts it.)
+    expect(t.core.stats.applied).toBe(1);
     expect(t.core.stats.rejected.get('payload-too-large')).toBe(1);
     expect(t.core.connectionState).toMatchObject({ status: 'connected', subscribed: true });
     await t.close();

@@ -49,6 +49,9 @@ function gen2Status(output: boolean): string {
 
 /** The fake devices: record, then answer the way `behaviour` says. */
 function answer(topic: string, payload: string): void {
+  // The console's own questions to a device it has just seen (its status, its configuration) are
+  // not relay commands: the fake devices leave them unanswered and they are not counted here.
+  if (payload.includes('"method":"Shelly.')) return;
   arrived.push({ topic, payload });
   if (behaviour === 'silent') return;
   if (topic === `${GEN2.prefix}/rpc`) {

@@ -59,11 +59,12 @@ async function call<T>(result: Reply<T> | Promise<Reply<T>>): Promise<T> {
 
 /**
  * The energy_kwh column summed, in Wh. Rows of an EM phase (`emdata:0/a`) are parts of their
- * meter's row, not more energy (issue #13 item 6), so they are left out of the sum.
+ * meter's row, not more energy (issue #13 item 6): the CSV marks them in `part_of`, and a sum
+ * leaves them out, as a spreadsheet user would.
  */
 const csvWh = (csv: string): number =>
-  (parse(csv.replace(/^\uFEFF/, ''), { columns: true }) as Array<{ energy_kwh: string; channel: string }>)
-    .filter((row) => !row.channel.includes('/'))
+  (parse(csv.replace(/^\uFEFF/, ''), { columns: true }) as Array<{ energy_kwh: string; part_of: string }>)
+    .filter((row) => row.part_of === '')
     .reduce((sum, row) => sum + Number(row.energy_kwh) * 1000, 0);
 
 /** Every reading of one node, by name, in Wh. */

@@ -1,7 +1,7 @@
 /**
- * The tree shows devices that have something to show (a metered channel or a relay), so
- * `device.discovered` fires when a device first has one — not on a bare `online` message — and
- * carries its channels.
+ * The tree shows every device heard from (issue #13 item 4), so `device.discovered` fires on a
+ * device's first accepted message — a bare `online` too — and once more when it first has a
+ * channel or relay to show, carrying its channels: the windows refetch the tree on each.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventMessage } from '../../src/shared/contract';
@@ -12,7 +12,7 @@ const dirs: Array<{ remove(): void }> = [];
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
 
 describe('device.discovered', () => {
-  it('fires once, when the device first has a channel, with that channel', async () => {
+  it('fires when the device is first heard, and again when it first has a channel, with that channel', async () => {
     const dir = tempDir();
     dirs.push(dir);
     const t = testCore(`${dir.path}/kw.db`);
@@ -20,12 +20,14 @@ describe('device.discovered', () => {
     t.core.on((m) => events.push(m));
     const prefix = 'Aurora/Lisbon/Reception/Light1';
     t.feed(`${prefix}/online`, 'true');
-    expect(events.filter((e) => e.event === 'device.discovered')).toEqual([]);
+    expect(events.filter((e) => e.event === 'device.discovered').map((e) => e.payload)).toMatchObject([
+      { id: prefix, channels: [], online: true, lastSeen: '2025-03-10T08:00:00.000Z' },
+    ]);
     t.feed(`${prefix}/events/rpc`, switchNotify('shellyplus1pm-a8032ab1c2d3', prefix, 10, 1741593600));
     t.feed(`${prefix}/events/rpc`, switchNotify('shellyplus1pm-a8032ab1c2d3', prefix, 11, 1741593660));
     const discovered = events.filter((e) => e.event === 'device.discovered');
-    expect(discovered).toHaveLength(1);
-    expect(discovered[0]?.payload).toMatchObject({
+    expect(discovered).toHaveLength(2);
+    expect(discovered[1]?.payload).toMatchObject({
       id: 'shellyplus1pm-a8032ab1c2d3',
       channels: ['switch:0'],
       path: ['Aurora', 'Lisbon', 'Reception', 'Light1'],

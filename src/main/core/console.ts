@@ -37,7 +37,9 @@ import { ledgerQuery } from './reports/ledger';
 import { CoverControl } from './cover-control';
 import { PendingCommands } from './pending-commands';
 import { RelayControl } from './relay-control';
+import { ConfigQuery } from './config-query';
 import { StateQuery } from './state-query';
+import { isSameElectrical } from './site/electrical';
 import { resolveNode } from './site/resolve-node';
 import { siteTree } from './site/site-tree';
 import { Calendar } from './store/calendar';
@@ -110,6 +112,7 @@ export class KilowatchConsole {
   private readonly relays: RelayControl;
   private readonly covers: CoverControl;
   private readonly stateQuery: StateQuery;
+  private readonly configQuery: ConfigQuery;
   private readonly publisher: AggregatePublisher;
   private readonly listeners = new Set<EventListener>();
   private readonly clock: () => number;
@@ -188,6 +191,12 @@ export class KilowatchConsole {
       requestId: () => this.commands.requestId(),
       publish: publishCommand,
     });
+    this.configQuery = new ConfigQuery({
+      registry: this.registry,
+      clientId: options.clientId,
+      requestId: () => this.commands.requestId(),
+      publish: publishCommand,
+    });
     this.covers = new CoverControl({
       registry: this.registry,
       clientId: options.clientId,
@@ -197,6 +206,7 @@ export class KilowatchConsole {
       registry: this.registry,
       sensors: this.sensors,
       onUnknownComponent: (device) => this.askForComponents(device),
+      onConfigChanged: (device) => this.configQuery.askAgain(device),
       totals: this.totals,
       today: this.today,
       calendar: this.calendar,
@@ -279,6 +289,9 @@ export class KilowatchConsole {
     // A relay first seen through its energy, or a device back online, may not have said its state.
     if (event === 'device.state' || event === 'device.discovered')
       this.stateQuery.askIfUnknown((payload as EventPayload<'device.discovered' | 'device.state'>).id);
+    // A device first seen: what does it call its channels?
+    if (event === 'device.discovered')
+      this.configQuery.askOnce((payload as EventPayload<'device.discovered'>).id);
     for (const listener of this.listeners) listener({ event, payload } as EventMessage);
   }
 
@@ -373,7 +386,8 @@ export class KilowatchConsole {
         last.returnedWh !== t.returnedWh ||
         last.powerW !== t.powerW ||
         last.devices !== t.devices ||
-        last.reporting !== t.reporting
+        last.reporting !== t.reporting ||
+        !isSameElectrical(last.electrical, t.electrical)
       )
         changed.push(t);
     }
@@ -539,7 +553,8 @@ export class KilowatchConsole {
 
   /**
    * Retained values alone are snapshots of unknown age: ask devices for their state instead
-   * (Gen2: status_update; Gen1: announce, which also republishes state).
+   * (Gen2: status_update; Gen1: announce, which also republishes state). Gen2+ devices are also
+   * asked for their configuration: the names staff gave their channels in the Shelly app.
    */
   private askForFreshState(): void {
     const connection = this.connection;
@@ -548,7 +563,7 @@ export class KilowatchConsole {
     for (const device of this.registry.devices.values()) {
       if (device.row.generation !== 2) continue;
       void connection.publish(`${device.row.key}/command`, 'status_update', false);
-      for (const method of ['Shelly.GetDeviceInfo', 'Shelly.GetStatus']) {
+      for (const method of ['Shelly.GetDeviceInfo', 'Shelly.GetStatus', 'Shelly.GetConfig']) {
         const request = { id: this.nextRequestId++, src: this.options.clientId, method };
         void connection.publish(`${device.row.key}/rpc`, JSON.stringify(request), false);
       }

@@ -2,7 +2,7 @@
  * The hot path, one way: message → decode → energy → store batch + running totals. Each message
  * is handed forward once; nothing here waits on I/O.
  */
-import type { EventName, EventPayload } from '../../shared/contract';
+import type { EventName, EventPayload, Sensor } from '../../shared/contract';
 import { unitsToWh } from './aggregate/snapshot';
 import { RunningTotals } from './aggregate/running-totals';
 import type { TodayTotals, TodayUnits } from './aggregate/today-totals';
@@ -13,6 +13,7 @@ import {
   UNREADABLE_ENERGY,
   type CounterFact,
   type DecodeOutcome,
+  type ComponentName,
   type DeviceRef,
   type Fact,
 } from './shelly/types';
@@ -26,6 +27,7 @@ import {
 } from './flood-guard';
 import { countedNodes, nodeId, type Placement } from './site/placement';
 import { applyCover, coverStatuses } from './site/covers';
+import { applyElectrical } from './site/electrical';
 import type { Channel, Device, SiteRegistry } from './site/registry';
 import type { SensorRegistry } from './site/sensors';
 import type { IngestStats } from './stats';
@@ -86,6 +88,13 @@ export interface RpcReplyListener {
   (deviceKey: string, requestId: number | string | null, error?: { code: number; message: string }): void;
 }
 
+/** Facts that only say a message (or part of it) was refused: a device saying only these is not seen. */
+const REJECTION_FACTS = new Set<Fact['type']>([
+  'counter-rejected',
+  'component-rejected',
+  'energy-unreadable',
+]);
+
 /** Verdicts worth a ledger row; plain rises, duplicates and no-change are only counted. */
 const LEDGER_VERDICTS = new Set([
   'baseline',
@@ -115,6 +124,8 @@ export interface IngestDeps {
   onRpcReply?: RpcReplyListener;
   /** A gateway reported a BTHome component we cannot interpret yet: ask it for its components. */
   onUnknownComponent?: (device: Device) => void;
+  /** A device said its configuration changed: ask it again for what it calls its channels. */
+  onConfigChanged?: (device: Device) => void;
   onChange?: () => void;
   /**
    * Diagnostics: what happened to each message, in the fixtures' label vocabulary (a string for
@@ -136,6 +147,8 @@ export class Ingest {
   private readonly requests = new Map<string, string>();
   private static readonly MAX_REMEMBERED_REQUESTS = 10_000;
   private readonly floodGuard: FloodGuard<HeldMessage>;
+  /** The device's own sensors the message being read changed (sensorReading). */
+  private readonly readSensors = new Set<Sensor>();
   /** `<device key>|<component>` whose unreadable energy was already said. */
   private readonly unreadableSaid = new Set<string>();
 
@@ -187,14 +200,22 @@ export class Ingest {
     }
     this.labels = this.deps.observe ? {} : null;
     const wasShown = device.channels.size + device.outputs.size > 0;
+    const wasHeard = device.row.lastSeenMs > 0;
     for (const fact of outcome.facts) this.apply(device, fact, atMs, isRetained, topic);
-    // A device enters the tree once it has a channel or a relay to show: that is its discovery.
-    if (!wasShown && device.channels.size + device.outputs.size > 0) this.discovered(device);
+    for (const sensor of this.readSensors) this.deps.events.emit('sensor.reading', { ...sensor });
+    this.readSensors.clear();
+    // A device is seen when it says something we accept: one whose every message is rejected is
+    // in the tree (nothing hidden) but not reporting.
+    const isHeard = outcome.facts.some((f) => !REJECTION_FACTS.has(f.type));
+    if (isHeard) device.row.lastSeenMs = atMs;
+    // Every device is in the tree from its first accepted message; the windows refetch it then,
+    // and again when it first has a channel or relay to show.
+    const isShown = device.channels.size + device.outputs.size > 0;
+    if ((isHeard && !wasHeard) || (isShown && !wasShown)) this.discovered(device);
     if (this.labels) {
       const { '*': whole, ...counters } = this.labels;
       this.deps.observe?.(topic, Object.keys(counters).length > 0 ? counters : (whole ?? 'no-energy'));
     }
-    device.row.lastSeenMs = atMs;
     // The engine's memory of the device is saved with the counters it judged, so a restart
     // judges the next drop exactly as before (reboots seen, outages, uptime).
     device.row.epoch = device.memory.epoch;
@@ -383,6 +404,24 @@ export class Ingest {
     });
   }
 
+  /** The device's own channel names (Shelly.GetConfig); the tree is told when they changed. */
+  private componentNames(device: Device, names: ComponentName[], atMs: number): void {
+    const next = new Map<string, string>();
+    for (const { component, name, nameLength } of names) {
+      if (name === null) continue;
+      if (nameLength !== undefined && name !== device.componentNames.get(component))
+        this.longName(device, nameLength, atMs);
+      next.set(component, name);
+    }
+    const isSame =
+      next.size === device.componentNames.size &&
+      [...next].every(([component, name]) => device.componentNames.get(component) === name);
+    if (isSame) return;
+    device.componentNames = next;
+    // The windows refetch the tree on a discovery; a device not shown yet is announced when it is.
+    if (device.channels.size + device.outputs.size > 0) this.discovered(device);
+  }
+
   private discovered(device: Device): void {
     const { registry } = this.deps;
     this.deps.events.emit('device.discovered', {
@@ -392,7 +431,7 @@ export class Ingest {
       name: registry.displayName(device),
       channels: [...device.channels.keys()],
       online: device.memory.isOnline,
-      lastSeen: new Date(device.row.lastSeenMs).toISOString(),
+      lastSeen: device.row.lastSeenMs > 0 ? new Date(device.row.lastSeenMs).toISOString() : null,
       path: 'place' in device.placement ? Object.values(device.placement.place) : null,
     });
   }
@@ -444,6 +483,9 @@ export class Ingest {
       case 'power':
         device.powerW.set(fact.component, fact.powerW);
         return;
+      case 'electrical':
+        applyElectrical(device.electrical, fact);
+        return;
       case 'output':
         if (device.outputs.get(fact.component) !== fact.isOn) {
           device.outputs.set(fact.component, fact.isOn);
@@ -466,6 +508,12 @@ export class Ingest {
       case 'rpc-reply':
         this.deps.onRpcReply?.(device.row.key, fact.requestId, fact.error);
         return;
+      case 'component-names':
+        this.componentNames(device, fact.names, atMs);
+        return;
+      case 'config-changed':
+        this.deps.onConfigChanged?.(device);
+        return;
       case 'bthome-config': {
         const { component, address, objectId, model, name, nameLength } = fact;
         const isRenamed = this.deps.sensors.config(device, component, address, objectId, model, name);
@@ -479,6 +527,22 @@ export class Ingest {
           this.deps.events.emit('sensor.reading', { ...sensor });
           this.labelMessage('sensor');
         } else this.deps.onUnknownComponent?.(device);
+        return;
+      }
+      case 'climate':
+        this.sensorReading(this.deps.sensors.deviceReading(device, registry.displayName(device), fact, atMs));
+        return;
+      case 'virtual-number': {
+        const name = registry.displayName(device);
+        const sensor = this.deps.sensors.deviceNumber(device, name, fact.component, fact.value, atMs);
+        // A thermostat's numbers mean nothing without their roles: ask for its components' config.
+        if (sensor === undefined) this.deps.onUnknownComponent?.(device);
+        else this.sensorReading(sensor);
+        return;
+      }
+      case 'component-role': {
+        const name = registry.displayName(device);
+        this.sensorReading(this.deps.sensors.role(device, name, fact.component, fact.role, atMs));
         return;
       }
       case 'sensor': {
@@ -551,6 +615,14 @@ export class Ingest {
         node: nodeId.channel(device.row.key, channel.row.component),
       });
     }
+  }
+
+  /** A device's own sensor read: the windows are told (after the message), and so is the diagnostics label. */
+  private sensorReading(sensor: Sensor | null): void {
+    if (!sensor) return;
+    // Said once per message: a status carries several components of the same sensor.
+    this.readSensors.add(sensor);
+    this.labelMessage('sensor');
   }
 
   /** A whole-message label (sensors): kept only when no counter label says more. */

@@ -1,5 +1,6 @@
 /**
- * Asks a device for the state of its relays and covers when the console has not heard it. Gen2+
+ * Asks every newly seen Gen2+ device for its status once, and a device for the state of its relays
+ * and covers whenever the console has not heard it. Gen2+
  * devices notify their energy every minute but their `output` (and a cover's calibration) only
  * when it changes, so a relay first seen through its energy would otherwise show "Unknown" until
  * someone switched it. The answer arrives as an ordinary status and is read like any other.
@@ -36,8 +37,11 @@ export class StateQuery {
       const cover = device.covers.get(component);
       return !cover || cover.state === null || cover.isCalibrated === null;
     });
-    if (!isUnknown) return;
     const key = device.row.key;
+    // A newly seen Gen2+ device is asked once whatever it said: a relay without metering (a Pro 3
+    // on fans, an EM's contactor) notifies nothing until switched, so only its status shows it.
+    const isNew = device.row.generation === 2 && !this.askedAtMs.has(key);
+    if (!isUnknown && !isNew) return;
     const now = Date.now();
     const last = this.askedAtMs.get(key);
     if (last !== undefined && now - last < QUERY_INTERVAL_MS) return;

@@ -31,7 +31,8 @@ export function buildSearchIndex(nodes: SiteNode[]): SearchIndex {
       name: normaliseText(node.name),
       path,
       ownStart: path.length - last.length,
-      model: normaliseText(node.model ?? ''),
+      // The product ("Pro 3EM") and the code: staff may search by either.
+      model: normaliseText([node.product, node.model].filter(Boolean).join(' ')),
     });
     for (const child of node.children) stack.push(child);
   }

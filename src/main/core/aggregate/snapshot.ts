@@ -6,6 +6,7 @@
 import type { NodeTotals } from '../../../shared/contract';
 import { UNITS_PER_WH } from '../shelly/types';
 import { nodeId } from '../site/placement';
+import { electricalOf } from '../site/electrical';
 import type { Device, SiteRegistry } from '../site/registry';
 import type { TotalRow } from '../store/store';
 import type { RunningTotals } from './running-totals';
@@ -110,8 +111,13 @@ export function snapshot(
     const isReporting =
       nowMs - device.row.lastSeenMs <= REPORTING_WINDOW_MS && device.memory.isOnline !== false;
     bump(nodes.device, powerW, isReporting);
-    for (const { component, node } of nodes.channels)
+    for (const { component, node } of nodes.channels) {
       bump(node, device.powerW.get(component) ?? 0, isReporting);
+      // A meter's phase (or EM1 channel) carries its voltage, current and PF with its power.
+      const electrical = device.electrical.size > 0 ? electricalOf(device, component) : undefined;
+      const t = electrical && out.get(node);
+      if (t) t.electrical = electrical;
+    }
     for (const node of nodes.places) bump(node, powerW, isReporting);
   }
   // Energy stays where it was counted: a place whose devices all moved away (Unassigned after

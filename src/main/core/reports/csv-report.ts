@@ -6,6 +6,7 @@ import { ok, type ApiError, type Result } from '../../../shared/result';
 import { UNITS_PER_WH } from '../shelly/types';
 import { childrenOf, type ChildLabel } from '../site/children';
 import { nodeId } from '../site/placement';
+import type { Device } from '../site/registry';
 import { resolveNode, type ResolvedNode } from '../site/resolve-node';
 import { formerPlace, nodeBuckets, placeOf, resolveQuery, type HistoryDeps } from './history';
 
@@ -19,6 +20,8 @@ const HEADER = [
   'channel',
   'energy_kwh',
   'returned_kwh',
+  // Appended last so readers of the older columns keep working: see partOf.
+  'part_of',
 ];
 
 /** Cells a spreadsheet would run as a formula are prefixed so they stay text. */
@@ -47,7 +50,9 @@ export function csvReport(
     ? [...childrenOf(deps.registry, node), ...formerChildren(deps, node)]
     : [self];
   const rows: string[][] = [];
+  const channelLabels = new Map(targets.map((t) => [t.id, t.channel]));
   for (const target of targets) {
+    const part = partOf(deps, target, channelLabels);
     const resolved =
       target.id === node.id ? node : (resolveNode(deps.registry, target.id) ?? formerPlace(deps, target.id));
     if (!resolved) continue;
@@ -62,6 +67,7 @@ export function csvReport(
         target.channel,
         kWh(b.energyUnits),
         kWh(b.returnedUnits),
+        part,
       ]);
     }
   }
@@ -70,6 +76,21 @@ export function csvReport(
     '\uFEFF' + stringify([HEADER, ...rows.map((r) => r.map(neutralise))], { record_delimiter: '\r\n' });
   const safeName = node.id.replace(/[^\p{L}\p{N}_.-]+/gu, '-').slice(0, 80);
   return ok({ filename: `kilowatch-${safeName}-${params.from.slice(0, 10)}.csv`, csv });
+}
+
+/**
+ * `part_of`: for a phase (`emdata:0/a`), the channel it is a part of, as the channel column names
+ * it. The phase's energy is already in that channel's, so a sum over the rows with an empty
+ * `part_of` is the node's total, never twice it. Empty for every whole row.
+ */
+function partOf(deps: HistoryDeps, target: ChildLabel, channelLabels: Map<string, string>): string {
+  if (!target.id.startsWith('channel:')) return '';
+  const rest = target.id.slice('channel:'.length);
+  const device = deps.registry.find(rest.slice(0, rest.lastIndexOf('|')));
+  const component = rest.slice(rest.lastIndexOf('|') + 1);
+  if (!device?.channels.get(component)?.row.isPhase) return '';
+  const wholeId = nodeId.channel(device.row.key, component.slice(0, component.lastIndexOf('/')));
+  return channelLabels.get(wholeId) ?? labelOf(deps, wholeId, wholeId).channel;
 }
 
 /**
@@ -97,6 +118,11 @@ function formerChildren(deps: HistoryDeps, node: ResolvedNode): ChildLabel[] {
   return [...out.values()];
 }
 
+/** A channel as staff call it; a channel of a device no longer known keeps its component key. */
+function channelLabel(deps: HistoryDeps, device: Device | undefined, component: string): string {
+  return device ? deps.registry.channelName(device, component) : component;
+}
+
 function labelOf(deps: HistoryDeps, id: string, ref: string): ChildLabel {
   const [kind, rest = ''] = [id.slice(0, id.indexOf(':')), id.slice(id.indexOf(':') + 1)];
   if (kind === 'company' || kind === 'office' || kind === 'room') {
@@ -111,6 +137,6 @@ function labelOf(deps: HistoryDeps, id: string, ref: string): ChildLabel {
     office: p?.office ?? '',
     room: p?.room ?? '',
     device: device ? deps.registry.displayName(device) : ref,
-    channel: kind === 'channel' ? rest.slice(rest.lastIndexOf('|') + 1) : '',
+    channel: kind === 'channel' ? channelLabel(deps, device, rest.slice(rest.lastIndexOf('|') + 1)) : '',
   };
 }

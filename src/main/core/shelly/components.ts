@@ -2,7 +2,9 @@
  * Facts inside one Gen2+ component status, full or partial (a NotifyStatus only carries the
  * fields that changed, so a missing field means "unchanged", never zero: PROTOCOL.md §5.2).
  */
+import { CLIMATE_TYPES, climateFacts } from './climate';
 import { coverFact } from './cover';
+import { meterReadings } from './meter-readings';
 import { finiteNumber, isRecord, powerWatts, trustedTimeS, whCounterUnits } from './payload';
 import type { Direction, Fact, OrderKey } from './types';
 
@@ -170,9 +172,22 @@ function em1Data(
     counter(facts, component, 'return', status.total_act_ret_energy, order, flags);
 }
 
-/** Instantaneous power of a meter; the counters live in the matching emdata/em1data component. */
+/**
+ * Instantaneous figures of a meter; the counters live in the matching emdata/em1data component.
+ * A three-phase `em:N` also reports each phase: its power, voltage, current and power factor go
+ * on the phase's channel (`emdata:N/a`), whose power is never added to the device (snapshot.ts).
+ */
 function emPower(facts: Fact[], type: string, id: string, status: Record<string, unknown>): void {
-  power(facts, `${type}data:${id}`, type === 'em' ? status.total_act_power : status.act_power);
+  const meter = `${type}data:${id}`;
+  power(facts, meter, type === 'em' ? status.total_act_power : status.act_power);
+  if (type === 'em1') {
+    meterReadings(facts, meter, status, '');
+    return;
+  }
+  for (const phase of ['a', 'b', 'c'] as const) {
+    power(facts, `${meter}/${phase}`, status[`${phase}_act_power`]);
+    meterReadings(facts, `${meter}/${phase}`, status, `${phase}_`);
+  }
 }
 
 function power(facts: Fact[], component: string, raw: unknown): void {
@@ -204,6 +219,8 @@ export function componentFacts(components: Record<string, unknown>, ctx: StatusC
       if (uptimeS !== undefined) facts.push({ type: 'uptime', uptimeS });
     } else if (type === 'bthomedevice' || type === 'bthomesensor') {
       facts.push({ type: 'bthome-status', component: key, status });
+    } else if (idText !== undefined && CLIMATE_TYPES.has(type)) {
+      climateFacts(facts, type, key, status);
     } else if (idText !== undefined && !SPECIAL_TYPES.has(type)) {
       // Metering components always carry an id (`switch:0`); a bare `switch` is not one of them.
       meteredOutput(facts, key, status, ctx);

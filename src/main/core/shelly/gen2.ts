@@ -1,5 +1,7 @@
 /** Gen2+ (Plus, Pro, Gen3, Gen4) topics: JSON-RPC frames and component status (PROTOCOL.md §3). */
+import { climateFacts, componentRoleFacts } from './climate';
 import { componentFacts } from './components';
+import { configNameFacts, isConfigResult } from './config-names';
 import { nameField } from './device-name';
 import { isRecord, parseJsonObject, trustedTimeS } from './payload';
 import type { Gen2TopicKind } from './topic';
@@ -21,6 +23,8 @@ function eventFacts(events: unknown[]): Fact[] {
     if (!isRecord(event)) continue;
     if (event.component === 'sys' && typeof event.event === 'string' && REBOOT_EVENTS.has(event.event)) {
       facts.push({ type: 'reboot', why: event.event });
+    } else if (event.event === 'config_changed') {
+      facts.push({ type: 'config-changed' });
     } else if (event.event === 'shelly-blu' && isRecord(event.data)) {
       const d = event.data;
       if (typeof d.address !== 'string') continue;
@@ -83,16 +87,28 @@ function rpcReply(prefix: string, frame: Record<string, unknown>, ctx: DecodeCon
       ...nameField(result.name),
       ...(typeof result.ver === 'string' && { firmware: result.ver }),
     });
+  } else if (result && isConfigResult(result)) {
+    // Shelly.GetConfig, asked on connect and when the device says its configuration changed.
+    facts.push(...configNameFacts(result));
   } else if (result && isRecord(result.sys)) {
     // Shelly.GetStatus, asked on connect: every component's full status, timed by arrival.
     facts.push(
       ...componentFacts(result, { arrivalS: ctx.arrivalS, fallbackS: ctx.arrivalS, isDeviceTimed: false }),
     );
   }
+  // Shelly.GetConfig keys each component's config by its key: a thermostat's roles are there too.
+  for (const [key, config] of Object.entries(result ?? {}))
+    if (/^number:\d{1,5}$/.test(key) && isRecord(config)) facts.push(...componentRoleFacts(key, config));
   const components = result?.components;
   if (Array.isArray(components)) {
     for (const c of components) {
       if (!isRecord(c) || typeof c.key !== 'string' || !isRecord(c.config)) continue;
+      if (/^number:\d{1,5}$/.test(c.key)) {
+        // A thermostat's readings live in virtual numbers; only the role says which is which.
+        facts.push(...componentRoleFacts(c.key, c.config));
+        if (isRecord(c.status)) climateFacts(facts, 'number', c.key, c.status);
+        continue;
+      }
       if (!/^bthome(device|sensor):\d+$/.test(c.key) || typeof c.config.addr !== 'string') continue;
       const meta = isRecord(c.config.meta) && isRecord(c.config.meta.ui) ? c.config.meta.ui : undefined;
       facts.push({

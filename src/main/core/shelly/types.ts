@@ -53,6 +53,28 @@ export interface CoverFact {
   isCalibrated?: boolean;
 }
 
+/**
+ * A meter's instantaneous voltage, current and power factor (only the fields the status carried):
+ * a phase of `em:N` on `emdata:N/<phase>`, or `em1:N` on `em1data:N`. Its power is a power fact.
+ */
+export interface ElectricalFact {
+  type: 'electrical';
+  component: string;
+  voltageV?: number;
+  currentA?: number;
+  powerFactor?: number;
+}
+
+/** What a device's own sensor component last read (only the fields the status carried). */
+export interface ClimateFact {
+  type: 'climate';
+  component: string;
+  temperatureC?: number | null;
+  humidityPct?: number | null;
+  illuminanceLux?: number | null;
+  occupied?: boolean;
+}
+
 export type Fact =
   | CounterFact
   | { type: 'counter-rejected'; component: string; direction: Direction; reason: string }
@@ -63,6 +85,7 @@ export type Fact =
   | { type: 'uptime'; uptimeS: number }
   | { type: 'power'; component: string; powerW: number }
   | { type: 'output'; component: string; isOn: boolean }
+  | ElectricalFact
   | CoverFact
   | {
       type: 'identity';
@@ -88,12 +111,29 @@ export type Fact =
       nameLength?: number;
     }
   | { type: 'bthome-status'; component: string; status: Record<string, unknown> }
+  /** A room reading of the device itself (climate.ts); null: the sensor reported an error. */
+  | ClimateFact
+  /** A virtual `number:N`: a reading only if its role (from the config) says so. */
+  | { type: 'virtual-number'; component: string; value: number }
+  /** A virtual component's `role` from the device's config (`current_temperature`). */
+  | { type: 'component-role'; component: string; role: string }
+  /** Shelly.GetConfig: what the device calls each component (a full list: a missing one is unnamed). */
+  | { type: 'component-names'; names: ComponentName[] }
+  /** The device's configuration changed (NotifyEvent `config_changed`): its names may have. */
+  | { type: 'config-changed' }
   | {
       type: 'rpc-reply';
       to: string;
       requestId: number | string | null;
       error?: { code: number; message: string };
     };
+
+export interface ComponentName {
+  component: string;
+  /** At most MAX_DEVICE_NAME characters; null when the device has no name for it. */
+  name: string | null;
+  nameLength?: number;
+}
 
 export interface SensorReading {
   address: string;

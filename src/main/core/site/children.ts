@@ -28,7 +28,12 @@ export function childrenOf(registry: SiteRegistry, node: ResolvedNode): ChildLab
     for (const channel of device.channels.values()) {
       if (node.kind === 'device' && node.id === deviceNode) {
         const id = nodeId.channel(device.row.key, channel.row.component);
-        out.set(id, { ...base, id, device: name, channel: channel.row.component });
+        out.set(id, {
+          ...base,
+          id,
+          device: name,
+          channel: registry.channelName(device, channel.row.component),
+        });
       }
     }
     if (node.kind === 'device' || node.kind === 'channel' || device.channels.size === 0) continue;

@@ -6,7 +6,9 @@ import type { CounterMemory, DeviceMemory } from '../energy/counter-rules';
 import type { Direction } from '../shelly/types';
 import type { ChannelRow, DeviceRow } from '../store/store';
 import type { CoverMemory } from './covers';
-import { placementOf, type Place, type Placement } from './placement';
+import type { ElectricalMemory } from './electrical';
+import { configComponentOf, defaultChannelName } from './channel-names';
+import { nodeId, placementOf, type Place, type Placement } from './placement';
 
 export interface Device {
   row: DeviceRow;
@@ -17,6 +19,10 @@ export interface Device {
   outputs: Map<string, boolean>;
   /** Latest cover state and position per component (`cover:0`). */
   covers: Map<string, CoverMemory>;
+  /** Latest voltage, current and power factor per meter channel (`emdata:0/a`, `em1data:1`). */
+  electrical: Map<string, ElectricalMemory>;
+  /** What the device's own configuration calls its components (`switch:1` → "Desk lamp"). */
+  componentNames: Map<string, string>;
   channels: Map<string, Channel>;
   placement: Placement;
 }
@@ -71,6 +77,8 @@ export class SiteRegistry {
       powerW: new Map(),
       outputs: new Map(),
       covers: new Map(),
+      electrical: new Map(),
+      componentNames: new Map(),
       channels: new Map(),
       placement: { reason: 'no-placement' },
     };
@@ -106,7 +114,8 @@ export class SiteRegistry {
       isOnline: null,
       uptimeS: null,
       firstSeenMs: atMs,
-      lastSeenMs: atMs,
+      // 0 until the device says something accepted (ingest): until then it is not reporting.
+      lastSeenMs: 0,
     };
     return { device: this.addDevice(row), isNew: true };
   }
@@ -159,5 +168,14 @@ export class SiteRegistry {
     if (renamed) return renamed;
     if ('place' in device.placement) return device.placement.place.device;
     return device.row.name ?? device.row.shellyId ?? device.row.key;
+  }
+
+  /** A channel's name: a staff rename wins, then the device's own name for it, then a default. */
+  channelName(device: Device, component: string): string {
+    const renamed = this.names.get(nodeId.channel(device.row.key, component));
+    if (renamed) return renamed;
+    const configured = configComponentOf(component);
+    const own = configured === null ? undefined : device.componentNames.get(configured);
+    return own ?? defaultChannelName(component, device.row.model);
   }
 }

@@ -5,7 +5,8 @@
  * packet heard by two gateways counts once.
  */
 import type { Sensor } from '../../../shared/contract';
-import type { SensorReading } from '../shelly/types';
+import { CLIMATE_ROLES } from '../shelly/climate';
+import type { ClimateFact, SensorReading } from '../shelly/types';
 import { nodeId } from './placement';
 import type { Device } from './registry';
 
@@ -17,6 +18,8 @@ const BTHOME_OBJECTS = new Map<number, ['batteryPct' | 'temperatureC' | 'humidit
   [0x2e, ['humidityPct', 1]],
   [0x45, ['temperatureC', 0.1]],
 ]);
+
+type ClimateField = (typeof CLIMATE_ROLES)[keyof typeof CLIMATE_ROLES];
 
 const atResolution = (value: number, resolution: number): number =>
   Number(value.toFixed(Math.max(0, -Math.floor(Math.log10(resolution)))));
@@ -40,8 +43,84 @@ export class SensorRegistry {
   private readonly components = new Map<string, ComponentMeaning>();
   private readonly packets = new Set<string>();
 
+  /** A device's own sensors (climate.ts), by the sensor's address (the device's id). */
+  private readonly devices = new Map<string, Device>();
+  /** `<device key>|number:N` → its role, from the device's config; absent until it is known. */
+  private readonly roles = new Map<string, string>();
+  /** A presence sensor's zones (`presencezone:N`) → occupied, by the sensor's address. */
+  private readonly zones = new Map<string, Map<string, boolean>>();
+  /** The latest value of a virtual number whose role is not known yet: read once it is. */
+  private readonly pendingNumbers = new Map<string, number>();
+
   list(): Sensor[] {
+    // A device's room follows its placement (site.assign); a BLU sensor's stays its gateway's.
+    for (const [address, device] of this.devices) {
+      const s = this.sensors.get(address);
+      if (s) s.room = SensorRegistry.roomOf(device);
+    }
     return [...this.sensors.values()];
+  }
+
+  private deviceSensor(device: Device, name: string, atMs: number): Sensor {
+    const address = device.row.shellyId ?? device.row.key;
+    this.devices.set(address, device);
+    const s = this.sensor(address, { source: 'device', gateway: null, room: SensorRegistry.roomOf(device) });
+    s.name = name;
+    s.model = device.row.model;
+    s.device = nodeId.device(device.row.key);
+    s.lastUpdated = new Date(atMs).toISOString();
+    return s;
+  }
+
+  /** A reading of the device's own sensor component; returns the sensor it changed. */
+  deviceReading(device: Device, name: string, fact: ClimateFact, atMs: number): Sensor {
+    const s = this.deviceSensor(device, name, atMs);
+    if (fact.temperatureC !== undefined)
+      s.temperatureC = fact.temperatureC === null ? null : atResolution(fact.temperatureC, 0.1);
+    if (fact.humidityPct !== undefined) s.humidityPct = fact.humidityPct;
+    if (fact.illuminanceLux !== undefined) s.illuminanceLux = fact.illuminanceLux;
+    if (fact.occupied !== undefined) {
+      // A Presence has several zones: the room is occupied while anyone is in any of them.
+      let zones = this.zones.get(s.address);
+      if (!zones) this.zones.set(s.address, (zones = new Map()));
+      zones.set(fact.component, fact.occupied);
+      s.occupied = [...zones.values()].some(Boolean);
+    }
+    return s;
+  }
+
+  /**
+   * A virtual number: a reading when its role says so. Returns the sensor it changed, `null` for a
+   * number that is no reading, `undefined` while its role is unknown (ask the device's config).
+   */
+  deviceNumber(
+    device: Device,
+    name: string,
+    component: string,
+    value: number,
+    atMs: number,
+  ): Sensor | null | undefined {
+    const key = `${device.row.key}|${component}`;
+    const role = this.roles.get(key);
+    if (role === undefined) {
+      if (this.pendingNumbers.size >= MAX_REMEMBERED_PACKETS) this.pendingNumbers.clear();
+      this.pendingNumbers.set(key, value);
+      return undefined;
+    }
+    const field = CLIMATE_ROLES[role as keyof typeof CLIMATE_ROLES] as ClimateField | undefined;
+    if (!field) return null;
+    return this.deviceReading(device, name, { type: 'climate', component, [field]: value }, atMs);
+  }
+
+  /** A virtual component's role; a number heard before it is read now. */
+  role(device: Device, name: string, component: string, role: string, atMs: number): Sensor | null {
+    const key = `${device.row.key}|${component}`;
+    if (this.roles.size >= MAX_REMEMBERED_PACKETS) this.roles.clear();
+    this.roles.set(key, role);
+    const pending = this.pendingNumbers.get(key);
+    if (pending === undefined) return null;
+    this.pendingNumbers.delete(key);
+    return this.deviceNumber(device, name, component, pending, atMs) ?? null;
   }
 
   private sensor(address: string, base: Pick<Sensor, 'source' | 'gateway' | 'room'>): Sensor {

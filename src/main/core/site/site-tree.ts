@@ -2,6 +2,8 @@
 import type { NodeTotals, Sensor, SiteNode, SiteTree } from '../../../shared/contract';
 import { nodeId } from './placement';
 import { COVER_COMPONENT, coverStatus } from './covers';
+import { electricalOf } from './electrical';
+import { productName } from '../shelly/product-names';
 import type { Device, SiteRegistry } from './registry';
 
 const SWITCHABLE = /^(switch|relay):\d+$/;
@@ -10,28 +12,40 @@ function byName(a: SiteNode, b: SiteNode): number {
   return a.name.localeCompare(b.name);
 }
 
+function withElectrical(device: Device, component: string): Pick<SiteNode, 'electrical'> {
+  const electrical = electricalOf(device, component);
+  return electrical ? { electrical } : {};
+}
+
 function deviceNode(registry: SiteRegistry, device: Device, path: string[]): SiteNode {
   const id = nodeId.device(device.row.key);
   const components = new Set([...device.channels.keys(), ...device.outputs.keys(), ...device.covers.keys()]);
   const children: SiteNode[] = [...components].sort().map((component) => ({
     id: nodeId.channel(device.row.key, component),
     kind: 'channel',
-    name: registry.names.get(nodeId.channel(device.row.key, component)) ?? component,
+    name: registry.channelName(device, component),
     path: [...path, component],
     children: [],
     ...(SWITCHABLE.test(component) && { switchable: true, output: device.outputs.get(component) ?? null }),
+    // A state the console does not switch (a Pro 1CB's breaker `cb:0`) is still shown.
+    ...(!SWITCHABLE.test(component) &&
+      device.outputs.has(component) && { output: device.outputs.get(component) ?? null }),
     ...(COVER_COMPONENT.test(component) && { cover: coverStatus(device.covers.get(component)) }),
+    ...withElectrical(device, component),
   }));
   const node: SiteNode = {
     id,
     kind: 'device',
     name: registry.displayName(device),
     path,
-    online: device.memory.isOnline !== false,
-    lastSeen: new Date(device.row.lastSeenMs).toISOString(),
+    // Reporting: not said to be offline, and something it said was accepted (ingest).
+    online: device.memory.isOnline === true || (device.memory.isOnline === null && device.row.lastSeenMs > 0),
     children,
   };
+  if (device.row.lastSeenMs > 0) node.lastSeen = new Date(device.row.lastSeenMs).toISOString();
   if (device.row.model) node.model = device.row.model;
+  const product = productName(device.row.model);
+  if (product) node.product = product;
   if ('reason' in device.placement) node.reason = device.placement.reason;
   return node;
 }
@@ -64,7 +78,6 @@ export function siteTree(
     return node;
   };
   for (const device of registry.devices.values()) {
-    if (device.channels.size === 0 && device.outputs.size === 0 && device.covers.size === 0) continue;
     if (!('place' in device.placement)) {
       unassigned.children.push(deviceNode(registry, device, [device.row.shellyId ?? device.row.key]));
       continue;

@@ -1,7 +1,8 @@
 import { useCallback, useState } from 'react';
-import type { LedgerEntry } from '../../../shared/contract';
+import type { LedgerEntry, SiteNode } from '../../../shared/contract';
 import { formatDateTime, formatEnergy } from '../format';
 import { loadLedger } from '../state/actions';
+import { useTree } from '../state/tree';
 
 const LIMIT = 50;
 
@@ -22,7 +23,9 @@ const KIND_TEXT: Record<LedgerEntry['kind'], string> = {
 };
 
 const wh = (v: number | null): string => (v === null ? '—' : formatEnergy(v));
-const channelOf = (id: string): string => id.slice(id.lastIndexOf('|') + 1);
+/** The channel as the tree names it; its key only for a channel the tree no longer has. */
+const channelOf = (id: string, byId: Record<string, SiteNode>): string =>
+  byId[id]?.name ?? id.slice(id.lastIndexOf('|') + 1);
 
 type State =
   | { status: 'closed' }
@@ -37,6 +40,7 @@ type State =
  */
 export function LedgerPanel({ nodeId }: { nodeId: string }) {
   const [state, setState] = useState<State>({ status: 'closed' });
+  const byId = useTree((s) => s.byId);
   const load = useCallback(async () => {
     setState((s) => ({ status: 'loading', entries: 'entries' in s ? s.entries : [] }));
     const reply = await loadLedger(nodeId, LIMIT);
@@ -95,8 +99,8 @@ export function LedgerPanel({ nodeId }: { nodeId: string }) {
                 >
                   <td>{formatDateTime(e.at)}</td>
                   <td>
-                    {channelOf(e.channel)}
-                    {e.counter === 'return' ? ' (returned)' : ''}
+                    {channelOf(e.channel, byId)}
+                    {e.counter === 'return' ? ' · Returned' : ''}
                   </td>
                   <td>
                     {KIND_TEXT[e.kind]}

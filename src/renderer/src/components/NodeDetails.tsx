@@ -24,8 +24,9 @@ import { ErrorBoundary } from './ErrorBoundary';
 import { LedgerPanel } from './LedgerPanel';
 import { LivePowerChart } from './LivePowerChart';
 import { OnlineDot } from './OnlineDot';
+import { PhaseTable } from './PhaseTable';
 import { RelayToggle } from './RelayToggle';
-import { RoomSensors } from './Sensors';
+import { DeviceSensors, RoomSensors } from './Sensors';
 
 const PERIOD_REFRESH_MS = 20_000;
 
@@ -132,7 +133,7 @@ function DeviceFacts({ node }: { node: SiteNode }) {
       {node.model && (
         <>
           <dt>Model</dt>
-          <dd>{node.model}</dd>
+          <dd data-testid="detail-model">{node.product ? `${node.product} (${node.model})` : node.model}</dd>
         </>
       )}
     </dl>
@@ -291,7 +292,7 @@ export function NodeDetails() {
           </h2>
           <p className="muted details-path">
             {kindLabel(node.kind)}
-            {node.model ? ` · ${node.model}` : ''}
+            {node.model ? ` · ${node.product ?? node.model}` : ''}
             {node.path.length > 1 ? ` · ${node.path.join(' / ')}` : ''}
           </p>
         </div>
@@ -317,7 +318,9 @@ export function NodeDetails() {
       {node.kind === 'device' && <DeviceFacts node={node} />}
       <Relays node={node} />
       <Covers node={node} />
+      <PhaseTable node={node} />
       {node.kind === 'room' && <RoomSensors roomId={node.id} />}
+      {node.kind === 'device' && <DeviceSensors deviceId={node.id} />}
       {isMetered && (
         <ErrorBoundary what="the energy chart">
           <EnergyChart node={node} />

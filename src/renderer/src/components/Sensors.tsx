@@ -29,9 +29,22 @@ export function SensorBadge({ roomId }: { roomId: string }) {
   );
 }
 
+/** A device's own sensor (thermostat, Presence, Wall Display), wherever the device sits. */
+function useDeviceSensors(deviceId: string): Sensor[] {
+  return useTree(useShallow((s) => Object.values(s.sensors).filter((sensor) => sensor.device === deviceId)));
+}
+
 /** Every sensor of a room, for the details panel. */
 export function RoomSensors({ roomId }: { roomId: string }) {
-  const sensors = useRoomSensors(roomId);
+  return <SensorList sensors={useRoomSensors(roomId)} />;
+}
+
+/** What a device's own sensors read, for its details panel (an unassigned one has no room). */
+export function DeviceSensors({ deviceId }: { deviceId: string }) {
+  return <SensorList sensors={useDeviceSensors(deviceId)} />;
+}
+
+function SensorList({ sensors }: { sensors: Sensor[] }) {
   const now = useNow();
   if (sensors.length === 0) return null;
   return (
@@ -47,6 +60,16 @@ export function RoomSensors({ roomId }: { roomId: string }) {
             <span className="sensor-figure" data-testid="sensor-humidity">
               {sensor.humidityPct !== null ? formatPercent(sensor.humidityPct) : '—'}
             </span>
+            {typeof sensor.illuminanceLux === 'number' && (
+              <span className="sensor-figure" data-testid="sensor-illuminance">
+                {`${Math.round(sensor.illuminanceLux)} lx`}
+              </span>
+            )}
+            {typeof sensor.occupied === 'boolean' && (
+              <span className="sensor-figure" data-testid="sensor-presence">
+                {sensor.occupied ? 'occupied' : 'empty'}
+              </span>
+            )}
             <span className="muted sensor-meta">
               {sensor.batteryPct !== null && `battery ${formatPercent(sensor.batteryPct)}`}
               {sensor.lastUpdated && (

@@ -159,7 +159,11 @@ export const TreeRowView = memo(function TreeRowView({
         <span className="node-name" title={node.path.join(' / ') || node.name}>
           <Highlighted text={node.name} query={query} />
         </span>
-        {node.kind === 'device' && node.model && <span className="node-model">{node.model}</span>}
+        {node.kind === 'device' && node.model && (
+          <span className="node-model" title={node.product ? node.model : undefined}>
+            {node.product ?? node.model}
+          </span>
+        )}
         {node.kind === 'device' && <OfflineNote node={node} />}
         {isRoom && <SensorBadge roomId={node.id} />}
         {node.kind === 'unassigned' && (
@@ -184,6 +188,12 @@ export const TreeRowView = memo(function TreeRowView({
       </span>
       <span className="cell-relay">
         {node.kind === 'channel' && node.switchable && <RelayToggle channel={node} tabIndex={innerTab} />}
+        {node.kind === 'channel' && !node.switchable && typeof node.output === 'boolean' && (
+          // A state the console does not switch (a Pro 1CB's breaker): shown, not a control.
+          <span className="muted" data-testid="channel-state">
+            {node.output ? 'On' : 'Off'}
+          </span>
+        )}
       </span>
       <RowTotals id={node.id} />
     </div>

@@ -1,0 +1,77 @@
+import { useMemo } from 'react';
+import type { Electrical, SiteNode } from '../../../shared/contract';
+import { formatPower } from '../format';
+import { useLive } from '../state/live';
+
+/** A phase of a three-phase meter (`emdata:0/a`) or an EM1 channel (`em1data:1`). */
+const METER_CHANNEL = /\|(emdata:\d+\/[abc]|em1data:\d+)$/;
+
+const NBSP = '\u00a0';
+const volts = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const amps = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
+const factor = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+function Cell({ testId, value, text }: { testId: string; value: number | null; text: string }) {
+  return (
+    <td data-testid={testId} data-value={value ?? ''}>
+      {value === null ? '—' : text}
+    </td>
+  );
+}
+
+/** One phase, live: the figures of the latest push, else those of the tree. */
+function PhaseRow({ channel }: { channel: SiteNode }) {
+  const live = useLive((s) => s.byId[channel.id]?.electrical);
+  const e: Electrical | undefined = live ?? channel.electrical;
+  const v = e?.voltageV ?? null;
+  const a = e?.currentA ?? null;
+  const w = e?.powerW ?? null;
+  const pf = e?.powerFactor ?? null;
+  return (
+    <tr data-testid="phase-row" data-node-id={channel.id}>
+      <th scope="row">{channel.name}</th>
+      <Cell testId="phase-voltage" value={v} text={`${volts.format(v ?? 0)}${NBSP}V`} />
+      <Cell testId="phase-current" value={a} text={`${amps.format(a ?? 0)}${NBSP}A`} />
+      <Cell testId="phase-power" value={w} text={formatPower(w ?? 0)} />
+      <Cell testId="phase-pf" value={pf} text={factor.format(pf ?? 0)} />
+    </tr>
+  );
+}
+
+/**
+ * Per-phase voltage, current, power and power factor of a meter, as the device reports them: for
+ * a device, each of its phases (or EM1 channels); for one such channel, its own row.
+ */
+export function PhaseTable({ node }: { node: SiteNode }) {
+  const channels = useMemo(
+    () =>
+      node.kind === 'device'
+        ? node.children.filter((c) => METER_CHANNEL.test(c.id))
+        : node.kind === 'channel' && METER_CHANNEL.test(node.id)
+          ? [node]
+          : [],
+    [node],
+  );
+  if (channels.length === 0) return null;
+  return (
+    <section className="panel-block" aria-label="Phases" data-testid="phase-table">
+      <h3>{channels.some((c) => c.id.includes('/')) ? 'Phases' : 'Meter'}</h3>
+      <table className="ledger-table phase-table">
+        <thead>
+          <tr>
+            <th scope="col">Channel</th>
+            <th scope="col">Voltage</th>
+            <th scope="col">Current</th>
+            <th scope="col">Power</th>
+            <th scope="col">Power factor</th>
+          </tr>
+        </thead>
+        <tbody>
+          {channels.map((channel) => (
+            <PhaseRow key={channel.id} channel={channel} />
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
