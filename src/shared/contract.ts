@@ -72,8 +72,41 @@ export interface SiteNode {
   /** Why a device is unplaced (`no-placement`, `invalid-name`). */
   reason?: string;
   lastSeen?: string;
+  /**
+   * A company, office or room no device is in any more, where energy was counted: shown (empty)
+   * so its history can still be found; its total is in `totals` under its id.
+   */
+  former?: boolean;
+  /** A device's or channel's metering role, when not a plain load. */
+  role?: MeterRoleInfo;
   children: SiteNode[];
 }
+
+// ---- metering roles (README "Main meters and solar") ----------------------------------------------
+
+export const METER_ROLES = ['load', 'main', 'generation'] as const;
+export const MAIN_SCOPES = ['room', 'office', 'company'] as const;
+export const MeterRoleInfoSchema = z.object({
+  role: z.enum(METER_ROLES),
+  /** For a main meter: the place it is the incoming supply of. */
+  scope: z.enum(MAIN_SCOPES).optional(),
+  /** `config`: declared in kilowatch.toml (the console does not change it); `inherited`: the device's. */
+  source: z.enum(['console', 'config', 'inherited']),
+});
+export type MeterRoleInfo = z.infer<typeof MeterRoleInfoSchema>;
+
+/** What a place's numbers mean once main meters or generation are in play; absent otherwise. */
+export const RoleFiguresSchema = z.object({
+  /** Σ generation beneath (solar), Wh. */
+  productionWh: z.number().optional(),
+  /** Consumption (from the main meter) − Σ metered loads beneath. Negative: a wiring or role mistake. */
+  unmeteredWh: z.number().optional(),
+  /** Energy the main meter saw leaving. */
+  exportWh: z.number().optional(),
+  /** Production used inside: production − export. */
+  selfConsumptionWh: z.number().optional(),
+});
+export type RoleFigures = z.infer<typeof RoleFiguresSchema>;
 
 export const SiteNodeSchema: z.ZodType<SiteNode> = z.lazy(() =>
   z.object({
@@ -90,6 +123,8 @@ export const SiteNodeSchema: z.ZodType<SiteNode> = z.lazy(() =>
     electrical: ElectricalSchema.optional(),
     reason: z.string().optional(),
     lastSeen: IsoTime.optional(),
+    former: z.boolean().optional(),
+    role: MeterRoleInfoSchema.optional(),
     children: z.array(SiteNodeSchema),
   }),
 );
@@ -106,6 +141,9 @@ export const NodeTotalsSchema = z.object({
   since: IsoTime.nullable(),
   /** A phase or EM1 channel's live voltage, current, PF and power (as on its SiteNode). */
   electrical: ElectricalSchema.optional(),
+  /** This place's consumption comes from a main meter (then `unmeteredWh` is set). */
+  hasMain: z.boolean().optional(),
+  ...RoleFiguresSchema.shape,
 });
 export type NodeTotals = z.infer<typeof NodeTotalsSchema>;
 
@@ -132,6 +170,8 @@ export const SensorSchema = z.object({
   occupied: z.boolean().nullable().optional(),
   /** The device node that measures it (`source: 'device'`). */
   device: z.string().optional(),
+  /** A flood sensor (Gen1 Flood): water detected. */
+  waterDetected: z.boolean().nullable().optional(),
 });
 export type Sensor = z.infer<typeof SensorSchema>;
 
@@ -200,6 +240,8 @@ export const ConnectionStateSchema = z.object({
   tlsVerified: z.boolean().nullable(),
   lastError: ApiErrorSchema.nullable(),
   nextRetryAt: IsoTime.nullable(),
+  /** The connection profile in use (the wizard names it before replacing it); absent when none. */
+  profile: z.string().optional(),
 });
 export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
 
@@ -225,11 +267,13 @@ export const HistoryQuerySchema = z.object({
   to: IsoTime,
   resolution: z.enum(RESOLUTIONS).default('auto'),
 });
+export const REPORT_ZONES = ['local', 'utc'] as const;
 export const HistoryPointSchema = z.object({
   start: IsoTime,
   end: IsoTime,
   energyWh: z.number(),
   returnedWh: z.number(),
+  ...RoleFiguresSchema.shape,
 });
 export const HistoryResultSchema = z.object({
   node: z.string(),
@@ -237,10 +281,34 @@ export const HistoryResultSchema = z.object({
   unit: z.literal('Wh'),
   points: z.array(HistoryPointSchema),
   /** The sum of the points, added exactly by the core (the renderer does no energy arithmetic). */
-  total: z.object({ energyWh: z.number(), returnedWh: z.number() }),
+  total: z.object({ energyWh: z.number(), returnedWh: z.number(), ...RoleFiguresSchema.shape }),
   gaps: z.array(z.object({ from: IsoTime, to: IsoTime })),
 });
 export type HistoryResult = z.infer<typeof HistoryResultSchema>;
+
+/** A node's period as the printed report shows it: its history and its children ranked. */
+export const ReportSummarySchema = z.object({
+  node: z.string(),
+  /** The site's time zone, which the buckets follow. */
+  zone: z.string(),
+  resolution: z.enum(RESOLUTIONS),
+  points: z.array(HistoryPointSchema),
+  total: z.object({ energyWh: z.number(), returnedWh: z.number() }),
+  /** Each child with what it counted in this node over the period, largest first. */
+  children: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      /** For an EM phase, the channel it is a part of (its energy is already in that one's). */
+      partOf: z.string(),
+      energyWh: z.number(),
+      returnedWh: z.number(),
+    }),
+  ),
+  /** What no child accounts for (minutes no longer kept per device). */
+  notItemisedWh: z.number(),
+});
+export type ReportSummary = z.infer<typeof ReportSummarySchema>;
 
 export const LEDGER_KINDS = [
   'baseline',
@@ -254,6 +322,7 @@ export const LEDGER_KINDS = [
   'rejected',
   'gap',
   'rebased',
+  'role',
 ] as const;
 export const LedgerEntrySchema = z.object({
   at: IsoTime,
@@ -288,9 +357,56 @@ export const StatsSchema = z.object({
 });
 export type Stats = z.infer<typeof StatsSchema>;
 
+// ---- alerts ------------------------------------------------------------------------------------
+
+export const ALERT_KINDS = [
+  'device-offline',
+  'device-online',
+  'counter-reset',
+  'message-rejected',
+  'broker',
+  'storage',
+  'implausible-jump',
+  'water-leak',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** What a part of the core says happened; the alert book (core/alerts) turns it into an Alert. */
+export const RaisedAlertSchema = z.object({
+  id: z.string(),
+  at: IsoTime,
+  severity: z.enum(['info', 'warning', 'error']),
+  kind: z.enum(ALERT_KINDS),
+  message: z.string(),
+  node: z.string().optional(),
+  detail: z.unknown().optional(),
+});
+export type RaisedAlert = z.infer<typeof RaisedAlertSchema>;
+
+/**
+ * A stored alert, as the `alert` event and `alerts.query` carry it: one per fault and subject
+ * (`key`), its repeats counted. `id` names this occurrence (acknowledge and clear take it); `at`
+ * is the latest repeat. `message` is in words; `technical` is the detail behind it.
+ */
+export const AlertSchema = RaisedAlertSchema.extend({
+  key: z.string(),
+  count: z.number().int().min(1),
+  firstAt: IsoTime,
+  /** Where, as people say it: `Company / Office / Room / Device`; null when not about a device. */
+  path: z.string().nullable(),
+  technical: z.string(),
+  ackedAt: IsoTime.nullable(),
+  ackedBy: z.string().nullable(),
+  clearedAt: IsoTime.nullable(),
+});
+export type Alert = z.infer<typeof AlertSchema>;
+const AlertId = z.string().min(1).max(40);
+
 // ---- the command table -------------------------------------------------------------------------
 
 const Empty = z.object({}).strict().default({});
+/** `site.assign`'s path for "not in any room": energy counted from then on is Unassigned's. */
+export const UNASSIGNED = 'unassigned';
 
 export const commands = {
   'connection.test': {
@@ -314,12 +430,19 @@ export const commands = {
   'connection.status': { params: Empty, value: ConnectionStateSchema },
   'site.tree': { params: Empty, value: SiteTreeSchema },
   'site.assign': {
-    params: z.object({
-      device: NodeId,
-      path: z.tuple([PlaceName, PlaceName, PlaceName]),
-      /** The device's name in that room; defaults to its current name. */
-      name: PlaceName.optional(),
-    }),
+    params: z
+      .object({
+        device: NodeId,
+        /** Company, office, room; or `'unassigned'` to take the device back out of every room. */
+        path: z.union([z.tuple([PlaceName, PlaceName, PlaceName]), z.literal(UNASSIGNED)]),
+        /** The device's name in that room; defaults to its current name. */
+        name: PlaceName.optional(),
+      })
+      .refine((p) => p.path !== UNASSIGNED || p.name === undefined, {
+        path: ['name'],
+        message: 'a name is given only with a room: Unassigned devices keep their own',
+      }),
+    /** `path` is empty for a device sent back to Unassigned. */
     value: z.object({ device: z.string(), path: z.array(z.string()) }),
   },
   'site.rename': {
@@ -352,9 +475,19 @@ export const commands = {
   },
   'history.query': { params: HistoryQuerySchema, value: HistoryResultSchema },
   'report.csv': {
-    params: HistoryQuerySchema.extend({ perChild: z.boolean().default(false) }),
-    value: z.object({ filename: z.string(), csv: z.string() }),
+    params: HistoryQuerySchema.extend({
+      perChild: z.boolean().default(false),
+      /** Times in the site's zone (named in the header) or in UTC. */
+      zone: z.enum(REPORT_ZONES).default('local'),
+    }),
+    value: z.object({
+      filename: z.string(),
+      csv: z.string(),
+      /** Interval rows, the totals row left out: 0 means the period has no data. */
+      rows: z.number().int().nonnegative(),
+    }),
   },
+  'report.summary': { params: HistoryQuerySchema, value: ReportSummarySchema },
   'ledger.query': {
     params: z.object({
       node: NodeId,
@@ -365,6 +498,40 @@ export const commands = {
     value: z.object({ entries: z.array(LedgerEntrySchema) }),
   },
   'stats.get': { params: Empty, value: StatsSchema },
+  /** Marks a meter (device or channel) as a load, the main meter of a place, or generation. */
+  'meter.role': {
+    params: z
+      .object({
+        meter: NodeId,
+        role: z.enum(METER_ROLES),
+        scope: z.enum(MAIN_SCOPES).optional(),
+      })
+      .refine((p) => (p.role === 'main') === (p.scope !== undefined), {
+        message: 'scope (room, office or company) is required for a main meter and only for one',
+        path: ['scope'],
+      }),
+    value: z.object({ meter: z.string(), role: MeterRoleInfoSchema }),
+  },
+  /** Stored alerts, newest first; cleared ones only when asked. */
+  'alerts.query': {
+    params: z
+      .object({
+        kinds: z.array(z.enum(ALERT_KINDS)).min(1).optional(),
+        includeCleared: z.boolean().default(false),
+        limit: z.number().int().min(1).max(1000).default(500),
+      })
+      .default({ includeCleared: false, limit: 500 }),
+    value: z.object({ alerts: z.array(AlertSchema) }),
+  },
+  /** Marks an occurrence as seen (who: the console, until the bridge knows its users). */
+  'alerts.ack': { params: z.object({ id: AlertId }), value: AlertSchema },
+  /** Takes an occurrence off the list; the same fault again raises a new one. */
+  'alerts.clear': { params: z.object({ id: AlertId }), value: AlertSchema },
+  /** Clears every open alert (of these kinds); says how many. */
+  'alerts.clearAll': {
+    params: z.object({ kinds: z.array(z.enum(ALERT_KINDS)).min(1).optional() }).default({}),
+    value: z.object({ cleared: z.number().int().nonnegative() }),
+  },
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -390,25 +557,6 @@ export const DeviceInfoSchema = z.object({
   path: z.array(z.string()).nullable(),
 });
 export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
-
-export const AlertSchema = z.object({
-  id: z.string(),
-  at: IsoTime,
-  severity: z.enum(['info', 'warning', 'error']),
-  kind: z.enum([
-    'device-offline',
-    'device-online',
-    'counter-reset',
-    'message-rejected',
-    'broker',
-    'storage',
-    'implausible-jump',
-  ]),
-  message: z.string(),
-  node: z.string().optional(),
-  detail: z.unknown().optional(),
-});
-export type Alert = z.infer<typeof AlertSchema>;
 
 export const events = {
   'connection.state': ConnectionStateSchema,

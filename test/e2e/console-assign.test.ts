@@ -16,6 +16,7 @@ import {
   type ConsolePage,
 } from '../support/e2e-console';
 import { coreTree, findNode, startDemoConsole } from '../support/e2e-demo';
+import { api } from '../support/headless';
 import { noonZone } from '../support/pinned-zone';
 
 let demo: Awaited<ReturnType<typeof startDemoConsole>>;
@@ -120,6 +121,46 @@ describe('assigning devices to rooms', () => {
     await dialog.waitFor({ state: 'detached' });
     await expect(row(page, NEW_ROOM).locator('.node-name').textContent()).resolves.toBe('Front desk');
     expect(findNode(await coreTree(demo.headless.url), NEW_ROOM)?.name).toBe('Front desk');
+    expect(c.errors).toEqual([]);
+  });
+
+  it('sends the 1PM back to Unassigned; its emptied room stays, marked, with what it counted', async () => {
+    const { page } = c;
+    const id = findNode(await coreTree(demo.headless.url), NEW_ROOM)?.children[0]?.id as string;
+    expect(id).toMatch(/^device:shellies\/shelly1pm-/);
+    expect(await scrollToRow(page, id)).toBe(true);
+    await row(page, id).locator('.node-name').click();
+    await page.getByTestId('open-assign').click();
+    const dialog = page.getByTestId('assign-dialog');
+    await dialog.getByTestId('assign-unassigned').check();
+    // No name goes with Unassigned: the field is gone.
+    await expect(dialog.getByTestId('assign-name').count()).resolves.toBe(0);
+    await dialog.getByTestId('assign-submit').click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect(page.getByTestId('tree-notice').textContent()).resolves.toContain(
+      'is Unassigned again; what it counted in Aurora / Lisbon / FrontDesk stays there.',
+    );
+    expect(await unassignedIds()).toContain(id);
+
+    // The room has no device now but keeps its energy: still a row, marked, with its total.
+    const room = findNode(await coreTree(demo.headless.url), NEW_ROOM);
+    expect(room).toMatchObject({ former: true, children: [] });
+    expect(await scrollToRow(page, NEW_ROOM)).toBe(true);
+    await expect(row(page, NEW_ROOM).getAttribute('class')).resolves.toMatch(/is-former/);
+    const { body } = await api(demo.headless.url, 'site.tree', {});
+    const totals = (body.value as { totals: Array<{ id: string; energyWh: number }> }).totals;
+    const roomWh = totals.find((t) => t.id === NEW_ROOM)?.energyWh ?? 0;
+    expect(roomWh).toBeGreaterThan(0); // counted while the 1PM was there (the test above)
+    const note = await poll(
+      () => row(page, NEW_ROOM).getByTestId('former-note').textContent(),
+      (text) => /^empty · .+ counted$/.test(text ?? ''),
+      10_000,
+      "the room's total on its row",
+    );
+    // The total as the row prints it (Wh to 0.1, or kWh to 3 decimals): the room's, not today's.
+    const [, figure = '', unit] = /^empty · ([\d,.]+)\u00a0(k?Wh) counted$/.exec(note ?? '') ?? [];
+    const shownWh = Number(figure.replace(/,/g, '')) * (unit === 'kWh' ? 1000 : 1);
+    expect(Math.abs(shownWh - roomWh)).toBeLessThanOrEqual(unit === 'kWh' ? 0.5 : 0.05);
     expect(c.errors).toEqual([]);
   });
 });

@@ -135,7 +135,7 @@ describe('the console with known readings', () => {
     await selectNode(page, LAB);
     await page.getByTestId('range-7d').click();
     const data = await chartData(page, LAB);
-    expect(data.resolution).toBe('hour');
+    expect(data.resolution).toBe('day');
     expect(Number(data.totalWh)).toBeCloseTo(EXPECTED_A + EXPECTED_B, 6);
     // Two devices stacked; together they are the room.
     expect(data.series).toBe('2');
@@ -158,9 +158,9 @@ describe('the console with known readings', () => {
     await dialog.waitFor();
     await expect(dialog.getByTestId('export-node').inputValue()).resolves.toBe(LAB);
     await expect(dialog.getByTestId('export-range').inputValue()).resolves.toBe('chart');
-    const href = await dialog.getByTestId('csv-download').getAttribute('href');
+    const href = await dialog.getByTestId('csv-link').getAttribute('href');
     expect(href).toMatch(
-      /^\/api\/report\.csv\?node=room%3AFixture%2FHQ%2FLab&from=.+&to=.+&resolution=auto&perChild=false$/,
+      /^\/api\/report\.csv\?node=room%3AFixture%2FHQ%2FLab&from=.+&to=.+&resolution=auto&perChild=false&zone=local$/,
     );
     const csv = await (await fetchSignedIn(headless.url, href as string)).text();
     const total = csvEnergyWh(csv);
@@ -168,8 +168,8 @@ describe('the console with known readings', () => {
     expect(total.wh).toBeCloseTo(chartWh, 6);
 
     await dialog.getByTestId('export-per-child').check();
-    const perChildHref = await dialog.getByTestId('csv-download').getAttribute('href');
-    expect(perChildHref).toMatch(/perChild=true$/);
+    const perChildHref = await dialog.getByTestId('csv-link').getAttribute('href');
+    expect(perChildHref).toMatch(/perChild=true&zone=local$/);
     const perChild = csvEnergyWh(await (await fetchSignedIn(headless.url, perChildHref as string)).text());
     expect(perChild.wh).toBeCloseTo(chartWh, 6);
     expect(perChild.rows).toBeGreaterThan(total.rows);
@@ -250,8 +250,12 @@ describe('the console with known readings', () => {
     for (let i = 0; i < 3; i++) await publish(client, `${METER_A.prefix}/events/rpc`, '{"src": broken');
     const alert = page.locator('[data-testid="alert"][data-kind="message-rejected"]');
     await alert.waitFor({ timeout: 20_000 });
-    const text = await alert.getByTestId('alert-rejection').textContent();
-    expect(text).toContain('invalid-json');
+    // In words on the alert; the reason code and the sample topic behind its disclosure.
+    await expect(alert.getByTestId('alert-message').textContent()).resolves.toMatch(
+      /^\d+ messages? (was|were) ignored because (it|they) (was|were) garbled or cut off \(not valid JSON\)/,
+    );
+    const text = await alert.getByTestId('alert-technical').textContent();
+    expect(text).toContain('reason: invalid-json');
     expect(text).toContain(`${METER_A.prefix}/events/rpc`);
     expect(c.errors).toEqual([]);
   });
@@ -328,8 +332,8 @@ describe('the console with known readings', () => {
       .waitFor({ timeout: 10_000 });
     await expect(alert.getByTestId('alert-count').textContent()).resolves.toBe('×2');
     await expect(page.locator(`[data-testid="alert"][data-kind="device-offline"]`).count()).resolves.toBe(1);
-    // Dismissing removes the group.
-    await alert.getByRole('button', { name: /Dismiss alert/ }).click();
+    // Clearing removes it.
+    await alert.getByRole('button', { name: /Clear alert/ }).click();
     await expect(page.locator(`[data-testid="alert"][data-kind="device-offline"]`).count()).resolves.toBe(0);
     expect(c.errors).toEqual([]);
   });

@@ -1,7 +1,9 @@
 /// <reference lib="dom" />
 /**
  * What a person sees: `serve --demo` in Debian's Chromium. The tree fills with the demo's offices
- * and rooms, and a room's total grows while we watch. No console errors allowed.
+ * and rooms, a room's total grows while we watch, and the company's 30-day and 12-month charts
+ * show the history the first start backfilled (the screenshots show the 12 months). No console
+ * errors allowed.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,6 +15,8 @@ import { noonZone } from '../support/pinned-zone';
 import { tempDir } from '../support/temp-dir';
 
 const SCREENSHOTS = resolve(__dirname, '../../test-results/screenshots');
+/** Writing the demo's 13 months takes seconds on a quiet machine, much longer on a busy test box. */
+const BACKFILL_TIMEOUT_MS = 150_000;
 let headless: Headless;
 let browser: Browser;
 let page: Page;
@@ -100,6 +104,47 @@ describe('the demo console in a browser', () => {
     }
     expect(later).toBeGreaterThan(first);
   });
+
+  it(
+    "shows the company's backfilled 30 days and 12 months",
+    async () => {
+      // The first start of a demo writes 13 months of history while it serves; wait for it.
+      const deadline = Date.now() + BACKFILL_TIMEOUT_MS;
+      while (!/demo history: backfilled/.test(headless.output())) {
+        if (Date.now() > deadline) throw new Error(`no demo history:\n${headless.output()}`);
+        await page.waitForTimeout(250);
+      }
+      await page.$eval('[role="tree"]', (tree) => void (tree.scrollTop = 0));
+      await page.locator('[role="treeitem"][data-node-id="company:Aurora"]').click();
+      const chart = page.getByTestId('energy-chart');
+      /** The chart's values once it shows `resolution` for the company, loaded. */
+      const valuesAt = async (resolution: string): Promise<Array<number | null>> => {
+        await page.waitForFunction(
+          (wanted) => {
+            const box = document.querySelector('[data-testid="energy-chart"]');
+            return (
+              box?.getAttribute('data-node') === 'company:Aurora' &&
+              box.getAttribute('data-status') === 'ready' &&
+              box.getAttribute('data-resolution') === wanted
+            );
+          },
+          resolution,
+          { timeout: 30_000 },
+        );
+        return JSON.parse((await chart.getAttribute('data-values')) ?? '[]') as Array<number | null>;
+      };
+      await page.getByTestId('range-30d').click();
+      const days = await valuesAt('day');
+      expect(days).toHaveLength(30);
+      for (const wh of days) expect(wh).toBeGreaterThan(0);
+      await page.getByTestId('range-12m').click();
+      const months = await valuesAt('month');
+      expect(months).toHaveLength(12);
+      for (const wh of months) expect(wh).toBeGreaterThan(0);
+      await expect(page.getByTestId('chart-empty').count()).resolves.toBe(0);
+    },
+    BACKFILL_TIMEOUT_MS + 60_000,
+  );
 
   it('renders without a single console error, in light and dark', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });

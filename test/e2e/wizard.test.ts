@@ -186,6 +186,38 @@ describe('the connection wizard', () => {
     );
   });
 
+  it('after a failed test, saving leaves the live connection alone unless asked, and asks first', async () => {
+    // Console started with --broker: its live profile is "site", on the plain broker.
+    await page.getByTestId('wizard-tab-save').click();
+    await expect(wizard().getAttribute('data-step')).resolves.toBe('save');
+    await expect(page.getByTestId('wizard-activate').isChecked()).resolves.toBe(false);
+    await expect(page.getByTestId('wizard-save').textContent()).resolves.toBe('Save');
+    await page.getByTestId('wizard-activate').check();
+    await expect(page.getByTestId('wizard-save').textContent()).resolves.toBe('Save & connect anyway');
+    await page.getByTestId('wizard-save').click();
+    const question = page.getByTestId('wizard-replace');
+    await question.waitFor();
+    await expect(question.textContent()).resolves.toMatch(
+      new RegExp(
+        `connected with “site” \\(mqtt://127\\.0\\.0\\.1:${plain.port}\\)\\. Making “Hotel Porto” the active connection disconnects “site”`,
+      ),
+    );
+    await expect(page.getByTestId('wizard-replace-yes').textContent()).resolves.toBe(
+      'Replace “site” with “Hotel Porto”',
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'wizard-replace-question.png') });
+    await page.getByTestId('wizard-replace-no').click();
+    await page.getByTestId('wizard-saved').waitFor();
+    await expect(page.getByTestId('wizard-saved').textContent()).resolves.toBe('Saved “Hotel Porto”. ');
+    // Still on the plain broker.
+    await expect(page.getByTestId('connection-status').getAttribute('data-status')).resolves.toBe(
+      'connected',
+    );
+    await expect(page.getByTestId('connection-status').textContent()).resolves.toContain(
+      `127.0.0.1:${plain.port}`,
+    );
+  });
+
   it('with the right password, every step passes and the first message is seen', async () => {
     await page.getByTestId('wizard-tab-security').click();
     await field('password').fill(PASSWORD);
@@ -206,7 +238,10 @@ describe('the connection wizard', () => {
   it('saves and connects; the header shows the new broker', async () => {
     await page.getByTestId('wizard-next').click();
     await expect(wizard().getAttribute('data-step')).resolves.toBe('save');
+    // Passed: active by default, and replacing the live connection is still asked about.
+    await expect(page.getByTestId('wizard-activate').isChecked()).resolves.toBe(true);
     await page.getByTestId('wizard-save').click();
+    await page.getByTestId('wizard-replace-yes').click();
     await page.getByTestId('wizard-saved').waitFor({ timeout: 30_000 });
     await expect(page.getByTestId('wizard-saved').getAttribute('data-status')).resolves.toBe('connected');
     await page.getByTestId('wizard-done').click();

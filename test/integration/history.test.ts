@@ -156,14 +156,19 @@ describe('history in Europe/Lisbon', () => {
       Buffer.from(switchNotify(evil, evil, 9, Date.parse('2025-06-01T09:01:00Z') / 1000)),
       false,
     );
-    const range = { from: '2025-06-01T00:00:00Z', to: '2025-06-02T00:00:00Z', resolution: 'hour' as const };
+    const range = {
+      from: '2025-06-01T00:00:00Z',
+      to: '2025-06-02T00:00:00Z',
+      resolution: 'hour' as const,
+      zone: 'local' as const,
+    };
     const csv = await t.core.handlers['report.csv']({ node: 'company:Aurora', ...range, perChild: true });
     if (!csv.ok) throw new Error(csv.error.message);
     expect(csv.value.csv.startsWith('\uFEFF')).toBe(true);
     const rows = parse(csv.value.csv, { columns: true, bom: true }) as Array<Record<string, string>>;
     expect(Object.keys(rows[0] ?? {})).toEqual([
-      'start',
-      'end',
+      'start (Europe/Lisbon)',
+      'end (Europe/Lisbon)',
       'company',
       'office',
       'room',
@@ -172,9 +177,13 @@ describe('history in Europe/Lisbon', () => {
       'energy_kwh',
       'returned_kwh',
       'part_of',
+      'note',
     ]);
-    expect(rows[0]?.start).toMatch(/^2025-06-01T\d\d:00:00\+01:00$/);
-    const csvWh = rows.reduce((s, r) => s + Number(r.energy_kwh) * 1000, 0);
+    expect(rows[0]?.['start (Europe/Lisbon)']).toMatch(/^2025-06-01T\d\d:00:00\+01:00$/);
+    const totalRow = rows.at(-1);
+    expect(totalRow?.note).toBe('total');
+    const csvWh = rows.slice(0, -1).reduce((s, r) => s + Number(r.energy_kwh) * 1000, 0);
+    expect(Number(totalRow?.energy_kwh) * 1000).toBe(288);
     const history = await t.query('company:Aurora', range.from, range.to, 'hour');
     expect(Math.round(csvWh * 1000) / 1000).toBe(sum(history));
     expect(sum(history)).toBe(288); // 24 rises of 12 Wh

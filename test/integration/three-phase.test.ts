@@ -113,13 +113,14 @@ describe('the real Pro 3EM through Mosquitto', () => {
       to: '2025-05-18T10:00:00Z',
       resolution: 'minute',
       perChild: true,
+      zone: 'utc',
     });
     if (!csv.ok) throw new Error(csv.error.message);
     const rows = parse(csv.value.csv, { columns: true, bom: true }) as Array<Record<string, string>>;
-    // The header is the one it always was, with part_of appended.
+    // The header names the zone of its times (UTC, as asked); part_of and note come last.
     expect(Object.keys(rows[0] ?? {})).toEqual([
-      'start',
-      'end',
+      'start (UTC)',
+      'end (UTC)',
       'company',
       'office',
       'room',
@@ -128,8 +129,10 @@ describe('the real Pro 3EM through Mosquitto', () => {
       'energy_kwh',
       'returned_kwh',
       'part_of',
+      'note',
     ]);
-    const whole = rows.filter((r) => r.part_of === '');
+    expect(rows.at(-1)?.note).toBe('total');
+    const whole = rows.filter((r) => r.part_of === '' && r.note === '');
     const parts = rows.filter((r) => r.part_of !== '');
     // One whole channel (emdata:0) and three phases of it, in each of the two counted minutes.
     expect(new Set(whole.map((r) => r.channel)).size).toBe(1);

@@ -160,10 +160,14 @@ export function csvEnergyWh(csv: string): { wh: number; rows: number } {
   const header = (lines[0] ?? '').split(',');
   const column = header.indexOf('energy_kwh');
   if (column < 0) throw new Error(`no energy_kwh column in ${header.join(',')}`);
+  // The last row is the total of the others (its note says so): a sum leaves it out.
+  const body = lines.slice(1, -1);
+  if (!(lines.at(-1) ?? '').split(',').at(-1)?.startsWith('total'))
+    throw new Error(`no totals row at the end of the CSV: ${lines.at(-1)}`);
   let wh = 0;
-  for (const line of lines.slice(1)) {
+  for (const line of body) {
     // Report cells are plain (names are place names, never quoted commas in these fixtures).
     wh += Number(line.split(',')[column]) * 1000;
   }
-  return { wh: Math.round(wh * 1000) / 1000, rows: lines.length - 1 };
+  return { wh: Math.round(wh * 1000) / 1000, rows: body.length };
 }

@@ -63,8 +63,16 @@ async function call<T>(result: Reply<T> | Promise<Reply<T>>): Promise<T> {
  * leaves them out, as a spreadsheet user would.
  */
 const csvWh = (csv: string): number =>
-  (parse(csv.replace(/^\uFEFF/, ''), { columns: true }) as Array<{ energy_kwh: string; part_of: string }>)
-    .filter((row) => row.part_of === '')
+  (
+    parse(csv.replace(/^\uFEFF/, ''), { columns: true }) as Array<{
+      energy_kwh: string;
+      part_of: string;
+      note: string;
+    }>
+  )
+    // Only the interval rows: not the total, nor energy left "not itemised" (minutes are never
+    // pruned here, so every Wh must be booked to a child).
+    .filter((row) => row.part_of === '' && row.note === '')
     .reduce((sum, row) => sum + Number(row.energy_kwh) * 1000, 0);
 
 /** Every reading of one node, by name, in Wh. */
@@ -94,17 +102,18 @@ async function readEveryWay(t: TestCore, node: string, totals: Map<string, NodeT
   const csv = {} as Readings['csv'];
   for (const resolution of ['minute', 'hour'] as const)
     csv[resolution] = csvWh(
-      (await call(h['report.csv']({ node, from: FROM, to: TO, resolution, perChild: false }))).csv,
+      (await call(h['report.csv']({ node, from: FROM, to: TO, resolution, perChild: false, zone: 'local' })))
+        .csv,
     );
-  // Per-child rows add up to the parent above room level (a room's children are its devices now,
-  // whose energy is wherever they were: that is the device's story, not the room's).
-  const kind = node.slice(0, node.indexOf(':'));
-  const csvPerChild =
-    kind === 'company' || kind === 'office' || kind === 'device'
-      ? csvWh(
-          (await call(h['report.csv']({ node, from: FROM, to: TO, resolution: 'hour', perChild: true }))).csv,
-        )
-      : null;
+  // Per-child rows add up to the parent at every level: a room's device rows hold only what each
+  // device counted in that room, not what it counted before it was moved there.
+  const csvPerChild = csvWh(
+    (
+      await call(
+        h['report.csv']({ node, from: FROM, to: TO, resolution: 'hour', perChild: true, zone: 'local' }),
+      )
+    ).csv,
+  );
   const publications = new AggregatePublisher('kw').changes(t.core.registry, totals, T0_MS);
   const published = publications.find((p) => topicNode(p.topic, t) === node);
   return {

@@ -33,7 +33,7 @@ function start(): { core: TestCore; alerts: Alert[] } {
   return { core: t, alerts };
 }
 
-const nameAlerts = (alerts: Alert[]) => alerts.filter((a) => a.id.startsWith('long-name:'));
+const nameAlerts = (alerts: Alert[]) => alerts.filter((a) => a.key.startsWith('message-rejected|long-name:'));
 
 describe('a device name from MQTT', () => {
   it('is cut to 128 characters, with one alert naming the device (Gen2 announce)', () => {

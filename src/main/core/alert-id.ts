@@ -10,3 +10,8 @@ export function alertId(what: string, atMs: number): string {
   sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER;
   return `${what}:${atMs}:${sequence}`;
 }
+
+/** What an alert id says it is about (`availability:<device>`): the `what` given to alertId. */
+export function alertSubject(id: string): string {
+  return id.replace(/:\d+:\d+$/, '');
+}

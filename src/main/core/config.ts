@@ -27,6 +27,20 @@ const BrokerSection = z
   })
   .strict();
 
+/** A metering role (README "Main meters and solar"): `[[meter]] device = "…" role = "main" scope = "office"`. */
+const MeterSection = z
+  .object({
+    device: z.string().min(1),
+    channel: z.string().min(1).optional(),
+    role: z.enum(['load', 'main', 'generation']),
+    scope: z.enum(['room', 'office', 'company']).optional(),
+  })
+  .strict()
+  .refine((m) => m.role === 'main' || m.scope === undefined, {
+    message: 'scope is only for a main meter',
+    path: ['scope'],
+  });
+
 export const ConfigSchema = z
   .object({
     company: z
@@ -74,6 +88,7 @@ export const ConfigSchema = z
       .strict()
       .default({ port: 5178, host: '127.0.0.1', hosts: [] }),
     broker: z.array(BrokerSection).default([]),
+    meter: z.array(MeterSection).default([]),
   })
   .strict();
 export type Config = z.infer<typeof ConfigSchema>;

@@ -13,6 +13,7 @@ import type {
   NodeTotals,
   ParsedParams,
 } from '../../shared/contract';
+import { UNASSIGNED } from '../../shared/contract';
 import { err, ok, type ApiError } from '../../shared/result';
 import { AggregatePublisher } from './aggregate/publisher';
 import {
@@ -33,6 +34,7 @@ import type { ProfileStore } from './broker/profile-store';
 import { Ingest } from './ingest';
 import { historyQuery } from './reports/history';
 import { csvReport } from './reports/csv-report';
+import { reportSummary } from './reports/summary';
 import { ledgerQuery } from './reports/ledger';
 import { CoverControl } from './cover-control';
 import { PendingCommands } from './pending-commands';
@@ -40,19 +42,27 @@ import { RelayControl } from './relay-control';
 import { ConfigQuery } from './config-query';
 import { StateQuery } from './state-query';
 import { isSameElectrical } from './site/electrical';
-import { resolveNode } from './site/resolve-node';
+import { resolveNameableNode } from './site/resolve-node';
+import { isTrustedDeviceId } from './shelly/device-id';
 import { siteTree } from './site/site-tree';
 import { Calendar } from './store/calendar';
 import { KeyIndex, placeKey } from './store/key-index';
 import { PRUNED_BEFORE_SETTING, rebuildRollups, type RebuildReport } from './store/rollup-rebuild';
 import { nodeId, type Place } from './site/placement';
 import { topicSegment } from './aggregate/topic-name';
-import { SiteRegistry, type Device } from './site/registry';
+import { NO_PLACE, SiteRegistry, type Device } from './site/registry';
+import { EnergyRouting } from './site/energy-routing';
+import { MeterRoles } from './site/meter-roles';
+import { markRoles, RoleChanges, storedRoles, type ConfiguredRole } from './site/role-changes';
 import { SensorRegistry } from './site/sensors';
 import { IngestStats } from './stats';
 import { BatchWriter } from './store/batch-writer';
 import type { Store } from './store/store';
 import { alertId } from './alert-id';
+import { AlertBook, CONSOLE_USER } from './alerts/alert-book';
+import { AlertStore } from './alerts/alert-store';
+import type { CoreEventPayload } from './alerts/core-event';
+import { rejectedMessagesWords } from './alerts/rejection-words';
 import { FLOOD_REJECTION } from './flood-guard';
 
 export interface ConsoleOptions {
@@ -73,6 +83,10 @@ export interface ConsoleOptions {
   profiles?: ProfileStore;
   /** How often the aggregator lease is renewed (default LEASE_RENEW_MS; shorter in tests). */
   leaseRenewMs?: number;
+  /** Metering roles declared in kilowatch.toml (`[[meter]]`); they win over the console's. */
+  meterRoles?: readonly ConfiguredRole[];
+  /** Roles a new database starts with, as console choices (the demo's main meters and solar). */
+  seedRoles?: readonly ConfiguredRole[];
 }
 
 type Handlers = {
@@ -82,7 +96,8 @@ type Handlers = {
 export type EventListener = (message: EventMessage) => void;
 
 const REJECTION_ALERT_INTERVAL_MS = 10_000;
-const SHELLY_ID = /^shelly[a-z0-9-]*-[0-9A-Fa-f]{6,12}$/;
+/** Set once the seed roles were applied: a staff change afterwards is never undone by a restart. */
+const ROLES_SEEDED_SETTING = 'meter-roles-seeded';
 
 const DISCONNECTED: ConnectionState = {
   status: 'disconnected',
@@ -101,7 +116,12 @@ export class KilowatchConsole {
   readonly calendar: Calendar;
   readonly nodeIds: KeyIndex;
   readonly placeIds: KeyIndex;
+  readonly bookingIds: KeyIndex;
+  readonly roles: MeterRoles;
+  readonly routing: EnergyRouting;
   readonly stats = new IngestStats();
+  /** Alerts that stay: every alert is stored and counted here before it is sent. */
+  readonly alerts: AlertBook;
   readonly sensors = new SensorRegistry();
   private readonly componentRequests = new Map<string, number>();
   private nextRequestId = 1_000_000;
@@ -114,6 +134,7 @@ export class KilowatchConsole {
   private readonly stateQuery: StateQuery;
   private readonly configQuery: ConfigQuery;
   private readonly publisher: AggregatePublisher;
+  private readonly roleChanges: RoleChanges;
   private readonly listeners = new Set<EventListener>();
   private readonly clock: () => number;
   private readonly startedMs: number;
@@ -144,12 +165,21 @@ export class KilowatchConsole {
       names: store.loadNames(),
     });
     this.totals = new RunningTotals(store.loadTotals());
+    this.alerts = new AlertBook({
+      store: new AlertStore(store.database, store.path),
+      registry: this.registry,
+      clock: this.clock,
+    });
     const timeZone = options.timeZone ?? systemTimeZone();
     this.today = new TodayTotals(timeZone, this.clock());
     this.nodeIds = new KeyIndex(store.loadNodes());
     this.placeIds = new KeyIndex(
       store.loadPlaces().map((p) => ({ id: p.id, key: placeKey(p.company, p.office, p.room) })),
     );
+    this.bookingIds = new KeyIndex(store.loadBookings());
+    this.roles = new MeterRoles(storedRoles(store.loadMeterRoles()));
+    this.routing = new EnergyRouting(this.registry, this.roles);
+    this.registry.onPlaced = (device) => this.roles.notePlaced(device);
     this.calendar = new Calendar(options.timeZone ?? systemTimeZone());
     this.writer = new BatchWriter(
       store,
@@ -212,6 +242,8 @@ export class KilowatchConsole {
       calendar: this.calendar,
       nodeIds: this.nodeIds,
       placeIds: this.placeIds,
+      bookingIds: this.bookingIds,
+      routing: this.routing,
       writer: this.writer,
       stats: this.stats,
       events: { emit: (event, payload) => this.emit(event, payload) },
@@ -227,6 +259,20 @@ export class KilowatchConsole {
     if (store.setting('rollup-zone') !== timeZone) {
       this.rebuildRollups();
       store.saveSetting('rollup-zone', timeZone);
+    }
+    this.roleChanges = new RoleChanges({
+      roles: this.roles,
+      registry: this.registry,
+      store,
+      writer: this.writer,
+      clock: this.clock,
+    });
+    const applied = this.roleChanges.applyConfigured(options.meterRoles ?? []);
+    if (!applied.ok) this.writer.events.onFailure(applied.error);
+    if (options.seedRoles) {
+      const seeded = this.roleChanges.seed(options.seedRoles, store.setting(ROLES_SEEDED_SETTING) === '1');
+      if (seeded.ok) store.saveSetting(ROLES_SEEDED_SETTING, '1');
+      else this.writer.events.onFailure(seeded.error);
     }
     this.seedToday();
     this.startTimers();
@@ -284,7 +330,11 @@ export class KilowatchConsole {
     return () => this.listeners.delete(listener);
   }
 
-  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+  private emit<E extends EventName>(event: E, raised: CoreEventPayload<E>): void {
+    // An alert goes out as stored: counted, with its place and whether someone acknowledged it.
+    const payload = (
+      event === 'alert' ? this.alerts.raise(raised as CoreEventPayload<'alert'>) : raised
+    ) as EventPayload<E>;
     if (event === 'device.state') this.commands.onDeviceState((payload as EventPayload<'device.state'>).id);
     // A relay first seen through its energy, or a device back online, may not have said its state.
     if (event === 'device.state' || event === 'device.discovered')
@@ -292,7 +342,17 @@ export class KilowatchConsole {
     // A device first seen: what does it call its channels?
     if (event === 'device.discovered')
       this.configQuery.askOnce((payload as EventPayload<'device.discovered'>).id);
-    for (const listener of this.listeners) listener({ event, payload } as EventMessage);
+    this.broadcast({ event, payload } as EventMessage);
+  }
+
+  private broadcast(message: EventMessage): void {
+    for (const listener of this.listeners) listener(message);
+  }
+
+  /** Every open console hears of an acknowledgement or clearing, not only the one that asked. */
+  private alertChanged(changed: CommandReply<'alerts.ack'>): CommandReply<'alerts.ack'> {
+    if (changed.ok) this.broadcast({ event: 'alert', payload: changed.value });
+    return changed;
   }
 
   private startTimers(): void {
@@ -319,9 +379,11 @@ export class KilowatchConsole {
 
   /** Rejected messages become at most one alert per reason per interval, never a storm. */
   alertRejections(): void {
-    for (const [reason, count] of this.stats.rejected) {
+    for (const [reason, total] of this.stats.rejected) {
       // A flood is said by its own alerts, once when it starts and once when it ends.
       if (reason === FLOOD_REJECTION) continue;
+      // Rejected readings of a known channel have their own alerts, naming the channel (ingest).
+      const count = total - (this.stats.attributed.get(reason) ?? 0);
       const before = this.lastRejectedCounts.get(reason) ?? 0;
       if (count === before) continue;
       this.lastRejectedCounts.set(reason, count);
@@ -332,14 +394,14 @@ export class KilowatchConsole {
         at: new Date(now).toISOString(),
         severity: 'warning',
         kind: 'message-rejected',
-        message: `${count - before} message${count - before === 1 ? '' : 's'} rejected (${reason})${sample ? `, e.g. on ${sample.topic}` : ''}; nothing was counted from them.`,
+        message: rejectedMessagesWords(reason, count - before),
         detail: { reason, count: count - before, ...(sample && { sample }) },
       });
     }
   }
 
   private connectionChanged(state: ConnectionState): void {
-    this.emit('connection.state', state);
+    this.emit('connection.state', this.withProfile(state));
     const isConnected = state.status === 'connected';
     if (!isConnected) this.lease.disconnected();
     if (isConnected === this.wasConnected) return;
@@ -351,7 +413,7 @@ export class KilowatchConsole {
     const now = this.clock();
     if (isConnected || this.wasConnected) {
       this.emit('alert', {
-        id: alertId('broker', now),
+        id: alertId(isConnected ? 'broker-connected' : 'broker-lost', now),
         at: new Date(now).toISOString(),
         severity: isConnected ? 'info' : 'error',
         kind: 'broker',
@@ -372,11 +434,17 @@ export class KilowatchConsole {
     return undefined;
   }
 
+  /** Energy was added outside ingest (the demo's history backfill): push the changed totals now. */
+  totalsChanged(): void {
+    this.isDirty = true;
+    this.pushLive();
+  }
+
   /** Coalesced live totals: only the nodes whose numbers changed since the last push. */
   pushLive(): void {
     if (!this.isDirty && this.lastLive.size > 0) return;
     this.isDirty = false;
-    const now = snapshot(this.registry, this.totals, this.today, this.clock());
+    const now = snapshot(this.registry, this.totals, this.today, this.clock(), this.routing);
     const changed: NodeTotals[] = [];
     for (const [id, t] of now) {
       const last = this.lastLive.get(id);
@@ -405,7 +473,7 @@ export class KilowatchConsole {
     const now = this.clock();
     const changes = this.publisher.changes(
       this.registry,
-      snapshot(this.registry, this.totals, this.today, now),
+      snapshot(this.registry, this.totals, this.today, now, this.routing),
       now,
     );
     const results = await Promise.all(changes.map((c) => connection.publish(c.topic, c.payload, true)));
@@ -417,7 +485,12 @@ export class KilowatchConsole {
   // ---- connection ------------------------------------------------------------------------------
 
   get connectionState(): ConnectionState {
-    return this.connection?.current ?? { ...DISCONNECTED, demo: this.options.isDemo ?? false };
+    if (!this.connection) return { ...DISCONNECTED, demo: this.options.isDemo ?? false };
+    return this.withProfile(this.connection.current);
+  }
+
+  private withProfile(state: ConnectionState): ConnectionState {
+    return this.profile ? { ...state, profile: this.profile.name } : state;
   }
 
   /** Connects with a profile; resolves with the first failure, if any (reconnecting goes on). */
@@ -686,20 +759,29 @@ export class KilowatchConsole {
         return err('internal', 'This Kilowatch was started without a place to save connections.');
       return this.options.profiles.save(profile, activate);
     },
-    'site.tree': () =>
-      ok(
-        siteTree(
-          this.registry,
-          snapshot(this.registry, this.totals, this.today, this.clock()),
-          this.sensors.list(),
-        ),
-      ),
+    'site.tree': () => {
+      const tree = siteTree(
+        this.registry,
+        snapshot(this.registry, this.totals, this.today, this.clock(), this.routing),
+        this.sensors.list(),
+      );
+      markRoles(tree.nodes, this.registry, this.roleChanges);
+      return ok(tree);
+    },
     'site.assign': ({ device: ref, path, name }) => {
       const device = this.registry.find(ref);
       // A device can be placed before it is first heard from (staff work from an inventory list).
-      if (!device && !SHELLY_ID.test(ref)) return err('not-found', `No device "${ref}" has been seen.`);
-      const [company, office, room] = path;
+      if (!device && !isTrustedDeviceId(ref)) return err('not-found', `No device "${ref}" has been seen.`);
       const shellyId = device ? (device.row.shellyId ?? device.row.key) : ref;
+      if (path === UNASSIGNED) {
+        // What it counted in its room stays there; from now on its energy is Unassigned's.
+        const saved = this.options.store.saveAssignment(shellyId, NO_PLACE, this.clock());
+        if (!saved.ok) return saved;
+        this.registry.assign(shellyId, NO_PLACE);
+        this.isDirty = true;
+        return ok({ device: nodeId.device(device?.row.key ?? ref), path: [] });
+      }
+      const [company, office, room] = path;
       const place = {
         company,
         office,
@@ -723,7 +805,7 @@ export class KilowatchConsole {
       return ok({ device: nodeId.device(device?.row.key ?? ref), path: [company, office, room] });
     },
     'site.rename': ({ node, name }) => {
-      const target = resolveNode(this.registry, node);
+      const target = resolveNameableNode(this.registry, node);
       if (!target) return err('not-found', `No node "${node}".`);
       const saved = this.options.store.saveName(target.id, name);
       if (!saved.ok) return saved;
@@ -735,10 +817,29 @@ export class KilowatchConsole {
       this.covers.set(params.channel, params.action, params.position, params.timeoutMs),
     'history.query': (params) => historyQuery(this.historyDeps, params),
     'report.csv': (params) => csvReport(this.historyDeps, params),
+    'report.summary': (params) => reportSummary(this.historyDeps, params),
     'ledger.query': (params) => {
       // Like history: the decisions of the last readings are in the pending batch until it commits.
       this.writer.flush();
       return ledgerQuery(this.options.store, this.registry, params);
+    },
+    'meter.role': ({ meter, role, scope }) => {
+      const result = this.roleChanges.set(
+        meter,
+        role === 'main' ? { role, scope: scope ?? 'room' } : { role },
+      );
+      if (result.ok) this.isDirty = true;
+      return result;
+    },
+    'alerts.query': ({ kinds, includeCleared, limit }) =>
+      ok({ alerts: this.alerts.list({ ...(kinds && { kinds }), includeCleared, limit }) }),
+    'alerts.ack': ({ id }) => this.alertChanged(this.alerts.acknowledge(id, CONSOLE_USER)),
+    'alerts.clear': ({ id }) => this.alertChanged(this.alerts.clear(id)),
+    'alerts.clearAll': ({ kinds }) => {
+      const cleared = this.alerts.clearAll(kinds);
+      if (!cleared.ok) return cleared;
+      for (const alert of cleared.value) this.broadcast({ event: 'alert', payload: alert });
+      return ok({ cleared: cleared.value.length });
     },
     'stats.get': () =>
       ok({

@@ -2,11 +2,18 @@
  * The hot path, one way: message → decode → energy → store batch + running totals. Each message
  * is handed forward once; nothing here waits on I/O.
  */
-import type { EventName, EventPayload, Sensor } from '../../shared/contract';
+import type { EventName, Sensor } from '../../shared/contract';
 import { unitsToWh } from './aggregate/snapshot';
 import { RunningTotals } from './aggregate/running-totals';
 import type { TodayTotals, TodayUnits } from './aggregate/today-totals';
-import { applyReading, noteOnline, noteReboot, noteUptime, type Decision } from './energy/counter-rules';
+import {
+  applyReading,
+  MIN_RATE_WINDOW_S,
+  noteOnline,
+  noteReboot,
+  noteUptime,
+  type Decision,
+} from './energy/counter-rules';
 import { decodeShelly } from './shelly/decode';
 import { MAX_DEVICE_NAME } from './shelly/device-name';
 import {
@@ -26,6 +33,8 @@ import {
   type FloodStart,
 } from './flood-guard';
 import { countedNodes, nodeId, type Placement } from './site/placement';
+import { isPlainBooking, Shape, shaped } from './site/booking-targets';
+import type { EnergyRouting } from './site/energy-routing';
 import { applyCover, coverStatuses } from './site/covers';
 import { applyElectrical } from './site/electrical';
 import type { Channel, Device, SiteRegistry } from './site/registry';
@@ -37,15 +46,28 @@ import type { TotalRow } from './store/store';
 import type { Calendar } from './store/calendar';
 import { placeKey, UNASSIGNED_PLACE, type KeyIndex } from './store/key-index';
 import { alertId } from './alert-id';
+import { devicePath, nodePath } from './alerts/alert-path';
+import type { CoreEventPayload } from './alerts/core-event';
+import { rejectedReadingWords, type RejectedReading } from './alerts/rejection-words';
 
 interface Booking {
   placement: Placement;
+  /** The routing's version it was made under: a role change makes a new one. */
+  routingVersion: number;
   placeId: number;
+  /** Nodes that take the energy as counted. */
   nodes: string[];
   totals: TotalRow[];
   nodeIds: number[];
+  /** Nodes that take a shaped share (metering roles: booking-targets.ts). */
+  shaped: Array<{ shape: Shape; total: TotalRow }>;
+  /** nodeId × 4 + shape, for the rollups. */
+  shapedIds: number[];
+  /** Set when roles make this booking differ from a plain load's. */
+  bookingId: number | null;
   /** Today's sums of the same nodes, for the day starting at `todayStartMs`. */
   today: TodayUnits[];
+  shapedToday: TodayUnits[];
   todayStartMs: number;
 }
 
@@ -81,7 +103,7 @@ function isResetAfter(held: readonly Fact[], next: readonly Fact[]): boolean {
 }
 
 export interface EventSink {
-  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  emit<E extends EventName>(event: E, payload: CoreEventPayload<E>): void;
 }
 
 export interface RpcReplyListener {
@@ -115,6 +137,10 @@ export interface IngestDeps {
   /** Contract node id → integer id of the rollup tables. */
   nodeIds: KeyIndex;
   placeIds: KeyIndex;
+  /** Booking targets JSON → id (metering roles). */
+  bookingIds: KeyIndex;
+  /** Where each channel's energy goes (metering roles). */
+  routing: EnergyRouting;
   writer: BatchWriter;
   stats: IngestStats;
   events: EventSink;
@@ -389,6 +415,22 @@ export class Ingest {
     });
   }
 
+  /** A flood sensor found water (an error: someone must go and look) or is dry again. */
+  private waterAlert(device: Device, isWet: boolean, atMs: number): void {
+    const who = device.row.shellyId ?? device.row.key;
+    const name = this.deps.registry.displayName(device);
+    const where = 'place' in device.placement ? Object.values(device.placement.place).join(' / ') : who;
+    this.deps.events.emit('alert', {
+      id: alertId(`water-leak:${device.row.key}`, atMs),
+      at: new Date(atMs).toISOString(),
+      severity: isWet ? 'error' : 'info',
+      kind: 'water-leak',
+      message: isWet ? `${where}: water detected by ${name}.` : `${where}: ${name} is dry again.`,
+      node: nodeId.device(device.row.key),
+      detail: { device: who, isWet },
+    });
+  }
+
   /** A name cut to MAX_DEVICE_NAME (decoder): said once per name, naming the device or sensor. */
   private longName(device: Device, length: number, atMs: number, sensor?: string): void {
     const who = device.row.shellyId ?? device.row.key;
@@ -444,6 +486,7 @@ export class Ingest {
         return;
       case 'counter-rejected': {
         stats.reject(fact.reason, topic, atMs);
+        this.rejectedReading(device, fact.component, fact, atMs);
         this.label(fact.component, fact.direction, `rejected:${fact.reason}`);
         const channel = device.channels.get(fact.component);
         if (channel) this.ledger(channel, fact.direction, atMs, 'rejected', fact.reason, null, null, 0);
@@ -457,6 +500,7 @@ export class Ingest {
       }
       case 'component-rejected':
         stats.reject(fact.reason, topic, atMs);
+        this.rejectedReading(device, fact.component, fact, atMs);
         this.label(fact.component, 'import', `rejected:${fact.reason}`);
         return;
       case 'energy-unreadable':
@@ -545,6 +589,14 @@ export class Ingest {
         this.sensorReading(this.deps.sensors.role(device, name, fact.component, fact.role, atMs));
         return;
       }
+      case 'water': {
+        const name = registry.displayName(device);
+        const { sensor, wasWet } = this.deps.sensors.deviceWater(device, name, fact, atMs);
+        this.sensorReading(sensor);
+        // A first report of "dry" is no news; water, and the end of it, are.
+        if (fact.isWet !== (wasWet ?? false)) this.waterAlert(device, fact.isWet, atMs);
+        return;
+      }
       case 'sensor': {
         const sensor = this.deps.sensors.scriptEvent(device, fact.sensor);
         if (sensor) this.deps.events.emit('sensor.reading', { ...sensor });
@@ -590,8 +642,22 @@ export class Ingest {
         decision.countedUnits,
       );
     }
-    if (decision.verdict === 'implausible-rate')
+    if (decision.verdict === 'implausible-rate') {
       this.deps.stats.reject('implausible-rate', channel.row.component, atMs);
+      const windowS = Math.max(atMs / 1000 - (previous?.arrivalS ?? 0), MIN_RATE_WINDOW_S);
+      const risenWh = unitsToWh(fact.units - (previous?.valueUnits ?? 0));
+      const reading = {
+        reason: 'implausible-rate',
+        impliedW: (risenWh * 3600) / windowS,
+        detail: {
+          direction: fact.direction,
+          previousWh: unitsToWh(previous?.valueUnits ?? 0),
+          valueWh: unitsToWh(fact.units),
+          overS: Math.round(atMs / 1000 - (previous?.arrivalS ?? 0)),
+        },
+      };
+      this.rejectedReading(device, channel.row.component, reading, atMs);
+    }
     if (decision.verdict === 'rebased') {
       this.deps.events.emit('alert', {
         id: alertId(`rebased:${channel.row.id}`, atMs),
@@ -599,7 +665,7 @@ export class Ingest {
         severity: 'warning',
         kind: 'implausible-jump',
         message:
-          `${registry.displayName(device)} ${channel.row.component}: the counter jumped from ` +
+          `${devicePath(registry, device)} ${channel.row.component}: the counter jumped from ` +
           `${unitsToWh(previous?.valueUnits ?? 0)} Wh to ${unitsToWh(fact.units)} Wh three times in a row. ` +
           `Treated as a swapped device or counter: counting continues from the new value, the jump is not counted.`,
         node: nodeId.channel(device.row.key, channel.row.component),
@@ -611,7 +677,7 @@ export class Ingest {
         at: new Date(atMs).toISOString(),
         severity: 'info',
         kind: 'counter-reset',
-        message: `${registry.displayName(device)} ${channel.row.component}: the counter restarted (reboot or reset); counted from zero.`,
+        message: `${devicePath(registry, device)} ${channel.row.component}: the counter restarted (reboot or reset); counted from zero.`,
         node: nodeId.channel(device.row.key, channel.row.component),
       });
     }
@@ -641,7 +707,8 @@ export class Ingest {
   private booking(channel: Channel, atMs: number): Booking {
     const device = channel.device;
     const known = this.bookings.get(channel);
-    if (known && known.placement === device.placement) return known;
+    if (known && known.placement === device.placement && known.routingVersion === this.deps.routing.version)
+      return known;
     const booking = this.newBooking(channel, device.placement, atMs);
     this.bookings.set(channel, booking);
     return booking;
@@ -681,14 +748,29 @@ export class Ingest {
     const placeId = this.deps.placeIds.id(placeKey(place.company, place.office, place.room), (id) =>
       batch.places.set(id, { id, company: place.company, office: place.office, room: place.room }),
     );
-    const nodes = countedNodes(device.row.key, channel.row.component, channel.row.isPhase, placement);
+    const plain = countedNodes(device.row.key, channel.row.component, channel.row.isPhase, placement);
+    const targets = this.deps.routing.targets(channel, placement);
+    const nodeIdOf = (node: string): number => this.deps.nodeIds.id(node, (id) => batch.nodes.set(id, node));
+    const isPlain = isPlainBooking(targets, plain);
+    const counted = targets.filter((t) => t.shape === Shape.Counted).map((t) => t.node);
+    const shapedTargets = targets.filter((t) => t.shape !== Shape.Counted);
+    let bookingId: number | null = null;
+    if (!isPlain) {
+      const json = JSON.stringify(targets.map((t) => [nodeIdOf(t.node), t.shape]));
+      bookingId = this.deps.bookingIds.id(json, (id) => batch.bookings.set(id, json));
+    }
     return {
       placement,
+      routingVersion: this.deps.routing.version,
       placeId,
-      nodes,
-      totals: nodes.map((node) => this.deps.totals.row(node, atMs)),
-      nodeIds: nodes.map((node) => this.deps.nodeIds.id(node, (id) => batch.nodes.set(id, node))),
+      nodes: counted,
+      totals: counted.map((node) => this.deps.totals.row(node, atMs)),
+      nodeIds: counted.map(nodeIdOf),
+      shaped: shapedTargets.map((t) => ({ shape: t.shape, total: this.deps.totals.row(t.node, atMs) })),
+      shapedIds: shapedTargets.map((t) => nodeIdOf(t.node) * 4 + t.shape),
+      bookingId,
       today: [],
+      shapedToday: [],
       todayStartMs: Number.NaN,
     };
   }
@@ -707,7 +789,17 @@ export class Ingest {
     const minute = Math.floor(fact.order.primaryS / 60) - (fact.isMinuteStart ? 1 : 0);
     const b = this.minuteBooking(channel, minute, atMs);
     // The room is remembered with the minute, so rollups can always be rebuilt as they were counted.
-    batch.addMinute(channel.row.id, minute, energyUnits, returnedUnits, gapFromS, b.placeId, b.nodeIds);
+    batch.addMinute(
+      channel.row.id,
+      minute,
+      energyUnits,
+      returnedUnits,
+      gapFromS,
+      b.placeId,
+      b.nodeIds,
+      b.bookingId,
+      b.shapedIds,
+    );
     if (decision.spansGap && decision.fromS !== null) {
       this.ledger(channel, fact.direction, atMs, 'gap', null, null, fact.units, counted);
       batch.gaps.push({
@@ -722,14 +814,27 @@ export class Ingest {
       row.returnedUnits += returnedUnits;
       batch.totals.add(row);
     }
+    for (const { shape, total } of b.shaped) {
+      const [e, r] = shaped(shape, energyUnits, returnedUnits);
+      total.energyUnits += e;
+      total.returnedUnits += r;
+      batch.totals.add(total);
+    }
     if (today.isToday(minute * 60_000)) {
       if (b.todayStartMs !== today.startMs) {
         b.today = b.nodes.map((node) => today.row(node));
+        b.shapedToday = b.shaped.map(({ total }) => today.row(total.node));
         b.todayStartMs = today.startMs;
       }
       for (const u of b.today) {
         u.energyUnits += energyUnits;
         u.returnedUnits += returnedUnits;
+      }
+      for (let i = 0; i < b.shaped.length; i++) {
+        const [e, r] = shaped((b.shaped[i] as { shape: Shape }).shape, energyUnits, returnedUnits);
+        const u = b.shapedToday[i] as TodayUnits;
+        u.energyUnits += e;
+        u.returnedUnits += r;
       }
     }
   }
@@ -766,8 +871,44 @@ export class Ingest {
     });
   }
 
+  /**
+   * One reading of one channel refused (over 1 MW, an impossible counter): one alert per channel
+   * and reason, counted, naming the place; the periodic summary of rejections leaves it out.
+   */
+  private rejectedReading(
+    device: Device,
+    component: string,
+    reading: RejectedReading & { direction?: string; detail?: Record<string, unknown> },
+    atMs: number,
+  ): void {
+    const { registry, stats } = this.deps;
+    stats.attribute(reading.reason);
+    const node = device.channels.has(component)
+      ? nodeId.channel(device.row.key, component)
+      : nodeId.device(device.row.key);
+    const where = nodePath(registry, node) ?? devicePath(registry, device);
+    this.deps.events.emit('alert', {
+      id: alertId(`rejected-reading:${device.row.key}|${component}|${reading.reason}`, atMs),
+      at: new Date(atMs).toISOString(),
+      severity: 'warning',
+      kind: 'message-rejected',
+      message: rejectedReadingWords(where, reading),
+      node,
+      detail: {
+        reason: reading.reason,
+        device: device.row.shellyId ?? device.row.key,
+        component,
+        ...(reading.direction !== undefined && { direction: reading.direction }),
+        ...(reading.value !== undefined && { value: reading.value }),
+        ...(reading.impliedW !== undefined && { impliedW: Math.round(reading.impliedW) }),
+        ...reading.detail,
+      },
+    });
+  }
+
   private availabilityAlert(device: Device, isOnline: boolean, atMs: number): void {
-    const name = this.deps.registry.displayName(device);
+    // The full path: a site has many CoffeeMachines, and the alert must say which one.
+    const name = devicePath(this.deps.registry, device);
     this.deps.events.emit('alert', {
       id: alertId(`availability:${device.row.key}`, atMs),
       at: new Date(atMs).toISOString(),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ok, type ApiError, type Result } from '../../shared/result';
 import type { ProfileStore } from './broker/profile-store';
 import { KilowatchConsole } from './console';
+import type { ConfiguredRole } from './site/role-changes';
 import { Store } from './store/store';
 
 export interface OpenOptions {
@@ -18,6 +19,10 @@ export interface OpenOptions {
   minuteDays?: number;
   /** Saved broker profiles for the connection wizard. */
   profiles?: ProfileStore;
+  /** Metering roles from kilowatch.toml. */
+  meterRoles?: readonly ConfiguredRole[];
+  /** Roles a new database starts with (the demo's). */
+  seedRoles?: readonly ConfiguredRole[];
   /** Diagnostics: what the pipeline did with each message (tests, troubleshooting). */
   observe?: (topic: string, outcome: string | Record<string, string>) => void;
 }
@@ -56,6 +61,8 @@ export function openConsole(
     isDemo: options.isDemo ?? false,
     ...(options.timeZone && { timeZone: options.timeZone }),
     ...(options.profiles && { profiles: options.profiles }),
+    ...(options.meterRoles && { meterRoles: options.meterRoles }),
+    ...(options.seedRoles && { seedRoles: options.seedRoles }),
     ...(options.minuteDays && { minuteDays: options.minuteDays }),
     ...(options.observe && { observe: options.observe }),
     ...(options.clock && { clock: options.clock }),

@@ -8,6 +8,8 @@ export class IngestStats {
   applied = 0;
   ignored = 0;
   readonly rejected = new Map<string, number>();
+  /** Of the rejected, those an alert already named one by one (a channel's reading). */
+  readonly attributed = new Map<string, number>();
   private readonly lastRejected: Array<{ at: string; topic: string; reason: string }> = [];
 
   reject(reason: string, topic: string, atMs: number): void {
@@ -16,6 +18,11 @@ export class IngestStats {
     const sample = topic.length > 200 ? `${topic.slice(0, 200)}…` : topic;
     this.lastRejected.push({ at: new Date(atMs).toISOString(), topic: sample, reason });
     if (this.lastRejected.length > KEEP_LAST_REJECTED) this.lastRejected.shift();
+  }
+
+  /** A rejection that its own alert reports: the periodic summary leaves it out. */
+  attribute(reason: string): void {
+    this.attributed.set(reason, (this.attributed.get(reason) ?? 0) + 1);
   }
 
   /** Counts rejections without a sample: for floods, whose samples would push every other one out. */

@@ -3,6 +3,8 @@
  * timer, and answers the commands Kilowatch sends them. Nothing here is specific to Kilowatch: the
  * traffic is what real Shellys put on a broker, so the console cannot tell a demo from a site.
  */
+import { followers, meterOfLoad } from './components/meter';
+import { planSupplyMeters, supplyDw } from './supply-meters';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { buildDevice } from './build-device';
 import { COMMAND_TOPICS, CommandRouter } from './command-router';
@@ -55,7 +57,22 @@ export async function startDemoFleet(opts: DemoFleetOptions): Promise<DemoFleet>
 
   const startMs = clock();
   const simNow = () => startMs + Math.round((clock() - startMs) * speed);
-  const devices: SimDevice[] = buildFleetPlan(seed).map((spec) => buildDevice(spec, seed, startMs));
+  const plan = buildFleetPlan(seed);
+  const supply = planSupplyMeters(plan);
+  // Main meters sample last in every tick, so they see what their office draws at that instant.
+  const ordered = [
+    ...plan.filter((s) => !supply.suppliers.has(s)),
+    ...plan.filter((s) => supply.suppliers.has(s)),
+  ];
+  const devices: SimDevice[] = ordered.map((spec) => buildDevice(spec, seed, startMs));
+  for (const [load, feed] of supply.feeds) {
+    followers.set(load, () =>
+      supplyDw(
+        feed.share,
+        feed.loads.map((l) => meterOfLoad.get(l)?.powerDw ?? 0),
+      ),
+    );
+  }
   const router = new CommandRouter(devices);
   const rebootPrng = createPrng(deriveSeed(seed, 'reboots'));
 

@@ -111,6 +111,8 @@ export function handleRpc(device: RpcDevice, req: RpcRequest, atMs: number): Rpc
       return done(device.deviceInfo());
     case 'Shelly.GetComponents':
       return done(componentsResult(device, p, atMs));
+    case 'Shelly.GetConfig':
+      return done(configResult(device, atMs));
     case 'Shelly.Reboot': {
       const delayMs = isComponentId(p.delay_ms) ? p.delay_ms : 1000;
       return done(null, device.reboot(atMs, delayMs));
@@ -133,4 +135,36 @@ function componentsResult(device: RpcDevice, p: Record<string, unknown>, atMs: n
       ...(include.includes('config') && c.config !== undefined && { config: c.config }),
     }));
   return { components: list, cfg_rev: 12, offset: 0, total: list.length };
+}
+
+/** Components a person names in the Shelly app: outputs and meters (an `emdata:N` is its `em:N`'s). */
+const NAMED_TYPES = new Set(['switch', 'pm1', 'cover', 'light', 'em', 'em1']);
+
+/**
+ * Shelly.GetConfig: every component's config under its key, and `sys.device` with the device's
+ * name. The demo's staff named each channel after the device in the site plan: the one channel
+ * of a single-channel device is the device ("Light1"), several are numbered ("DeskRow1 2").
+ */
+function configResult(device: RpcDevice, atMs: number): JsonObject {
+  const info = device.deviceInfo();
+  const components = device.components(atMs);
+  const named = components.filter((c) => NAMED_TYPES.has(c.key.split(':')[0] ?? ''));
+  const deviceName = typeof info.name === 'string' ? info.name : null;
+  const nameOf = (key: string): string | null => {
+    const index = named.findIndex((c) => c.key === key);
+    if (index < 0 || deviceName === null) return null;
+    return named.length === 1 ? deviceName : `${deviceName} ${index + 1}`;
+  };
+  const result: JsonObject = {
+    sys: {
+      device: { name: deviceName, mac: info.mac ?? null, fw_id: info.fw_id ?? null, discoverable: true },
+    },
+  };
+  for (const c of components) {
+    const id = Number(c.key.split(':')[1]);
+    const own = typeof c.config === 'object' && c.config !== null && !Array.isArray(c.config) ? c.config : {};
+    const name = nameOf(c.key);
+    result[c.key] = { id, ...(NAMED_TYPES.has(c.key.split(':')[0] ?? '') && { name }), ...own };
+  }
+  return result;
 }

@@ -10,6 +10,8 @@ import { openConsole } from '../core/open-console';
 import { ProfileStore } from '../core/broker/profile-store';
 import { profileFromConfig } from '../core/profile-from-config';
 import { startDemo } from '../demo';
+import { backfillDemoHistory, describeBackfill } from '../demo/backfill';
+import { DEMO_ROLES } from '../demo/demo-roles';
 import {
   denyAllPermissions,
   hardenWebContents,
@@ -105,6 +107,8 @@ async function start(): Promise<void> {
     publishIntervalS: config.publish.intervalS,
     isDemo,
     profiles: profiles.value,
+    meterRoles: config.meter,
+    ...(isDemo && { seedRoles: DEMO_ROLES }),
     ...(config.site.timezone && { timeZone: config.site.timezone }),
   });
   if (!opened.ok)
@@ -120,6 +124,12 @@ async function start(): Promise<void> {
     log,
   );
   const demo = isDemo ? await startDemo() : null;
+  // Registers the fleet before it is heard; the months of history follow while the window loads.
+  if (demo)
+    void backfillDemoHistory(core, store, { seed: demo.seed }).then(
+      (report) => log(describeBackfill(report)),
+      (error: unknown) => log('the demo history could not be written', error),
+    );
   void core.connect(
     configured ?? { name: 'demo', url: demo!.url, protocolVersion: 4, keepaliveS: 30, subscribe: ['#'] },
   );

@@ -13,6 +13,8 @@ import { ProfileStore } from '../core/broker/profile-store';
 import { FileSecretStore } from '../core/broker/secret-store';
 import { profileFromConfig } from '../core/profile-from-config';
 import { startDemo } from '../demo';
+import { backfillDemoHistory, describeBackfill, type BackfillReport } from '../demo/backfill';
+import { DEMO_ROLES } from '../demo/demo-roles';
 import { configuredToken, writeStartToken, type ApiToken } from './api-token';
 import { isLoopbackHost } from './host-allowlist';
 import { brokerAtStart } from './broker-start';
@@ -93,6 +95,10 @@ async function main(): Promise<void> {
     configured = active.value;
   }
   const isDemo = flags.demo || configured === null;
+  // KILOWATCH_DEMO_HISTORY=off: a demo that counts from now only (tests of exact live figures).
+  const demoHistorySetting = process.env.KILOWATCH_DEMO_HISTORY ?? 'on';
+  if (demoHistorySetting !== 'on' && demoHistorySetting !== 'off')
+    fail(`KILOWATCH_DEMO_HISTORY is "${demoHistorySetting}"; use "on" (the default) or "off".`);
   const dbPath = resolve(
     flags.db ?? config.storage.path ?? join(defaultDataDir(), isDemo ? 'kilowatch-demo.db' : 'kilowatch.db'),
   );
@@ -103,6 +109,8 @@ async function main(): Promise<void> {
     publishIntervalS: flags.publishIntervalS ?? config.publish.intervalS,
     isDemo,
     minuteDays: config.storage.retention.minuteDays,
+    meterRoles: config.meter,
+    ...(isDemo && { seedRoles: DEMO_ROLES }),
     profiles: profiles.value,
     ...(timeZone && { timeZone }),
   });
@@ -135,10 +143,13 @@ async function main(): Promise<void> {
   }
 
   let demo: Awaited<ReturnType<typeof startDemo>> | null = null;
+  let demoHistory: Promise<BackfillReport> | null = null;
   let profile: ConnectionProfile;
   if (isDemo) {
     demo = await startDemo();
     profile = { name: 'demo', url: demo.url, protocolVersion: 4, keepaliveS: 30, subscribe: ['#'] };
+    // Registers the fleet before it is heard; the months of history follow while the console serves.
+    if (demoHistorySetting === 'on') demoHistory = backfillDemoHistory(core, store, { seed: demo.seed });
   } else {
     profile = configured as ConnectionProfile;
   }
@@ -203,6 +214,10 @@ async function main(): Promise<void> {
     apiToken.source === 'file'
       ? `  API token for scripts (Authorization: Bearer …): in ${apiToken.path}, new at every start`
       : `  API token: from ${apiToken.source}${loginRequired ? '; browsers sign in at /login' : ''}`,
+  );
+  void demoHistory?.then(
+    (report) => console.log(`  ${describeBackfill(report)}`),
+    (error: unknown) => log('the demo history could not be written', error),
   );
 }
 

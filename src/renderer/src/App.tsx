@@ -3,6 +3,7 @@ import { Dialogs } from './components/dialogs/Dialogs';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { Header } from './components/Header';
 import { NodeDetails } from './components/NodeDetails';
+import { ReportPage, useReportRoute } from './components/ReportPage';
 import { SitePanel } from './components/SitePanel';
 import { ConnectionWizard } from './components/wizard/ConnectionWizard';
 import { useUi } from './state/ui';
@@ -10,6 +11,14 @@ import { useUi } from './state/ui';
 // Each region has its own boundary, so a fault in one panel leaves the others working.
 export function App() {
   const isWizardOpen = useUi((s) => s.wizardOpen);
+  const reportRoute = useReportRoute();
+  // The printed report is a page of its own (no tree, no alerts): what it shows is what prints.
+  if (reportRoute)
+    return (
+      <ErrorBoundary what="the report">
+        <ReportPage route={reportRoute} />
+      </ErrorBoundary>
+    );
   return (
     <ErrorBoundary what="Kilowatch">
       <div className="app">

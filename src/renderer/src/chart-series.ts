@@ -1,9 +1,10 @@
 /**
  * History replies → chart slots. The core returns only buckets that hold energy, so the renderer
  * lays out the axis (one slot per bucket of the resolution the core chose, aligned to the buckets it
- * returned) and places each returned value in its slot. A slot without a value is 0 when the site
- * was reporting, and null — drawn as a gap — when the core reports a gap over it or it is still in
- * the future. No energy is computed here: every number shown is one the core returned.
+ * returned) and places each returned value in its slot. A slot without a value is 0 when the node
+ * was counting, and null — "no data", drawn as a gap — before its data begins, when the core
+ * reports a gap over it, or when it is still in the future. The only arithmetic here is the
+ * compare-with-previous difference and the live today added to the completed days.
  */
 import type { HistoryResult } from '../../shared/contract';
 
@@ -15,49 +16,51 @@ export interface Slot {
 }
 
 const MINUTE = 60_000;
-const STEP_MS: Record<Exclude<Resolution, 'month' | 'auto'>, number> = {
-  minute: MINUTE,
-  hour: 60 * MINUTE,
-  day: 24 * 60 * MINUTE,
-  week: 7 * 24 * 60 * MINUTE,
-};
+const HOUR = 60 * MINUTE;
 /** A chart of more slots than this would be unreadable; the core's 'auto' never asks for it. */
 export const MAX_SLOTS = 1500;
 
-function nextStart(startMs: number, resolution: Resolution, direction: 1 | -1): number {
-  if (resolution === 'month' || resolution === 'auto') {
-    const d = new Date(startMs);
-    return Date.UTC(
-      d.getUTCFullYear(),
-      d.getUTCMonth() + direction,
-      d.getUTCDate(),
-      d.getUTCHours(),
-      d.getUTCMinutes(),
-    );
-  }
-  return startMs + direction * STEP_MS[resolution];
+/**
+ * One bucket later (or earlier) in local time: minutes and hours by the clock, days, weeks and
+ * months by the calendar, so a day is 23 or 25 hours across DST like the core's buckets.
+ */
+export function nextStart(startMs: number, resolution: Resolution, direction: 1 | -1): number {
+  if (resolution === 'minute') return startMs + direction * MINUTE;
+  if (resolution === 'hour') return startMs + direction * HOUR;
+  const d = new Date(startMs);
+  if (resolution === 'day') d.setDate(d.getDate() + direction);
+  else if (resolution === 'week') d.setDate(d.getDate() + 7 * direction);
+  else d.setMonth(d.getMonth() + direction);
+  return d.getTime();
 }
 
-/** Where buckets start when the core returned none to align with: its documented UTC buckets. */
-function utcBucketStart(ms: number, resolution: Resolution): number {
+/** Where the bucket holding `ms` starts, in local time (the core's buckets are the site's local ones). */
+export function localBucketStart(ms: number, resolution: Resolution): number {
   const d = new Date(ms);
   switch (resolution) {
     case 'minute':
       return Math.floor(ms / MINUTE) * MINUTE;
     case 'hour':
-      return Math.floor(ms / STEP_MS.hour) * STEP_MS.hour;
+      d.setMinutes(0, 0, 0);
+      return d.getTime();
     case 'day':
-      return Math.floor(ms / STEP_MS.day) * STEP_MS.day;
-    case 'week': {
-      const day = Math.floor(ms / STEP_MS.day) * STEP_MS.day;
-      return day - ((new Date(day).getUTCDay() + 6) % 7) * STEP_MS.day;
-    }
+      d.setHours(0, 0, 0, 0);
+      return d.getTime();
+    case 'week':
+      d.setHours(0, 0, 0, 0);
+      d.setDate(d.getDate() - ((d.getDay() + 6) % 7));
+      return d.getTime();
     default:
-      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+      d.setHours(0, 0, 0, 0);
+      d.setDate(1);
+      return d.getTime();
   }
 }
 
-/** The slots covering [fromMs, toMs), aligned on the first bucket any reply returned. */
+/**
+ * The slots covering [fromMs, toMs): aligned on the first bucket a reply returned (the site's
+ * zone may differ from this screen's), else on this screen's local buckets.
+ */
 export function buildSlots(results: HistoryResult[], fromMs: number, toMs: number): Slot[] {
   const resolution = results[0]?.resolution ?? 'hour';
   let anchor: number | null = null;
@@ -68,7 +71,7 @@ export function buildSlots(results: HistoryResult[], fromMs: number, toMs: numbe
       if (anchor === null || start < anchor) anchor = start;
     }
   }
-  let start = anchor ?? utcBucketStart(fromMs, resolution);
+  let start = anchor ?? localBucketStart(fromMs, resolution);
   // Walk back to the first bucket that still overlaps the range.
   for (let i = 0; i < MAX_SLOTS && start > fromMs; i++) start = nextStart(start, resolution, -1);
   const slots: Slot[] = [];
@@ -121,16 +124,33 @@ export function gapsPerSlot(slots: Slot[], gaps: HistoryResult['gaps']): SlotGap
 }
 
 /**
- * One value per slot: the core's energy for that bucket; 0 for a reported bucket with no energy;
- * null (a gap) inside a reported gap or in the future.
+ * When a node's data begins: when the console began counting it (its totals' `since`) or the
+ * first bucket the core returned, whichever is earlier; null when nothing is known at all.
  */
-export function slotValues(result: HistoryResult, slots: Slot[], nowMs: number): Array<number | null> {
-  const values: Array<number | null> = slots.map(() => null);
-  const gaps = gapsPerSlot(slots, result.gaps);
-  for (let i = 0; i < slots.length; i++) {
-    const slot = slots[i] as Slot;
-    values[i] = slot.startMs > nowMs || gaps.inside[i] ? null : 0;
+export function dataStartOf(sinceIso: string | null | undefined, results: HistoryResult[]): number | null {
+  let first: number | null = sinceIso ? Date.parse(sinceIso) : null;
+  for (const r of results) {
+    const point = r.points[0];
+    if (point && (first === null || Date.parse(point.start) < first)) first = Date.parse(point.start);
   }
+  return first;
+}
+
+/**
+ * One value per slot: the core's energy for that bucket; 0 for a bucket the core returned nothing
+ * for while the node was counting (it only stores minutes that rose); null — "no data", drawn as a
+ * gap — before the node's data begins, inside a reported gap, or in the future.
+ */
+export function slotValues(
+  result: HistoryResult,
+  slots: Slot[],
+  nowMs: number,
+  dataStartMs: number | null,
+): Array<number | null> {
+  const gaps = gapsPerSlot(slots, result.gaps);
+  const values: Array<number | null> = slots.map((slot, i) =>
+    slot.startMs > nowMs || gaps.inside[i] || dataStartMs === null || slot.endMs <= dataStartMs ? null : 0,
+  );
   for (const point of result.points) {
     const i = slotIndex(slots, Date.parse(point.start));
     if (i < 0) continue;
@@ -138,6 +158,33 @@ export function slotValues(result: HistoryResult, slots: Slot[], nowMs: number):
     values[i] = (values[i] ?? 0) + point.energyWh;
   }
   return values;
+}
+
+const round3 = (wh: number): number => Math.round(wh * 1000) / 1000;
+
+export interface Delta {
+  /** This period minus the previous one, in Wh; null when either side has no data. */
+  deltaWh: number | null;
+  /** The change as a percentage of the previous period; null when that was 0 or unknown. */
+  pct: number | null;
+}
+
+/** Change from `previousWh` to `currentWh`: the one subtraction compare-with-previous needs. */
+export function delta(currentWh: number | null, previousWh: number | null): Delta {
+  if (currentWh === null || previousWh === null) return { deltaWh: null, pct: null };
+  const deltaWh = round3(currentWh - previousWh);
+  const pct = previousWh === 0 ? null : Math.round((deltaWh / Math.abs(previousWh)) * 1000) / 10;
+  return { deltaWh, pct };
+}
+
+/** Slot by slot: each bucket against the bucket in the same place of the previous period. */
+export const slotDeltas = (current: Array<number | null>, previous: Array<number | null>): Delta[] =>
+  current.map((value, i) => delta(value, previous[i] ?? null));
+
+/** Period total known so far = the core's total before today + the live today (one snapshot). */
+export function withToday(beforeTodayWh: number | null, todayWh: number | null): number | null {
+  if (beforeTodayWh === null || todayWh === null) return null;
+  return round3(beforeTodayWh + todayWh);
 }
 
 /** Display total: the core's own exact sum of the points (what the chart and the CSV both show). */

@@ -89,6 +89,59 @@ export function formatSlot(startMs: number, resolution: Resolution, isMultiDay: 
 export const formatRange = (fromMs: number, toMs: number): string =>
   `${dayMonthTime.format(new Date(fromMs))} – ${dayMonthTime.format(new Date(toMs))}`;
 
+const dayYear = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const dayYearTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const monthOnlyYear = new Intl.DateTimeFormat(undefined, { month: 'short', year: 'numeric' });
+const isMidnight = (ms: number): boolean => {
+  const d = new Date(ms);
+  return d.getHours() === 0 && d.getMinutes() === 0 && d.getSeconds() === 0 && d.getMilliseconds() === 0;
+};
+
+/**
+ * A range header that always names the year: "Dec 5, 2026", "Nov 29 – Dec 5, 2026",
+ * "Jan – Dec 2026", or with times for a custom range. Whole days and months are shown inclusive
+ * (the day before the exclusive end), as people say them.
+ */
+export function formatSpan(fromMs: number, toMs: number, resolution: Resolution): string {
+  if (isMidnight(fromMs) && isMidnight(toMs)) {
+    const from = new Date(fromMs);
+    const lastDay = new Date(toMs);
+    lastDay.setDate(lastDay.getDate() - 1);
+    if (resolution === 'month' && from.getDate() === 1 && new Date(toMs).getDate() === 1) {
+      const lastMonth = new Date(toMs);
+      lastMonth.setMonth(lastMonth.getMonth() - 1);
+      return monthOnlyYear.formatRange(from, lastMonth);
+    }
+    return lastDay.getTime() <= fromMs ? dayYear.format(from) : dayYear.formatRange(from, lastDay);
+  }
+  return dayYearTime.formatRange(new Date(fromMs), new Date(toMs));
+}
+
+/** "12:02": when today's coverage begins. */
+export const formatClock = (ms: number): string => shortTime.format(new Date(ms));
+
+/** "since 12:02" for today, "since Dec 3, 12:02" for an earlier day. */
+export function formatSince(sinceMs: number, nowMs: number): string {
+  const day = new Date(nowMs);
+  day.setHours(0, 0, 0, 0);
+  return sinceMs >= day.getTime()
+    ? `since ${formatClock(sinceMs)}`
+    : `since ${dayMonthTime.format(new Date(sinceMs))}`;
+}
+
+const signedPct = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1, signDisplay: 'exceptZero' });
+
+/** "+1.234 kWh", "−12.5 Wh", "±0 Wh": a change, always signed. */
+export function formatEnergyDelta(deltaWh: number): string {
+  if (deltaWh === 0) return `±0${NBSP}Wh`;
+  const sign = deltaWh > 0 ? '+' : '\u2212';
+  return `${sign}${formatEnergy(Math.abs(deltaWh))}`;
+}
+
+/** "+12.5 %", "−3 %". */
+export const formatPctDelta = (pct: number): string =>
+  `${signedPct.format(pct).replace('-', '\u2212')}${NBSP}%`;
+
 const KIND_LABELS: Record<NodeKind, string> = {
   company: 'Company',
   office: 'Office',

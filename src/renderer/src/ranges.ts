@@ -56,24 +56,76 @@ export function presetSpan(kind: Exclude<RangeKind, 'custom'>, nowMs: number): S
   }
 }
 
-/** The period just before, of the same calendar length, for "compare with previous period". */
-export function previousSpan(kind: RangeKind, span: Span): Span {
-  if (kind === '12m') {
-    return {
-      fromMs: addMonths(new Date(span.fromMs), -12).getTime(),
-      toMs: addMonths(new Date(span.toMs), -12).getTime(),
-    };
-  }
+/**
+ * The same instant one period earlier, by the calendar of the range: a year back for 12 months,
+ * whole days back for the day ranges (so 09:00 stays 09:00 across DST), the span's length for custom.
+ */
+export function shiftBack(kind: RangeKind, span: Span, ms: number): number {
+  if (kind === '12m') return addMonths(new Date(ms), -12).getTime();
   if (kind !== 'custom') {
     const days = Math.round((span.toMs - span.fromMs) / 86_400_000);
-    return {
-      fromMs: addDays(new Date(span.fromMs), -days).getTime(),
-      toMs: addDays(new Date(span.toMs), -days).getTime(),
-    };
+    return addDays(new Date(ms), -days).getTime();
   }
-  const length = span.toMs - span.fromMs;
-  return { fromMs: span.fromMs - length, toMs: span.fromMs };
+  return ms - (span.toMs - span.fromMs);
 }
+
+/** The period just before, of the same calendar length, for "compare with previous period". */
+export function previousSpan(kind: RangeKind, span: Span): Span {
+  return { fromMs: shiftBack(kind, span, span.fromMs), toMs: shiftBack(kind, span, span.toMs) };
+}
+
+/** Bucket sizes a chart may ask the core for; 'auto' lets the core choose by the span's length. */
+export const CHART_RESOLUTIONS = ['auto', 'minute', 'hour', 'day', 'month'] as const;
+export type ChartResolution = (typeof CHART_RESOLUTIONS)[number];
+
+export const RESOLUTION_LABELS: Record<ChartResolution, string> = {
+  auto: 'Automatic',
+  minute: 'Minutes',
+  hour: 'Hours',
+  day: 'Days',
+  month: 'Months',
+};
+
+/** Roughly how many buckets of each size fit in a span: the chart refuses unreadable choices. */
+const APPROX_MS: Record<Exclude<ChartResolution, 'auto'>, number> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  month: 30 * 86_400_000,
+};
+/** More bars than this are unreadable on a 1366-pixel screen. */
+export const MAX_CHART_BUCKETS = 400;
+
+/**
+ * Each preset reads in its natural unit: today by the hour, 7 and 30 days by the day, 12 months
+ * by the month. A custom range uses what the user picked ('auto' lets the core choose).
+ */
+export function chartResolution(kind: RangeKind, custom: ChartResolution = 'auto'): ChartResolution {
+  switch (kind) {
+    case 'today':
+      return 'hour';
+    case '7d':
+    case '30d':
+      return 'day';
+    case '12m':
+      return 'month';
+    case 'custom':
+      return custom;
+  }
+}
+
+/** The bucket sizes that give a readable chart for this span (never zero or hundreds of bars). */
+export function usableResolutions(span: Span): ChartResolution[] {
+  const length = span.toMs - span.fromMs;
+  return CHART_RESOLUTIONS.filter((r) => {
+    if (r === 'auto') return true;
+    const count = length / APPROX_MS[r];
+    return count <= MAX_CHART_BUCKETS && count >= 1;
+  });
+}
+
+/** Local midnight starting the day of `ms`. */
+export const dayStartMs = (ms: number): number => startOfDay(ms).getTime();
 
 /** Monday 00:00 local of the current week. */
 export function startOfWeekMs(nowMs: number): number {

@@ -70,6 +70,10 @@ export class AggregatePublisher {
         since: t.since,
         devices: t.devices,
         reporting: t.reporting,
+        // Main meters and solar (README): what the energy means once roles are in play.
+        ...(t.productionWh !== undefined && { productionWh: t.productionWh }),
+        ...(t.unmeteredWh !== undefined && { unmeteredWh: t.unmeteredWh, exportWh: t.exportWh }),
+        ...(t.selfConsumptionWh !== undefined && { selfConsumptionWh: t.selfConsumptionWh }),
       };
       const key = JSON.stringify(body);
       if (this.last.get(node) === key) continue;

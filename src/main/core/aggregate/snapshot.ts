@@ -11,6 +11,9 @@ import type { Device, SiteRegistry } from '../site/registry';
 import type { TotalRow } from '../store/store';
 import type { RunningTotals } from './running-totals';
 import type { TodayTotals } from './today-totals';
+import { roleFigures } from './role-figures';
+import { loadsNode, productionNode, Shape, supplyNode } from '../site/booking-targets';
+import type { EnergyRouting } from '../site/energy-routing';
 
 /** Shelly meters report at least once a minute (Gen1 every 30 s): three missed reports is silence. */
 export const REPORTING_WINDOW_MS = 180_000;
@@ -77,12 +80,41 @@ function sinceIso(row: TotalRow): string {
   return iso;
 }
 
+/** What a target of this shape takes of a meter's signed power (import positive). */
+function shapedPower(shape: Shape, powerW: number): number {
+  if (shape === Shape.Production) return Math.max(0, -powerW);
+  if (shape === Shape.ImportOnly) return Math.max(0, powerW);
+  return powerW;
+}
+
+/**
+ * With metering roles in play a place's power follows the same routes as its energy (a main
+ * meter's power is the place's, not added to the loads it feeds). Returns node → W.
+ */
+function routedPower(registry: SiteRegistry, routing: EnergyRouting): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const device of registry.devices.values()) {
+    for (const [component, powerW] of device.powerW) {
+      if (component.includes('/')) continue;
+      const channel = device.channels.get(component);
+      if (!channel) continue;
+      for (const { node, shape } of routing.targets(channel)) {
+        if (node.includes(':') && !/^(room|office|company):/.test(node)) continue; // channel, device, series
+        out.set(node, (out.get(node) ?? 0) + shapedPower(shape, powerW));
+      }
+    }
+  }
+  return out;
+}
+
 export function snapshot(
   registry: SiteRegistry,
   totals: RunningTotals,
   today: TodayTotals,
   nowMs: number,
+  routing?: EnergyRouting,
 ): Map<string, NodeTotals> {
+  const isRouted = routing !== undefined && routing.roles.all().length > 0;
   // One object per node, summed into and then completed: this runs four times a second.
   const out = new Map<string, NodeTotals>();
   const bump = (node: string, powerW: number, isReporting: boolean) => {
@@ -118,7 +150,13 @@ export function snapshot(
       const t = electrical && out.get(node);
       if (t) t.electrical = electrical;
     }
-    for (const node of nodes.places) bump(node, powerW, isReporting);
+    for (const node of nodes.places) bump(node, isRouted ? 0 : powerW, isReporting);
+  }
+  if (isRouted) {
+    for (const [node, powerW] of routedPower(registry, routing)) {
+      const t = out.get(node);
+      if (t) t.powerW += powerW;
+    }
   }
   // Energy stays where it was counted: a place whose devices all moved away (Unassigned after
   // its last device was placed) still reports what it counted, with no device under it.
@@ -145,6 +183,13 @@ export function snapshot(
     }
     t.powerW = Math.round(t.powerW * 10) / 10;
     t.todayWh = unitsToWh(today.energyUnits(t.id, nowMs));
+    if (isRouted || totals.get(productionNode(t.id)) || totals.get(supplyNode(t.id))) {
+      const supply = totals.get(supplyNode(t.id));
+      const production = totals.get(productionNode(t.id));
+      if (supply || production)
+        Object.assign(t, roleFigures(supply, totals.get(loadsNode(t.id))?.energyUnits ?? 0, production));
+      if (routing?.hasMain(t.id)) t.hasMain = true;
+    }
   }
   return out;
 }

@@ -6,6 +6,8 @@
  * range starting inside a bucket includes that whole bucket.
  */
 import type { HistoryResult, ParsedParams } from '../../../shared/contract';
+import { roleFigures } from '../aggregate/role-figures';
+import { loadsNode, productionNode, shaped, supplyNode, type Shape } from '../site/booking-targets';
 import { err, ok, type ApiError, type Result } from '../../../shared/result';
 import { unitsToWh } from '../aggregate/snapshot';
 import { nodeId } from '../site/placement';
@@ -89,16 +91,13 @@ export function nodeBuckets(
     const fromMin = Math.floor(firstMs / 60_000);
     const toMin = Math.ceil(toMs / 60_000);
     const place = placeOf(node);
+    const candidates = place ? candidateChannels(deps, node, fromMin * 60_000) : [];
     const rows = place
-      ? store.placeMinutes(
-          place,
-          candidateChannels(deps, node, fromMin * 60_000),
-          channelIds(node),
-          fromMin,
-          toMin,
-        )
+      ? store.placeMinutes(place, candidates, channelIds(node), fromMin, toMin)
       : store.minutes(channelIds(node), fromMin, toMin);
-    const byMinute = new Map<number, Bucket>();
+    const byMinute = place
+      ? bookedBuckets(deps, node.id, candidates, fromMin, toMin)
+      : new Map<number, Bucket>();
     for (const row of rows) {
       const startMs = row.minute * 60_000;
       const b = byMinute.get(startMs) ?? {
@@ -127,6 +126,101 @@ export function nodeBuckets(
     returnedUnits: r.returnedUnits,
   }));
 }
+
+/**
+ * What minutes counted under a booking (metering roles in play) gave one node, per minute: each
+ * row goes where its booking sent it, shaped as it was at ingest.
+ */
+function bookedBuckets(
+  deps: HistoryDeps,
+  node: string,
+  channels: readonly number[],
+  fromMin: number,
+  toMin: number,
+): Map<number, Bucket> {
+  const out = new Map<number, Bucket>();
+  const id = deps.nodeIds.get(node);
+  if (id === undefined) return out;
+  for (const row of deps.store.bookedMinutes(channels, fromMin, toMin)) {
+    for (const [target, shape] of deps.store.bookingTargets(row.bookingId)) {
+      if (target !== id) continue;
+      const [e, r] = shaped(shape as Shape, row.energyUnits, row.returnedUnits);
+      const startMs = row.minute * 60_000;
+      const b = out.get(startMs) ?? { startMs, endMs: startMs + 60_000, energyUnits: 0, returnedUnits: 0 };
+      b.energyUnits += e;
+      b.returnedUnits += r;
+      out.set(startMs, b);
+    }
+  }
+  return out;
+}
+
+/** The buckets of one of a place's role series (supply, loads, production). */
+function seriesBuckets(
+  deps: HistoryDeps,
+  series: string,
+  node: ResolvedNode,
+  fromMs: number,
+  toMs: number,
+  resolution: Resolution,
+): Map<number, Bucket> {
+  const firstMs = deps.calendar.floor(fromMs, resolution);
+  if (resolution === 'minute') {
+    const fromMin = Math.floor(firstMs / 60_000);
+    return bookedBuckets(
+      deps,
+      series,
+      candidateChannels(deps, node, fromMin * 60_000),
+      fromMin,
+      Math.ceil(toMs / 60_000),
+    );
+  }
+  const id = deps.nodeIds.get(series);
+  if (id === undefined) return new Map();
+  const rows = deps.store.rollupRows(resolution, id, Math.floor(firstMs / 60_000), Math.ceil(toMs / 60_000));
+  return new Map(
+    rows.map((r) => [
+      r.startMin * 60_000,
+      { startMs: r.startMin * 60_000, endMs: 0, energyUnits: r.energyUnits, returnedUnits: r.returnedUnits },
+    ]),
+  );
+}
+
+export interface RoleSeries {
+  supply: Map<number, Bucket>;
+  loads: Map<number, Bucket>;
+  production: Map<number, Bucket>;
+}
+
+/** A place's role series, or null when no main meter or generation ever touched it in the range. */
+export function roleSeries(
+  deps: HistoryDeps,
+  node: ResolvedNode,
+  fromMs: number,
+  toMs: number,
+  resolution: Resolution,
+): RoleSeries | null {
+  if (!placeOf(node)) return null;
+  const has = (series: string) => deps.nodeIds.get(series) !== undefined;
+  if (!has(supplyNode(node.id)) && !has(productionNode(node.id))) return null;
+  const series = {
+    supply: seriesBuckets(deps, supplyNode(node.id), node, fromMs, toMs, resolution),
+    loads: seriesBuckets(deps, loadsNode(node.id), node, fromMs, toMs, resolution),
+    production: seriesBuckets(deps, productionNode(node.id), node, fromMs, toMs, resolution),
+  };
+  return series.supply.size + series.production.size === 0 ? null : series;
+}
+
+const sumOf = (buckets: Map<number, Bucket>): { energyUnits: number; returnedUnits: number } | undefined => {
+  if (buckets.size === 0) return undefined;
+  let energyUnits = 0;
+  let returnedUnits = 0;
+  for (const b of buckets.values()) {
+    energyUnits += b.energyUnits;
+    returnedUnits += b.returnedUnits;
+  }
+  return { energyUnits, returnedUnits };
+};
 
 /**
  * A company, office or room no device is in any more but where energy was counted: its history
@@ -169,6 +263,28 @@ export function resolveQuery(
   return ok({ node, fromMs, toMs, resolution });
 }
 
+/** A bucket with only production (a place without consumption in it) is a point too. */
+function withRoleBuckets(
+  deps: HistoryDeps,
+  buckets: Bucket[],
+  roles: RoleSeries,
+  resolution: Resolution,
+): Bucket[] {
+  const starts = new Set(buckets.map((b) => b.startMs));
+  const extra = [...roles.production.keys(), ...roles.supply.keys()].filter((s) => !starts.has(s));
+  if (extra.length === 0) return buckets;
+  const unique = [...new Set(extra)].sort((a, b) => a - b);
+  const ends =
+    resolution === 'minute' ? unique.map((s) => s + 60_000) : deps.calendar.ends(unique, resolution);
+  const added = unique.map((startMs, i) => ({
+    startMs,
+    endMs: ends[i] as number,
+    energyUnits: 0,
+    returnedUnits: 0,
+  }));
+  return [...buckets, ...added].sort((a, b) => a.startMs - b.startMs);
+}
+
 export function historyQuery(
   deps: HistoryDeps,
   params: ParsedParams<'history.query'>,
@@ -176,7 +292,9 @@ export function historyQuery(
   const query = resolveQuery(deps, params);
   if (!query.ok) return query;
   const { node, fromMs, toMs, resolution } = query.value;
-  const buckets = nodeBuckets(deps, node, fromMs, toMs, resolution);
+  let buckets = nodeBuckets(deps, node, fromMs, toMs, resolution);
+  const roles = roleSeries(deps, node, fromMs, toMs, resolution);
+  if (roles) buckets = withRoleBuckets(deps, buckets, roles, resolution);
   const place = placeOf(node);
   const gaps = place
     ? deps.store.placeGaps(
@@ -196,10 +314,18 @@ export function historyQuery(
       end: new Date(b.endMs).toISOString(),
       energyWh: unitsToWh(b.energyUnits),
       returnedWh: unitsToWh(b.returnedUnits),
+      ...(roles &&
+        roleFigures(
+          roles.supply.get(b.startMs),
+          roles.loads.get(b.startMs)?.energyUnits ?? 0,
+          roles.production.get(b.startMs),
+        )),
     })),
     total: {
       energyWh: unitsToWh(buckets.reduce((sum, b) => sum + b.energyUnits, 0)),
       returnedWh: unitsToWh(buckets.reduce((sum, b) => sum + b.returnedUnits, 0)),
+      ...(roles &&
+        roleFigures(sumOf(roles.supply), sumOf(roles.loads)?.energyUnits ?? 0, sumOf(roles.production))),
     },
     gaps: gaps.map((g) => ({
       from: new Date(g.fromS * 1000).toISOString(),

@@ -21,9 +21,15 @@ const BOUNDS = {
   temperatureC: [-60, 120],
   humidityPct: [0, 100],
   illuminanceLux: [0, 200_000],
+  batteryPct: [0, 100],
 } as const;
 
-function reading(field: keyof typeof BOUNDS, raw: unknown, hasErrors: boolean): number | null | undefined {
+/** A reading within its plausible bounds; null for a broken one (errors, out of bounds, not a number). */
+export function climateReading(
+  field: keyof typeof BOUNDS,
+  raw: unknown,
+  hasErrors: boolean,
+): number | null | undefined {
   if (raw === undefined) return undefined;
   const value = finiteNumber(raw);
   if (hasErrors || value === undefined) return null;
@@ -55,7 +61,7 @@ export function climateFacts(
       : type === 'humidity'
         ? (['humidityPct', status.rh] as const)
         : (['illuminanceLux', status.lux] as const);
-  const value = reading(field, raw, hasErrors);
+  const value = climateReading(field, raw, hasErrors);
   if (value !== undefined) facts.push({ type: 'climate', component, [field]: value });
 }
 

@@ -67,7 +67,14 @@ function counter(
   const units = whCounterUnits(raw);
   if ('error' in units) {
     // Phases are tracked but not reported one by one; the device total carries the rejection.
-    if (!flags.isPhase) facts.push({ type: 'counter-rejected', component, direction, reason: units.error });
+    if (!flags.isPhase)
+      facts.push({
+        type: 'counter-rejected',
+        component,
+        direction,
+        reason: units.error,
+        ...(typeof raw === 'number' && { value: raw }),
+      });
     return;
   }
   facts.push({
@@ -193,7 +200,8 @@ function emPower(facts: Fact[], type: string, id: string, status: Record<string,
 function power(facts: Fact[], component: string, raw: unknown): void {
   const parsed = powerWatts(raw);
   if (!parsed) return;
-  if ('error' in parsed) facts.push({ type: 'component-rejected', component, reason: parsed.error });
+  if ('error' in parsed)
+    facts.push({ type: 'component-rejected', component, reason: parsed.error, value: raw as number });
   else facts.push({ type: 'power', component, powerW: parsed.value });
 }
 

@@ -1,5 +1,7 @@
 /** Gen1 topics under `shellies/<id>/…`: bare-text payloads (PROTOCOL.md §2). */
 import { nameField } from './device-name';
+import { gen1SensorFacts } from './gen1-sensors';
+import { meterReadings } from './meter-readings';
 import { MAX_COUNTER_WH, parseJsonObject, powerWatts, whCounterUnits } from './payload';
 import type { DecodeContext, DecodeOutcome, DeviceRef, Fact } from './types';
 
@@ -72,6 +74,18 @@ function output(
   });
 }
 
+/** An emeter's instantaneous figures (3EM: each phase's voltage, current, power factor). */
+const ELECTRICAL_METRICS = new Set(['voltage', 'current', 'pf']);
+
+function electrical(id: string, component: string, metric: string, text: string): DecodeOutcome {
+  if (!SIGNED_DECIMAL.test(text))
+    return one(id, { type: 'component-rejected', component, reason: 'not-a-number' });
+  const facts: Fact[] = [];
+  // The same checks as a Gen2 meter's `em:N` phase readings: shown, never counted.
+  meterReadings(facts, component, { [metric]: Number(text) }, '');
+  return { kind: 'device', device: device(id), facts };
+}
+
 function emeter(id: string, index: string, metric: string, text: string, ctx: DecodeContext): DecodeOutcome {
   const component = `emeter:${index}`;
   if (metric === 'command') {
@@ -82,6 +96,7 @@ function emeter(id: string, index: string, metric: string, text: string, ctx: De
   // `energy` and `returned_energy` are volatile watt-minute counters that restart on every boot.
   if (metric === 'energy' || metric === 'returned_energy') return { kind: 'ignored', why: 'not-a-counter' };
   if (metric === 'power') return gen1Power(id, component, text);
+  if (ELECTRICAL_METRICS.has(metric)) return electrical(id, component, metric, text);
   if (metric !== 'total' && metric !== 'total_returned')
     return { kind: 'device', device: device(id), facts: [] };
   const direction = metric === 'total' ? 'import' : 'return';
@@ -145,6 +160,12 @@ export function decodeGen1(rest: string, text: string, ctx: DecodeContext): Deco
   }
   m = /^(.+)\/emeter\/(\d+)\/([a-z_]+)$/.exec(rest);
   if (m) return emeter(m[1] as string, m[2] as string, m[3] as string, text, ctx);
+  m = /^(.+)\/sensor\/([a-z_]+)$/.exec(rest);
+  if (m) {
+    // Other metrics (`error`, `ext_power`, `act_reasons`) are the device's, but nothing to read.
+    const facts = gen1SensorFacts(m[2] as string, text) ?? [];
+    return { kind: 'device', device: device(m[1] as string), facts };
+  }
   m = /^(.+)\/(online|announce|info|command)$/.exec(rest);
   if (m) {
     const id = m[1] as string;

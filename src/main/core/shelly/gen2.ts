@@ -2,19 +2,16 @@
 import { climateFacts, componentRoleFacts } from './climate';
 import { componentFacts } from './components';
 import { configNameFacts, isConfigResult } from './config-names';
+import { isTrustedDeviceId } from './device-id';
 import { nameField } from './device-name';
 import { isRecord, parseJsonObject, trustedTimeS } from './payload';
 import type { Gen2TopicKind } from './topic';
 import type { DecodeContext, DecodeOutcome, DeviceRef, Fact } from './types';
 
-/** Gen2+ ids are `shelly<model>-<12 hex>`; anything else in `src` is not trusted as an identity. */
-const DEVICE_ID = /^[a-z0-9]+-[0-9a-f]{6,12}$/;
 const REBOOT_EVENTS = new Set(['scheduled_restart', 'ota_success']);
 
 function device(prefix: string, src: unknown): DeviceRef {
-  return typeof src === 'string' && DEVICE_ID.test(src)
-    ? { key: prefix, generation: 2, id: src }
-    : { key: prefix, generation: 2 };
+  return isTrustedDeviceId(src) ? { key: prefix, generation: 2, id: src } : { key: prefix, generation: 2 };
 }
 
 function eventFacts(events: unknown[]): Fact[] {
@@ -123,7 +120,7 @@ function rpcReply(prefix: string, frame: Record<string, unknown>, ctx: DecodeCon
     }
   }
   // The reply's sender is the device; the topic prefix is the requester's reply address.
-  const src = typeof frame.src === 'string' && DEVICE_ID.test(frame.src) ? frame.src : undefined;
+  const src = isTrustedDeviceId(frame.src) ? frame.src : undefined;
   if (!src) return { kind: 'ignored', why: 'request' };
   return { kind: 'device', device: { key: src, generation: 2, id: src, isKnownByIdOnly: true }, facts };
 }

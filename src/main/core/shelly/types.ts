@@ -73,11 +73,27 @@ export interface ClimateFact {
   humidityPct?: number | null;
   illuminanceLux?: number | null;
   occupied?: boolean;
+  /** A battery-powered sensor's charge (Gen1 H&T, Flood), %. */
+  batteryPct?: number | null;
+}
+
+/** A flood sensor's water alarm (Gen1 Flood `sensor/flood`). */
+export interface WaterFact {
+  type: 'water';
+  component: string;
+  isWet: boolean;
 }
 
 export type Fact =
   | CounterFact
-  | { type: 'counter-rejected'; component: string; direction: Direction; reason: string }
+  | {
+      type: 'counter-rejected';
+      component: string;
+      direction: Direction;
+      reason: string;
+      /** The number refused, when it was one (an alert says it). */
+      value?: number;
+    }
   | { type: 'counter-unavailable'; component: string; direction: Direction }
   | { type: 'online'; isOnline: boolean }
   /** A reboot or counter reset was announced: the next drop may be a reset. */
@@ -97,7 +113,7 @@ export type Fact =
       firmware?: string;
       generation?: number;
     }
-  | { type: 'component-rejected'; component: string; reason: string }
+  | { type: 'component-rejected'; component: string; reason: string; value?: number }
   /** Energy-like fields Kilowatch cannot read (`aenergy` without `total`, an unknown counter). */
   | { type: 'energy-unreadable'; component: string; fields: string[] }
   | { type: 'sensor'; sensor: SensorReading }
@@ -113,6 +129,7 @@ export type Fact =
   | { type: 'bthome-status'; component: string; status: Record<string, unknown> }
   /** A room reading of the device itself (climate.ts); null: the sensor reported an error. */
   | ClimateFact
+  | WaterFact
   /** A virtual `number:N`: a reading only if its role (from the config) says so. */
   | { type: 'virtual-number'; component: string; value: number }
   /** A virtual component's `role` from the device's config (`current_temperature`). */

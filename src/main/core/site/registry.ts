@@ -33,11 +33,22 @@ export interface Channel {
   counters: Partial<Record<Direction, CounterMemory>>;
 }
 
+/**
+ * How "back to Unassigned" (site.assign) is stored: an assignment with no place (no place name
+ * can be empty). Kept as a row, not deleted, so it overrides a placing topic prefix and its time
+ * still tells history which devices may have counted in a room before it (history.ts).
+ */
+export const NO_PLACE: Readonly<Place> = Object.freeze({ company: '', office: '', room: '', device: '' });
+
+export const isNoPlace = (place: Place): boolean => place.company === '';
+
 export class SiteRegistry {
   readonly devices = new Map<string, Device>();
   private readonly byShellyId = new Map<string, Device>();
   readonly assignments = new Map<string, Place>();
   readonly names: Map<string, string>;
+  /** Told after a device is (re)placed: a main meter moving changes where energy goes. */
+  onPlaced: ((device: Device) => void) | null = null;
   private nextChannelId = 1;
 
   constructor(init: {
@@ -159,7 +170,11 @@ export class SiteRegistry {
     const assigned =
       (device.row.shellyId && this.assignments.get(device.row.shellyId)) ||
       this.assignments.get(device.row.key);
-    device.placement = placementOf(device.row.key, device.row.generation, assigned || undefined);
+    device.placement =
+      assigned && isNoPlace(assigned)
+        ? { reason: 'no-placement' }
+        : placementOf(device.row.key, device.row.generation, assigned || undefined);
+    this.onPlaced?.(device);
   }
 
   /** The name staff see: a rename wins, then the place's device segment, then the Shelly name or id. */

@@ -1,6 +1,7 @@
 /** A node reference from the contract → the channels whose energy it covers. */
 import { isValidPlaceName, nodeId, placementFromPath } from './placement';
 import type { Channel, Device, SiteRegistry } from './registry';
+import { isNameableComponent } from './shown-components';
 
 export interface ResolvedNode {
   id: string;
@@ -73,4 +74,20 @@ export function resolveNode(registry: SiteRegistry, ref: string): ResolvedNode |
   const placeKind = (['company', 'office', 'room'] as const)[segments.length - 1] as
     'company' | 'office' | 'room';
   return underPlace(registry, `${placeKind}:${segments.join('/')}`, placeKind, segments);
+}
+
+/**
+ * A node staff can rename: any node with energy (resolveNode), and also a channel that meters
+ * nothing — a relay without metering, a cover, a sensor the device names — since it has a name too.
+ */
+export function resolveNameableNode(registry: SiteRegistry, ref: string): { id: string } | undefined {
+  const node = resolveNode(registry, ref);
+  if (node) return node;
+  if (!ref.startsWith('channel:')) return undefined;
+  const rest = ref.slice('channel:'.length);
+  const bar = rest.lastIndexOf('|');
+  const device = bar > 0 ? registry.find(rest.slice(0, bar)) : undefined;
+  const component = rest.slice(bar + 1);
+  if (!device || !isNameableComponent(device, component)) return undefined;
+  return { id: nodeId.channel(device.row.key, component) };
 }

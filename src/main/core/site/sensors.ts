@@ -6,7 +6,7 @@
  */
 import type { Sensor } from '../../../shared/contract';
 import { CLIMATE_ROLES } from '../shelly/climate';
-import type { ClimateFact, SensorReading } from '../shelly/types';
+import type { ClimateFact, WaterFact, SensorReading } from '../shelly/types';
 import { nodeId } from './placement';
 import type { Device } from './registry';
 
@@ -79,6 +79,7 @@ export class SensorRegistry {
       s.temperatureC = fact.temperatureC === null ? null : atResolution(fact.temperatureC, 0.1);
     if (fact.humidityPct !== undefined) s.humidityPct = fact.humidityPct;
     if (fact.illuminanceLux !== undefined) s.illuminanceLux = fact.illuminanceLux;
+    if (fact.batteryPct !== undefined) s.batteryPct = fact.batteryPct;
     if (fact.occupied !== undefined) {
       // A Presence has several zones: the room is occupied while anyone is in any of them.
       let zones = this.zones.get(s.address);
@@ -87,6 +88,22 @@ export class SensorRegistry {
       s.occupied = [...zones.values()].some(Boolean);
     }
     return s;
+  }
+
+  /**
+   * A flood sensor's alarm, with what it said before (null: never heard), so an alert is raised
+   * when the water comes and goes, not on every repeat of the retained topic.
+   */
+  deviceWater(
+    device: Device,
+    name: string,
+    fact: WaterFact,
+    atMs: number,
+  ): { sensor: Sensor; wasWet: boolean | null } {
+    const s = this.deviceSensor(device, name, atMs);
+    const wasWet = s.waterDetected ?? null;
+    s.waterDetected = fact.isWet;
+    return { sensor: s, wasWet };
   }
 
   /**

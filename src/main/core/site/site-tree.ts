@@ -5,8 +5,21 @@ import { COVER_COMPONENT, coverStatus } from './covers';
 import { electricalOf } from './electrical';
 import { productName } from '../shelly/product-names';
 import type { Device, SiteRegistry } from './registry';
+import { shownComponents } from './shown-components';
 
 const SWITCHABLE = /^(switch|relay):\d+$/;
+
+const PLACE_KINDS = ['company', 'office', 'room'] as const;
+
+/** `room:Aurora/Lisbon/Room101` → its names; null for a node that is no company, office or room. */
+function placeOfNodeId(id: string): [string, string?, string?] | null {
+  const colon = id.indexOf(':');
+  const depth = PLACE_KINDS.indexOf(id.slice(0, colon) as (typeof PLACE_KINDS)[number]) + 1;
+  if (colon < 0 || depth === 0) return null;
+  // Place names never hold a slash (PLACE_NAME_PATTERN), so the segments are the names.
+  const names = id.slice(colon + 1).split('/');
+  return names.length === depth ? (names as [string, string?, string?]) : null;
+}
 
 function byName(a: SiteNode, b: SiteNode): number {
   return a.name.localeCompare(b.name);
@@ -19,8 +32,7 @@ function withElectrical(device: Device, component: string): Pick<SiteNode, 'elec
 
 function deviceNode(registry: SiteRegistry, device: Device, path: string[]): SiteNode {
   const id = nodeId.device(device.row.key);
-  const components = new Set([...device.channels.keys(), ...device.outputs.keys(), ...device.covers.keys()]);
-  const children: SiteNode[] = [...components].sort().map((component) => ({
+  const children: SiteNode[] = shownComponents(device).map((component) => ({
     id: nodeId.channel(device.row.key, component),
     kind: 'channel',
     name: registry.channelName(device, component),
@@ -69,13 +81,25 @@ export function siteTree(
     kind: SiteNode['kind'],
     name: string,
     path: string[],
+    isFormer = false,
   ): SiteNode => {
     let node = parent.children.find((c) => c.id === id);
     if (!node) {
       node = { id, kind, name: registry.names.get(id) ?? name, path, children: [] };
+      if (isFormer) node.former = true;
       parent.children.push(node);
     }
     return node;
+  };
+  const companyNode = (name: string, isFormer = false): SiteNode => {
+    const id = nodeId.company({ company: name });
+    let company = companies.get(id);
+    if (!company) {
+      company = { id, kind: 'company', name: registry.names.get(id) ?? name, path: [name], children: [] };
+      if (isFormer) company.former = true;
+      companies.set(id, company);
+    }
+    return company;
   };
   for (const device of registry.devices.values()) {
     if (!('place' in device.placement)) {
@@ -83,21 +107,28 @@ export function siteTree(
       continue;
     }
     const p = device.placement.place;
-    const companyId = nodeId.company(p);
-    let company = companies.get(companyId);
-    if (!company) {
-      company = {
-        id: companyId,
-        kind: 'company',
-        name: registry.names.get(companyId) ?? p.company,
-        path: [p.company],
-        children: [],
-      };
-      companies.set(companyId, company);
-    }
-    const office = child(company, nodeId.office(p), 'office', p.office, [p.company, p.office]);
+    const office = child(companyNode(p.company), nodeId.office(p), 'office', p.office, [p.company, p.office]);
     const room = child(office, nodeId.room(p), 'room', p.room, [p.company, p.office, p.room]);
     room.children.push(deviceNode(registry, device, [p.company, p.office, p.room, p.device]));
+  }
+  // Places energy was counted in but no device is in now (all moved away, or sent back to
+  // Unassigned): shown empty and marked, so staff can still find their history and total.
+  for (const id of totals.keys()) {
+    const place = placeOfNodeId(id);
+    if (!place) continue;
+    const [company, office, room] = place;
+    const companyNodeOf = companyNode(company, true);
+    if (office === undefined) continue;
+    const officeNode = child(
+      companyNodeOf,
+      nodeId.office({ company, office }),
+      'office',
+      office,
+      [company, office],
+      true,
+    );
+    if (room === undefined) continue;
+    child(officeNode, nodeId.room({ company, office, room }), 'room', room, [company, office, room], true);
   }
   const sortDeep = (nodes: SiteNode[]): SiteNode[] => {
     nodes.sort(byName);

@@ -62,6 +62,8 @@ export class Batch {
   readonly totals = new Set<TotalRow>();
   readonly places = new Map<number, PlaceRow>();
   readonly nodes = new Map<number, string>();
+  /** New bookings (metering roles): id → targets JSON. */
+  readonly bookings = new Map<number, string>();
   /** Derived from the minutes just before a commit (planRollups). */
   rollups: RollupRow[] = [];
   gaps: GapRow[] = [];
@@ -80,6 +82,8 @@ export class Batch {
     gapFromS: number | null,
     placeId: number | null = null,
     nodeIds?: readonly number[],
+    bookingId: number | null = null,
+    shaped: readonly number[] = NO_NODES,
   ): void {
     const key = minuteKey(channelId, minute);
     const row = this.minutes.get(key);
@@ -97,6 +101,8 @@ export class Batch {
         gapFromS,
         placeId,
         nodeIds: nodeIds ?? NO_NODES,
+        bookingId,
+        shaped,
       });
     }
   }
@@ -111,7 +117,7 @@ export class Batch {
       this.devices.size + this.channels.size + this.counters.size + this.minutes.size + this.totals.size ===
         0 &&
       this.forgottenCounters.size === 0 &&
-      this.places.size + this.nodes.size + this.gaps.length === 0 &&
+      this.places.size + this.nodes.size + this.bookings.size + this.gaps.length === 0 &&
       this.ledger.length === 0
     );
   }
@@ -125,6 +131,7 @@ export class Batch {
     this.totals.clear();
     this.places.clear();
     this.nodes.clear();
+    this.bookings.clear();
     this.rollups = [];
     this.gaps = [];
     this.ledger = [];

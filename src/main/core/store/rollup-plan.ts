@@ -7,6 +7,7 @@
  */
 import type { RollupRow } from './batch';
 import type { Calendar, Rollup } from './calendar';
+import { shaped, type Shape } from '../site/booking-targets';
 import type { MinuteRow } from './store';
 
 /** node id × 2^26 + start minute: unique while start minutes stay below 2^26 (year 2097). */
@@ -31,6 +32,12 @@ export function planRollups(minutes: Iterable<MinuteRow>, calendar: Calendar): R
     if (!m.nodeIds || (m.energyUnits === 0 && m.returnedUnits === 0)) continue;
     const hour = calendar.starts(m.minute).hour;
     for (const id of m.nodeIds) accumulate(hours, id * NODE_STRIDE + hour, m.energyUnits, m.returnedUnits);
+    if (m.shaped) {
+      for (const code of m.shaped) {
+        const [e, r] = shaped((code % 4) as Shape, m.energyUnits, m.returnedUnits);
+        accumulate(hours, Math.floor(code / 4) * NODE_STRIDE + hour, e, r);
+      }
+    }
   }
   const higher: Record<Exclude<Rollup, 'hour'>, Map<number, Sum>> = {
     day: new Map(),

@@ -63,7 +63,7 @@ export function rebuildRollups(
   const rows = db
     .prepare(
       `SELECT m.minute, m.energy_units AS e, m.returned_units AS r, m.place_id AS placeId,
-              c.device_key AS deviceKey, c.component, c.is_phase AS isPhase
+              m.booking_id AS bookingId, c.device_key AS deviceKey, c.component, c.is_phase AS isPhase
        FROM energy_minute m JOIN channel c ON c.id = m.channel_id`,
     )
     .iterate() as Iterable<{
@@ -71,6 +71,7 @@ export function rebuildRollups(
     e: number;
     r: number;
     placeId: number | null;
+    bookingId: number | null;
     deviceKey: string;
     component: string;
     isPhase: number;
@@ -82,10 +83,36 @@ export function rebuildRollups(
       ? { place: { company: p.company, office: p.office, room: p.room, device: '' } }
       : { reason: 'no-placement' };
   }
+  // A minute counted with metering roles in play went exactly where its booking says.
+  const bookings = new Map(
+    store.loadBookings().map((b) => {
+      const targets = JSON.parse(b.key) as Array<[number, number]>;
+      return [
+        b.id,
+        {
+          nodeIds: targets.filter(([, shape]) => shape === 0).map(([id]) => id),
+          shaped: targets.filter(([, shape]) => shape !== 0).map(([id, shape]) => id * 4 + shape),
+        },
+      ] as const;
+    }),
+  );
   // The minutes as the batch writer sees them, so the same planRollups derives the buckets.
   function* minuteRows(): Generator<MinuteRow> {
     for (const row of rows) {
       minutes++;
+      const booked = row.bookingId === null ? undefined : bookings.get(row.bookingId);
+      if (booked) {
+        yield {
+          channelId: 0,
+          minute: row.minute,
+          energyUnits: row.e,
+          returnedUnits: row.r,
+          gapFromS: null,
+          nodeIds: booked.nodeIds,
+          shaped: booked.shaped,
+        };
+        continue;
+      }
       const key = `${row.placeId ?? '-'}|${row.deviceKey}|${row.component}`;
       let ids = nodesOf.get(key);
       if (!ids) {

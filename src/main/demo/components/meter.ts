@@ -6,6 +6,14 @@
 import { samplePowerDw, type LoadSpec } from '../load';
 import type { Prng } from '../prng';
 
+/**
+ * A meter whose draw follows other meters (a main meter: supply-meters.ts): its load → how to
+ * compute its draw now. Set by the fleet once every meter exists.
+ */
+export const followers = new WeakMap<LoadSpec, () => number>();
+/** Every live meter by the load it simulates, so a main meter can read what its office draws. */
+export const meterOfLoad = new WeakMap<LoadSpec, Meter>();
+
 /** Receives the energy of `powerDw` held over [fromMs, toMs). */
 export type EnergySink = (powerDw: number, fromMs: number, toMs: number) => void;
 
@@ -26,6 +34,7 @@ export class Meter {
   ) {
     this.lastMs = atMs;
     this.powerFactor = Math.round(prng.between(0.88, 0.99) * 100) / 100;
+    meterOfLoad.set(load, this);
     this.sample(atMs, true);
   }
 
@@ -69,7 +78,10 @@ export class Meter {
   }
 
   private sample(atMs: number, isOn: boolean): void {
-    this.powerDw = isOn ? samplePowerDw(this.load, atMs, this.prng) : 0;
+    const follow = followers.get(this.load);
+    // The prng is drawn from either way, so a followed meter leaves every other sequence as it was.
+    const sampled = samplePowerDw(this.load, atMs, this.prng);
+    this.powerDw = isOn ? (follow ? follow() : sampled) : 0;
     this.voltageDv = Math.round(NOMINAL_DV + (this.prng.next() * 2 - 1) * VOLTAGE_SPREAD_DV);
   }
 }

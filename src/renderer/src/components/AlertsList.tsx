@@ -1,12 +1,14 @@
 import { useState } from 'react';
-import { formatCount, formatTime } from '../format';
-import { useAlerts, type AlertGroup } from '../state/alerts';
+import { ALERT_KINDS, type Alert, type AlertKind } from '../../../shared/contract';
+import { formatCount, formatDateTime, formatTime } from '../format';
+import { acknowledgeAlert, clearAlert, clearAllAlerts } from '../state/alert-actions';
+import { useAlerts } from '../state/alerts';
 import { reveal } from '../state/navigate';
 import { useTree } from '../state/tree';
 
 const VISIBLE = 8;
 
-const KIND_LABELS: Record<AlertGroup['kind'], string> = {
+const KIND_LABELS: Record<AlertKind, string> = {
   'device-offline': 'Offline',
   'device-online': 'Back online',
   'counter-reset': 'Counter reset',
@@ -14,107 +16,172 @@ const KIND_LABELS: Record<AlertGroup['kind'], string> = {
   broker: 'Broker',
   storage: 'Storage',
   'implausible-jump': 'Implausible jump',
+  'water-leak': 'Water',
 };
 
-function AlertItem({ group }: { group: AlertGroup }) {
-  const dismiss = useAlerts((s) => s.dismiss);
-  const hasNode = useTree((s) => (group.node ? s.byId[group.node] !== undefined : false));
-  const { latest } = group;
+/** Stored alerts outlive the day they were raised: older ones carry their date. */
+function when(iso: string): string {
+  return new Date(iso).toDateString() === new Date().toDateString() ? formatTime(iso) : formatDateTime(iso);
+}
+
+function AlertItem({ alert }: { alert: Alert }) {
+  const hasNode = useTree((s) => (alert.node ? s.byId[alert.node] !== undefined : false));
+  const actionError = useAlerts((s) => (s.actionError?.id === alert.id ? s.actionError.message : null));
+  const isAcked = alert.ackedAt !== null;
   return (
     <li
-      className={`alert alert-${group.severity}`}
+      className={`alert alert-${alert.severity}${isAcked ? ' alert-acked' : ''}`}
       data-testid="alert"
-      data-alert-id={latest.id}
-      data-kind={group.kind}
-      data-count={group.count}
-      data-node={group.node ?? undefined}
+      data-alert-id={alert.id}
+      data-kind={alert.kind}
+      data-count={alert.count}
+      data-node={alert.node ?? undefined}
+      data-acked={isAcked}
     >
       <div className="alert-top">
-        <span className="alert-kind">{KIND_LABELS[group.kind]}</span>
-        {group.count > 1 && (
-          <span
-            className="alert-count"
-            data-testid="alert-count"
-            title={`${group.count} alerts of this kind`}
-          >
-            ×{formatCount(group.count)}
+        <span className="alert-kind">{KIND_LABELS[alert.kind]}</span>
+        {alert.count > 1 && (
+          <span className="alert-count" data-testid="alert-count" title={`Happened ${alert.count} times`}>
+            ×{formatCount(alert.count)}
           </span>
         )}
-        <time
-          dateTime={latest.at}
-          title={group.count > 1 ? `first at ${formatTime(group.firstAt)}` : undefined}
-        >
-          {formatTime(latest.at)}
+        <time dateTime={alert.at} title={`last at ${formatDateTime(alert.at)}`}>
+          {when(alert.at)}
         </time>
-        <button
-          type="button"
-          className="dismiss"
-          aria-label={`Dismiss alert: ${latest.message}`}
-          onClick={() => dismiss(group.key)}
-        >
-          ×
-        </button>
       </div>
-      <p className="alert-message">{latest.message}</p>
-      {group.rejection && (
-        <p className="alert-detail" data-testid="alert-rejection">
-          Reason <code>{group.rejection.reason}</code>
-          {group.messages > 1 && <> · {formatCount(group.messages)} messages in all</>}
-          {group.rejection.sampleTopic && (
-            <>
-              {' '}
-              · e.g. <code className="topic">{group.rejection.sampleTopic}</code>
-            </>
-          )}
+      {/* Said once: most messages already start with the place. */}
+      {alert.path && !alert.message.includes(alert.path) && (
+        <p className="alert-path" data-testid="alert-path">
+          {alert.path}
         </p>
       )}
-      {hasNode && group.node && (
-        <button type="button" className="link-button small" onClick={() => reveal(group.node as string)}>
-          Show in tree
+      <p className="alert-message" data-testid="alert-message">
+        {alert.message}
+      </p>
+      {alert.count > 1 && (
+        <p className="alert-times" data-testid="alert-times">
+          First <time dateTime={alert.firstAt}>{when(alert.firstAt)}</time>, last{' '}
+          <time dateTime={alert.at}>{when(alert.at)}</time>
+        </p>
+      )}
+      <details className="alert-technical">
+        <summary>Technical detail</summary>
+        <pre data-testid="alert-technical">{alert.technical}</pre>
+      </details>
+      <div className="alert-actions">
+        {isAcked ? (
+          <span className="muted" data-testid="alert-acked">
+            Acknowledged {when(alert.ackedAt as string)}
+            {alert.ackedBy ? ` by ${alert.ackedBy}` : ''}
+          </span>
+        ) : (
+          <button
+            type="button"
+            className="link-button small"
+            aria-label={`Acknowledge alert: ${alert.message}`}
+            onClick={() => void acknowledgeAlert(alert.id)}
+          >
+            Acknowledge
+          </button>
+        )}
+        <button
+          type="button"
+          className="link-button small"
+          aria-label={`Clear alert: ${alert.message}`}
+          onClick={() => void clearAlert(alert.id)}
+        >
+          Clear
         </button>
+        {hasNode && alert.node && (
+          <button type="button" className="link-button small" onClick={() => reveal(alert.node as string)}>
+            Show in tree
+          </button>
+        )}
+      </div>
+      {actionError && (
+        <p className="alert-error-text" role="alert">
+          {actionError}
+        </p>
       )}
     </li>
   );
 }
 
-/** Grouped, dismissable alerts; never a dialog, so a burst of them cannot block the screen. */
+/** Stored alerts, one per fault and place, counted; never a dialog, so a burst cannot block the screen. */
 export function AlertsList() {
-  const groups = useAlerts((s) => s.groups);
-  const dismissAll = useAlerts((s) => s.dismissAll);
+  const alerts = useAlerts((s) => s.alerts);
+  const status = useAlerts((s) => s.status);
+  const error = useAlerts((s) => s.error);
+  const kinds = useAlerts((s) => s.kinds);
+  const setKinds = useAlerts((s) => s.setKinds);
+  const listError = useAlerts((s) => (s.actionError?.id === '*' ? s.actionError.message : null));
   const [isAllShown, setAllShown] = useState(false);
-  const shown = isAllShown ? groups : groups.slice(0, VISIBLE);
-  const total = groups.reduce((n, g) => n + g.count, 0);
+  const filtered = kinds ? alerts.filter((a) => kinds.includes(a.kind)) : alerts;
+  const shown = isAllShown ? filtered : filtered.slice(0, VISIBLE);
+  const unacknowledged = alerts.filter((a) => a.ackedAt === null).length;
+  const present = ALERT_KINDS.filter((k) => alerts.some((a) => a.kind === k) || kinds?.includes(k));
   return (
-    <section className="alerts" aria-label="Alerts" data-testid="alerts">
+    <section className="alerts" aria-label="Alerts" data-testid="alerts" data-status={status}>
       <div className="alerts-head">
         <h2>
           Alerts{' '}
-          {groups.length > 0 && (
-            <span className="badge" data-testid="alerts-total">
-              {formatCount(total)}
+          {unacknowledged > 0 && (
+            <span className="badge" data-testid="alerts-total" title="Not acknowledged yet">
+              {formatCount(unacknowledged)}
             </span>
           )}
         </h2>
-        {groups.length > 0 && (
-          <button type="button" className="link-button" onClick={dismissAll}>
-            Dismiss all
+        {filtered.length > 0 && (
+          <button type="button" className="link-button" onClick={() => void clearAllAlerts(kinds)}>
+            {kinds ? 'Clear these' : 'Clear all'}
           </button>
         )}
       </div>
-      {groups.length === 0 ? (
-        <p className="muted">
-          No alerts. Devices going offline, rejected messages and storage problems show up here.
+      {alerts.length > 0 && (
+        <label className="alerts-filter">
+          Show{' '}
+          <select
+            data-testid="alerts-filter"
+            value={kinds?.[0] ?? ''}
+            onChange={(e) => setKinds(e.target.value === '' ? null : [e.target.value as AlertKind])}
+          >
+            <option value="">every kind</option>
+            {present.map((k) => (
+              <option key={k} value={k}>
+                {KIND_LABELS[k]}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {status === 'error' && (
+        <p className="alert-error-text" role="alert">
+          The stored alerts could not be loaded: {error}
+        </p>
+      )}
+      {listError && (
+        <p className="alert-error-text" role="alert">
+          {listError}
+        </p>
+      )}
+      {filtered.length === 0 ? (
+        <p className="muted" data-testid="alerts-empty">
+          {status === 'loading'
+            ? 'Loading alerts…'
+            : kinds
+              ? 'No alerts of this kind.'
+              : 'No alerts. Devices going offline, rejected messages and storage problems show up here.'}
         </p>
       ) : (
         <ul className="alert-list" aria-live="polite">
-          {shown.map((group) => (
-            <AlertItem key={group.key} group={group} />
+          {shown.map((alert) => (
+            <AlertItem key={alert.key} alert={alert} />
           ))}
         </ul>
       )}
-      {groups.length > VISIBLE && (
+      {filtered.length > VISIBLE && (
         <button type="button" className="link-button" onClick={() => setAllShown(!isAllShown)}>
-          {isAllShown ? 'Show fewer' : `Show ${groups.length - VISIBLE} more`}
+          {isAllShown ? 'Show fewer' : `Show ${filtered.length - VISIBLE} more`}
         </button>
       )}
     </section>

@@ -1,11 +1,17 @@
 import { useMemo } from 'react';
+import { coverageText, reportingNote } from '../coverage';
 import { formatEnergy, formatPower } from '../format';
+import { dayStartMs } from '../ranges';
 import { reveal } from '../state/navigate';
 import { useLive } from '../state/live';
 import { useTree } from '../state/tree';
+import { useNow } from '../use-now';
 
 function CompanyTotal({ id, name }: { id: string; name: string }) {
   const totals = useLive((s) => s.byId[id]);
+  const now = useNow(10_000);
+  const reporting = reportingNote(totals);
+  const coverage = coverageText(totals, dayStartMs(now), now);
   return (
     <button
       type="button"
@@ -20,12 +26,22 @@ function CompanyTotal({ id, name }: { id: string; name: string }) {
         <span className="figure" data-testid="company-power">
           {totals ? formatPower(totals.powerW) : '—'}
         </span>
+        {reporting && (
+          <span className="figure-hint" data-testid="company-power-hint">
+            {reporting}
+          </span>
+        )}
       </span>
       <span className="company-figure">
         <span className="figure-label">Today</span>
         <span className="figure" data-testid="company-energy" data-today-wh={totals?.todayWh}>
           {totals ? formatEnergy(totals.todayWh) : '—'}
         </span>
+        {coverage && (
+          <span className="figure-hint" data-testid="company-energy-hint">
+            {coverage}
+          </span>
+        )}
       </span>
     </button>
   );

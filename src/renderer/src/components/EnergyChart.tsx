@@ -2,11 +2,41 @@ import type { ChartDataset, Plugin } from 'chart.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SiteNode } from '../../../shared/contract';
 import { Chart, onThemeChange, themeColours, type ThemeColours } from '../charts/chart-setup';
-import { buildSlots, gapsPerSlot, slotValues, sumPointsWh, type Slot } from '../chart-series';
-import { formatEnergy, formatEnergyAxis, formatRange, formatSlot } from '../format';
-import { fromLocalInput, RANGE_KINDS, RANGE_LABELS, toLocalInput } from '../ranges';
+import {
+  buildSlots,
+  dataStartOf,
+  delta,
+  gapsPerSlot,
+  slotDeltas,
+  slotValues,
+  sumPointsWh,
+  withToday,
+  type Delta,
+  type Resolution,
+  type Slot,
+} from '../chart-series';
+import { coverageText } from '../coverage';
+import {
+  formatEnergy,
+  formatEnergyAxis,
+  formatEnergyDelta,
+  formatPctDelta,
+  formatSlot,
+  formatSpan,
+} from '../format';
+import {
+  dayStartMs,
+  fromLocalInput,
+  RANGE_KINDS,
+  RANGE_LABELS,
+  RESOLUTION_LABELS,
+  toLocalInput,
+  usableResolutions,
+  type ChartResolution,
+} from '../ranges';
 import { loadEnergy } from '../state/actions';
 import { useHistory, type EnergyView } from '../state/history';
+import { useLive } from '../state/live';
 import { useUi } from '../state/ui';
 import { useNow } from '../use-now';
 
@@ -15,82 +45,160 @@ interface EnergyModel {
   labels: string[];
   slots: Slot[];
   bars: Array<{ id: string; label: string; values: Array<number | null> }>;
+  /** The node's own value per slot (null: no data). */
+  totalValues: Array<number | null>;
   /** The node's own total, drawn as a line when some children are not stacked separately. */
   totalLine: Array<number | null> | null;
   previous: Array<number | null> | null;
+  /** Each slot against the same slot of the previous period. */
+  deltas: Delta[] | null;
+  /** The completed slots both periods have data for, summed and compared. */
+  overall: (Delta & { slots: number; currentWh: number; previousWh: number }) | null;
   gapOverlaps: boolean[];
+  /** Past slots without data: drawn hatched, never as 0. */
+  noData: boolean[];
   gapSlots: number;
   /** Slots drawn empty because they lie inside a gap (nothing is known there). */
   gapNullSlots: number;
-  /** Sum of the points the core returned for the node (display only). */
-  totalWh: number;
+  noDataSlots: number;
+  /** The core's own total of the points (the chart total when the range does not run through today). */
+  historyTotalWh: number;
   /** Each stacked child's own total, as the core added it (for tests: the stack is the whole). */
   childTotalsWh: number[];
-  /** Sum of the points of the stacked series (display only). */
-  resolution: string;
+  resolution: Resolution;
   hasPoints: boolean;
+  /** Where the node's data begins (counting start or first stored bucket); null: none at all. */
+  dataStartMs: number | null;
 }
 
 const round3 = (wh: number): number => Math.round(wh * 1000) / 1000;
 const REFRESH_MS = 30_000;
 
-function buildModel(view: EnergyView, nodeName: string): EnergyModel | null {
+/** Sums over the slots both periods know, up to the last completed one: like against like. */
+function overallDelta(
+  slots: Slot[],
+  current: Array<number | null>,
+  previous: Array<number | null>,
+  nowMs: number,
+): EnergyModel['overall'] {
+  let currentWh = 0;
+  let previousWh = 0;
+  let count = 0;
+  slots.forEach((slot, i) => {
+    const a = current[i];
+    const b = previous[i];
+    if (slot.endMs > nowMs || a === null || a === undefined || b === null || b === undefined) return;
+    currentWh += a;
+    previousWh += b;
+    count++;
+  });
+  if (count === 0) return null;
+  return { ...delta(round3(currentWh), round3(previousWh)), slots: count, currentWh, previousWh };
+}
+
+function buildModel(
+  view: EnergyView,
+  nodeName: string,
+  sinceOf: (id: string) => string | null,
+): EnergyModel | null {
   const total = view.total;
   if (!total) return null;
   const now = Date.now();
-  const slots = buildSlots([total, ...view.children.map((c) => c.result)], view.span.fromMs, view.span.toMs);
+  const results = [total, ...view.children.map((c) => c.result)];
+  const dataStart = dataStartOf(sinceOf(view.nodeId), results);
+  const slots = buildSlots(results, view.span.fromMs, view.span.toMs);
   const isMultiDay = view.span.toMs - view.span.fromMs > 86_400_000 + 3_600_000;
   const labels = slots.map((slot) => formatSlot(slot.startMs, total.resolution, isMultiDay));
-  const totalValues = slotValues(total, slots, now);
+  const totalValues = slotValues(total, slots, now, dataStart);
   const bars =
     view.children.length > 0
       ? view.children.map((child) => ({
           id: child.id,
           label: child.label,
-          values: slotValues(child.result, slots, now),
+          // Each part from its own start: a device added at noon has no data in the morning.
+          values: slotValues(child.result, slots, now, dataStartOf(sinceOf(child.id), [child.result])),
         }))
       : [{ id: view.nodeId, label: nodeName, values: totalValues }];
   let previous: Array<number | null> | null = null;
   if (view.previous && view.previousSpan) {
     const previousSlots = buildSlots([view.previous], view.previousSpan.fromMs, view.previousSpan.toMs);
-    const values = slotValues(view.previous, previousSlots, now);
+    const values = slotValues(view.previous, previousSlots, now, dataStart);
     // Period against period: the first bucket of each side by side.
     previous = slots.map((_, i) => values[i] ?? null);
   }
   const gaps = gapsPerSlot(slots, total.gaps);
+  const noData = totalValues.map((v, i) => v === null && (slots[i] as Slot).startMs <= now);
   return {
     labels,
     slots,
     bars,
+    totalValues,
     totalLine: view.otherChildren > 0 ? totalValues : null,
     previous,
+    deltas: previous ? slotDeltas(totalValues, previous) : null,
+    overall: previous ? overallDelta(slots, totalValues, previous, now) : null,
     gapOverlaps: gaps.overlaps,
+    noData,
     gapSlots: gaps.overlaps.filter(Boolean).length,
     gapNullSlots: totalValues.filter((v, i) => v === null && gaps.inside[i]).length,
-    totalWh: round3(sumPointsWh(total)),
+    noDataSlots: noData.filter(Boolean).length,
+    historyTotalWh: round3(sumPointsWh(total)),
     childTotalsWh: view.children.map((child) => sumPointsWh(child.result)),
     resolution: total.resolution,
     hasPoints: total.points.length > 0,
+    dataStartMs: dataStart,
   };
 }
 
-/** Shades the slots where the core reports a gap: the device was away, nothing is known there. */
-function gapPlugin(gaps: { current: boolean[] }, colours: { current: ThemeColours }): Plugin<'bar'> {
+/**
+ * The chart's total: for a range through today, the core's completed days plus the live today
+ * (the same snapshot as the tiles, moving with every push); otherwise the core's own sum.
+ */
+function chartTotalWh(view: EnergyView, model: EnergyModel, todayWh: number | null, nowMs: number): number {
+  if (view.dayStartMs !== null && view.dayStartMs === dayStartMs(nowMs)) {
+    const live = withToday(view.beforeTodayWh, todayWh);
+    if (live !== null) return live;
+  }
+  return model.historyTotalWh;
+}
+
+/**
+ * Shades the slots where the core reports a gap (the device was away) and hatches the slots with
+ * no data at all (before counting began, or inside a gap): nothing is known there, so no bar.
+ */
+function gapPlugin(
+  flags: { current: { gaps: boolean[]; noData: boolean[] } },
+  colours: { current: ThemeColours },
+): Plugin<'bar'> {
   return {
     id: 'kilowatch-gaps',
     beforeDatasetsDraw(chart) {
-      const flags = gaps.current;
+      const { gaps, noData } = flags.current;
       const x = chart.scales.x;
-      if (!x || flags.length === 0) return;
+      if (!x || gaps.length + noData.length === 0) return;
       const { ctx, chartArea } = chart;
-      const width = chartArea.width / Math.max(1, flags.length);
+      const width = chartArea.width / Math.max(1, gaps.length, noData.length);
       ctx.save();
       ctx.fillStyle = colours.current.gap;
-      flags.forEach((isGap, i) => {
-        if (!isGap) return;
-        const centre = x.getPixelForValue(i);
-        ctx.fillRect(centre - width / 2, chartArea.top, width, chartArea.height);
-      });
+      ctx.strokeStyle = colours.current.gap;
+      ctx.lineWidth = 1;
+      for (let i = 0; i < Math.max(gaps.length, noData.length); i++) {
+        const left = x.getPixelForValue(i) - width / 2;
+        if (gaps[i]) ctx.fillRect(left, chartArea.top, width, chartArea.height);
+        if (noData[i]) {
+          ctx.save();
+          ctx.beginPath();
+          ctx.rect(left, chartArea.top, width, chartArea.height);
+          ctx.clip();
+          ctx.beginPath();
+          for (let d = -chartArea.height; d < width; d += 7) {
+            ctx.moveTo(left + d, chartArea.bottom);
+            ctx.lineTo(left + d + chartArea.height, chartArea.top);
+          }
+          ctx.stroke();
+          ctx.restore();
+        }
+      }
       ctx.restore();
     },
   };
@@ -160,7 +268,13 @@ function applyModel(chart: EnergyChartJs, model: EnergyModel | null, colours: Th
   chart.update('none');
 }
 
-function RangePicker() {
+function RangePicker({
+  resolution,
+  onResolution,
+}: {
+  resolution: ChartResolution;
+  onResolution: (resolution: ChartResolution) => void;
+}) {
   const range = useUi((s) => s.chartRange);
   const setRange = useUi((s) => s.setChartRange);
   const isCompareOn = useUi((s) => s.isCompareOn);
@@ -232,32 +346,173 @@ function RangePicker() {
           <button type="submit" className="tool" disabled={!isCustomValid} data-testid="custom-apply">
             Show
           </button>
+          {range.fromMs !== undefined && range.toMs !== undefined && (
+            <label>
+              by{' '}
+              <select
+                value={resolution}
+                data-testid="custom-resolution"
+                onChange={(e) => onResolution(e.target.value as ChartResolution)}
+              >
+                {usableResolutions({ fromMs: range.fromMs, toMs: range.toMs }).map((r) => (
+                  <option key={r} value={r}>
+                    {RESOLUTION_LABELS[r]}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
         </form>
       )}
     </div>
   );
 }
 
+/** Compare-with-previous in words: the overall change, over the completed periods both know. */
+function CompareSummary({ model }: { model: EnergyModel }) {
+  const overall = model.overall;
+  if (!model.previous) return null;
+  if (!overall || overall.deltaWh === null) {
+    return (
+      <p className="muted small" data-testid="compare-summary">
+        Previous period: no completed {unitWord(model.resolution, 2)} with data on both sides to compare yet.
+      </p>
+    );
+  }
+  const tone = overall.deltaWh > 0 ? 'up' : overall.deltaWh < 0 ? 'down' : 'same';
+  return (
+    <p
+      className={`compare-summary compare-${tone}`}
+      data-testid="compare-summary"
+      data-delta-wh={overall.deltaWh}
+      data-pct={overall.pct ?? undefined}
+    >
+      Against the previous period: <strong>{formatEnergyDelta(overall.deltaWh)}</strong>
+      {overall.pct !== null && <strong> ({formatPctDelta(overall.pct)})</strong>} over the {overall.slots}{' '}
+      completed {unitWord(model.resolution, overall.slots)} ({formatEnergy(round3(overall.currentWh))} against{' '}
+      {formatEnergy(round3(overall.previousWh))}).
+    </p>
+  );
+}
+
+const UNIT_WORDS: Record<string, [string, string]> = {
+  minute: ['minute', 'minutes'],
+  hour: ['hour', 'hours'],
+  day: ['day', 'days'],
+  week: ['week', 'weeks'],
+  month: ['month', 'months'],
+};
+const unitWord = (resolution: string, n: number): string =>
+  (UNIT_WORDS[resolution] ?? ['period', 'periods'])[n === 1 ? 0 : 1];
+
+const cell = (wh: number | null | undefined): string =>
+  wh === null || wh === undefined ? 'no data' : formatEnergy(wh);
+
+/** The chart's values as a table, for screen readers and for reading exact figures. */
+function ChartTable({ model, totalWh, nodeName }: { model: EnergyModel; totalWh: number; nodeName: string }) {
+  // One column per stacked part, then the node's own value (the bars alone when it has no parts).
+  const showBars = model.bars.length > 1;
+  return (
+    <div className="chart-table-wrap">
+      <table className="chart-table" data-testid="chart-table">
+        <caption className="visually-hidden">Energy of {nodeName} per interval</caption>
+        <thead>
+          <tr>
+            <th scope="col">Period</th>
+            {showBars &&
+              model.bars.map((bar) => (
+                <th scope="col" key={bar.id}>
+                  {bar.label}
+                </th>
+              ))}
+            <th scope="col">{nodeName}</th>
+            {model.previous && <th scope="col">Previous period</th>}
+            {model.previous && <th scope="col">Change</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {model.labels.map((label, i) => {
+            const d = model.deltas?.[i];
+            return (
+              <tr key={model.slots[i]?.startMs ?? i} data-no-data={model.noData[i] ? 'true' : undefined}>
+                <th scope="row">{label}</th>
+                {showBars && model.bars.map((bar) => <td key={bar.id}>{cell(bar.values[i])}</td>)}
+                <td data-wh={model.totalValues[i] ?? undefined}>{cell(model.totalValues[i])}</td>
+                {model.previous && <td>{cell(model.previous[i])}</td>}
+                {model.previous && (
+                  <td>
+                    {d && d.deltaWh !== null
+                      ? `${formatEnergyDelta(d.deltaWh)}${d.pct !== null ? ` (${formatPctDelta(d.pct)})` : ''}`
+                      : '—'}
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total</th>
+            {showBars && model.bars.map((bar, i) => <td key={bar.id}>{cell(model.childTotalsWh[i])}</td>)}
+            <td data-testid="chart-table-total">{formatEnergy(totalWh)}</td>
+            {model.previous && <td />}
+            {model.previous && (
+              <td>
+                {model.overall && model.overall.deltaWh !== null
+                  ? `${formatEnergyDelta(model.overall.deltaWh)}${model.overall.pct !== null ? ` (${formatPctDelta(model.overall.pct)})` : ''}`
+                  : '—'}
+              </td>
+            )}
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
+
 /**
  * Energy per interval for the selected node, stacked by child, with the previous period as a
- * dashed line and the core's gaps shaded. The chart is created once and its data replaced in
- * place on every update.
+ * dashed line, the core's gaps shaded and periods without data hatched. The chart is created once
+ * and its data replaced in place on every update.
  */
 export function EnergyChart({ node }: { node: SiteNode }) {
   const range = useUi((s) => s.chartRange);
   const isCompareOn = useUi((s) => s.isCompareOn);
+  const [customResolution, setCustomResolution] = useState<ChartResolution>('auto');
   const view = useHistory((s) => (s.energy?.nodeId === node.id ? s.energy : null));
-  const model = useMemo(() => (view ? buildModel(view, node.name) : null), [view, node.name]);
+  const totals = useLive((s) => s.byId[node.id]);
+  const since = totals?.since ?? null;
+  const model = useMemo(
+    () =>
+      view
+        ? buildModel(view, node.name, (id) =>
+            id === node.id ? since : (useLive.getState().byId[id]?.since ?? null),
+          )
+        : null,
+    [view, node.id, node.name, since],
+  );
+  const now = useNow(10_000);
+  const totalWh = view && model ? chartTotalWh(view, model, totals?.todayWh ?? null, now) : null;
+  const [isTableShown, setTableShown] = useState(false);
+
+  // A custom span too short or too long for the chosen bucket size falls back to automatic.
+  const resolution =
+    range.kind === 'custom' &&
+    range.fromMs !== undefined &&
+    range.toMs !== undefined &&
+    usableResolutions({ fromMs: range.fromMs, toMs: range.toMs }).includes(customResolution)
+      ? customResolution
+      : 'auto';
 
   useEffect(() => {
-    void loadEnergy(node.id, range, isCompareOn);
-    const timer = setInterval(() => void loadEnergy(node.id, range, isCompareOn), REFRESH_MS);
+    void loadEnergy(node.id, range, isCompareOn, resolution);
+    const timer = setInterval(() => void loadEnergy(node.id, range, isCompareOn, resolution), REFRESH_MS);
     return () => clearInterval(timer);
-  }, [node.id, range, isCompareOn]);
+  }, [node.id, range, isCompareOn, resolution]);
 
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const chartRef = useRef<EnergyChartJs | null>(null);
-  const gapsRef = useRef<boolean[]>([]);
+  const flagsRef = useRef<{ gaps: boolean[]; noData: boolean[] }>({ gaps: [], noData: [] });
   const coloursRef = useRef<ThemeColours | null>(null);
   const modelRef = useRef<EnergyModel | null>(null);
 
@@ -289,11 +544,16 @@ export function EnergyChart({ node }: { node: SiteNode }) {
             callbacks: {
               label: (item) =>
                 `${item.dataset.label ?? ''}: ${item.raw === null ? 'no data' : formatEnergy(Number(item.raw))}`,
+              footer: (items) => {
+                const d = modelRef.current?.deltas?.[items[0]?.dataIndex ?? -1];
+                if (!d || d.deltaWh === null) return '';
+                return `Change: ${formatEnergyDelta(d.deltaWh)}${d.pct !== null ? ` (${formatPctDelta(d.pct)})` : ''}`;
+              },
             },
           },
         },
       },
-      plugins: [gapPlugin(gapsRef, colours) as unknown as Plugin<'bar' | 'line'>],
+      plugins: [gapPlugin(flagsRef, colours) as unknown as Plugin<'bar' | 'line'>],
     });
     chartRef.current = chart;
     const applyTheme = (): void => {
@@ -321,25 +581,37 @@ export function EnergyChart({ node }: { node: SiteNode }) {
 
   useEffect(() => {
     modelRef.current = model;
-    gapsRef.current = model?.gapOverlaps ?? [];
+    flagsRef.current = { gaps: model?.gapOverlaps ?? [], noData: model?.noData ?? [] };
     const chart = chartRef.current;
     const colours = coloursRef.current;
     if (chart && colours) applyModel(chart, model, colours);
   }, [model]);
 
   const status = view?.status ?? 'loading';
+  const rangeText = view && model ? formatSpan(view.span.fromMs, view.span.toMs, model.resolution) : null;
+  const coverage = view && model ? coverageText(totals, view.span.fromMs, now, model.dataStartMs) : null;
   return (
     <section className="panel-block energy" aria-label="Energy per interval">
       <div className="block-head">
         <h3>Energy</h3>
-        {view && <span className="muted range-text">{formatRange(view.span.fromMs, view.span.toMs)}</span>}
-        {model && (
+        {rangeText && (
+          <span className="muted range-text" data-testid="range-text">
+            {rangeText}
+          </span>
+        )}
+        {model && totalWh !== null && (
           <span className="chart-total">
-            Total <strong data-testid="chart-total">{formatEnergy(model.totalWh)}</strong>
+            Total <strong data-testid="chart-total">{formatEnergy(totalWh)}</strong>
+            {coverage && (
+              <span className="muted small" data-testid="chart-coverage">
+                {' '}
+                ({coverage})
+              </span>
+            )}
           </span>
         )}
       </div>
-      <RangePicker />
+      <RangePicker resolution={resolution} onResolution={setCustomResolution} />
       <div
         className="chart-box"
         data-testid="energy-chart"
@@ -348,12 +620,15 @@ export function EnergyChart({ node }: { node: SiteNode }) {
         data-from={view ? new Date(view.span.fromMs).toISOString() : undefined}
         data-to={view ? new Date(view.span.toMs).toISOString() : undefined}
         data-resolution={model?.resolution}
-        data-total-wh={model?.totalWh}
+        data-total-wh={totalWh ?? undefined}
+        data-history-total-wh={model?.historyTotalWh}
         data-child-totals-wh={model ? JSON.stringify(model.childTotalsWh) : undefined}
         data-series={model?.bars.length}
         data-slots={model?.slots.length}
+        data-values={model ? JSON.stringify(model.totalValues) : undefined}
         data-gap-slots={model?.gapSlots}
         data-gap-null-slots={model?.gapNullSlots}
+        data-no-data-slots={model?.noDataSlots}
         data-compare={model?.previous ? 'on' : 'off'}
         aria-busy={status === 'loading'}
       >
@@ -365,11 +640,12 @@ export function EnergyChart({ node }: { node: SiteNode }) {
         )}
         {status === 'ready' && model && !model.hasPoints && (
           <p className="chart-overlay" data-testid="chart-empty">
-            No energy recorded for {node.name} in this range. Pick a longer range, or check that its devices
-            report (a new device counts from its second reading).
+            No data for {node.name} in this range. Pick a longer range, or check that its devices report (a
+            new device counts from its second reading).
           </p>
         )}
       </div>
+      {model && <CompareSummary model={model} />}
       {view?.status === 'ready' && view.error && <p className="muted small">{view.error}</p>}
       {view && view.otherChildren > 0 && (
         <p className="muted small">
@@ -381,6 +657,26 @@ export function EnergyChart({ node }: { node: SiteNode }) {
         <p className="muted small" data-testid="chart-gap-note">
           Shaded: a device was away; its energy over the gap is booked when it came back.
         </p>
+      )}
+      {model && model.noDataSlots > 0 && (
+        <p className="muted small" data-testid="chart-no-data-note">
+          Hatched: no data ({model.noDataSlots} {unitWord(model.resolution, model.noDataSlots)}) — nothing was
+          recorded there, which is not the same as 0&nbsp;Wh.
+        </p>
+      )}
+      {model && totalWh !== null && (
+        <>
+          <button
+            type="button"
+            className="tool small"
+            aria-expanded={isTableShown}
+            data-testid="chart-table-toggle"
+            onClick={() => setTableShown((shown) => !shown)}
+          >
+            {isTableShown ? 'Hide the values table' : 'Show the values as a table'}
+          </button>
+          {isTableShown && <ChartTable model={model} totalWh={totalWh} nodeName={node.name} />}
+        </>
       )}
     </section>
   );

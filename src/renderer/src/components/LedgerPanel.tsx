@@ -20,6 +20,7 @@ const KIND_TEXT: Record<LedgerEntry['kind'], string> = {
   gap: 'First reading after the device was away: booked as one interval, shown as a gap',
   rebased:
     'Three consistent jumps in a row: a swapped device or counter, so counting restarts here without the jump',
+  role: 'Metering role changed: its energy counts this way from here on; what came before stays as counted',
 };
 
 const wh = (v: number | null): string => (v === null ? '—' : formatEnergy(v));

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { Chart, onThemeChange, themeColours } from '../charts/chart-setup';
 import { formatPower, formatPowerAxis, formatShortTime } from '../format';
+import { seedPowerTrail } from '../state/actions';
 import { useLive } from '../state/live';
 import { TRAIL_WINDOW_MS, usePowerTrail, type PowerSample } from '../state/power-trail';
 
@@ -12,8 +13,9 @@ interface XY {
 }
 
 /**
- * The node's power over the last hour, from the live pushes buffered in the browser. The chart
- * follows the trail store directly (no React render per push) and redraws at most once a second.
+ * The node's power over the last hour: stored minutes (average power) until the screen opened,
+ * live pushes since. The chart follows the trail store directly (no React render per push) and
+ * redraws at most once a second.
  */
 export function LivePowerChart({ nodeId, name }: { nodeId: string; name: string }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -24,6 +26,8 @@ export function LivePowerChart({ nodeId, name }: { nodeId: string; name: string 
   useEffect(() => {
     nodeRef.current = nodeId;
     usePowerTrail.getState().follow(nodeId, useLive.getState().byId[nodeId], Date.now());
+    // The hour before this screen opened, from the stored minutes: the line is full at once.
+    void seedPowerTrail(nodeId);
     redrawRef.current?.();
   }, [nodeId]);
 
@@ -137,7 +141,7 @@ export function LivePowerChart({ nodeId, name }: { nodeId: string; name: string 
     <section className="panel-block live-power" aria-label="Power, last hour">
       <div className="block-head">
         <h3>Power, last hour</h3>
-        <span className="muted small">live, since this screen opened</span>
+        <span className="muted small">average per minute, then live</span>
       </div>
       <div className="chart-box chart-box-small" ref={boxRef} data-testid="power-chart" data-node={nodeId}>
         <canvas ref={canvasRef} role="img" aria-label={`Power of ${name} over the last hour`} />

@@ -10,6 +10,9 @@ import {
   kindLabel,
   reasonText,
 } from '../format';
+import { withToday } from '../chart-series';
+import { coverageText, reportingNote } from '../coverage';
+import { dayStartMs, startOfMonthMs, startOfWeekMs } from '../ranges';
 import { loadPeriods } from '../state/actions';
 import { useHistory } from '../state/history';
 import { useLive } from '../state/live';
@@ -24,9 +27,12 @@ import { ErrorBoundary } from './ErrorBoundary';
 import { LedgerPanel } from './LedgerPanel';
 import { LivePowerChart } from './LivePowerChart';
 import { OnlineDot } from './OnlineDot';
+import { MeterRole } from './MeterRole';
 import { PhaseTable } from './PhaseTable';
+import { SupplyFigures } from './SupplyFigures';
 import { RelayToggle } from './RelayToggle';
 import { DeviceSensors, RoomSensors } from './Sensors';
+import { PrintReportLink } from './ReportPage';
 
 const PERIOD_REFRESH_MS = 20_000;
 
@@ -34,33 +40,55 @@ function Tile({
   label,
   testId,
   hint,
+  isStale = false,
   children,
 }: {
   label: string;
   testId: string;
-  hint?: string;
+  /** What the figure covers when that is not the obvious whole (coverage, reporting, last seen). */
+  hint?: string | null;
+  /** A figure that is no longer current (an offline device's last power): shown greyed. */
+  isStale?: boolean;
   children: ReactNode;
 }) {
   return (
-    <div className="tile">
+    <div className={isStale ? 'tile tile-stale' : 'tile'}>
       <span className="tile-label">{label}</span>
-      <span className="tile-figure" data-testid={testId}>
+      <span className="tile-figure" data-testid={testId} data-stale={isStale ? 'true' : undefined}>
         {children}
       </span>
-      {hint && <span className="tile-hint">{hint}</span>}
+      {hint && (
+        <span className="tile-hint" data-testid={`${testId}-hint`} title={hint}>
+          {hint}
+        </span>
+      )}
     </div>
   );
 }
 
-function LiveTiles({ id }: { id: string }) {
+function LiveTiles({ node }: { node: SiteNode }) {
+  const id = node.id;
   const totals = useLive((s) => s.byId[id]);
+  const online = useTree(selectOnline(node));
+  const lastSeen = useTree((s) => s.deviceLastSeen[id]) ?? node.lastSeen;
+  const now = useNow(10_000);
+  const firstStoredMs = useHistory((s) => (s.periods?.nodeId === id ? s.periods.firstStoredMs : null));
   const none = '—';
+  // An offline device's power is the last it reported: say how old it is instead of passing it as now.
+  const isStale = node.kind === 'device' && online === false;
+  const powerHint = isStale
+    ? `offline · last seen ${lastSeen ? formatAgo(lastSeen, now) : 'never'}`
+    : reportingNote(totals);
   return (
     <>
-      <Tile label="Power now" testId="detail-power">
+      <Tile label="Power now" testId="detail-power" hint={powerHint} isStale={isStale}>
         {totals ? formatPower(totals.powerW) : none}
       </Tile>
-      <Tile label="Today" testId="detail-today">
+      <Tile
+        label="Today"
+        testId="detail-today"
+        hint={coverageText(totals, dayStartMs(now), now, firstStoredMs)}
+      >
         {totals ? formatEnergy(totals.todayWh) : none}
       </Tile>
     </>
@@ -69,20 +97,38 @@ function LiveTiles({ id }: { id: string }) {
 
 function PeriodTiles({ id }: { id: string }) {
   const periods = useHistory((s) => (s.periods?.nodeId === id ? s.periods : null));
+  const totals = useLive((s) => s.byId[id]);
+  const now = useNow(10_000);
   useEffect(() => {
     void loadPeriods(id);
     const timer = setInterval(() => void loadPeriods(id), PERIOD_REFRESH_MS);
     return () => clearInterval(timer);
   }, [id]);
-  const show = (wh: number | null | undefined): string =>
-    wh === null || wh === undefined ? (periods?.status === 'error' ? 'unavailable' : '…') : formatEnergy(wh);
+  // One snapshot: the completed days from the core plus the same live today the Today tile shows.
+  const show = (beforeTodayWh: number | null | undefined): string => {
+    const wh = withToday(beforeTodayWh ?? null, totals?.todayWh ?? null);
+    return wh === null ? (periods?.status === 'error' ? 'unavailable' : '…') : formatEnergy(wh);
+  };
+  const weekStart = periods?.weekStartMs ?? startOfWeekMs(now);
+  const monthStart = periods?.monthStartMs ?? startOfMonthMs(now);
   return (
     <>
-      <Tile label="This week" testId="detail-week">
-        {show(periods?.weekWh)}
+      <Tile
+        label="This week"
+        testId="detail-week"
+        hint={
+          coverageText(totals, weekStart, now, periods?.firstStoredMs) ??
+          (weekStart < monthStart ? `from ${formatDate(new Date(weekStart).toISOString())}` : null)
+        }
+      >
+        {show(periods?.weekBeforeTodayWh)}
       </Tile>
-      <Tile label="This month" testId="detail-month">
-        {show(periods?.monthWh)}
+      <Tile
+        label="This month"
+        testId="detail-month"
+        hint={coverageText(totals, monthStart, now, periods?.firstStoredMs)}
+      >
+        {show(periods?.monthBeforeTodayWh)}
       </Tile>
     </>
   );
@@ -243,6 +289,7 @@ function Actions({ node }: { node: SiteNode }) {
       >
         Export CSV…
       </button>
+      <PrintReportLink nodeId={node.id} />
     </div>
   );
 }
@@ -306,7 +353,7 @@ export function NodeDetails() {
       )}
       {isMetered ? (
         <div className="tiles">
-          <LiveTiles id={node.id} />
+          <LiveTiles node={node} />
           <PeriodTiles id={node.id} />
           <CumulativeTiles id={node.id} />
         </div>
@@ -316,6 +363,8 @@ export function NodeDetails() {
         </p>
       )}
       {node.kind === 'device' && <DeviceFacts node={node} />}
+      <SupplyFigures nodeId={node.id} />
+      <MeterRole key={`role:${node.id}`} node={node} />
       <Relays node={node} />
       <Covers node={node} />
       <PhaseTable node={node} />

@@ -1,3 +1,4 @@
+import { roleBadge } from './MeterRole';
 import { memo, useState, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
 import type { SiteNode } from '../../../shared/contract';
 import { formatEnergy, formatPower, formatShortTime, formatDateTime } from '../format';
@@ -31,6 +32,20 @@ function RowTotals({ id }: { id: string }) {
         {totals ? formatEnergy(totals.todayWh) : '—'}
       </span>
     </>
+  );
+}
+
+/** A place no device is in any more: empty, but what was counted there stays with it. */
+function FormerNote({ id }: { id: string }) {
+  const energyWh = useLive((s) => s.byId[id]?.energyWh);
+  return (
+    <span
+      className="former-note"
+      data-testid="former-note"
+      title="No device is here now. Energy counted here stays with it; its history is still available."
+    >
+      empty{energyWh !== undefined ? ` · ${formatEnergy(energyWh)} counted` : ''}
+    </span>
   );
 }
 
@@ -97,6 +112,7 @@ export const TreeRowView = memo(function TreeRowView({
   if (isUnassignedDevice) classes.push('is-waiting');
   if (isDropTarget) classes.push('is-drop-target');
   if (row.isMatch && query) classes.push('is-match');
+  if (node.former) classes.push('is-former');
   const innerTab = isActive ? 0 : -1;
 
   return (
@@ -164,8 +180,14 @@ export const TreeRowView = memo(function TreeRowView({
             {node.product ?? node.model}
           </span>
         )}
+        {roleBadge(node.role) && (
+          <span className="role-badge" data-testid="role-badge" title={roleTitle(node)}>
+            {roleBadge(node.role)}
+          </span>
+        )}
         {node.kind === 'device' && <OfflineNote node={node} />}
         {isRoom && <SensorBadge roomId={node.id} />}
+        {node.former && <FormerNote id={node.id} />}
         {node.kind === 'unassigned' && (
           <span className="waiting-hint">drag a device onto a room, or use Assign</span>
         )}
@@ -199,3 +221,9 @@ export const TreeRowView = memo(function TreeRowView({
     </div>
   );
 });
+
+function roleTitle(node: SiteNode): string {
+  const role = node.role;
+  if (!role || role.role === 'load') return '';
+  return role.role === 'main' ? `Main meter of its ${role.scope ?? 'room'}` : 'Generation (solar)';
+}

@@ -4,6 +4,7 @@
  */
 import type {
   CommandParams,
+  CommandValue,
   CoverAction,
   HistoryResult,
   LedgerEntry,
@@ -11,12 +12,23 @@ import type {
 } from '../../../shared/contract';
 import type { ApiError, Result } from '../../../shared/result';
 import type { Transport } from '../api';
-import { iso, previousSpan, presetSpan, startOfMonthMs, startOfWeekMs, type Span } from '../ranges';
+import {
+  chartResolution,
+  dayStartMs,
+  iso,
+  previousSpan,
+  presetSpan,
+  startOfMonthMs,
+  startOfWeekMs,
+  type ChartResolution,
+  type Span,
+} from '../ranges';
 import { shareChildren, switchableChannels } from '../tree-rows';
 import { useConnection } from './connection';
 import { useCovers } from './covers';
 import { useHistory, type ChildSeries } from './history';
 import { useLive } from './live';
+import { minuteSamples, TRAIL_WINDOW_MS, usePowerTrail, type PowerSample } from './power-trail';
 import { useRelays } from './relays';
 import { selectOutput, useTree } from './tree';
 import type { ChartRange } from './ui';
@@ -28,7 +40,7 @@ export function setTransport(api: Transport): void {
   transport = api;
 }
 
-function api(): Transport {
+export function api(): Transport {
   if (!transport)
     throw new Error('The console is not connected to the Kilowatch core yet (wire() not called)');
   return transport;
@@ -75,9 +87,10 @@ export const refreshConnection = singleFlight(async () => {
 
 // ---- site ----------------------------------------------------------------------------------------
 
+/** Into a room (company, office, room), or back to Unassigned (`'unassigned'`, no name). */
 export async function assignDevice(
   deviceId: string,
-  path: [string, string, string],
+  path: CommandParams<'site.assign'>['path'],
   name?: string,
 ): Promise<Result<{ device: string; path: string[] }, ApiError>> {
   const params: CommandParams<'site.assign'> = { device: deviceId, path, ...(name ? { name } : {}) };
@@ -92,6 +105,16 @@ export async function renameNode(
 ): Promise<Result<{ node: string; name: string }, ApiError>> {
   const reply = await api().invoke('site.rename', { node: nodeId, name });
   if (reply.ok) await refreshTree();
+  return reply;
+}
+
+/** Marks a meter as a load, a place's main meter, or generation (applies from now on). */
+export async function setMeterRole(
+  params: CommandParams<'meter.role'>,
+): Promise<Result<CommandValue<'meter.role'>, ApiError>> {
+  const reply = await api().invoke('meter.role', params);
+  // The answer is what staff wait for; the tree catches up on its own (a busy tree refreshes in a loop).
+  if (reply.ok) void refreshTree();
   return reply;
 }
 
@@ -195,13 +218,21 @@ export function spanOf(range: ChartRange, nowMs: number): Span {
 let energySeq = 0;
 
 /**
- * The selected node's history over a range: its own total (resolution 'auto', the core picks),
- * one query per child at that same resolution, and the previous period when comparing.
+ * The selected node's history over a range: its own total at the range's resolution (hours for
+ * today, days for 7 and 30 days, months for 12 months, the user's choice for custom), one query
+ * per child at that same resolution, the previous period when comparing, and — for a range that
+ * runs through today — the core's total up to local midnight, to which the live today is added.
  */
-export async function loadEnergy(nodeId: string, range: ChartRange, isCompareOn: boolean): Promise<void> {
+export async function loadEnergy(
+  nodeId: string,
+  range: ChartRange,
+  isCompareOn: boolean,
+  customResolution: ChartResolution = 'auto',
+): Promise<void> {
   const seq = ++energySeq;
-  const span = spanOf(range, Date.now());
-  const key = JSON.stringify([nodeId, range, isCompareOn]);
+  const now = Date.now();
+  const span = spanOf(range, now);
+  const key = JSON.stringify([nodeId, range, isCompareOn, customResolution]);
   const store = useHistory.getState();
   const current = store.energy;
   const isSame = current?.key === key;
@@ -219,13 +250,15 @@ export async function loadEnergy(nodeId: string, range: ChartRange, isCompareOn:
     otherChildren: isSame ? current.otherChildren : 0,
     previous: isSame ? current.previous : null,
     previousSpan: isSame ? current.previousSpan : null,
+    beforeTodayWh: isSame ? current.beforeTodayWh : null,
+    dayStartMs: isSame ? current.dayStartMs : null,
     loadedAtMs: isSame ? current.loadedAtMs : 0,
   });
 
   const query = (node: string, s: Span, resolution: HistoryResult['resolution']) =>
     api().invoke('history.query', { node, from: iso(s.fromMs), to: iso(s.toMs), resolution });
 
-  const totalReply = await query(nodeId, span, 'auto');
+  const totalReply = await query(nodeId, span, chartResolution(range.kind, customResolution));
   if (seq !== energySeq) return;
   if (!totalReply.ok) {
     useHistory.getState().setEnergy({
@@ -245,10 +278,14 @@ export async function loadEnergy(nodeId: string, range: ChartRange, isCompareOn:
   );
   const stacked = children.length > 1 ? ranked.slice(0, MAX_STACKED_CHILDREN) : [];
   const previous = isCompareOn ? previousSpan(range.kind, span) : null;
+  // Presets end at tomorrow's midnight, so they run through today: its live figure completes them.
+  const dayStart = dayStartMs(now);
+  const runsThroughToday = range.kind !== 'custom' && span.fromMs <= dayStart && span.toMs > now;
 
-  const [childReplies, previousReply] = await Promise.all([
+  const [childReplies, previousReply, beforeToday] = await Promise.all([
     Promise.all(stacked.map((child) => query(child.id, span, resolution))),
     previous ? query(nodeId, previous, resolution) : Promise.resolve(null),
+    runsThroughToday ? completedDaysWh(nodeId, span.fromMs, dayStart) : Promise.resolve(null),
   ]);
   if (seq !== energySeq) return;
   const childSeries: ChildSeries[] = [];
@@ -257,21 +294,56 @@ export async function loadEnergy(nodeId: string, range: ChartRange, isCompareOn:
     // A child without metered channels (a relay-only device) has no history: nothing to stack.
     if (reply.ok) childSeries.push({ id: child.id, label: child.name, result: reply.value });
   });
+  const errors = [
+    previousReply && !previousReply.ok ? `Previous period: ${previousReply.error.message}` : null,
+    beforeToday && !beforeToday.ok ? `Total before today: ${beforeToday.error.message}` : null,
+  ].filter((e) => e !== null);
   useHistory.getState().setEnergy({
     key,
     nodeId,
     span,
     status: 'ready',
-    error: previousReply && !previousReply.ok ? `Previous period: ${previousReply.error.message}` : null,
+    error: errors.length > 0 ? errors.join('; ') : null,
     total: totalReply.value,
     children: childSeries,
     otherChildren: children.length > 1 ? children.length - childSeries.length : 0,
     previous: previousReply?.ok ? previousReply.value : null,
     previousSpan: previous,
+    beforeTodayWh: beforeToday?.ok ? beforeToday.value : null,
+    dayStartMs: runsThroughToday ? dayStart : null,
     loadedAtMs: Date.now(),
   });
   // Week and month come from the same store of minutes: refresh them together so the figures agree.
   if (isSameNode && useHistory.getState().periods?.nodeId === nodeId) void loadPeriods(nodeId);
+}
+
+/**
+ * The core's total over whole local days [fromMs, dayStartMs): asked by the day, so no bucket
+ * reaches into today (a month bucket would hold today too). 0 when the range starts today.
+ */
+async function completedDaysWh(
+  nodeId: string,
+  fromMs: number,
+  dayStart: number,
+): Promise<Result<number, ApiError>> {
+  const reply = await completedDays(nodeId, fromMs, dayStart);
+  return reply.ok ? { ok: true, value: reply.value.totalWh } : reply;
+}
+
+async function completedDays(
+  nodeId: string,
+  fromMs: number,
+  dayStart: number,
+): Promise<Result<{ totalWh: number; points: HistoryResult['points'] }, ApiError>> {
+  if (fromMs >= dayStart) return { ok: true, value: { totalWh: 0, points: [] } };
+  const reply = await api().invoke('history.query', {
+    node: nodeId,
+    from: iso(fromMs),
+    to: iso(dayStart),
+    resolution: 'day',
+  });
+  if (!reply.ok) return reply;
+  return { ok: true, value: { totalWh: reply.value.total.energyWh, points: reply.value.points } };
 }
 
 function emptyView(key: string, nodeId: string, span: Span) {
@@ -286,42 +358,96 @@ function emptyView(key: string, nodeId: string, span: Span) {
     otherChildren: 0,
     previous: null,
     previousSpan: null,
+    beforeTodayWh: null,
+    dayStartMs: null,
     loadedAtMs: 0,
   };
 }
 
 let periodSeq = 0;
 
-/** This week and this month as one core bucket each ('week' and 'month' resolution). */
+/**
+ * This week and this month up to local midnight, by the day; the tiles add the live today to
+ * both (what the core counted today is the live figure, so nothing is counted twice or missed).
+ */
 export async function loadPeriods(nodeId: string): Promise<void> {
   const seq = ++periodSeq;
   const now = Date.now();
   const previous = useHistory.getState().periods;
   const isSame = previous?.nodeId === nodeId;
+  const dayStart = dayStartMs(now);
+  const weekStart = startOfWeekMs(now);
+  const monthStart = startOfMonthMs(now);
+  const isSameDay = isSame && previous.dayStartMs === dayStart;
   useHistory.getState().setPeriods({
     nodeId,
-    weekWh: isSame ? previous.weekWh : null,
-    monthWh: isSame ? previous.monthWh : null,
-    status: isSame && previous.status === 'ready' ? 'ready' : 'loading',
+    weekBeforeTodayWh: isSameDay ? previous.weekBeforeTodayWh : null,
+    monthBeforeTodayWh: isSameDay ? previous.monthBeforeTodayWh : null,
+    weekStartMs: weekStart,
+    monthStartMs: monthStart,
+    dayStartMs: dayStart,
+    firstStoredMs: isSameDay ? previous.firstStoredMs : null,
+    status: isSameDay && previous.status === 'ready' ? 'ready' : 'loading',
     error: null,
   });
-  const to = iso(now + 60_000);
-  const [week, month] = await Promise.all([
-    api().invoke('history.query', { node: nodeId, from: iso(startOfWeekMs(now)), to, resolution: 'week' }),
-    api().invoke('history.query', { node: nodeId, from: iso(startOfMonthMs(now)), to, resolution: 'month' }),
+  const [week, month, today] = await Promise.all([
+    completedDays(nodeId, weekStart, dayStart),
+    completedDays(nodeId, monthStart, dayStart),
+    // Today's first stored hour: where today's data begins if the console counted it from older readings.
+    api().invoke('history.query', {
+      node: nodeId,
+      from: iso(dayStart),
+      to: iso(now + 60_000),
+      resolution: 'hour',
+    }),
   ]);
   if (seq !== periodSeq) return;
-  // The site's week may start in another time zone than this screen's: then the range covers two
-  // core buckets, and the core's total over the range is the figure.
-  const figure = (result: HistoryResult): number => result.total.energyWh;
   const error = !week.ok ? week.error.message : !month.ok ? month.error.message : null;
+  // Stored energy before the console began counting (older readings booked where they belong)
+  // moves the start of the data back; a bucket that merely holds `since` does not.
+  const sinceIso = useLive.getState().byId[nodeId]?.since;
+  const sinceMs = sinceIso ? Date.parse(sinceIso) : Number.POSITIVE_INFINITY;
+  const firstBefore = (points: HistoryResult['points']): number | null => {
+    const first = points[0];
+    return first && Date.parse(first.end) <= sinceMs ? Date.parse(first.start) : null;
+  };
+  const firstStoredMs =
+    (month.ok ? firstBefore(month.value.points) : null) ??
+    (today.ok ? firstBefore(today.value.points) : null);
   useHistory.getState().setPeriods({
     nodeId,
-    weekWh: week.ok ? figure(week.value) : null,
-    monthWh: month.ok ? figure(month.value) : null,
+    weekBeforeTodayWh: week.ok ? week.value.totalWh : null,
+    monthBeforeTodayWh: month.ok ? month.value.totalWh : null,
+    weekStartMs: weekStart,
+    monthStartMs: monthStart,
+    dayStartMs: dayStart,
+    firstStoredMs,
     status: error ? 'error' : 'ready',
     error,
   });
+}
+
+/** Trails already filled from history (a trail dropped and followed again is a new array). */
+const seededTrails = new WeakSet<PowerSample[]>();
+
+/**
+ * Fills "Power, last hour" from the node's stored minutes at once (the live pushes only cover the
+ * time since the screen opened). Once per trail, so flipping between nodes is cheap.
+ */
+export async function seedPowerTrail(nodeId: string): Promise<void> {
+  const trail = usePowerTrail.getState().trails[nodeId];
+  if (!trail || seededTrails.has(trail)) return;
+  seededTrails.add(trail);
+  const now = Date.now();
+  const reply = await api().invoke('history.query', {
+    node: nodeId,
+    from: iso(now - TRAIL_WINDOW_MS),
+    to: iso(now + 60_000),
+    resolution: 'minute',
+  });
+  // Nothing to fill from (a node without history): the live samples still draw the line.
+  if (!reply.ok) return;
+  usePowerTrail.getState().seed(nodeId, minuteSamples(reply.value.points));
 }
 
 // ---- reports -----------------------------------------------------------------------------------

@@ -1,103 +1,69 @@
 /**
- * Alerts, grouped: the same kind about the same thing (a device going offline again, more
- * messages rejected for the same reason) becomes one entry with a count, so a flapping device or a
- * noisy broker never floods the panel.
+ * The stored alerts, as the core keeps them: one per fault and subject (`key`), its repeats
+ * counted there. Loaded on start and whenever the event stream reopens; live `alert` events
+ * replace the entry of their key. Cleared alerts leave the list.
  */
 import { create } from 'zustand';
-import type { Alert } from '../../../shared/contract';
+import type { Alert, AlertKind } from '../../../shared/contract';
 
-const KEEP_GROUPS = 200;
-
-export interface RejectionDetail {
-  reason: string;
-  count: number;
-  sampleTopic: string | null;
-}
-
-export interface AlertGroup {
-  key: string;
-  kind: Alert['kind'];
-  severity: Alert['severity'];
-  /** The newest alert of the group. */
-  latest: Alert;
-  /** How many alerts arrived for this group. */
-  count: number;
-  /** For rejected messages: how many messages in all (each alert reports a batch). */
-  messages: number;
-  firstAt: string;
-  node: string | null;
-  rejection: RejectionDetail | null;
-}
-
-function rejectionOf(alert: Alert): RejectionDetail | null {
-  if (alert.kind !== 'message-rejected' || typeof alert.detail !== 'object' || alert.detail === null)
-    return null;
-  const detail = alert.detail as { reason?: unknown; count?: unknown; sample?: unknown };
-  const sample = detail.sample as { topic?: unknown } | undefined;
-  return {
-    reason: typeof detail.reason === 'string' ? detail.reason : 'unknown',
-    count: typeof detail.count === 'number' ? detail.count : 1,
-    sampleTopic: typeof sample?.topic === 'string' ? sample.topic : null,
-  };
-}
-
-/** What makes two alerts "the same": kind plus the device, the rejection reason, or the text. */
-export function groupKey(alert: Alert): string {
-  const rejection = rejectionOf(alert);
-  if (rejection) return `${alert.kind}|${rejection.reason}`;
-  if (alert.kind === 'broker') return `${alert.kind}|${alert.severity}`;
-  if (alert.node) return `${alert.kind}|${alert.node}`;
-  return `${alert.kind}|${alert.message}`;
-}
-
-interface AlertsStore {
+export interface AlertsStore {
   /** Newest activity first. */
-  groups: AlertGroup[];
-  /** Alert ids already counted (a resent alert is not counted twice). */
-  seen: Set<string>;
-  add: (alert: Alert) => void;
-  dismiss: (key: string) => void;
-  dismissAll: () => void;
+  alerts: Alert[];
+  status: 'loading' | 'ready' | 'error';
+  error: string | null;
+  /** Kinds shown; null shows every kind. */
+  kinds: AlertKind[] | null;
+  /** An acknowledge or clear that failed, said next to its alert. */
+  actionError: { id: string; message: string } | null;
+  /** A snapshot from `alerts.query`. */
+  load: (alerts: Alert[]) => void;
+  fail: (message: string) => void;
+  /** A live alert: new, repeated, acknowledged or cleared. */
+  put: (alert: Alert) => void;
+  setKinds: (kinds: AlertKind[] | null) => void;
+  setActionError: (error: { id: string; message: string } | null) => void;
+}
+
+const byLatest = (a: Alert, b: Alert): number =>
+  a.at === b.at ? Number(b.id) - Number(a.id) : a.at < b.at ? 1 : -1;
+
+/** The later of two states of one alert: a newer occurrence, more repeats, or acknowledged. */
+function isNewer(next: Alert, known: Alert): boolean {
+  if (next.id !== known.id) return next.firstAt >= known.firstAt;
+  if (next.count !== known.count) return next.count > known.count;
+  return (
+    (next.ackedAt !== null && known.ackedAt === null) || (next.clearedAt !== null && known.clearedAt === null)
+  );
 }
 
 export const useAlerts = create<AlertsStore>()((set) => ({
-  groups: [],
-  seen: new Set(),
-  add: (alert) =>
+  alerts: [],
+  status: 'loading',
+  error: null,
+  kinds: null,
+  actionError: null,
+  load: (alerts) =>
     set((s) => {
-      if (s.seen.has(alert.id)) return s;
-      s.seen.add(alert.id);
-      if (s.seen.size > 5000) s.seen.clear();
-      const key = groupKey(alert);
-      const rejection = rejectionOf(alert);
-      const previous = s.groups.find((g) => g.key === key);
-      const group: AlertGroup = previous
-        ? {
-            ...previous,
-            latest: alert,
-            severity: alert.severity,
-            count: previous.count + 1,
-            messages: previous.messages + (rejection?.count ?? 1),
-            rejection: rejection
-              ? {
-                  ...rejection,
-                  sampleTopic: rejection.sampleTopic ?? previous.rejection?.sampleTopic ?? null,
-                }
-              : previous.rejection,
-          }
-        : {
-            key,
-            kind: alert.kind,
-            severity: alert.severity,
-            latest: alert,
-            count: 1,
-            messages: rejection?.count ?? 1,
-            firstAt: alert.at,
-            node: alert.node ?? null,
-            rejection,
-          };
-      return { groups: [group, ...s.groups.filter((g) => g.key !== key)].slice(0, KEEP_GROUPS) };
+      // An event that arrived while the snapshot was on its way may be newer than the snapshot.
+      const known = new Map(s.alerts.map((a) => [a.key, a]));
+      const merged = alerts.map((a) => {
+        const live = known.get(a.key);
+        return live && isNewer(live, a) ? live : a;
+      });
+      return {
+        alerts: merged.filter((a) => a.clearedAt === null).sort(byLatest),
+        status: 'ready',
+        error: null,
+      };
     }),
-  dismiss: (key) => set((s) => ({ groups: s.groups.filter((g) => g.key !== key) })),
-  dismissAll: () => set({ groups: [] }),
+  fail: (message) => set({ status: 'error', error: message }),
+  put: (alert) =>
+    set((s) => {
+      const known = s.alerts.find((a) => a.key === alert.key);
+      if (known && !isNewer(alert, known)) return s;
+      const others = s.alerts.filter((a) => a.key !== alert.key);
+      return { alerts: alert.clearedAt === null ? [alert, ...others].sort(byLatest) : others };
+    }),
+  setKinds: (kinds) => set({ kinds }),
+  setActionError: (actionError) => set({ actionError }),
 }));

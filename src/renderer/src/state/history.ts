@@ -23,15 +23,30 @@ export interface EnergyView {
   otherChildren: number;
   previous: HistoryResult | null;
   previousSpan: Span | null;
+  /**
+   * For a range that runs through today: the core's total from the range's start to local
+   * midnight. The chart's total is this plus the live today, so it moves with the tiles.
+   */
+  beforeTodayWh: number | null;
+  /** The local midnight `beforeTodayWh` runs up to. */
+  dayStartMs: number | null;
   /** When these numbers were fetched (epoch ms). */
   loadedAtMs: number;
 }
 
-/** This week's and this month's energy of a node, one core bucket each. */
+/**
+ * This week's and this month's energy of a node before today, as the core totals the completed
+ * days; the tiles add the live today to both, so today ≤ week ≤ month on every push.
+ */
 export interface PeriodView {
   nodeId: string;
-  weekWh: number | null;
-  monthWh: number | null;
+  weekBeforeTodayWh: number | null;
+  monthBeforeTodayWh: number | null;
+  weekStartMs: number;
+  monthStartMs: number;
+  dayStartMs: number;
+  /** The first stored bucket this month (by the day) or today (by the hour): where data begins. */
+  firstStoredMs: number | null;
   status: 'loading' | 'ready' | 'error';
   error: string | null;
 }

@@ -1,7 +1,8 @@
 /**
  * The last hour of live power, kept client-side from `totals.live` pushes: for every company and
- * office from the start, and for each node from the moment it is first selected (the core keeps
- * no power history). One sample per few seconds is plenty for an hour-wide line.
+ * office from the start, and for each node from the moment it is first selected. The core keeps
+ * no power history, so a trail's past is filled from its stored minutes (average power per minute)
+ * when it is first followed. One sample per few seconds is plenty for an hour-wide line.
  */
 import { create } from 'zustand';
 import type { NodeTotals } from '../../../shared/contract';
@@ -24,6 +25,8 @@ interface PowerTrailStore {
   follow: (id: string, current: NodeTotals | undefined, atMs: number) => void;
   followAlways: (ids: string[]) => void;
   sample: (byId: Record<string, NodeTotals>, atMs: number) => void;
+  /** Fills a followed trail's past from stored minutes, before its first live sample. */
+  seed: (id: string, samples: PowerSample[]) => void;
 }
 
 const always = new Set<string>();
@@ -73,4 +76,32 @@ export const usePowerTrail = create<PowerTrailStore>()((set, get) => ({
     }
     set((s) => ({ version: s.version + 1 }));
   },
+  seed: (id, samples) => {
+    const trail = get().trails[id];
+    if (!trail) return;
+    const firstLiveMs = trail[0]?.atMs ?? Number.POSITIVE_INFINITY;
+    const past = samples.filter((sample) => sample.atMs < firstLiveMs - SAMPLE_EVERY_MS);
+    if (past.length === 0) return;
+    trail.unshift(...past);
+    set((s) => ({ version: s.version + 1 }));
+  },
 }));
+
+/**
+ * Average power per stored minute (Wh in a minute × 60 = W), each drawn at the minute's end. A
+ * minute the core has no row for, between two that it has, drew nothing (only rises are stored).
+ */
+export function minuteSamples(
+  points: Array<{ start: string; end: string; energyWh: number }>,
+): PowerSample[] {
+  const out: PowerSample[] = [];
+  let lastEndMs: number | null = null;
+  for (const point of points) {
+    const startMs = Date.parse(point.start);
+    const endMs = Date.parse(point.end);
+    if (lastEndMs !== null && startMs > lastEndMs) out.push({ atMs: startMs, powerW: 0 });
+    out.push({ atMs: endMs, powerW: Math.round(point.energyWh * 60 * 10) / 10 });
+    lastEndMs = endMs;
+  }
+  return out;
+}

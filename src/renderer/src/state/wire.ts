@@ -5,6 +5,7 @@
 import type { EventPayload } from '../../../shared/contract';
 import type { Transport } from '../api';
 import { refreshConnection, refreshTree, setTransport } from './actions';
+import { refreshAlerts } from './alert-actions';
 import { useAlerts } from './alerts';
 import { useConnection } from './connection';
 import { useLink } from './link';
@@ -46,6 +47,7 @@ export function wire(api: Transport): void {
     hasAskedForSnapshots = true;
     void refreshTree();
     void refreshConnection();
+    void refreshAlerts();
   };
 
   // A fleet coming online announces many devices at once: one tree fetch per window is enough.
@@ -87,9 +89,11 @@ export function wire(api: Transport): void {
   });
   api.on('device.state', onDeviceState);
   api.on('alert', (alert) => {
-    useAlerts.getState().add(alert);
-    // Availability alerts name the device node itself: the tree can follow them exactly.
-    if (alert.node && (alert.kind === 'device-offline' || alert.kind === 'device-online'))
+    useAlerts.getState().put(alert);
+    // Availability alerts name the device node itself: the tree can follow them exactly. An
+    // acknowledgement or clearing resends an old one, which says nothing about the device now.
+    const isNews = alert.ackedAt === null && alert.clearedAt === null;
+    if (isNews && alert.node && (alert.kind === 'device-offline' || alert.kind === 'device-online'))
       useTree.getState().setDeviceOnline(alert.node, alert.kind === 'device-online', alert.at);
   });
   api.on('sensor.reading', (sensor) => useTree.getState().setSensor(sensor));

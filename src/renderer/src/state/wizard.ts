@@ -42,6 +42,11 @@ interface WizardStore {
   saveError: ApiError | null;
   isSaving: boolean;
   saved: { name: string; state: ConnectionState | null; connectError: ApiError | null } | null;
+  /**
+   * Asked before a save would replace the live connection: the profile in use and its broker,
+   * and the one being saved. Null when nothing is being asked.
+   */
+  replace: { live: string; liveBroker: string | null; next: string } | null;
 
   start(initial?: ConnectionProfileInput): void;
   reset(): void;
@@ -54,6 +59,13 @@ interface WizardStore {
   back(): void;
   runTest(): Promise<void>;
   saveAndConnect(options?: { activate?: boolean }): Promise<boolean>;
+  /**
+   * Save, as the person chose: making the profile active while another connection is live asks
+   * first (`replace`); anything else saves at once.
+   */
+  requestSave(options: { activate: boolean }): Promise<boolean>;
+  /** The answer to `replace`: go ahead, or save without making it active. */
+  answerReplace(isReplacing: boolean): Promise<boolean>;
 }
 
 const fresh = () => ({
@@ -68,6 +80,7 @@ const fresh = () => ({
   saveError: null,
   isSaving: false,
   saved: null,
+  replace: null,
 });
 
 const showAll = (fields: FieldName[]) => Object.fromEntries(fields.map((f) => [f, true]));
@@ -92,7 +105,7 @@ export const useWizard = create<WizardStore>()((set, get) => ({
         if (defaults.includes(s.form.port))
           form.port = String({ mqtt: 1883, mqtts: 8883, ws: 80, wss: 443 }[value as WizardForm['protocol']]);
       }
-      return { form, saved: null };
+      return { form, saved: null, replace: null };
     }),
 
   show: (field) => set((s) => (s.shown[field] ? s : { shown: { ...s.shown, [field]: true } })),
@@ -132,6 +145,28 @@ export const useWizard = create<WizardStore>()((set, get) => ({
     if (get().testedKey !== key || !get().isTesting) return;
     if (reply.ok) set((s) => ({ isTesting: false, report: reply.value, testRuns: s.testRuns + 1 }));
     else set((s) => ({ isTesting: false, testError: reply.error, testRuns: s.testRuns + 1 }));
+  },
+
+  requestSave: async ({ activate }) => {
+    if (!activate) return get().saveAndConnect({ activate: false });
+    const built = toProfile(get().form);
+    if (!built.ok) return get().saveAndConnect({ activate });
+    const status = await api.invoke('connection.status', {});
+    // Unknown state (the core unreachable): asking cannot name the live profile, and saving
+    // will fail the same way, saying why.
+    const live = status.ok ? status.value : null;
+    const isLive = live !== null && live.status !== 'disconnected';
+    if (isLive && live.profile !== undefined) {
+      set({ replace: { live: live.profile, liveBroker: live.broker, next: built.profile.name } });
+      return false;
+    }
+    return get().saveAndConnect({ activate });
+  },
+
+  answerReplace: async (isReplacing) => {
+    if (!get().replace) return false;
+    set({ replace: null });
+    return get().saveAndConnect({ activate: isReplacing });
   },
 
   saveAndConnect: async ({ activate = true } = {}) => {

@@ -1,12 +1,15 @@
 import { useMemo, useState } from 'react';
-import { PLACE_NAME_PATTERN } from '../../../../shared/contract';
+import { PLACE_NAME_PATTERN, UNASSIGNED } from '../../../../shared/contract';
 import { assignDevice } from '../../state/actions';
 import { reveal } from '../../state/navigate';
 import { useTree } from '../../state/tree';
 import { useUi } from '../../state/ui';
 import { Dialog, nameProblem } from './Dialog';
 
-/** Puts a device into a room (site.assign): an existing room, or a new one typed in. */
+/**
+ * Puts a device into a room (site.assign): an existing room, or a new one typed in; a placed
+ * device can also go back to Unassigned.
+ */
 export function AssignDialog({ deviceId, room }: { deviceId: string; room?: string }) {
   const close = useUi((s) => s.closeDialog);
   const device = useTree((s) => s.byId[deviceId]);
@@ -19,7 +22,10 @@ export function AssignDialog({ deviceId, room }: { deviceId: string; room?: stri
     [byId],
   );
   const companies = useMemo(() => Object.values(byId).filter((n) => n.kind === 'company'), [byId]);
-  const [mode, setMode] = useState<'existing' | 'new'>(rooms.length > 0 ? 'existing' : 'new');
+  const [mode, setMode] = useState<'existing' | 'new' | 'unassigned'>(rooms.length > 0 ? 'existing' : 'new');
+  // A device with a reason is waiting under Unassigned already; only a placed one can go back.
+  const isPlaced = device !== undefined && device.reason === undefined;
+  const currentRoom = isPlaced ? device.path.slice(0, 3).join(' / ') : '';
   const [roomId, setRoomId] = useState(room ?? rooms[0]?.id ?? '');
   const [company, setCompany] = useState(companies[0]?.name ?? '');
   const [office, setOffice] = useState('');
@@ -41,16 +47,25 @@ export function AssignDialog({ deviceId, room }: { deviceId: string; room?: stri
         ? []
         : [['Room', 'Pick a room.']];
   const nameIssue = name === '' ? null : nameProblem(name, PLACE_NAME_PATTERN);
-  const isValid = problems.length === 0 && nameIssue === null && path.length === 3;
+  const isValid = mode === 'unassigned' || (problems.length === 0 && nameIssue === null && path.length === 3);
 
   const submit = async (): Promise<void> => {
     if (!isValid || isBusy) return;
     setBusy(true);
     setError(null);
-    const reply = await assignDevice(deviceId, path as [string, string, string], name || undefined);
+    const reply =
+      mode === 'unassigned'
+        ? await assignDevice(deviceId, UNASSIGNED)
+        : await assignDevice(deviceId, path as [string, string, string], name || undefined);
     setBusy(false);
     if (!reply.ok) return setError(reply.error.message);
-    useUi.getState().notify(`${name || device?.name || deviceId} now counts in ${path.join(' / ')}.`);
+    useUi
+      .getState()
+      .notify(
+        mode === 'unassigned'
+          ? `${device?.name ?? deviceId} is Unassigned again; what it counted in ${currentRoom} stays there.`
+          : `${name || device?.name || deviceId} now counts in ${path.join(' / ')}.`,
+      );
     close();
     reveal(deviceId);
   };
@@ -83,7 +98,7 @@ export function AssignDialog({ deviceId, room }: { deviceId: string; room?: stri
             Cancel
           </button>
           <button type="submit" className="primary" disabled={!isValid || isBusy} data-testid="assign-submit">
-            {isBusy ? 'Assigning…' : 'Assign'}
+            {isBusy ? 'Assigning…' : mode === 'unassigned' ? 'Move to Unassigned' : 'Assign'}
           </button>
         </>
       }
@@ -152,23 +167,38 @@ export function AssignDialog({ deviceId, room }: { deviceId: string; room?: stri
             </label>
           </div>
         )}
+        {isPlaced && (
+          <label className="check">
+            <input
+              type="radio"
+              name="assign-mode"
+              checked={mode === 'unassigned'}
+              onChange={() => setMode('unassigned')}
+              data-testid="assign-unassigned"
+            />
+            Back to Unassigned (out of {currentRoom})
+          </label>
+        )}
       </fieldset>
-      <label className="field">
-        Name in the room (optional)
-        <input
-          value={name}
-          placeholder={device.name}
-          onChange={(e) => setName(e.target.value)}
-          data-testid="assign-name"
-          aria-invalid={nameIssue !== null}
-        />
-      </label>
-      {problems.map(([field, problem]) => (
-        <p key={field} className="field-problem">
-          {field}: {problem}
-        </p>
-      ))}
-      {nameIssue && <p className="field-problem">Name: {nameIssue}</p>}
+      {mode !== 'unassigned' && (
+        <label className="field">
+          Name in the room (optional)
+          <input
+            value={name}
+            placeholder={device.name}
+            onChange={(e) => setName(e.target.value)}
+            data-testid="assign-name"
+            aria-invalid={nameIssue !== null}
+          />
+        </label>
+      )}
+      {mode !== 'unassigned' &&
+        problems.map(([field, problem]) => (
+          <p key={field} className="field-problem">
+            {field}: {problem}
+          </p>
+        ))}
+      {mode !== 'unassigned' && nameIssue && <p className="field-problem">Name: {nameIssue}</p>}
       {error && (
         <p className="field-problem" role="alert" data-testid="assign-error">
           {error}

@@ -1,15 +1,23 @@
 import { useMemo, useState } from 'react';
-import { RESOLUTIONS } from '../../../../shared/contract';
-import { formatRange } from '../../format';
-import { fromLocalInput, iso, presetSpan, RANGE_LABELS, toLocalInput, type Span } from '../../ranges';
-import { csvUrl, downloadCsvViaIpc, transportKind, type CsvParams } from '../../state/actions';
+import { RESOLUTIONS, type NodeKind } from '../../../../shared/contract';
+import { formatSpan } from '../../format';
+import {
+  customPeriod,
+  periodSpan,
+  REPORT_PERIOD_LABELS,
+  REPORT_PERIODS,
+  toDateInput,
+  type Period,
+  type ReportPeriod,
+} from '../../report-periods';
+import { transportKind } from '../../state/actions';
+import { csvUrl, downloadCsv, reportHash, type CsvParams, type SavedReport } from '../../state/reports';
 import { useHistory } from '../../state/history';
 import { useTree } from '../../state/tree';
 import { useUi } from '../../state/ui';
 import { useNow } from '../../use-now';
 import { Dialog } from './Dialog';
 
-type RangeChoice = 'chart' | 'today' | '7d' | '30d' | '12m' | 'custom';
 type ResolutionChoice = (typeof RESOLUTIONS)[number];
 
 const RESOLUTION_LABELS: Record<ResolutionChoice, string> = {
@@ -21,14 +29,24 @@ const RESOLUTION_LABELS: Record<ResolutionChoice, string> = {
   month: 'Per month',
 };
 
+/** What "one row per child" means for each kind of node, as the core splits it. */
+const CHILDREN: Record<NodeKind, string | null> = {
+  company: 'office',
+  office: 'room',
+  room: 'device',
+  unassigned: 'device',
+  device: 'channel (phases marked as parts)',
+  channel: null,
+};
+
 /**
- * A CSV of a node's energy per interval. In the browser it downloads from the headless bridge
- * (`GET /api/report.csv`); inside Electron the core hands the text over and it is saved as a file.
+ * A CSV of a node's energy per interval, for a period people name ("last month"). The file is
+ * fetched through the contract and saved by the browser, so the dialog can name the file that
+ * arrived and say when the period had no data; the bridge link stays for copying.
  */
 export function ExportDialog({ nodeId }: { nodeId: string | null }) {
   const close = useUi((s) => s.closeDialog);
   const byId = useTree((s) => s.byId);
-  const chartSpan = useHistory((s) => (s.energy?.status === 'ready' ? s.energy.span : null));
   const places = useMemo(
     () =>
       Object.values(byId)
@@ -44,37 +62,49 @@ export function ExportDialog({ nodeId }: { nodeId: string | null }) {
     [selected, places],
   );
   const [node, setNode] = useState(selected?.id ?? places[0]?.id ?? '');
-  const [range, setRange] = useState<RangeChoice>(chartSpan ? 'chart' : 'today');
+  const chartSpan = useHistory((s) => (s.energy?.status === 'ready' ? s.energy.span : null));
+  // What the chart shows is the first guess; the presets are one choice away.
+  const [preset, setPreset] = useState<ReportPeriod | 'chart'>(chartSpan ? 'chart' : 'last-month');
   const now = useNow();
-  const [from, setFrom] = useState(toLocalInput(chartSpan?.fromMs ?? now - 86_400_000));
-  const [to, setTo] = useState(toLocalInput(chartSpan?.toMs ?? now));
+  const [firstDay, setFirstDay] = useState(toDateInput(periodSpan('last-month', now).fromMs));
+  const [lastDay, setLastDay] = useState(toDateInput(now - 86_400_000));
   const [resolution, setResolution] = useState<ResolutionChoice>('auto');
   const [perChild, setPerChild] = useState(false);
+  const [zone, setZone] = useState<'local' | 'utc'>('local');
   const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<SavedReport | null>(null);
   const [isBusy, setBusy] = useState(false);
 
-  const span: Span | null =
-    range === 'chart'
+  const period: Period | null =
+    preset === 'chart'
       ? chartSpan
-      : range === 'custom'
-        ? (() => {
-            const f = fromLocalInput(from);
-            const t = fromLocalInput(to);
-            return f !== null && t !== null && t > f ? { fromMs: f, toMs: t } : null;
-          })()
-        : presetSpan(range, now);
+      : preset === 'custom'
+        ? customPeriod(firstDay, lastDay)
+        : periodSpan(preset, now);
+  const childKind = CHILDREN[byId[node]?.kind ?? 'channel'];
   const params: CsvParams | null =
-    span && node ? { node, from: iso(span.fromMs), to: iso(span.toMs), resolution, perChild } : null;
+    period && node
+      ? {
+          node,
+          from: new Date(period.fromMs).toISOString(),
+          to: new Date(period.toMs).toISOString(),
+          resolution,
+          perChild: perChild && childKind !== null,
+          zone,
+        }
+      : null;
   const isWeb = transportKind() !== 'ipc';
+  const forget = () => setSaved(null);
 
-  const downloadIpc = async (): Promise<void> => {
+  const download = async (): Promise<void> => {
     if (!params) return;
     setBusy(true);
     setError(null);
-    const reply = await downloadCsvViaIpc(params);
+    setSaved(null);
+    const reply = await downloadCsv(params);
     setBusy(false);
     if (!reply.ok) setError(reply.error.message);
-    else close();
+    else setSaved(reply.value);
   };
 
   return (
@@ -82,33 +112,49 @@ export function ExportDialog({ nodeId }: { nodeId: string | null }) {
       title="Export energy as CSV"
       testId="export-dialog"
       onClose={close}
-      onSubmit={() => (isWeb ? undefined : void downloadIpc())}
+      onSubmit={() => void download()}
       actions={
         <>
+          {isWeb && params && (
+            <a
+              className="button"
+              href={csvUrl(params)}
+              download
+              data-testid="csv-link"
+              title="The file's address"
+            >
+              Link
+            </a>
+          )}
+          {period && node && (
+            <a
+              className="button"
+              href={reportHash({ node, fromMs: period.fromMs, toMs: period.toMs })}
+              onClick={close}
+              data-testid="export-print"
+            >
+              Print / PDF…
+            </a>
+          )}
           <button type="button" onClick={close}>
             Close
           </button>
-          {isWeb ? (
-            params ? (
-              <a className="button primary" href={csvUrl(params)} download data-testid="csv-download">
-                Download CSV
-              </a>
-            ) : (
-              <button type="button" className="primary" disabled data-testid="csv-download">
-                Download CSV
-              </button>
-            )
-          ) : (
-            <button type="submit" className="primary" disabled={!params || isBusy} data-testid="csv-download">
-              {isBusy ? 'Preparing…' : 'Download CSV'}
-            </button>
-          )}
+          <button type="submit" className="primary" disabled={!params || isBusy} data-testid="csv-download">
+            {isBusy ? 'Preparing…' : 'Download CSV'}
+          </button>
         </>
       }
     >
       <label className="field">
         Node
-        <select value={node} onChange={(e) => setNode(e.target.value)} data-testid="export-node">
+        <select
+          value={node}
+          onChange={(e) => {
+            setNode(e.target.value);
+            forget();
+          }}
+          data-testid="export-node"
+        >
           {options.map((n) => (
             <option key={n.id} value={n.id}>
               {n.path.join(' / ') || n.name}
@@ -117,39 +163,50 @@ export function ExportDialog({ nodeId }: { nodeId: string | null }) {
         </select>
       </label>
       <label className="field">
-        Range
+        Period
         <select
-          value={range}
-          onChange={(e) => setRange(e.target.value as RangeChoice)}
+          value={preset}
+          onChange={(e) => {
+            setPreset(e.target.value as ReportPeriod | 'chart');
+            forget();
+          }}
           data-testid="export-range"
         >
           {chartSpan && (
-            <option value="chart">As in the chart ({formatRange(chartSpan.fromMs, chartSpan.toMs)})</option>
+            <option value="chart">
+              As in the chart ({formatSpan(chartSpan.fromMs, chartSpan.toMs, 'day')})
+            </option>
           )}
-          {(['today', '7d', '30d', '12m', 'custom'] as const).map((kind) => (
+          {REPORT_PERIODS.map((kind) => (
             <option key={kind} value={kind}>
-              {RANGE_LABELS[kind]}
+              {REPORT_PERIOD_LABELS[kind]}
             </option>
           ))}
         </select>
       </label>
-      {range === 'custom' && (
-        <div className="path-inputs">
+      {preset === 'custom' && (
+        <div className="export-days">
           <label>
-            From
+            First day
             <input
-              type="datetime-local"
-              value={from}
-              onChange={(e) => setFrom(e.target.value)}
+              type="date"
+              value={firstDay}
+              onChange={(e) => {
+                setFirstDay(e.target.value);
+                forget();
+              }}
               data-testid="export-from"
             />
           </label>
           <label>
-            To
+            Last day
             <input
-              type="datetime-local"
-              value={to}
-              onChange={(e) => setTo(e.target.value)}
+              type="date"
+              value={lastDay}
+              onChange={(e) => {
+                setLastDay(e.target.value);
+                forget();
+              }}
               data-testid="export-to"
             />
           </label>
@@ -169,19 +226,43 @@ export function ExportDialog({ nodeId }: { nodeId: string | null }) {
           ))}
         </select>
       </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={perChild}
-          onChange={(e) => setPerChild(e.target.checked)}
-          data-testid="export-per-child"
-        />
-        One row per channel (company, office, room, device) in every interval
+      <label className="field">
+        Times in
+        <select
+          value={zone}
+          onChange={(e) => setZone(e.target.value as 'local' | 'utc')}
+          data-testid="export-zone"
+        >
+          <option value="local">The site’s local time (the zone is named in the file)</option>
+          <option value="utc">UTC</option>
+        </select>
       </label>
-      {!span && <p className="field-problem">Pick a start before the end.</p>}
-      {span && (
-        <p className="muted small">
-          {formatRange(span.fromMs, span.toMs)}, times in UTC in the file; energy in kWh.
+      {childKind !== null && (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={perChild}
+            onChange={(e) => {
+              setPerChild(e.target.checked);
+              forget();
+            }}
+            data-testid="export-per-child"
+          />
+          One row per {childKind} in every interval, with what it used here
+        </label>
+      )}
+      {!period && <p className="field-problem">Pick a first day on or before the last day.</p>}
+      {period && (
+        <p className="muted small" data-testid="export-span">
+          {formatSpan(period.fromMs, period.toMs, 'day')}; energy in kWh, a totals row last.
+        </p>
+      )}
+      {saved && (
+        <p className="export-saved" role="status" data-testid="export-saved" data-rows={saved.rows}>
+          Saved “{saved.filename}” to your downloads
+          {saved.rows === 0
+            ? ': no data in this period (the file says so).'
+            : ` (${saved.rows} rows and a total).`}
         </p>
       )}
       {error && (

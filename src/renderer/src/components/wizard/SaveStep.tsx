@@ -10,10 +10,13 @@ export function SaveStep() {
   const isSaving = useWizard((s) => s.isSaving);
   const saved = useWizard((s) => s.saved);
   const saveError = useWizard((s) => s.saveError);
-  const saveAndConnect = useWizard((s) => s.saveAndConnect);
+  const requestSave = useWizard((s) => s.requestSave);
+  const replace = useWizard((s) => s.replace);
+  const answerReplace = useWizard((s) => s.answerReplace);
   const goTo = useWizard((s) => s.goTo);
-  const [activate, setActivate] = useState(true);
   const hasPassed = isCurrent && report?.passed === true;
+  // Settings that have not passed a test never become the active connection unless asked to.
+  const [activate, setActivate] = useState(hasPassed);
   const isTls = isTlsProtocol(form.protocol);
 
   return (
@@ -42,14 +45,19 @@ export function SaveStep() {
       </dl>
 
       <label className="wizard-check">
-        <input type="checkbox" checked={activate} onChange={(e) => setActivate(e.target.checked)} />
+        <input
+          type="checkbox"
+          checked={activate}
+          onChange={(e) => setActivate(e.target.checked)}
+          data-testid="wizard-activate"
+        />
         Make this the active connection (Kilowatch reconnects to it when it starts)
       </label>
 
       {!hasPassed && !saved && (
         <p className="wizard-note" role="status" data-testid="wizard-untested">
           {report && isCurrent
-            ? 'The last test failed. You can still save; Kilowatch will keep retrying.'
+            ? 'The last test failed. You can still save it; it replaces the active connection only if you tick the box above.'
             : 'These settings have not been tested yet.'}{' '}
           <button type="button" className="link-button" onClick={() => goTo('test')}>
             Go to Test
@@ -61,8 +69,8 @@ export function SaveStep() {
         <button
           type="button"
           className="wizard-primary"
-          disabled={isSaving}
-          onClick={() => void saveAndConnect({ activate })}
+          disabled={isSaving || replace !== null}
+          onClick={() => void requestSave({ activate })}
           data-testid="wizard-save"
         >
           {isSaving
@@ -74,6 +82,34 @@ export function SaveStep() {
               : 'Save'}
         </button>
       </div>
+
+      {replace && (
+        <div
+          className="wizard-replace"
+          role="alertdialog"
+          aria-label="Replace the live connection?"
+          data-testid="wizard-replace"
+        >
+          <p>
+            Kilowatch is connected with “{replace.live}”{replace.liveBroker ? ` (${replace.liveBroker})` : ''}
+            . Making “{replace.next}” the active connection disconnects “{replace.live}” now and uses “
+            {replace.next}” from then on{hasPassed ? '' : ', although its test has not passed'}.
+          </p>
+          <div className="wizard-save-row">
+            <button
+              type="button"
+              className="wizard-danger"
+              onClick={() => void answerReplace(true)}
+              data-testid="wizard-replace-yes"
+            >
+              Replace “{replace.live}” with “{replace.next}”
+            </button>
+            <button type="button" onClick={() => void answerReplace(false)} data-testid="wizard-replace-no">
+              Keep “{replace.live}”, only save “{replace.next}”
+            </button>
+          </div>
+        </div>
+      )}
 
       {saved && (
         <p

@@ -1,0 +1,46 @@
+/**
+ * Where each channel's energy goes now: its metering role and the places that have a main meter
+ * (booking-targets.ts), worked out again only when roles or the placement of a meter with a role
+ * change. The energy engine, the live snapshot and the demo's history all ask this one object.
+ */
+import { bookingTargets, type Target } from './booking-targets';
+import { mainPlaces, type MeterRoles } from './meter-roles';
+import type { Placement } from './placement';
+import type { Channel, SiteRegistry } from './registry';
+
+export class EnergyRouting {
+  private mains = new Set<string>();
+  private mainsVersion = -1;
+
+  constructor(
+    readonly registry: SiteRegistry,
+    readonly roles: MeterRoles,
+  ) {}
+
+  /** Changes whenever targets computed before may be wrong now. */
+  get version(): number {
+    return this.roles.version;
+  }
+
+  /** Whether a place node (room, office, company, Unassigned) has a main meter now. */
+  hasMain(node: string): boolean {
+    if (this.mainsVersion !== this.roles.version) {
+      this.mains = mainPlaces(this.registry.devices.values(), this.roles);
+      this.mainsVersion = this.roles.version;
+    }
+    return this.mains.has(node);
+  }
+
+  /** The targets of a channel's energy counted under `placement` (its device's, unless a minute remembers another). */
+  targets(channel: Channel, placement: Placement = channel.device.placement): Target[] {
+    const { device, row } = channel;
+    return bookingTargets(
+      device.row.key,
+      row.component,
+      row.isPhase,
+      placement,
+      this.roles.roleOf(device, row.component),
+      (node) => this.hasMain(node),
+    );
+  }
+}
