@@ -13,11 +13,13 @@ export default defineConfig({
     define: { __KILOWATCH_MIGRATIONS__: JSON.stringify(migrations) },
     build: {
       rollupOptions: {
-        // Two entries: the Electron app and the headless bridge share the core; only the first
-        // ever loads electron.
+        // The Electron app and the headless bridge share the core; only the first ever loads
+        // electron.
         input: {
           index: resolve(__dirname, 'src/main/electron/index.ts'),
           headless: resolve(__dirname, 'src/main/headless/serve.ts'),
+          // The core's worker thread (src/main/worker/core-host.ts starts it), for both.
+          'core-worker': resolve(__dirname, 'src/main/worker/core-worker.ts'),
         },
       },
     },

@@ -39,6 +39,7 @@ const ORDER = [
   'startup',
   'renderer',
   'memory-peak',
+  'burst-responsiveness',
 ];
 
 const ROOT = resolve(__dirname, '..');

@@ -368,6 +368,8 @@ export const ALERT_KINDS = [
   'storage',
   'implausible-jump',
   'water-leak',
+  /** The counting engine (the core's worker thread) was restarted after an error. */
+  'engine',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

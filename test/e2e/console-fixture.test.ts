@@ -334,6 +334,11 @@ describe('the console with known readings', () => {
     await expect(page.locator(`[data-testid="alert"][data-kind="device-offline"]`).count()).resolves.toBe(1);
     // Clearing removes it.
     await alert.getByRole('button', { name: /Clear alert/ }).click();
+    // The core answers first, then the panel drops it: wait for that, do not read it at once.
+    await page
+      .locator(`[data-testid="alert"][data-kind="device-offline"]`)
+      .first()
+      .waitFor({ state: 'detached' });
     await expect(page.locator(`[data-testid="alert"][data-kind="device-offline"]`).count()).resolves.toBe(0);
     expect(c.errors).toEqual([]);
   });

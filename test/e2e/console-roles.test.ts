@@ -29,7 +29,7 @@ let demo: Awaited<ReturnType<typeof startDemoConsole>>;
 let c: ConsolePage;
 
 beforeAll(async () => {
-  demo = await startDemoConsole();
+  demo = await startDemoConsole({ KILOWATCH_DEMO_HISTORY: 'on' });
   c = await openConsole(demo.headless.url);
   await waitForRows(c.page, 'room:', 3);
 });

@@ -4,8 +4,8 @@
  * matches), the WAI-ARIA tree keyboard pattern, live figures per node and the details panel. Ends
  * with the light and dark screenshots in docs/. No console errors allowed.
  */
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnergyWh } from '../support/browser';
 import {
@@ -23,11 +23,6 @@ import { energyFrame, publish } from '../support/e2e-fixtures';
 import { testClient } from '../support/mqtt-client';
 import { noonZone } from '../support/pinned-zone';
 
-// The README's screenshots are refreshed on purpose (UPDATE_SCREENSHOTS=1); a plain run keeps them in test-results.
-const DOCS = resolve(
-  __dirname,
-  process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs' : '../../test-results/screenshots',
-);
 let demo: Awaited<ReturnType<typeof startDemoConsole>>;
 let c: ConsolePage;
 
@@ -279,11 +274,12 @@ describe('the device tree', () => {
       'this month for the room',
     );
     await settled(page);
-    mkdirSync(DOCS, { recursive: true });
-    await page.screenshot({ path: join(DOCS, 'console-light.png') });
+    // The README's screenshots come from the demo with its history (demo-console.test.ts); this
+    // fixture site's pictures are for looking at after a run, not for the README.
+    await page.screenshot({ path: join(tmpdir(), 'kilowatch-fixture-site-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await settled(page);
-    await page.screenshot({ path: join(DOCS, 'console-dark.png') });
+    await page.screenshot({ path: join(tmpdir(), 'kilowatch-fixture-site-dark.png') });
     expect(c.errors).toEqual([]);
   });
 

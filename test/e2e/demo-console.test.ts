@@ -14,7 +14,12 @@ import { startHeadless, type Headless } from '../support/headless';
 import { noonZone } from '../support/pinned-zone';
 import { tempDir } from '../support/temp-dir';
 
-const SCREENSHOTS = resolve(__dirname, '../../test-results/screenshots');
+// The README's screenshots are refreshed on purpose (UPDATE_SCREENSHOTS=1): the demo with its
+// backfilled history; a plain run keeps them in test-results.
+const SCREENSHOTS = resolve(
+  __dirname,
+  process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs' : '../../test-results/screenshots',
+);
 /** Writing the demo's 13 months takes seconds on a quiet machine, much longer on a busy test box. */
 const BACKFILL_TIMEOUT_MS = 150_000;
 let headless: Headless;

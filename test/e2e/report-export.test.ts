@@ -26,7 +26,11 @@ const KITCHEN = 'room:Report/HQ/Kitchen';
 /** Wh added each minute; the first reading is the baseline. Oven 60 Wh, kettle 15 Wh. */
 const OVEN_RISES = [0, 20, 25, 15];
 const KETTLE_RISES = [0, 5, 10];
-const DOCS = resolve(__dirname, '../../docs');
+// Refreshed for the README on purpose (UPDATE_SCREENSHOTS=1); a plain run keeps it in test-results.
+const DOCS = resolve(
+  __dirname,
+  process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs' : '../../test-results/screenshots',
+);
 
 let mosquitto: Mosquitto;
 let headless: Headless;

@@ -21,6 +21,12 @@ const SCENARIOS = [
   'renderer-longest-task',
   'renderer-scroll-fps',
   'memory-peak',
+  'burst-command-p99',
+  'burst-command-max',
+  'burst-live-gap',
+  'burst-ipc-command-p99',
+  'burst-ipc-command-max',
+  'burst-ipc-live-gap',
 ];
 
 describe('npm run bench -- --quick', () => {

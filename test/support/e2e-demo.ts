@@ -4,7 +4,11 @@ import type { SiteNode } from '../../src/shared/contract';
 import { api, startHeadless, type Headless } from './headless';
 import { tempDir } from './temp-dir';
 
-/** `env` reaches the headless process (e.g. `TZ` to pin the site's time zone). */
+/**
+ * `env` reaches the headless process (e.g. `TZ` to pin the site's time zone). The demo's history
+ * backfill is off unless asked for (`KILOWATCH_DEMO_HISTORY: 'on'`): it costs seconds of CPU that
+ * only the tests about history need (demo-console, console-roles).
+ */
 export async function startDemoConsole(env: NodeJS.ProcessEnv = {}): Promise<{
   headless: Headless;
   stop: () => Promise<number | null>;
@@ -12,7 +16,7 @@ export async function startDemoConsole(env: NodeJS.ProcessEnv = {}): Promise<{
   const dir = tempDir();
   const headless = await startHeadless(
     ['--demo', '--port', '0', '--db', join(dir.path, 'demo.db'), '--publish-interval', '1'],
-    env,
+    { KILOWATCH_DEMO_HISTORY: 'off', ...env },
   );
   return {
     headless,

@@ -18,7 +18,8 @@ import {
   type DeviceMemory,
   type Verdict,
 } from '../../src/main/core/energy/counter-rules';
-import { UNITS_PER_WH, type CounterFact } from '../../src/main/core/shelly/types';
+import type { CounterFact } from '../../src/main/core/shelly/types';
+import { UNITS_PER_WH } from '../../src/main/core/units';
 
 /** Wh → units, exact for up to 3 decimals. */
 const wh = (value: number): number => Math.round(value * 1000) * (UNITS_PER_WH / 1000);

@@ -120,6 +120,9 @@ const savedEnv = { ...process.env };
 let errors: MockInstance<typeof console.error>;
 beforeEach(() => {
   errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  // Run from source there is no built worker file beside the entry; the core's thread is
+  // tested on the built entry (integration/worker-restart, core-host), the window's rules here.
+  process.env.KILOWATCH_CORE = 'main-thread';
 });
 afterEach(() => {
   errors.mockRestore();

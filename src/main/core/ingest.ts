@@ -2,8 +2,8 @@
  * The hot path, one way: message → decode → energy → store batch + running totals. Each message
  * is handed forward once; nothing here waits on I/O.
  */
-import type { EventName, Sensor } from '../../shared/contract';
-import { unitsToWh } from './aggregate/snapshot';
+import type { RaisedAlert, Sensor } from '../../shared/contract';
+import { unitsToWh } from './units';
 import { RunningTotals } from './aggregate/running-totals';
 import type { TodayTotals, TodayUnits } from './aggregate/today-totals';
 import {
@@ -42,12 +42,12 @@ import type { SensorRegistry } from './site/sensors';
 import type { IngestStats } from './stats';
 import { counterKey } from './store/batch';
 import type { BatchWriter } from './store/batch-writer';
-import type { TotalRow } from './store/store';
+import type { TotalRow } from './store/rows';
 import type { Calendar } from './store/calendar';
 import { placeKey, UNASSIGNED_PLACE, type KeyIndex } from './store/key-index';
 import { alertId } from './alert-id';
+import type { DomainEventSink } from './events';
 import { devicePath, nodePath } from './alerts/alert-path';
-import type { CoreEventPayload } from './alerts/core-event';
 import { rejectedReadingWords, type RejectedReading } from './alerts/rejection-words';
 
 interface Booking {
@@ -102,14 +102,6 @@ function isResetAfter(held: readonly Fact[], next: readonly Fact[]): boolean {
   return false;
 }
 
-export interface EventSink {
-  emit<E extends EventName>(event: E, payload: CoreEventPayload<E>): void;
-}
-
-export interface RpcReplyListener {
-  (deviceKey: string, requestId: number | string | null, error?: { code: number; message: string }): void;
-}
-
 /** Facts that only say a message (or part of it) was refused: a device saying only these is not seen. */
 const REJECTION_FACTS = new Set<Fact['type']>([
   'counter-rejected',
@@ -143,16 +135,11 @@ export interface IngestDeps {
   routing: EnergyRouting;
   writer: BatchWriter;
   stats: IngestStats;
-  events: EventSink;
+  /** Where ingest says what it saw (events.ts); it calls nobody else. */
+  events: DomainEventSink;
   clock: () => number;
   /** Our own published aggregates live here; never read them back as device data. */
   outPrefix: string;
-  onRpcReply?: RpcReplyListener;
-  /** A gateway reported a BTHome component we cannot interpret yet: ask it for its components. */
-  onUnknownComponent?: (device: Device) => void;
-  /** A device said its configuration changed: ask it again for what it calls its channels. */
-  onConfigChanged?: (device: Device) => void;
-  onChange?: () => void;
   /**
    * Diagnostics: what happened to each message, in the fixtures' label vocabulary (a string for
    * the whole message, or one label per counter: `switch:0`, `switch:0.ret`).
@@ -228,7 +215,7 @@ export class Ingest {
     const wasShown = device.channels.size + device.outputs.size > 0;
     const wasHeard = device.row.lastSeenMs > 0;
     for (const fact of outcome.facts) this.apply(device, fact, atMs, isRetained, topic);
-    for (const sensor of this.readSensors) this.deps.events.emit('sensor.reading', { ...sensor });
+    for (const sensor of this.readSensors) this.deps.events.emit('sensor.reading', { sensor: { ...sensor } });
     this.readSensors.clear();
     // A device is seen when it says something we accept: one whose every message is rejected is
     // in the tree (nothing hidden) but not reporting.
@@ -252,7 +239,7 @@ export class Ingest {
     this.deps.writer.batch.messages++;
     this.deps.writer.touched();
     stats.applied++;
-    this.deps.onChange?.();
+    this.deps.events.emit('device.read', { device });
   }
 
   /** The flood guard's say on a device's message: true when it is held for later or dropped. */
@@ -303,7 +290,7 @@ export class Ingest {
   private floodStarted(start: FloodStart, topic: string): void {
     const who = this.flooder(start.source);
     const where = who.path ? who.path.join(' / ') : 'not placed yet';
-    this.deps.events.emit('alert', {
+    this.alert({
       id: alertId(`flood:${start.source}`, start.sinceMs),
       at: new Date(start.sinceMs).toISOString(),
       severity: 'warning',
@@ -329,7 +316,7 @@ export class Ingest {
     const who = this.flooder(end.source);
     const where = who.path ? who.path.join(' / ') : 'not placed yet';
     const seconds = Math.round((end.untilMs - end.sinceMs) / 1000);
-    this.deps.events.emit('alert', {
+    this.alert({
       id: alertId(`flood-over:${end.source}`, end.untilMs),
       at: new Date(end.untilMs).toISOString(),
       severity: 'info',
@@ -384,7 +371,7 @@ export class Ingest {
       }
     }
     device.memory = { ...device.memory, uptimeS: null };
-    this.deps.events.emit('alert', {
+    this.alert({
       id: alertId(`replaced:${device.row.key}`, atMs),
       at: new Date(atMs).toISOString(),
       severity: 'warning',
@@ -404,7 +391,7 @@ export class Ingest {
     if (this.unreadableSaid.size >= Ingest.MAX_REMEMBERED_REQUESTS) this.unreadableSaid.clear();
     this.unreadableSaid.add(key);
     const who = device.row.shellyId ?? device.row.key;
-    this.deps.events.emit('alert', {
+    this.alert({
       id: alertId(`unreadable-energy:${key}`, atMs),
       at: new Date(atMs).toISOString(),
       severity: 'warning',
@@ -420,7 +407,7 @@ export class Ingest {
     const who = device.row.shellyId ?? device.row.key;
     const name = this.deps.registry.displayName(device);
     const where = 'place' in device.placement ? Object.values(device.placement.place).join(' / ') : who;
-    this.deps.events.emit('alert', {
+    this.alert({
       id: alertId(`water-leak:${device.row.key}`, atMs),
       at: new Date(atMs).toISOString(),
       severity: isWet ? 'error' : 'info',
@@ -435,7 +422,7 @@ export class Ingest {
   private longName(device: Device, length: number, atMs: number, sensor?: string): void {
     const who = device.row.shellyId ?? device.row.key;
     const what = sensor ? `The BLU sensor ${sensor} (via ${who})` : who;
-    this.deps.events.emit('alert', {
+    this.alert({
       id: alertId(`long-name:${device.row.key}`, atMs),
       at: new Date(atMs).toISOString(),
       severity: 'warning',
@@ -467,14 +454,17 @@ export class Ingest {
   private discovered(device: Device): void {
     const { registry } = this.deps;
     this.deps.events.emit('device.discovered', {
-      id: device.row.shellyId ?? device.row.key,
-      model: device.row.model,
-      generation: device.row.generation,
-      name: registry.displayName(device),
-      channels: [...device.channels.keys()],
-      online: device.memory.isOnline,
-      lastSeen: device.row.lastSeenMs > 0 ? new Date(device.row.lastSeenMs).toISOString() : null,
-      path: 'place' in device.placement ? Object.values(device.placement.place) : null,
+      device,
+      payload: {
+        id: device.row.shellyId ?? device.row.key,
+        model: device.row.model,
+        generation: device.row.generation,
+        name: registry.displayName(device),
+        channels: [...device.channels.keys()],
+        online: device.memory.isOnline,
+        lastSeen: device.row.lastSeenMs > 0 ? new Date(device.row.lastSeenMs).toISOString() : null,
+        path: 'place' in device.placement ? Object.values(device.placement.place) : null,
+      },
     });
   }
 
@@ -550,13 +540,17 @@ export class Ingest {
         if (fact.firmware) device.row.firmware = fact.firmware;
         return;
       case 'rpc-reply':
-        this.deps.onRpcReply?.(device.row.key, fact.requestId, fact.error);
+        this.deps.events.emit('rpc.reply', {
+          deviceKey: device.row.key,
+          requestId: fact.requestId,
+          ...(fact.error && { error: fact.error }),
+        });
         return;
       case 'component-names':
         this.componentNames(device, fact.names, atMs);
         return;
       case 'config-changed':
-        this.deps.onConfigChanged?.(device);
+        this.deps.events.emit('config.changed', { device });
         return;
       case 'bthome-config': {
         const { component, address, objectId, model, name, nameLength } = fact;
@@ -568,9 +562,9 @@ export class Ingest {
       case 'bthome-status': {
         const sensor = this.deps.sensors.status(device, fact.component, fact.status);
         if (sensor) {
-          this.deps.events.emit('sensor.reading', { ...sensor });
+          this.deps.events.emit('sensor.reading', { sensor: { ...sensor } });
           this.labelMessage('sensor');
-        } else this.deps.onUnknownComponent?.(device);
+        } else this.deps.events.emit('component.unknown', { device });
         return;
       }
       case 'climate':
@@ -580,7 +574,7 @@ export class Ingest {
         const name = registry.displayName(device);
         const sensor = this.deps.sensors.deviceNumber(device, name, fact.component, fact.value, atMs);
         // A thermostat's numbers mean nothing without their roles: ask for its components' config.
-        if (sensor === undefined) this.deps.onUnknownComponent?.(device);
+        if (sensor === undefined) this.deps.events.emit('component.unknown', { device });
         else this.sensorReading(sensor);
         return;
       }
@@ -599,7 +593,7 @@ export class Ingest {
       }
       case 'sensor': {
         const sensor = this.deps.sensors.scriptEvent(device, fact.sensor);
-        if (sensor) this.deps.events.emit('sensor.reading', { ...sensor });
+        if (sensor) this.deps.events.emit('sensor.reading', { sensor: { ...sensor } });
         this.labelMessage(sensor ? 'sensor' : 'duplicate');
         return;
       }
@@ -659,7 +653,7 @@ export class Ingest {
       this.rejectedReading(device, channel.row.component, reading, atMs);
     }
     if (decision.verdict === 'rebased') {
-      this.deps.events.emit('alert', {
+      this.alert({
         id: alertId(`rebased:${channel.row.id}`, atMs),
         at: new Date(atMs).toISOString(),
         severity: 'warning',
@@ -672,7 +666,7 @@ export class Ingest {
       });
     }
     if (decision.verdict === 'reset') {
-      this.deps.events.emit('alert', {
+      this.alert({
         id: alertId(`reset:${channel.row.id}`, atMs),
         at: new Date(atMs).toISOString(),
         severity: 'info',
@@ -863,12 +857,19 @@ export class Ingest {
 
   private deviceState(device: Device, atMs: number): void {
     this.deps.events.emit('device.state', {
-      id: device.row.shellyId ?? device.row.key,
-      online: device.memory.isOnline,
-      lastSeen: new Date(atMs).toISOString(),
-      outputs: Object.fromEntries(device.outputs),
-      ...(device.covers.size > 0 && { covers: coverStatuses(device.covers) }),
+      device,
+      payload: {
+        id: device.row.shellyId ?? device.row.key,
+        online: device.memory.isOnline,
+        lastSeen: new Date(atMs).toISOString(),
+        outputs: Object.fromEntries(device.outputs),
+        ...(device.covers.size > 0 && { covers: coverStatuses(device.covers) }),
+      },
     });
+  }
+
+  private alert(alert: RaisedAlert): void {
+    this.deps.events.emit('alert', { alert });
   }
 
   /**
@@ -887,7 +888,7 @@ export class Ingest {
       ? nodeId.channel(device.row.key, component)
       : nodeId.device(device.row.key);
     const where = nodePath(registry, node) ?? devicePath(registry, device);
-    this.deps.events.emit('alert', {
+    this.alert({
       id: alertId(`rejected-reading:${device.row.key}|${component}|${reading.reason}`, atMs),
       at: new Date(atMs).toISOString(),
       severity: 'warning',
@@ -909,7 +910,7 @@ export class Ingest {
   private availabilityAlert(device: Device, isOnline: boolean, atMs: number): void {
     // The full path: a site has many CoffeeMachines, and the alert must say which one.
     const name = devicePath(this.deps.registry, device);
-    this.deps.events.emit('alert', {
+    this.alert({
       id: alertId(`availability:${device.row.key}`, atMs),
       at: new Date(atMs).toISOString(),
       severity: isOnline ? 'info' : 'warning',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ok, type ApiError, type Result } from '../../shared/result';
 import type { ProfileStore } from './broker/profile-store';
 import { KilowatchConsole } from './console';
+import { limitHeapGrowth } from './heap-growth';
 import type { ConfiguredRole } from './site/role-changes';
 import { Store } from './store/store';
 
@@ -50,6 +51,8 @@ function stableClientId(store: Store): string {
 export function openConsole(
   options: OpenOptions,
 ): Result<{ console: KilowatchConsole; store: Store }, ApiError> {
+  // Here because the core runs wherever a console is opened (the app, headless, a worker thread).
+  limitHeapGrowth();
   const opened = Store.open(options.dbPath);
   if (!opened.ok) return opened;
   const store = opened.value;

@@ -4,14 +4,18 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron';
+import { commands, describeIssues } from '../../shared/contract';
+import { err, type ApiError, type Result } from '../../shared/result';
 import { loadConfig, defaultConfig } from '../core/config';
-import type { KilowatchConsole } from '../core/console';
+import { inProcessConsole, type ConsoleApi } from '../core/console-api';
 import { openConsole } from '../core/open-console';
 import { ProfileStore } from '../core/broker/profile-store';
 import { profileFromConfig } from '../core/profile-from-config';
 import { startDemo } from '../demo';
-import { backfillDemoHistory, describeBackfill } from '../demo/backfill';
+import { backfillDemoHistory, describeBackfill, type BackfillReport } from '../demo/backfill';
 import { DEMO_ROLES } from '../demo/demo-roles';
+import { CoreHost, WORKER_ENTRY } from '../worker/core-host';
+import type { WorkerOpenOptions } from '../worker/protocol';
 import {
   denyAllPermissions,
   hardenWebContents,
@@ -34,7 +38,7 @@ const openInBrowser = (url: string): void => void shell.openExternal(url); // en
 app.on('session-created', (created) => denyAllPermissions(created));
 app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openInBrowser));
 
-function createWindow(core: KilowatchConsole, trusted: TrustedRenderer): BrowserWindow {
+function createWindow(core: ConsoleApi, trusted: TrustedRenderer): BrowserWindow {
   const win = new BrowserWindow({
     width: 1366,
     height: 768,
@@ -64,6 +68,13 @@ function createWindow(core: KilowatchConsole, trusted: TrustedRenderer): Browser
   return win;
 }
 
+/** The file dialog is the window's, so this one command is answered on this thread. */
+async function pickPemHere(params: unknown): Promise<Result<unknown, ApiError>> {
+  const parsed = commands['connection.pickPem'].params.safeParse(params ?? {});
+  if (!parsed.success) return err('invalid-params', describeIssues(parsed.error));
+  return pickPem(dialog, parsed.data.kind);
+}
+
 function rendererToTrust(): TrustedRenderer {
   const indexFile = pathToFileURL(join(__dirname, '../renderer/index.html')).href;
   try {
@@ -90,7 +101,8 @@ async function start(): Promise<void> {
   // Profiles from the connection wizard; their passwords encrypted with safeStorage.
   const userData = app.getPath('userData');
   const fixUserData = `Check that ${userData} exists and that you can write to it, then start Kilowatch again.`;
-  const profiles = ProfileStore.open(userData, new SafeStorageSecretStore(userData, safeStorage));
+  const secrets = new SafeStorageSecretStore(userData, safeStorage);
+  const profiles = ProfileStore.open(userData, secrets);
   if (!profiles.ok) throw new StartupError(profiles.error.message, fixUserData);
   let configured = profile.value;
   if (configured === null) {
@@ -101,32 +113,32 @@ async function start(): Promise<void> {
   const isDemo = configured === null;
   const dbPath =
     config.storage.path ?? join(app.getPath('userData'), isDemo ? 'kilowatch-demo.db' : 'kilowatch.db');
-  const opened = openConsole({
+  const openOptions = {
     dbPath,
     outPrefix: config.publish.prefix,
     publishIntervalS: config.publish.intervalS,
     isDemo,
-    profiles: profiles.value,
     meterRoles: config.meter,
     ...(isDemo && { seedRoles: DEMO_ROLES }),
     ...(config.site.timezone && { timeZone: config.site.timezone }),
-  });
-  if (!opened.ok)
+  };
+  const started = await startCoreHere(openOptions, userData, secrets, profiles.value);
+  if (!started.ok)
     throw new StartupError(
-      opened.error.message,
+      started.error.message,
       `Check that you can write to ${dbPath} (or set [storage] path in the config file), then start Kilowatch again.`,
     );
-  const { console: core, store } = opened.value;
+  const core = started.value;
   bindIpc(
     ipcMain,
-    { ...core.handlers, 'connection.pickPem': ({ kind }) => pickPem(dialog, kind) },
+    (name, params) => (name === 'connection.pickPem' ? pickPemHere(params) : core.invoke(name, params)),
     (url) => isTrustedUrl(url, trusted),
     log,
   );
   const demo = isDemo ? await startDemo() : null;
   // Registers the fleet before it is heard; the months of history follow while the window loads.
   if (demo)
-    void backfillDemoHistory(core, store, { seed: demo.seed }).then(
+    void core.backfillDemo(demo.seed).then(
       (report) => log(describeBackfill(report)),
       (error: unknown) => log('the demo history could not be written', error),
     );
@@ -137,9 +149,39 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     void core.close().then(async () => {
       await demo?.stop();
-      store.close();
       app.quit();
     });
+  });
+}
+
+/**
+ * The core counts on its worker thread, so a burst of readings never freezes the window; the
+ * secrets stay here, where safeStorage is. KILOWATCH_CORE=main-thread runs it on this thread
+ * instead (comparisons, and tests of this entry run from source, where no worker file is built).
+ */
+async function startCoreHere(
+  open: Omit<WorkerOpenOptions, 'profiles'>,
+  userData: string,
+  secrets: SafeStorageSecretStore,
+  profiles: ProfileStore,
+): Promise<Result<ConsoleApi & { backfillDemo(seed: number): Promise<BackfillReport> }, ApiError>> {
+  if (process.env.KILOWATCH_CORE === 'main-thread') {
+    const opened = openConsole({ ...open, profiles });
+    if (!opened.ok) return opened;
+    const { console: core, store } = opened.value;
+    const api = inProcessConsole(core, log, () => store.close());
+    return {
+      ok: true,
+      value: Object.assign(api, {
+        backfillDemo: (seed: number) => backfillDemoHistory(core, store, { seed }),
+      }),
+    };
+  }
+  return CoreHost.start({
+    open: { ...open, profiles: { dir: userData, secrets: 'main-thread', passwordFromEnv: false } },
+    secrets,
+    log,
+    workerPath: join(__dirname, WORKER_ENTRY),
   });
 }
 

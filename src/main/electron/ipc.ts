@@ -16,12 +16,21 @@ export interface IpcMainLike {
   removeHandler(channel: string): void;
 }
 
+/** Runs a command wherever the core is (ConsoleApi.invoke): params are validated there. */
+export type CommandInvoke = (name: string, params: unknown) => Promise<Result<unknown, ApiError>>;
+
+/**
+ * `core` is the core's invoke (the app: its worker thread, see core-host.ts), or the handlers of
+ * a console on this thread (tests, the bench's stand-in), which are dispatched here.
+ */
 export function bindIpc(
   ipcMain: IpcMainLike,
-  handlers: CommandHandlers,
+  core: CommandHandlers | CommandInvoke,
   isTrustedUrl: (url: string) => boolean,
   log: Logger,
 ): () => void {
+  const invoke: CommandInvoke =
+    typeof core === 'function' ? core : (name, params) => dispatch(core, name, params, log);
   for (const name of COMMAND_NAMES) {
     ipcMain.handle(commandChannel(name), async (event, params): Promise<Result<unknown, ApiError>> => {
       const url = event.senderFrame?.url ?? '';
@@ -29,7 +38,7 @@ export function bindIpc(
         log(`refused ${name} from untrusted frame ${url}`);
         return err('invalid-params', 'This command is only accepted from the Kilowatch window.');
       }
-      return dispatch(handlers, name, params, log);
+      return invoke(name, params);
     });
   }
   return () => {

@@ -14,8 +14,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { KilowatchConsole } from '../core/console';
-import { dispatch, type Logger } from '../core/dispatch';
+import type { ConsoleApi } from '../core/console-api';
+import type { Logger } from '../core/dispatch';
 import { createBridgeAuth, type Credential } from './bridge-auth';
 import {
   CROSS_SITE,
@@ -69,7 +69,7 @@ function isSameOrigin(req: IncomingMessage): boolean {
 }
 
 export function createBridge(
-  core: KilowatchConsole,
+  core: ConsoleApi,
   rendererDir: string | null,
   log: Logger,
   security: BridgeSecurity,
@@ -188,19 +188,14 @@ export function createBridge(
         });
       }
     }
-    return reply(res, await dispatch(core.handlers, command, params, log));
+    return reply(res, await core.invoke(command, params));
   }
 
   async function reportCsv(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const allowed = authorize(req);
     if ('refusal' in allowed) return refuse(res, allowed.refusal);
     const params = Object.fromEntries(url.searchParams);
-    const result = await dispatch(
-      core.handlers,
-      'report.csv',
-      { ...params, perChild: params.perChild === 'true' },
-      log,
-    );
+    const result = await core.invoke('report.csv', { ...params, perChild: params.perChild === 'true' });
     if (!result.ok) return reply(res, result);
     const { filename, csv } = result.value as { filename: string; csv: string };
     res.writeHead(200, {
@@ -232,7 +227,7 @@ export function createBridge(
     const path = parseRequestPath(req.url);
     if ('problem' in path) return refuse(res, { status: 400, code: 'invalid-params', message: path.problem });
     const { url } = path;
-    if (url.pathname === '/healthz' && req.method === 'GET') return send(res, 200, core.health());
+    if (url.pathname === '/healthz' && req.method === 'GET') return send(res, 200, await core.health());
     if (url.pathname === '/login') return login(req, res);
     if (url.pathname === '/api/report.csv' && req.method === 'GET') return reportCsv(req, res, url);
     if (url.pathname.startsWith('/api/')) return api(req, res, url.pathname.slice('/api/'.length));
@@ -269,7 +264,7 @@ export function createBridge(
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       events.add(ws);
-      ws.send(JSON.stringify({ event: 'connection.state', payload: core.connectionState }));
+      ws.send(JSON.stringify({ event: 'connection.state', payload: core.connectionState() }));
     });
   });
 

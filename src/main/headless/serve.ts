@@ -13,12 +13,14 @@ import { ProfileStore } from '../core/broker/profile-store';
 import { FileSecretStore } from '../core/broker/secret-store';
 import { profileFromConfig } from '../core/profile-from-config';
 import { startDemo } from '../demo';
-import { backfillDemoHistory, describeBackfill, type BackfillReport } from '../demo/backfill';
+import { describeBackfill, type BackfillReport } from '../demo/backfill';
 import { DEMO_ROLES } from '../demo/demo-roles';
 import { configuredToken, writeStartToken, type ApiToken } from './api-token';
 import { isLoopbackHost } from './host-allowlist';
 import { brokerAtStart } from './broker-start';
 import { createBridge } from './http-bridge';
+import { startCore } from './start-core';
+import { WORKER_ENTRY } from '../worker/core-host';
 import { parseFlags, USAGE } from './flags';
 
 const log = (message: string, error?: unknown) => {
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
     flags.db ?? config.storage.path ?? join(defaultDataDir(), isDemo ? 'kilowatch-demo.db' : 'kilowatch.db'),
   );
 
-  const opened = openConsole({
+  const openOptions = {
     dbPath,
     outPrefix: flags.outPrefix ?? config.publish.prefix,
     publishIntervalS: flags.publishIntervalS ?? config.publish.intervalS,
@@ -111,12 +113,13 @@ async function main(): Promise<void> {
     minuteDays: config.storage.retention.minuteDays,
     meterRoles: config.meter,
     ...(isDemo && { seedRoles: DEMO_ROLES }),
-    profiles: profiles.value,
     ...(timeZone && { timeZone }),
-  });
-  if (!opened.ok) fail(opened.error.message);
-  const { console: core, store } = opened.value;
+  };
   if (flags.rebuildRollups) {
+    // A one-shot job with nothing to keep responsive: the console on this thread does it.
+    const opened = openConsole({ ...openOptions, profiles: profiles.value });
+    if (!opened.ok) fail(opened.error.message);
+    const { console: core, store } = opened.value;
     const report = core.rebuildRollups();
     await core.close();
     store.close();
@@ -128,6 +131,9 @@ async function main(): Promise<void> {
     );
     return;
   }
+  const started = await startCore(openOptions, dataDir, profiles.value, join(__dirname, WORKER_ENTRY), log);
+  if (!started.ok) fail(started.error.message);
+  const core = started.value;
 
   // Without an operator's token, scripts on this machine read this start's from a 0600 file.
   let apiToken: ApiToken;
@@ -135,8 +141,7 @@ async function main(): Promise<void> {
   else {
     const written = writeStartToken(dataDir);
     if (!written.ok) {
-      await core.close();
-      store.close();
+      await core.api.close();
       fail(written.error.message);
     }
     apiToken = written.value;
@@ -149,26 +154,30 @@ async function main(): Promise<void> {
     demo = await startDemo();
     profile = { name: 'demo', url: demo.url, protocolVersion: 4, keepaliveS: 30, subscribe: ['#'] };
     // Registers the fleet before it is heard; the months of history follow while the console serves.
-    if (demoHistorySetting === 'on') demoHistory = backfillDemoHistory(core, store, { seed: demo.seed });
+    if (demoHistorySetting === 'on') demoHistory = core.backfillDemo(demo.seed);
   } else {
     profile = configured as ConnectionProfile;
   }
 
   const rendererDir = join(__dirname, '../renderer');
-  const server = createBridge(core, existsSync(join(rendererDir, 'index.html')) ? rendererDir : null, log, {
-    host,
-    hosts: config.server.hosts,
-    apiToken: apiToken.token,
-    loginRequired,
-  });
+  const server = createBridge(
+    core.api,
+    existsSync(join(rendererDir, 'index.html')) ? rendererDir : null,
+    log,
+    {
+      host,
+      hosts: config.server.hosts,
+      apiToken: apiToken.token,
+      loginRequired,
+    },
+  );
   const wantedPort = flags.port ?? config.server.port;
 
   const shutdown = async (signal: string) => {
     console.error(`kilowatch: ${signal}: saving and disconnecting…`);
     server.close();
-    const saved = await core.close();
+    const saved = await core.api.close();
     await demo?.stop();
-    store.close();
     if (!saved)
       fail('some readings could not be saved (see the storage error above); the next start recounts them.');
     process.exit(0);
@@ -177,12 +186,11 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   // Only a configuration mistake ends start-up; an unreachable broker is retried (broker-start.ts).
-  const connecting = core.connect(profile);
+  const connecting = core.api.connect(profile);
   const failure = isDemo ? await connecting : await brokerAtStart(connecting, log);
   if (failure) {
-    await core.close();
+    await core.api.close();
     await demo?.stop();
-    store.close();
     fail(failure.message);
   }
 
@@ -191,9 +199,8 @@ async function main(): Promise<void> {
     port = await listen(server, wantedPort, host);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    await core.close();
+    await core.api.close();
     await demo?.stop();
-    store.close();
     if (code === 'EADDRINUSE')
       fail(
         `port ${wantedPort} on ${host} is already in use. Stop the other program or pick another with --port N.`,
@@ -207,7 +214,7 @@ async function main(): Promise<void> {
   const shownHost = host.includes(':') ? `[${host}]` : host;
   console.log(`Kilowatch is running at http://${shownHost}:${port}/`);
   console.log(
-    `  broker: ${core.connectionState.broker}${isDemo ? ' (demo: embedded broker with a simulated fleet)' : ''}; database: ${dbPath}`,
+    `  broker: ${core.api.connectionState().broker}${isDemo ? ' (demo: embedded broker with a simulated fleet)' : ''}; database: ${dbPath}`,
   );
   // The token itself is never printed: output ends up in logs others can read.
   console.log(

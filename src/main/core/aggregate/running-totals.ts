@@ -3,7 +3,7 @@
  * Energy is added to the nodes where the device was when it was counted, so an assignment moves
  * future totals and leaves what was counted before where it was counted.
  */
-import type { TotalRow } from '../store/store';
+import type { TotalRow } from '../store/rows';
 
 const isPlaceNode = (node: string): boolean =>
   node === 'unassigned' ||

@@ -4,11 +4,11 @@
  * knows how complete a number is).
  */
 import type { NodeTotals } from '../../../shared/contract';
-import { UNITS_PER_WH } from '../shelly/types';
+import { unitsToWh } from '../units';
 import { nodeId } from '../site/placement';
 import { electricalOf } from '../site/electrical';
 import type { Device, SiteRegistry } from '../site/registry';
-import type { TotalRow } from '../store/store';
+import type { TotalRow } from '../store/rows';
 import type { RunningTotals } from './running-totals';
 import type { TodayTotals } from './today-totals';
 import { roleFigures } from './role-figures';
@@ -17,8 +17,6 @@ import type { EnergyRouting } from '../site/energy-routing';
 
 /** Shelly meters report at least once a minute (Gen1 every 30 s): three missed reports is silence. */
 export const REPORTING_WINDOW_MS = 180_000;
-
-export const unitsToWh = (units: number): number => Math.round((units / UNITS_PER_WH) * 1000) / 1000;
 
 export function devicePowerW(device: Device): number {
   let sum = 0;

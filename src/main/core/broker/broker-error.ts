@@ -3,31 +3,23 @@
  */
 import type { ApiError } from '../../../shared/result';
 import { safeBrokerUrl } from './options';
-
-const TLS_UNTRUSTED = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'CERT_UNTRUSTED',
-]);
+import { connackRefusal, UNTRUSTED_CERT_CODES } from './refusals';
 
 /** `where` is the broker's address; it is shown without credentials whatever the caller passed. */
 export function brokerError(e: unknown, rawWhere: string): ApiError {
   const where = safeBrokerUrl(rawWhere);
   const error = e instanceof Error ? (e as Error & { code?: unknown }) : new Error(String(e));
   const code = (error as { code?: unknown }).code;
-  // CONNACK return codes: 3.1.1 uses 4/5, MQTT 5 uses 134/135 (and 0x87 = 135 "not authorized").
-  // 3.1.1 code 5 is "not authorized", but Mosquitto answers a wrong password with it (and 135 in
-  // MQTT 5), so people are pointed at their credentials either way (issue #6's table).
-  if (code === 4 || code === 134 || code === 5 || code === 135)
-    return { code: 'auth-rejected', message: `The broker at ${where} rejected the user name or password.` };
-  if (typeof code === 'number')
+  if (typeof code === 'number') {
+    const refusal = connackRefusal(code);
     return {
-      code: 'broker-unreachable',
-      message: `The broker at ${where} refused the connection (code ${code}: ${error.message}).`,
+      code: refusal.code,
+      message:
+        refusal.fix === 'credentials'
+          ? `The broker at ${where} rejected the user name or password.`
+          : `The broker at ${where} refused the connection (code ${code}: ${refusal.words}).`,
     };
+  }
   switch (code) {
     case 'ECONNREFUSED':
       return {
@@ -71,7 +63,7 @@ export function brokerError(e: unknown, rawWhere: string): ApiError {
       code: 'timeout',
       message: `The broker at ${where} stopped answering (no reply to keepalive pings).`,
     };
-  if (typeof code === 'string' && TLS_UNTRUSTED.has(code)) {
+  if (typeof code === 'string' && UNTRUSTED_CERT_CODES.has(code)) {
     return {
       code: 'tls-untrusted',
       message: `The certificate of ${where} is not trusted (${code}). Add the site's CA certificate.`,

@@ -19,6 +19,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { ConnectionProfile, ConnectionTestReport } from '../../../shared/contract';
 import { err, ok, type ApiError, type Result } from '../../../shared/result';
 import { brokerError } from './broker-error';
+import { connackRefusal, refusedFilters, subscribeRefusal, UNTRUSTED_CERT_CODES } from './refusals';
 import { brokerOptions, safeBrokerUrl } from './options';
 import { certificateInfo, checkTlsMaterial, describeCertificate, type CertificateInfo } from './pem';
 
@@ -71,15 +72,6 @@ export function topicFilterProblem(filter: string): string | null {
 
 // ---- messages ----------------------------------------------------------------------------------
 
-const UNTRUSTED_CODES = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-]);
-
 function untrusted(
   verifyCode: string,
   server: CertificateInfo | null,
@@ -107,7 +99,7 @@ function untrusted(
       : 'Add the CA certificate (PEM) that issued it under Security; your IT contractor has it.';
   const what = isSelfSigned
     ? 'is self-signed and not trusted'
-    : UNTRUSTED_CODES.has(verifyCode)
+    : UNTRUSTED_CERT_CODES.has(verifyCode)
       ? 'is not trusted'
       : `could not be verified (${verifyCode})`;
   return {
@@ -171,35 +163,21 @@ function connackError(
 ): ApiError {
   const code = codeOf(e);
   const user = profile.username;
-  // 3.1.1: 4 bad user name or password, 5 not authorised. 5.0: 134 and 135. Mosquitto answers a
-  // wrong password with 5/135, so both are reported as the credentials being refused.
-  if (code === 4 || code === 134 || code === 5 || code === 135) {
+  if (typeof code === 'number') {
+    const refusal = connackRefusal(code);
     const rc = `CONNACK ${String(code)}`;
-    return {
-      code: 'auth-rejected',
-      message: user
-        ? `The broker at ${where} rejected the user name "${user}" or its password (${rc}). Check both; passwords are case-sensitive.`
-        : `The broker at ${where} does not accept anonymous connections (${rc}). Enter the user name and password under Security.`,
-      detail: { returnCode: code },
-    };
+    const message =
+      refusal.fix === 'credentials'
+        ? user
+          ? `The broker at ${where} rejected the user name "${user}" or its password (${rc}). Check both; passwords are case-sensitive.`
+          : `The broker at ${where} does not accept anonymous connections (${rc}). Enter the user name and password under Security.`
+        : refusal.fix === 'protocol-version'
+          ? `The broker at ${where} does not speak MQTT ${profile.protocolVersion === 5 ? '5' : '3.1.1'} (${rc}). Choose the other MQTT version.`
+          : refusal.fix === 'client-id'
+            ? `The broker at ${where} refused the client id (${rc}). Leave the client id empty to use the automatic one, or ask which ids are allowed.`
+            : `The broker at ${where} refused the connection (${rc}: ${refusal.words}).`;
+    return { code: refusal.code, message, detail: { returnCode: code } };
   }
-  if (code === 2 || code === 133)
-    return {
-      code: 'not-authorized',
-      message: `The broker at ${where} refused the client id (CONNACK ${String(code)}). Leave the client id empty to use the automatic one, or ask which ids are allowed.`,
-      detail: { returnCode: code },
-    };
-  if (code === 1 || code === 132)
-    return {
-      code: 'broker-unreachable',
-      message: `The broker at ${where} does not speak MQTT ${profile.protocolVersion === 5 ? '5' : '3.1.1'} (CONNACK ${String(code)}). Choose the other MQTT version.`,
-      detail: { returnCode: code },
-    };
-  if (code === 138)
-    return {
-      code: 'not-authorized',
-      message: `The broker at ${where} has banned this client (CONNACK 138).`,
-    };
   if (typeof code === 'string') {
     const alert = tlsAlert(code, clientCert);
     if (alert) return alert;
@@ -562,18 +540,6 @@ function connackStep(
   );
 }
 
-const SUBACK_WORDS: Record<number, string> = {
-  0x80: 'failure',
-  0x83: 'implementation specific error',
-  0x87: 'not authorized',
-  0x8f: 'topic filter invalid',
-  0x91: 'packet identifier in use',
-  0x97: 'quota exceeded',
-  0x9e: 'shared subscriptions not supported',
-  0xa1: 'subscription identifiers not supported',
-  0xa2: 'wildcard subscriptions not supported',
-};
-
 function subscribeStep(
   client: MqttClient,
   filters: string[],
@@ -587,22 +553,9 @@ function subscribeStep(
         const codes: number[] = (packet?.granted ?? granted?.map((g) => g.qos) ?? []).map((g) =>
           typeof g === 'number' ? g : Number((g as { qos?: unknown }).qos),
         );
-        const refused = filters
-          .map((filter, i) => ({ filter, code: codes[i] ?? 0 }))
-          .filter((r) => r.code >= 0x80);
-        if (refused.length > 0) {
-          const first = refused[0] as { filter: string; code: number };
-          const hex = `0x${first.code.toString(16)}`;
-          const why = SUBACK_WORDS[first.code] ?? 'refused';
-          return done({
-            ok: false,
-            error: {
-              code: first.code === 0x8f || first.code === 0xa2 ? 'topic-rejected' : 'not-authorized',
-              message: `The broker does not allow subscribing to ${refused.map((r) => `"${r.filter}"`).join(', ')} (SUBACK ${hex}, ${why}). Ask for read access to it, or use a filter this user may read.`,
-              detail: { refused },
-            },
-          });
-        }
+        const refused = refusedFilters(filters, codes);
+        const refusal = subscribeRefusal(refused);
+        if (refusal) return done({ ok: false, error: { ...refusal, detail: { refused } } });
         if (e) return done({ ok: false, error: brokerError(e, where) });
         done({
           ok: true,

@@ -18,6 +18,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { ConnectionState } from '../../../shared/contract';
 import type { ApiError } from '../../../shared/result';
 import { brokerError } from './broker-error';
+import { refusedFilters, subackRefusal, subscribeRefusal } from './refusals';
 
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
@@ -150,18 +151,17 @@ export class BrokerConnection {
         client.end(true);
       });
       const isSessionPresent = connack.sessionPresent === true;
-      client.subscribe([...this.filters], { qos: 1 }, (error, granted, packet) => {
-        // SUBACK 0x80 (3.1.1) and reason codes ≥ 0x80 (5.0, e.g. 0x87 not authorised) are refusals.
-        // mqtt.js 5 reports them through `error`, so the codes are read before the error.
+      // MQTT 5 "no local": our own publishes under a subscribed root (RPC requests to
+      // `<prefix>/rpc`, aggregates) are never sent back to us. 3.1.1 cannot ask; the decoder
+      // ignores them there.
+      const noLocal = this.options.protocolVersion === 5 ? { nl: true } : {};
+      client.subscribe([...this.filters], { qos: 1, ...noLocal }, (error, granted, packet) => {
+        // mqtt.js 5 reports refusals through `error` too, so the codes are read before the error.
         const codes = packet?.granted ?? (granted ?? []).map((g) => g.qos);
-        const refused = this.filters.filter((_, i) => Number(codes[i] ?? 0) >= 0x80);
-        if (refused.length > 0) {
-          const e: ApiError = {
-            code: 'not-authorized',
-            message: `The broker does not allow subscribing to ${refused.join(', ')}. Ask for read access to it, or change the topic filter.`,
-          };
-          this.update({ subscribed: false, lastError: e });
-          settle(e);
+        const refusal = subscribeRefusal(refusedFilters(this.filters, codes));
+        if (refusal) {
+          this.update({ subscribed: false, lastError: refusal });
+          settle(refusal);
           return;
         }
         if (error) {
@@ -320,7 +320,7 @@ export class BrokerConnection {
         // Only a SUBACK carries the broker's answer (mqtt.js passes it with a refusal's error too);
         // `granted` echoes the QoS asked for, and a link closed first calls back with no packet.
         const code = packet?.granted?.[0];
-        if (code !== undefined && Number(code) >= 0x80) resolve('refused');
+        if (code !== undefined && subackRefusal(Number(code)) !== null) resolve('refused');
         else resolve(error ? 'lost' : 'granted');
       }),
     );

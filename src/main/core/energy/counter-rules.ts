@@ -5,7 +5,7 @@
  * the same transaction as the energy it produced.
  */
 import type { CounterFact, OrderKey } from '../shelly/types';
-import { UNITS_PER_WH } from '../shelly/types';
+import { UNITS_PER_WH } from '../units';
 
 /** Rule 7: a rise implying more than this average power is not consumption. */
 export const MAX_AVG_POWER_W = 1e6;

@@ -6,7 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import type { ParsedParams } from '../../../shared/contract';
 import { ok, type ApiError, type Result } from '../../../shared/result';
-import { UNITS_PER_WH } from '../shelly/types';
+import { unitsToKWhText as kWh } from '../units';
 import { childSeries, labelOf, remainder, type ChildSeries } from './child-rows';
 import { nodeBuckets, resolveQuery, type HistoryDeps } from './history';
 
@@ -38,12 +38,6 @@ export function csvHeader(zone: string): string[] {
 export function neutralise(cell: string): string {
   return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
-
-/**
- * kWh to the milliwatt-hour, rounded like every other figure (unitsToWh): each row equals the
- * history point of its bucket, so a sum of rows matches the console to the mWh.
- */
-const kWh = (units: number): string => (Math.round(units / (UNITS_PER_WH / 1000)) / 1_000_000).toFixed(6);
 
 interface Row {
   startMs: number;

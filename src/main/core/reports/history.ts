@@ -9,7 +9,7 @@ import type { HistoryResult, ParsedParams } from '../../../shared/contract';
 import { roleFigures } from '../aggregate/role-figures';
 import { loadsNode, productionNode, shaped, supplyNode, type Shape } from '../site/booking-targets';
 import { err, ok, type ApiError, type Result } from '../../../shared/result';
-import { unitsToWh } from '../aggregate/snapshot';
+import { unitsToWh } from '../units';
 import { nodeId } from '../site/placement';
 import { resolveNode, type ResolvedNode } from '../site/resolve-node';
 import type { SiteRegistry } from '../site/registry';

@@ -1,7 +1,7 @@
 /** `ledger.query`: why a number is what it is, newest first. */
 import type { LedgerEntry, ParsedParams } from '../../../shared/contract';
 import { err, ok, type ApiError, type Result } from '../../../shared/result';
-import { unitsToWh } from '../aggregate/snapshot';
+import { unitsToWh } from '../units';
 import { resolveNode } from '../site/resolve-node';
 import type { SiteRegistry } from '../site/registry';
 import { nodeId } from '../site/placement';

@@ -5,7 +5,7 @@
  */
 import type { ParsedParams, ReportSummary } from '../../../shared/contract';
 import { ok, type ApiError, type Result } from '../../../shared/result';
-import { unitsToWh } from '../aggregate/snapshot';
+import { unitsToWh } from '../units';
 import { childSeries, remainder } from './child-rows';
 import { historyQuery, nodeBuckets, resolveQuery, type Bucket, type HistoryDeps } from './history';
 

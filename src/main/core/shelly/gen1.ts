@@ -4,14 +4,10 @@ import { gen1SensorFacts } from './gen1-sensors';
 import { meterReadings } from './meter-readings';
 import { MAX_COUNTER_WH, parseJsonObject, powerWatts, whCounterUnits } from './payload';
 import type { DecodeContext, DecodeOutcome, DeviceRef, Fact } from './types';
+import { wattMinutesToUnits, wattMinutesToWh } from '../units';
 
 const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
 const SIGNED_DECIMAL = /^-?\d+(\.\d+)?$/;
-/**
- * Gen1 output energy (relay, roller, light, color, white) counts watt-minutes; 1 watt-minute =
- * 1 000 units (1 Wh = 60 000).
- */
-const UNITS_PER_WATT_MINUTE = 1000;
 
 const device = (id: string): DeviceRef => ({ key: `shellies/${id}`, generation: 1, id });
 const one = (id: string, fact: Fact): DecodeOutcome => ({
@@ -59,13 +55,13 @@ function output(
   if (!PLAIN_DECIMAL.test(text))
     return one(id, { type: 'counter-rejected', component, direction: 'import', reason: 'not-a-number' });
   const wattMinutes = Number(text);
-  if (wattMinutes / 60 > MAX_COUNTER_WH)
+  if (wattMinutesToWh(wattMinutes) > MAX_COUNTER_WH)
     return one(id, { type: 'counter-rejected', component, direction: 'import', reason: 'out-of-range' });
   return one(id, {
     type: 'counter',
     component,
     direction: 'import',
-    units: Math.round(wattMinutes * UNITS_PER_WATT_MINUTE),
+    units: wattMinutesToUnits(wattMinutes),
     order: { primaryS: ctx.arrivalS, secondaryS: ctx.arrivalS },
     isDeviceTimed: false,
     isGen1: true,

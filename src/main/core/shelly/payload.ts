@@ -1,4 +1,4 @@
-import { UNITS_PER_WH } from './types';
+import { whToUnits } from '../units';
 
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 export const MAX_JSON_DEPTH = 32;
@@ -79,8 +79,7 @@ export function whCounterUnits(raw: unknown): Parsed<number> {
   if (!Number.isFinite(raw)) return { error: 'non-finite' };
   if (raw < 0) return { error: 'negative' };
   if (raw > MAX_COUNTER_WH) return { error: 'out-of-range' };
-  // Round to the printed 3 decimals first: 1523.117 * 1000 is not an exact integer in binary.
-  return { value: Math.round(raw * 1000) * (UNITS_PER_WH / 1000) };
+  return { value: whToUnits(raw) };
 }
 
 /**

@@ -1,14 +1,9 @@
 /**
  * What a Shelly MQTT message says, decoded and with units normalised. Decoders only describe;
  * the energy engine decides what a counter reading means.
- *
- * Energy units: integer milliwatt-minutes (1 Wh = 60 000). Gen2+ counters print up to 3 decimals
- * of Wh and Gen1 counts whole watt-minutes, so both are exact integers in this unit and sums never
- * drift (PROTOCOL.md §6.1).
+ * Energy is in integer units (units.ts).
  */
 import type { CoverState } from '../../../shared/contract';
-
-export const UNITS_PER_WH = 60_000;
 
 /** The stats rejection reason for energy a component reports in a form we cannot read. */
 export const UNREADABLE_ENERGY = 'unreadable-energy';

@@ -3,10 +3,10 @@
  * (booking-targets.ts), worked out again only when roles or the placement of a meter with a role
  * change. The energy engine, the live snapshot and the demo's history all ask this one object.
  */
-import { bookingTargets, type Target } from './booking-targets';
-import { mainPlaces, type MeterRoles } from './meter-roles';
+import { bookingTargets, mainPlaceNode, type Target } from './booking-targets';
+import type { MeterRoles } from './meter-roles';
 import type { Placement } from './placement';
-import type { Channel, SiteRegistry } from './registry';
+import type { Channel, Device, SiteRegistry } from './registry';
 
 export class EnergyRouting {
   private mains = new Set<string>();
@@ -43,4 +43,18 @@ export class EnergyRouting {
       (node) => this.hasMain(node),
     );
   }
+}
+
+/** The places that have a main meter now (room, office or company node ids, or Unassigned). */
+function mainPlaces(devices: Iterable<Device>, roles: MeterRoles): Set<string> {
+  const out = new Set<string>();
+  if (roles.all().length === 0) return out;
+  for (const device of devices) {
+    // Every role stored for the device or any of its channels, heard from yet or not: a place has
+    // its main meter from the moment the meter is placed, before its first reading.
+    for (const stored of roles.storedFor(device)) {
+      if (stored.role.role === 'main') out.add(mainPlaceNode(device.placement, stored.role.scope));
+    }
+  }
+  return out;
 }

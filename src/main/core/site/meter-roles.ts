@@ -4,7 +4,6 @@
  * channel's own role wins over its device's. Roles set in kilowatch.toml are the administrator's
  * declaration: the console shows them and does not change them.
  */
-import { mainPlaceNode } from './booking-targets';
 import type { Device } from './registry';
 
 export type MainScope = 'room' | 'office' | 'company';
@@ -93,18 +92,4 @@ export class MeterRoles {
   all(): StoredRole[] {
     return [...this.byMeter.values()];
   }
-}
-
-/** The places that have a main meter now (room, office or company node ids, or Unassigned). */
-export function mainPlaces(devices: Iterable<Device>, roles: MeterRoles): Set<string> {
-  const out = new Set<string>();
-  if (roles.all().length === 0) return out;
-  for (const device of devices) {
-    // Every role stored for the device or any of its channels, heard from yet or not: a place has
-    // its main meter from the moment the meter is placed, before its first reading.
-    for (const stored of roles.storedFor(device)) {
-      if (stored.role.role === 'main') out.add(mainPlaceNode(device.placement, stored.role.scope));
-    }
-  }
-  return out;
 }

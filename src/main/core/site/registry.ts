@@ -4,7 +4,7 @@
  */
 import type { CounterMemory, DeviceMemory } from '../energy/counter-rules';
 import type { Direction } from '../shelly/types';
-import type { ChannelRow, DeviceRow } from '../store/store';
+import type { ChannelRow, DeviceRow } from '../store/rows';
 import type { CoverMemory } from './covers';
 import type { ElectricalMemory } from './electrical';
 import { configComponentOf, defaultChannelName } from './channel-names';

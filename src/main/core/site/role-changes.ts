@@ -39,6 +39,10 @@ export function storedRoles(
   }));
 }
 
+/** A `[[meter]]` entry's role. */
+const configuredRole = (c: ConfiguredRole): MeterRole =>
+  c.role === 'main' ? { role: 'main', scope: c.scope ?? 'room' } : { role: c.role };
+
 const sameRole = (a: MeterRole, b: MeterRole): boolean =>
   a.role === b.role && (a.role !== 'main' || b.role !== 'main' || a.scope === b.scope);
 
@@ -98,12 +102,7 @@ export class RoleChanges {
   applyConfigured(list: readonly ConfiguredRole[]): Result<void, ApiError> {
     const wanted = new Map<string, MeterRole>();
     for (const c of list) {
-      const role: MeterRole =
-        c.role === 'main'
-          ? { role: 'main', scope: c.scope ?? 'room' }
-          : c.role === 'load'
-            ? { role: 'load' }
-            : { role: 'generation' };
+      const role = configuredRole(c);
       wanted.set(meterKey(c.device, c.channel), role);
     }
     for (const stored of this.deps.roles.all()) {
@@ -131,12 +130,7 @@ export class RoleChanges {
     for (const c of list) {
       const key = meterKey(c.device, c.channel);
       if (this.deps.roles.get(key)) continue;
-      const role: MeterRole =
-        c.role === 'main'
-          ? { role: 'main', scope: c.scope ?? 'room' }
-          : c.role === 'load'
-            ? { role: 'load' }
-            : { role: 'generation' };
+      const role = configuredRole(c);
       const saved = this.apply(this.deps.registry.find(c.device), key, c.channel, role, 'console');
       if (!saved.ok) return saved;
     }

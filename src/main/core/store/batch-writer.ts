@@ -4,7 +4,8 @@
  * backoff: the counters carry the energy, so nothing is lost, and the user is told once.
  */
 import type { ApiError } from '../../../shared/result';
-import { Batch, minuteKey, type PlaceRow } from './batch';
+import { Batch, minuteKey } from './batch';
+import type { PlaceRow } from './rows';
 import type { Calendar } from './calendar';
 import { planRollups } from './rollup-plan';
 import type { Store } from './store';

@@ -3,39 +3,18 @@
  * while the disk is full it keeps accumulating, so a retry writes everything once (minute energy
  * is additive and merged here, counters and totals are last-value).
  */
-import type { Rollup } from './calendar';
-import type { CounterMemory } from '../energy/counter-rules';
 import type { Direction } from '../shelly/types';
-import type { ChannelRow, DeviceRow, LedgerRow, MinuteRow, TotalRow } from './store';
-
-export interface RollupRow {
-  rollup: Rollup;
-  nodeId: number;
-  startMin: number;
-  energyUnits: number;
-  returnedUnits: number;
-}
-
-export interface GapRow {
-  channelId: number;
-  placeId: number | null;
-  fromS: number;
-  toS: number;
-}
-
-export interface PlaceRow {
-  id: number;
-  company: string;
-  office: string;
-  room: string;
-}
-
-/** The latest state of one counter in a batch: replaced in place by every reading. */
-export interface CounterSlot {
-  channelId: number;
-  direction: Direction;
-  memory: CounterMemory;
-}
+import type {
+  ChannelRow,
+  CounterSlot,
+  DeviceRow,
+  GapRow,
+  LedgerRow,
+  MinuteRow,
+  PlaceRow,
+  RollupRow,
+  TotalRow,
+} from './rows';
 
 /** A number, not a string: the key is computed for every counter of every message. */
 export const counterKey = (channelId: number, direction: Direction): number =>

@@ -6,7 +6,7 @@
  * and a restart replays the rows.
  */
 import { ROLLUPS, type Rollup } from './calendar';
-import type { RollupRow } from './batch';
+import type { RollupRow } from './rows';
 
 /** start minute < 2^26 (year 2097), node id < 2^22: the key stays an exact float64 integer. */
 const START_STRIDE = 2 ** 26;

@@ -5,10 +5,9 @@
  * one minute row per reading and nothing else. A failed commit keeps its minutes, so the next
  * attempt derives the same increments again; nothing is added twice.
  */
-import type { RollupRow } from './batch';
 import type { Calendar, Rollup } from './calendar';
 import { shaped, type Shape } from '../site/booking-targets';
-import type { MinuteRow } from './store';
+import type { MinuteRow, RollupRow } from './rows';
 
 /** node id × 2^26 + start minute: unique while start minutes stay below 2^26 (year 2097). */
 const NODE_STRIDE = 2 ** 26;

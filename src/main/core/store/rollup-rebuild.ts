@@ -10,7 +10,7 @@
 import { countedNodes, type Placement } from '../site/placement';
 import { ROLLUPS, type Calendar, type Rollup } from './calendar';
 import { planRollups } from './rollup-plan';
-import type { MinuteRow } from './store';
+import type { MinuteRow } from './rows';
 import { isUnassignedPlace, placeKey, UNASSIGNED_PLACE, type KeyIndex } from './key-index';
 import type { Store } from './store';
 
@@ -101,16 +101,15 @@ export function rebuildRollups(
     for (const row of rows) {
       minutes++;
       const booked = row.bookingId === null ? undefined : bookings.get(row.bookingId);
+      const minute = {
+        channelId: 0,
+        minute: row.minute,
+        energyUnits: row.e,
+        returnedUnits: row.r,
+        gapFromS: null,
+      };
       if (booked) {
-        yield {
-          channelId: 0,
-          minute: row.minute,
-          energyUnits: row.e,
-          returnedUnits: row.r,
-          gapFromS: null,
-          nodeIds: booked.nodeIds,
-          shaped: booked.shaped,
-        };
+        yield { ...minute, nodeIds: booked.nodeIds, shaped: booked.shaped };
         continue;
       }
       const key = `${row.placeId ?? '-'}|${row.deviceKey}|${row.component}`;
@@ -132,14 +131,7 @@ export function rebuildRollups(
           );
         }
       }
-      yield {
-        channelId: 0,
-        minute: row.minute,
-        energyUnits: row.e,
-        returnedUnits: row.r,
-        gapFromS: null,
-        nodeIds: ids,
-      };
+      yield { ...minute, nodeIds: ids };
     }
   }
   const sums = new Map<string, Sum>();

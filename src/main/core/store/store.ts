@@ -6,75 +6,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { err, ok, type ApiError, type Result } from '../../../shared/result';
-import type { CounterMemory } from '../energy/counter-rules';
 import type { Direction } from '../shelly/types';
 import type { Place } from '../site/placement';
-import type { Batch, PlaceRow } from './batch';
+import type { Batch } from './batch';
 import type { Rollup } from './calendar';
 import { migrate, SCHEMA_VERSION } from './migrations';
 import { PendingRollups } from './rollup-journal';
 import { storageError } from './storage-error';
-
-export interface DeviceRow {
-  key: string;
-  shellyId: string | null;
-  generation: 1 | 2;
-  model: string | null;
-  name: string | null;
-  firmware: string | null;
-  epoch: number;
-  offlineCount: number;
-  isOnline: boolean | null;
-  uptimeS: number | null;
-  firstSeenMs: number;
-  lastSeenMs: number;
-}
-
-export interface ChannelRow {
-  id: number;
-  deviceKey: string;
-  component: string;
-  isGross: boolean;
-  isPhase: boolean;
-}
-
-export interface CounterRow extends CounterMemory {
-  channelId: number;
-  direction: Direction;
-}
-
-export interface TotalRow {
-  node: string;
-  energyUnits: number;
-  returnedUnits: number;
-  sinceMs: number;
-}
-
-export interface LedgerRow {
-  atMs: number;
-  channelId: number;
-  direction: Direction;
-  kind: string;
-  reason: string | null;
-  previousUnits: number | null;
-  valueUnits: number | null;
-  countedUnits: number;
-}
-
-export interface MinuteRow {
-  channelId: number;
-  minute: number;
-  energyUnits: number;
-  returnedUnits: number;
-  gapFromS: number | null;
-  placeId?: number | null;
-  /** The rollup nodes this minute's energy belongs to (in memory only, for planRollups). */
-  nodeIds?: readonly number[];
-  /** Metering roles in play: the booking this minute was counted under (0004_meter_roles.sql). */
-  bookingId?: number | null;
-  /** Targets that receive a shaped share (booking-targets.ts), as nodeId × 4 + shape; in memory only. */
-  shaped?: readonly number[];
-}
+import type { ChannelRow, CounterRow, DeviceRow, LedgerRow, MinuteRow, PlaceRow, TotalRow } from './rows';
 
 type Row = Record<string, unknown>;
 

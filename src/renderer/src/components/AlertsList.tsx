@@ -17,6 +17,7 @@ const KIND_LABELS: Record<AlertKind, string> = {
   storage: 'Storage',
   'implausible-jump': 'Implausible jump',
   'water-leak': 'Water',
+  engine: 'Engine',
 };
 
 /** Stored alerts outlive the day they were raised: older ones carry their date. */

@@ -54,7 +54,14 @@ function Tile({
   return (
     <div className={isStale ? 'tile tile-stale' : 'tile'}>
       <span className="tile-label">{label}</span>
-      <span className="tile-figure" data-testid={testId} data-stale={isStale ? 'true' : undefined}>
+      <span
+        // A building's year runs to "258,694.047 kWh": long figures get a smaller face, never cut.
+        className={
+          typeof children === 'string' && children.length > 11 ? 'tile-figure is-long' : 'tile-figure'
+        }
+        data-testid={testId}
+        data-stale={isStale ? 'true' : undefined}
+      >
         {children}
       </span>
       {hint && (

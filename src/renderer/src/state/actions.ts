@@ -449,35 +449,3 @@ export async function seedPowerTrail(nodeId: string): Promise<void> {
   if (!reply.ok) return;
   usePowerTrail.getState().seed(nodeId, minuteSamples(reply.value.points));
 }
-
-// ---- reports -----------------------------------------------------------------------------------
-
-export type CsvParams = CommandParams<'report.csv'> & { perChild: boolean };
-
-/** The headless bridge's download address for a report. */
-export function csvUrl(params: CsvParams): string {
-  const query = new URLSearchParams({
-    node: params.node,
-    from: params.from,
-    to: params.to,
-    resolution: params.resolution ?? 'auto',
-    perChild: String(params.perChild),
-  });
-  return `/api/report.csv?${query.toString()}`;
-}
-
-/** Inside Electron: ask the core for the CSV and hand it to the browser as a file download. */
-export async function downloadCsvViaIpc(params: CsvParams): Promise<Result<{ filename: string }, ApiError>> {
-  const reply = await api().invoke('report.csv', params);
-  if (!reply.ok) return reply;
-  const blob = new Blob([reply.value.csv], { type: 'text/csv;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = reply.value.filename;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return { ok: true, value: { filename: reply.value.filename } };
-}

@@ -1,0 +1,119 @@
+/**
+ * A stand-in of the desktop app's IPC path for burst-responsiveness: the core opened in this
+ * process, its commands bound with the app's own `bindIpc` to an ipcMain look-alike, and a
+ * renderer look-alike invoking a light command on a schedule from the same thread, which is where
+ * Electron's ipcMain runs its handlers. Events are taken where the app forwards them to the window.
+ *
+ *   start {url, filter, dbPath}                 → ready (connected, subscribed)
+ *   probe {everyMs, expected, stallMs}          → probing {startedAt}, later drained {latenciesMs,
+ *                                                 drainedAt, pushesAt, companyWh, liveCompanyWh}
+ */
+import type { IpcMainInvokeEvent } from 'electron';
+import type { ConnectionProfile, EventMessage, NodeTotals, SiteTree, Stats } from '../../src/shared/contract';
+import type { ApiError, Result } from '../../src/shared/result';
+import { openConsole } from '../../src/main/core/open-console';
+import { nodeId } from '../../src/main/core/site/placement';
+import { bindIpc, commandChannel } from '../../src/main/electron/ipc';
+import { nowMs, reply, serve } from '../lib/child-side';
+import { probeUntilDrained } from '../lib/responsiveness';
+import { BENCH_COMPANY } from '../lib/shelly-fleet';
+
+const PAGE_URL = 'file:///kilowatch/renderer/index.html';
+const COMPANY = nodeId.company({ company: BENCH_COMPANY });
+
+type Invoke = (name: string, params?: unknown) => Promise<unknown>;
+
+let opened: {
+  invoke: Invoke;
+  close(): Promise<void>;
+  pushesAt: number[];
+  live: { companyWh: number };
+} | null = null;
+
+async function start(url: string, filter: string, dbPath: string): Promise<void> {
+  const result = openConsole({ dbPath, outPrefix: 'kilowatch', publishIntervalS: 15 });
+  if (!result.ok) throw new Error(result.error.message);
+  const { console: core, store } = result.value;
+  const channels = new Map<string, (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown>();
+  bindIpc(
+    {
+      handle: (channel, listener) => channels.set(channel, listener),
+      removeHandler: (c) => channels.delete(c),
+    },
+    core.handlers,
+    (frameUrl) => frameUrl === PAGE_URL,
+    (message, error) => console.error(`ipc-standin: ${message}`, error ?? ''),
+  );
+  const sender = { senderFrame: { url: PAGE_URL } } as unknown as IpcMainInvokeEvent;
+  const invoke: Invoke = async (name, params = {}) => {
+    const handler = channels.get(commandChannel(name));
+    if (!handler) throw new Error(`no IPC handler for ${name}`);
+    const answer = (await handler(sender, params)) as Result<unknown, ApiError>;
+    if (!answer.ok) throw new Error(`${name}: ${answer.error.message}`);
+    return answer.value;
+  };
+  const pushesAt: number[] = [];
+  const live = { companyWh: Number.NaN };
+  core.on((message: EventMessage) => {
+    if (message.event !== 'totals.live') return;
+    pushesAt.push(nowMs());
+    const company = (message.payload as { nodes: NodeTotals[] }).nodes.find((n) => n.id === COMPANY);
+    if (company) live.companyWh = company.energyWh;
+  });
+  const profile: ConnectionProfile = {
+    name: 'bench',
+    url,
+    protocolVersion: 4,
+    keepaliveS: 30,
+    subscribe: [filter],
+  };
+  const failure = await core.connect(profile);
+  if (failure) throw new Error(`connect: ${failure.message}`);
+  opened = {
+    invoke,
+    pushesAt,
+    live,
+    close: async () => {
+      await core.close();
+      store.close();
+    },
+  };
+}
+
+serve(async (message) => {
+  switch (message.type) {
+    case 'start':
+      await start(message.url as string, message.filter as string, message.dbPath as string);
+      reply({ type: 'ready' });
+      return;
+    case 'probe': {
+      if (!opened) throw new Error('probe before start');
+      const { invoke, pushesAt, live } = opened;
+      const startedAt = nowMs();
+      reply({ type: 'probing', startedAt });
+      const probe = await probeUntilDrained(async () => (await invoke('stats.get')) as Stats, {
+        startedAt,
+        everyMs: message.everyMs as number,
+        expected: message.expected as number,
+        stallMs: message.stallMs as number,
+      });
+      // The last push after the drain carries the final totals: wait for it (at most 5 s).
+      const deadline = nowMs() + 5000;
+      while (!pushesAt.some((at) => at >= probe.drainedAt) && nowMs() < deadline)
+        await new Promise((r) => setTimeout(r, 25));
+      const tree = (await invoke('site.tree')) as SiteTree;
+      reply({
+        type: 'drained',
+        ...probe,
+        pushesAt,
+        companyWh: tree.totals.find((t) => t.id === COMPANY)?.energyWh ?? Number.NaN,
+        liveCompanyWh: live.companyWh,
+      });
+      await opened.close();
+      opened = null;
+      return;
+    }
+    default:
+      throw new Error(`ipc-standin: unknown message ${message.type}`);
+  }
+});

@@ -1,0 +1,318 @@
+/**
+ * The console's link to the broker: connecting with a profile, what arrives on it, what the
+ * console asks devices for, and the aggregator lease that decides whether this console publishes
+ * the totals (aggregator-lease.ts) among the consoles on one broker.
+ */
+import type {
+  ConnectionProfile,
+  ConnectionState,
+  EventMessage,
+  NodeTotals,
+  RaisedAlert,
+} from '../../shared/contract';
+import type { ApiError } from '../../shared/result';
+import { AggregatePublisher } from './aggregate/publisher';
+import {
+  AggregatorLease,
+  LEASE_CHECK_MS,
+  LEASE_RENEW_MS,
+  LEASE_SETTLE_MS,
+  leaseTopic,
+  type LeaseStep,
+} from './aggregate/aggregator-lease';
+import { BrokerConnection } from './broker/connection';
+import { brokerOptions, safeBrokerUrl } from './broker/options';
+import { alertId } from './alert-id';
+import type { Device, SiteRegistry } from './site/registry';
+import type { IngestStats } from './stats';
+
+export interface BrokerLinkDeps {
+  clientId: string;
+  outPrefix: string;
+  isDemo: boolean;
+  /** How often the aggregator lease is renewed (default LEASE_RENEW_MS; shorter in tests). */
+  leaseRenewMs: number | undefined;
+  registry: SiteRegistry;
+  stats: IngestStats;
+  clock: () => number;
+  /** Every node's totals now, for publishing. */
+  snapshot(): Map<string, NodeTotals>;
+  /** A device's message (anything but the lease). */
+  onDeviceMessage(topic: string, payload: Buffer, isRetained: boolean): void;
+  alert(alert: RaisedAlert): void;
+  broadcast(message: EventMessage): void;
+}
+
+const DISCONNECTED: ConnectionState = {
+  status: 'disconnected',
+  broker: null,
+  subscribed: false,
+  demo: false,
+  tlsVerified: null,
+  lastError: null,
+  nextRetryAt: null,
+};
+
+export class BrokerLink {
+  private connection: BrokerConnection | null = null;
+  private profile: ConnectionProfile | null = null;
+  private wasConnected = false;
+  private readonly publisher: AggregatePublisher;
+  private readonly componentRequests = new Map<string, number>();
+  private nextRequestId = 1_000_000;
+  /** Who publishes the aggregates among the consoles on this broker (aggregator-lease.ts). */
+  private lease: AggregatorLease;
+  private readonly leaseTopic: string;
+  /** Settles once the lease is decided after a connect; publishing waits for it. */
+  private leaseDecided: Promise<void> = Promise.resolve();
+  /** The broker took this connection only without its Last Will on the lease topic. */
+  private isWillDropped = false;
+
+  constructor(private readonly deps: BrokerLinkDeps) {
+    this.publisher = new AggregatePublisher(deps.outPrefix);
+    this.leaseTopic = leaseTopic(deps.outPrefix);
+    this.lease = this.newLease(deps.clientId);
+  }
+
+  /** The profile connected with last, if any. */
+  get currentProfile(): ConnectionProfile | null {
+    return this.profile;
+  }
+
+  /** The lease of this connection (a new one is made at every connect). */
+  get currentLease(): AggregatorLease {
+    return this.lease;
+  }
+
+  /** How often the lease is checked: renewals and expiry. */
+  get leaseCheckMs(): number {
+    return Math.min(LEASE_CHECK_MS, this.lease.renewMs / 6);
+  }
+
+  /** Lease renewals and expiry run on the wall clock (see decideLease). */
+  pollLease(): void {
+    this.leaseStep(this.lease.poll(Date.now()));
+  }
+
+  /** Publishes a command or request to a device; resolves with the failure, if any. */
+  publish(topic: string, payload: string): Promise<Error | null> {
+    return this.connection?.publish(topic, payload, false) ?? Promise.resolve(new Error('not connected'));
+  }
+
+  private newLease(clientId: string): AggregatorLease {
+    return new AggregatorLease(clientId, LEASE_SETTLE_MS, this.deps.leaseRenewMs ?? LEASE_RENEW_MS);
+  }
+
+  private connectionChanged(state: ConnectionState): void {
+    this.deps.broadcast({ event: 'connection.state', payload: this.withProfile(state) });
+    const isConnected = state.status === 'connected';
+    if (!isConnected) this.lease.disconnected();
+    if (isConnected === this.wasConnected) return;
+    // A first failed attempt is reported by the caller; only a lost or regained link is news here.
+    if (!isConnected && state.status === 'disconnected') {
+      this.wasConnected = false;
+      return;
+    }
+    const now = this.deps.clock();
+    if (isConnected || this.wasConnected) {
+      this.deps.alert({
+        id: alertId(isConnected ? 'broker-connected' : 'broker-lost', now),
+        at: new Date(now).toISOString(),
+        severity: isConnected ? 'info' : 'error',
+        kind: 'broker',
+        message: isConnected
+          ? `Connected to ${state.broker ?? 'the broker'}.`
+          : `Lost the broker: ${state.lastError?.message ?? 'the connection closed'} Reconnecting…`,
+      });
+    }
+    this.wasConnected = isConnected;
+  }
+
+  /** Publishes changed aggregates now; returns how many were published. */
+  async publishAggregates(): Promise<number> {
+    if (this.lease.role === 'deciding') await this.leaseDecided;
+    const connection = this.connection;
+    // A standby counts everything (to take over with exact totals) but never publishes.
+    if (!connection?.isConnected || !this.lease.isAggregator) return 0;
+    const now = this.deps.clock();
+    const changes = this.publisher.changes(this.deps.registry, this.deps.snapshot(), now);
+    const results = await Promise.all(changes.map((c) => connection.publish(c.topic, c.payload, true)));
+    // A failed publish is retried at the next interval.
+    if (results.some((e) => e !== null)) this.publisher.forget();
+    return changes.length;
+  }
+
+  get state(): ConnectionState {
+    if (!this.connection) return { ...DISCONNECTED, demo: this.deps.isDemo };
+    return this.withProfile(this.connection.current);
+  }
+
+  private withProfile(state: ConnectionState): ConnectionState {
+    return this.profile ? { ...state, profile: this.profile.name } : state;
+  }
+
+  /** Connects with a profile; resolves with the first failure, if any (reconnecting goes on). */
+  async connect(profile: ConnectionProfile): Promise<ApiError | null> {
+    // The demo's embedded aedes keeps sessions in memory that die with it, so a persistent
+    // session buys nothing there, and under bursts of QoS 1 its in-memory store loses track of
+    // acknowledgements ("no such packet") and drops the client (moscajs/aedes#24, #83).
+    const isEmbeddedDemo = this.deps.isDemo && profile.name === 'demo';
+    const options = brokerOptions(profile, this.deps.clientId, !isEmbeddedDemo);
+    if (!options.ok) return options.error;
+    await this.leave();
+    this.profile = profile;
+    const filters = [...profile.subscribe, `${this.deps.clientId}/rpc`];
+    this.lease = this.newLease(options.value.clientId ?? this.deps.clientId);
+    this.isWillDropped = false;
+    // Dying without a goodbye empties the aggregator lease, so a standby takes over.
+    const will = { topic: this.leaseTopic, payload: Buffer.alloc(0), qos: 1 as const, retain: true };
+    this.connection = new BrokerConnection(
+      { ...options.value, will },
+      safeBrokerUrl(profile.url),
+      filters,
+      {
+        onState: (state) => this.connectionChanged(state),
+        onMessage: (topic, payload, isRetained) => {
+          if (topic === this.leaseTopic)
+            this.leaseStep(this.lease.received(payload.toString('utf8'), isRetained, Date.now()));
+          else this.deps.onDeviceMessage(topic, payload, isRetained);
+        },
+        onReady: () => {
+          this.publisher.forget();
+          void this.subscribeLease();
+          this.askForFreshState();
+        },
+        // A broker that checks the will against its ACL at CONNECT (EMQX) refuses the whole
+        // connection when the user may not write the lease topic: without the will, it connects.
+        onWillDropped: () => {
+          this.isWillDropped = true;
+        },
+      },
+      // Only the embedded demo broker is "demo"; a broker chosen in the wizard is real.
+      this.deps.isDemo && profile.name === 'demo',
+    );
+    return this.connection.start();
+  }
+
+  /**
+   * The lease topic is subscribed apart from the device filters: a broker whose ACL predates it
+   * refuses it, and that must not cost the site its connection. Without it no other console can
+   * be seen, so this one publishes as the only aggregator and says why.
+   */
+  private async subscribeLease(): Promise<void> {
+    const connection = this.connection;
+    const lease = this.lease;
+    if (!connection) return;
+    // Without write access to the lease topic its claims could not be published either.
+    if (this.isWillDropped)
+      return this.leaseUnchecked(
+        `The broker refused Kilowatch's connection while it carried a Last Will on ${this.leaseTopic} ` +
+          `and took it without one, so this console cannot share the aggregator lease; it publishes ` +
+          `the totals itself.`,
+      );
+    const subscribed = await connection.subscribeOptional(this.leaseTopic);
+    if (subscribed === 'granted') return this.decideLease();
+    // The link closed before the SUBACK: no answer from the broker, and the next connect retries.
+    if (subscribed === 'lost' || lease !== this.lease) return;
+    this.leaseUnchecked(
+      `The broker does not let Kilowatch read ${this.leaseTopic}, so it cannot see whether another ` +
+        `console already publishes the totals; this one publishes them.`,
+    );
+  }
+
+  /** No lease on this broker: this console publishes the totals alone, and says why. */
+  private leaseUnchecked(why: string): void {
+    this.leaseStep(this.lease.refused());
+    const now = this.deps.clock();
+    this.deps.alert({
+      id: alertId('lease-refused', now),
+      at: new Date(now).toISOString(),
+      severity: 'warning',
+      kind: 'broker',
+      message: `${why} Allow read and write on ${this.deps.outPrefix}/# for Kilowatch's user.`,
+    });
+  }
+
+  /**
+   * Listens for the retained lease, then claims it if nobody holds it. The lease is about network
+   * timing, not the energy timeline, so it runs on the wall clock even when tests pin `clock`.
+   */
+  private decideLease(): void {
+    const lease = this.lease;
+    lease.subscribed(Date.now());
+    this.leaseDecided = new Promise((resolve) => {
+      const decide = () => {
+        if (lease === this.lease) this.leaseStep(lease.poll(Date.now()));
+        resolve();
+      };
+      // Timers run before socket reads in an event-loop turn: after a stall (a busy machine) the
+      // retained lease may be waiting unread when the timer fires. setImmediate runs after the
+      // reads of the same turn, so it is handled first.
+      setTimeout(() => setImmediate(decide), lease.settleMs).unref();
+    });
+  }
+
+  private leaseStep(step: LeaseStep): void {
+    if (step.invalid) this.deps.stats.reject(step.invalid, this.leaseTopic, this.deps.clock());
+    if (step.publish !== undefined) void this.connection?.publish(this.leaseTopic, step.publish, true);
+    // A new aggregator publishes everything, not just what changed since it last did.
+    if (step.roleChanged && this.lease.isAggregator) this.publisher.forget();
+    if (step.expiredHolder !== undefined) {
+      const now = this.deps.clock();
+      const silentS = Math.round(this.lease.expiryMs / 1000);
+      this.deps.alert({
+        id: alertId('lease-expired', now),
+        at: new Date(now).toISOString(),
+        severity: 'warning',
+        kind: 'broker',
+        message:
+          `${step.expiredHolder} held the aggregator lease but has not renewed it for ${silentS} s ` +
+          `(it may have lost power while the broker was away); this console publishes the totals now.`,
+      });
+    }
+  }
+
+  /** Leaves the broker cleanly; a holder first empties the lease so a standby takes over at once. */
+  async leave(): Promise<void> {
+    const connection = this.connection;
+    if (!connection) return;
+    const release = this.lease.release();
+    if (release.publish !== undefined && connection.isConnected)
+      await connection.publish(this.leaseTopic, release.publish, true);
+    await connection.stop();
+  }
+
+  /**
+   * Retained values alone are snapshots of unknown age: ask devices for their state instead
+   * (Gen2: status_update; Gen1: announce, which also republishes state). Gen2+ devices are also
+   * asked for their configuration: the names staff gave their channels in the Shelly app.
+   */
+  private askForFreshState(): void {
+    const connection = this.connection;
+    if (!connection) return;
+    void connection.publish('shellies/command', 'announce', false);
+    for (const device of this.deps.registry.devices.values()) {
+      if (device.row.generation !== 2) continue;
+      void connection.publish(`${device.row.key}/command`, 'status_update', false);
+      for (const method of ['Shelly.GetDeviceInfo', 'Shelly.GetStatus', 'Shelly.GetConfig']) {
+        const request = { id: this.nextRequestId++, src: this.deps.clientId, method };
+        void connection.publish(`${device.row.key}/rpc`, JSON.stringify(request), false);
+      }
+    }
+  }
+
+  /** BTHome components mean nothing without their config: ask the gateway, at most every 10 min. */
+  askForComponents(device: Device): void {
+    const now = this.deps.clock();
+    const last = this.componentRequests.get(device.row.key);
+    if (last !== undefined && now - last < 600_000) return;
+    this.componentRequests.set(device.row.key, now);
+    const request = {
+      id: this.nextRequestId++,
+      src: this.deps.clientId,
+      method: 'Shelly.GetComponents',
+      params: { dynamic_only: true, include: ['config', 'status'] },
+    };
+    void this.connection?.publish(`${device.row.key}/rpc`, JSON.stringify(request), false);
+  }
+}

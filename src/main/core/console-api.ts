@@ -1,0 +1,40 @@
+/**
+ * What the adapters (the HTTP/WebSocket bridge, Electron IPC) need of the core, so they can hold
+ * either the console in this thread (tests, one-shot CLI work) or the one on the worker thread
+ * (src/main/worker/core-host.ts) without knowing which.
+ */
+import type { ConnectionProfile, ConnectionState, EventMessage } from '../../shared/contract';
+import type { ApiError, Result } from '../../shared/result';
+import type { KilowatchConsole } from './console';
+import { dispatch, type Logger } from './dispatch';
+
+export type ConsoleHealth = ReturnType<KilowatchConsole['health']>;
+
+export interface ConsoleApi {
+  /** Runs a contract command; the params are validated where the core runs. */
+  invoke(command: string, params: unknown): Promise<Result<unknown, ApiError>>;
+  on(listener: (message: EventMessage) => void): () => void;
+  health(): Promise<ConsoleHealth>;
+  /** The last connection state the core reported (the event stream's first message). */
+  connectionState(): ConnectionState;
+  /** Resolves with the first failure, if any (reconnecting goes on). */
+  connect(profile: ConnectionProfile): Promise<ApiError | null>;
+  /** Saves what is pending and leaves the broker; false when some readings could not be saved. */
+  close(): Promise<boolean>;
+}
+
+/** The console on this thread, behind the same interface as the worker's. */
+export function inProcessConsole(core: KilowatchConsole, log: Logger, onClose?: () => void): ConsoleApi {
+  return {
+    invoke: (command, params) => dispatch(core.handlers, command, params, log),
+    on: (listener) => core.on(listener),
+    health: () => Promise.resolve(core.health()),
+    connectionState: () => core.connectionState,
+    connect: (profile) => core.connect(profile),
+    close: async () => {
+      const saved = await core.close();
+      onClose?.();
+      return saved;
+    },
+  };
+}

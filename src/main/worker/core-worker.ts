@@ -1,0 +1,145 @@
+/**
+ * The worker thread's entry: opens the console here, so a burst of readings being counted never
+ * holds up the thread that answers the window or the bridge. Everything it hears comes from the
+ * main thread (core-host.ts); commands are validated by dispatch, as in any adapter.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ApiError, Result } from '../../shared/result';
+import { ProfileStore } from '../core/broker/profile-store';
+import { FileSecretStore, type SecretStore } from '../core/broker/secret-store';
+import type { KilowatchConsole } from '../core/console';
+import { dispatch } from '../core/dispatch';
+import { openConsole } from '../core/open-console';
+import type { Store } from '../core/store/store';
+import { backfillDemoHistory } from '../demo/backfill';
+import type { FromWorker, SecretOp, ToWorker, WorkerOpenOptions } from './protocol';
+
+if (!parentPort) throw new Error('core-worker.js runs as a worker thread, started by core-host.ts');
+const port = parentPort;
+const post = (message: FromWorker): void => port.postMessage(message);
+
+const log = (message: string, error?: unknown): void =>
+  post({
+    type: 'log',
+    message: error instanceof Error ? `${message}: ${error.message}` : message,
+    ...(error instanceof Error && error.stack && { stack: error.stack }),
+  });
+
+/** The desktop app's secrets are encrypted by Electron, which only the main thread can reach. */
+class MainThreadSecretStore implements SecretStore {
+  private nextId = 1;
+  private readonly waiting = new Map<number, (result: Result<string | undefined, ApiError>) => void>();
+
+  ask(op: SecretOp): Promise<Result<string | undefined, ApiError>> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      post({ type: 'secret', id, ...op });
+    });
+  }
+
+  answered(id: number, result: Result<string | undefined, ApiError>): void {
+    this.waiting.get(id)?.(result);
+    this.waiting.delete(id);
+  }
+
+  get = (name: string) => this.ask({ op: 'get', name });
+  set = async (name: string, value: string): Promise<Result<void, ApiError>> => {
+    const r = await this.ask({ op: 'set', name, value });
+    return r.ok ? { ok: true, value: undefined } : r;
+  };
+  delete = async (name: string): Promise<Result<void, ApiError>> => {
+    const r = await this.ask({ op: 'delete', name });
+    return r.ok ? { ok: true, value: undefined } : r;
+  };
+}
+
+function open(
+  options: WorkerOpenOptions,
+  mainSecrets: MainThreadSecretStore,
+): Result<{ core: KilowatchConsole; store: Store }, ApiError> {
+  let profiles: ProfileStore | undefined;
+  if (options.profiles) {
+    const { dir, secrets, passwordFromEnv } = options.profiles;
+    const opened = ProfileStore.open(
+      dir,
+      secrets === 'file' ? new FileSecretStore(dir) : mainSecrets,
+      passwordFromEnv ? { env: process.env } : {},
+    );
+    if (!opened.ok) return opened;
+    profiles = opened.value;
+  }
+  const opened = openConsole({
+    dbPath: options.dbPath,
+    outPrefix: options.outPrefix,
+    publishIntervalS: options.publishIntervalS,
+    isDemo: options.isDemo,
+    ...(options.timeZone && { timeZone: options.timeZone }),
+    ...(options.minuteDays && { minuteDays: options.minuteDays }),
+    ...(options.meterRoles && { meterRoles: options.meterRoles }),
+    ...(options.seedRoles && { seedRoles: options.seedRoles }),
+    ...(profiles && { profiles }),
+  });
+  if (!opened.ok) return opened;
+  return { ok: true, value: { core: opened.value.console, store: opened.value.store } };
+}
+
+function main(): void {
+  const mainSecrets = new MainThreadSecretStore();
+  const opened = open(workerData as WorkerOpenOptions, mainSecrets);
+  if (!opened.ok) return post({ type: 'open-failed', error: opened.error });
+  const { core, store } = opened.value;
+  core.on((message) => post({ type: 'event', message }));
+
+  port.on('message', (message: ToWorker) => {
+    switch (message.type) {
+      case 'invoke':
+        void dispatch(core.handlers, message.command, message.params, log).then((result) =>
+          post({ type: 'reply', id: message.id, result }),
+        );
+        return;
+      case 'connect':
+        void core
+          .connect(message.profile)
+          .then((failure) => post({ type: 'connected', id: message.id, failure }));
+        return;
+      case 'health':
+        return post({ type: 'health', id: message.id, health: core.health() });
+      case 'close':
+        void core.close().then((saved) => {
+          store.close();
+          post({ type: 'closed', id: message.id, saved });
+        });
+        return;
+      case 'backfill':
+        void backfillDemoHistory(core, store, { seed: message.seed }).then(
+          (report) => post({ type: 'backfilled', id: message.id, report }),
+          (e: unknown) =>
+            post({
+              type: 'backfilled',
+              id: message.id,
+              report: { status: 'failed', message: e instanceof Error ? e.message : String(e) },
+            }),
+        );
+        return;
+      case 'raise':
+        // Stored like any alert, so it stays until someone acknowledges or clears it.
+        return post({
+          type: 'event',
+          message: { event: 'alert', payload: core.alerts.raise(message.alert) },
+        });
+      case 'secret-reply':
+        return mainSecrets.answered(message.id, message.result);
+      case 'crash-for-test':
+        if (process.env.KILOWATCH_TEST_HOOKS !== '1') return log('refused a test crash: test hooks are off');
+        // Thrown outside any handler, as an uncaught bug would be: the thread dies with it.
+        setImmediate(() => {
+          throw new Error('crash requested by a test (KILOWATCH_TEST_HOOKS=1)');
+        });
+        return;
+    }
+  });
+  post({ type: 'opened' });
+}
+
+main();

@@ -1,0 +1,60 @@
+/**
+ * The messages between the main thread and the core's worker thread. Commands and events are the
+ * contract's own; the rest is the thread's life (open, connect, close) and, for the desktop app,
+ * the secret store that only the main thread can reach (Electron's safeStorage).
+ */
+import type { ConnectionProfile, EventMessage, RaisedAlert } from '../../shared/contract';
+import type { ApiError, Result } from '../../shared/result';
+import type { ConsoleHealth } from '../core/console-api';
+import type { ConfiguredRole } from '../core/site/role-changes';
+import type { BackfillReport } from '../demo/backfill';
+
+/** openConsole's options, as far as they can cross a thread (no functions, no open handles). */
+export interface WorkerOpenOptions {
+  dbPath: string;
+  outPrefix: string;
+  publishIntervalS: number;
+  isDemo: boolean;
+  timeZone?: string;
+  minuteDays?: number;
+  meterRoles?: readonly ConfiguredRole[];
+  seedRoles?: readonly ConfiguredRole[];
+  /**
+   * Where saved broker profiles live, and who keeps their secrets: a 0600 file beside them
+   * (headless), or the main thread (the desktop app's safeStorage).
+   */
+  profiles?: {
+    dir: string;
+    secrets: 'file' | 'main-thread';
+    /** KILOWATCH_BROKER_PASSWORD(_FILE) overrides the active profile's password (headless). */
+    passwordFromEnv: boolean;
+  };
+}
+
+export type SecretOp =
+  { op: 'get'; name: string } | { op: 'set'; name: string; value: string } | { op: 'delete'; name: string };
+
+/** Main → worker. `id` pairs a request with its answer. */
+export type ToWorker =
+  | { type: 'invoke'; id: number; command: string; params: unknown }
+  | { type: 'connect'; id: number; profile: ConnectionProfile }
+  | { type: 'health'; id: number }
+  | { type: 'close'; id: number }
+  | { type: 'backfill'; id: number; seed: number }
+  | { type: 'raise'; alert: RaisedAlert }
+  | { type: 'secret-reply'; id: number; result: Result<string | undefined, ApiError> }
+  /** Only sent when KILOWATCH_TEST_HOOKS=1: the worker throws, as a bug would. */
+  | { type: 'crash-for-test' };
+
+/** Worker → main. */
+export type FromWorker =
+  | { type: 'opened' }
+  | { type: 'open-failed'; error: ApiError }
+  | { type: 'reply'; id: number; result: Result<unknown, ApiError> }
+  | { type: 'connected'; id: number; failure: ApiError | null }
+  | { type: 'health'; id: number; health: ConsoleHealth }
+  | { type: 'closed'; id: number; saved: boolean }
+  | { type: 'backfilled'; id: number; report: BackfillReport }
+  | { type: 'event'; message: EventMessage }
+  | { type: 'log'; message: string; stack?: string }
+  | ({ type: 'secret'; id: number } & SecretOp);
