@@ -43,6 +43,9 @@ export interface BrokerLinkDeps {
   broadcast(message: EventMessage): void;
 }
 
+/** How long a publish waits for a new link's lease before going on without one. */
+const LEASE_DECISION_TIMEOUT_MS = 10_000;
+
 const DISCONNECTED: ConnectionState = {
   status: 'disconnected',
   broker: null,
@@ -63,8 +66,12 @@ export class BrokerLink {
   /** Who publishes the aggregates among the consoles on this broker (aggregator-lease.ts). */
   private lease: AggregatorLease;
   private readonly leaseTopic: string;
-  /** Settles once the lease is decided after a connect; publishing waits for it. */
+  /**
+   * Pending from a connect (or a lost link) until the lease is decided on the new link: a publish
+   * asked for meanwhile waits for it rather than being skipped as a standby's would be.
+   */
   private leaseDecided: Promise<void> = Promise.resolve();
+  private settleLeaseDecision: (() => void) | null = null;
   /** The broker took this connection only without its Last Will on the lease topic. */
   private isWillDropped = false;
 
@@ -106,7 +113,10 @@ export class BrokerLink {
   private connectionChanged(state: ConnectionState): void {
     this.deps.broadcast({ event: 'connection.state', payload: this.withProfile(state) });
     const isConnected = state.status === 'connected';
-    if (!isConnected) this.lease.disconnected();
+    if (!isConnected) {
+      this.lease.disconnected();
+      this.awaitLeaseDecision();
+    }
     if (isConnected === this.wasConnected) return;
     // A first failed attempt is reported by the caller; only a lost or regained link is news here.
     if (!isConnected && state.status === 'disconnected') {
@@ -130,7 +140,7 @@ export class BrokerLink {
 
   /** Publishes changed aggregates now; returns how many were published. */
   async publishAggregates(): Promise<number> {
-    if (this.lease.role === 'deciding') await this.leaseDecided;
+    if (this.connection?.isConnected && this.lease.role === 'deciding') await this.leaseDecisionOrTimeout();
     const connection = this.connection;
     // A standby counts everything (to take over with exact totals) but never publishes.
     if (!connection?.isConnected || !this.lease.isAggregator) return 0;
@@ -163,6 +173,7 @@ export class BrokerLink {
     this.profile = profile;
     const filters = [...profile.subscribe, `${this.deps.clientId}/rpc`];
     this.lease = this.newLease(options.value.clientId ?? this.deps.clientId);
+    this.awaitLeaseDecision();
     this.isWillDropped = false;
     // Dying without a goodbye empties the aggregator lease, so a standby takes over.
     const will = { topic: this.leaseTopic, payload: Buffer.alloc(0), qos: 1 as const, retain: true };
@@ -213,7 +224,7 @@ export class BrokerLink {
     const subscribed = await connection.subscribeOptional(this.leaseTopic);
     if (subscribed === 'granted') return this.decideLease();
     // The link closed before the SUBACK: no answer from the broker, and the next connect retries.
-    if (subscribed === 'lost' || lease !== this.lease) return;
+    if (subscribed === 'lost' || lease !== this.lease) return this.leaseDecisionMade();
     this.leaseUnchecked(
       `The broker does not let Kilowatch read ${this.leaseTopic}, so it cannot see whether another ` +
         `console already publishes the totals; this one publishes them.`,
@@ -223,6 +234,7 @@ export class BrokerLink {
   /** No lease on this broker: this console publishes the totals alone, and says why. */
   private leaseUnchecked(why: string): void {
     this.leaseStep(this.lease.refused());
+    this.leaseDecisionMade();
     const now = this.deps.clock();
     this.deps.alert({
       id: alertId('lease-refused', now),
@@ -240,15 +252,42 @@ export class BrokerLink {
   private decideLease(): void {
     const lease = this.lease;
     lease.subscribed(Date.now());
+    const decide = () => {
+      if (lease !== this.lease) return;
+      this.leaseStep(lease.poll(Date.now()));
+      this.leaseDecisionMade();
+    };
+    // Timers run before socket reads in an event-loop turn: after a stall (a busy machine) the
+    // retained lease may be waiting unread when the timer fires. setImmediate runs after the
+    // reads of the same turn, so it is handled first.
+    setTimeout(() => setImmediate(decide), lease.settleMs).unref();
+  }
+
+  /** A new link (or none): publishing waits until its lease is decided. */
+  private awaitLeaseDecision(): void {
+    if (this.settleLeaseDecision) return;
     this.leaseDecided = new Promise((resolve) => {
-      const decide = () => {
-        if (lease === this.lease) this.leaseStep(lease.poll(Date.now()));
+      this.settleLeaseDecision = resolve;
+    });
+  }
+
+  private leaseDecisionMade(): void {
+    this.settleLeaseDecision?.();
+    this.settleLeaseDecision = null;
+  }
+
+  /**
+   * A link whose lease SUBACK never comes (a broker that neither answers nor drops it) must not
+   * hold every publish for ever: after this long the caller goes on and finds no lease.
+   */
+  private leaseDecisionOrTimeout(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, LEASE_DECISION_TIMEOUT_MS);
+      timer.unref();
+      void this.leaseDecided.then(() => {
+        clearTimeout(timer);
         resolve();
-      };
-      // Timers run before socket reads in an event-loop turn: after a stall (a busy machine) the
-      // retained lease may be waiting unread when the timer fires. setImmediate runs after the
-      // reads of the same turn, so it is handled first.
-      setTimeout(() => setImmediate(decide), lease.settleMs).unref();
+      });
     });
   }
 
@@ -280,6 +319,8 @@ export class BrokerLink {
     if (release.publish !== undefined && connection.isConnected)
       await connection.publish(this.leaseTopic, release.publish, true);
     await connection.stop();
+    // No link, no lease to wait for: a publish waiting on it goes on (and finds no link).
+    this.leaseDecisionMade();
   }
 
   /**
