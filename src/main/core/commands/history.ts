@@ -1,11 +1,13 @@
 /** Commands that read the past from the file: history, reports and the ledger. */
+import type { ParsedParams } from '../../../shared/contract';
 import { csvReport } from '../reports/csv-report';
-import { historyQuery } from '../reports/history';
+import { historyQuery, type HistoryDeps } from '../reports/history';
 import { ledgerQuery } from '../reports/ledger';
 import { reportSummary } from '../reports/summary';
 import type { SiteRegistry } from '../site/registry';
 import type { BatchWriter } from '../store/batch-writer';
 import type { Calendar } from '../store/calendar';
+import { directReads, openSnapshot, type HistorySnapshot } from '../store/history-snapshot';
 import type { KeyIndex } from '../store/key-index';
 import type { Store } from '../store/store';
 import type { CommandPart } from './part';
@@ -18,22 +20,40 @@ export interface HistoryCommandDeps {
   writer: BatchWriter;
 }
 
+/**
+ * A history query reads minute rows over more than this span (ms) on a snapshot of its own, in
+ * slices; shorter ones, and every rollup read, take a few milliseconds on the writer's connection.
+ */
+const LIGHT_MINUTE_SPAN_MS = 86_400_000;
+
+const isLight = (params: ParsedParams<'history.query'>): boolean =>
+  params.resolution !== 'minute' || Date.parse(params.to) - Date.parse(params.from) <= LIGHT_MINUTE_SPAN_MS;
+
 export function historyCommands(
   deps: HistoryCommandDeps,
 ): CommandPart<'history.query' | 'report.csv' | 'report.summary' | 'ledger.query'> {
   const { store, registry, calendar, nodeIds, writer } = deps;
-  // Queries read the file: what is pending is committed first so an answer includes the last
-  // readings (and, for the ledger, the decisions about them).
-  const committed = () => {
+  /**
+   * Queries read the file: what is pending is committed first so an answer includes the last
+   * readings (and, for the ledger, the decisions about them). Reports are heavy reads (per-child
+   * minutes, a year of rows to format): they run on a snapshot, breathing between slices, so the
+   * core keeps counting and answering while they run.
+   */
+  const reading = async <T>(heavy: boolean, read: (d: HistoryDeps) => Promise<T>): Promise<T> => {
     writer.flush();
-    return { store, registry, calendar, nodeIds };
+    const snapshot: HistorySnapshot = heavy ? openSnapshot(store) : directReads(store);
+    try {
+      return await read({ store, reads: snapshot.reader, registry, calendar, nodeIds });
+    } finally {
+      snapshot.close();
+    }
   };
   return {
-    'history.query': (params) => historyQuery(committed(), params),
-    'report.csv': (params) => csvReport(committed(), params),
-    'report.summary': (params) => reportSummary(committed(), params),
+    'history.query': (params) => reading(!isLight(params), (d) => historyQuery(d, params)),
+    'report.csv': (params) => reading(true, (d) => csvReport(d, params)),
+    'report.summary': (params) => reading(true, (d) => reportSummary(d, params)),
     'ledger.query': (params) => {
-      committed();
+      writer.flush();
       return ledgerQuery(store, registry, params);
     },
   };

@@ -11,6 +11,8 @@ import { resolveNode, type ResolvedNode } from '../site/resolve-node';
 import type { Device } from '../site/registry';
 import { childrenOf, type ChildLabel } from '../site/children';
 import type { Resolution } from '../store/calendar';
+import type { ReadPace } from '../store/read-pace';
+import type { PlaceMatch } from '../store/store';
 import { formerPlace, nodeBuckets, placeOf, type Bucket, type HistoryDeps } from './history';
 
 export interface ChildSeries {
@@ -23,13 +25,13 @@ export interface ChildSeries {
 /** Matches history.ts: a device's clock may stamp minutes up to a day after an assignment. */
 const DEVICE_CLOCK_LEAD_MS = 86_400_000;
 
-export function childSeries(
+export async function childSeries(
   deps: HistoryDeps,
   node: ResolvedNode,
   fromMs: number,
   toMs: number,
   resolution: Resolution,
-): ChildSeries[] {
+): Promise<ChildSeries[]> {
   if (node.kind === 'room' || node.kind === 'unassigned')
     return devicesInPlace(deps, node, fromMs, toMs, resolution);
   const targets = [...childrenOf(deps.registry, node), ...formerChildren(deps, node)];
@@ -41,7 +43,7 @@ export function childSeries(
     out.push({
       label,
       partOf: partOf(deps, label, channelLabels),
-      buckets: nodeBuckets(deps, resolved, fromMs, toMs, resolution),
+      buckets: await nodeBuckets(deps, resolved, fromMs, toMs, resolution),
     });
   }
   return out;
@@ -51,38 +53,45 @@ export function childSeries(
  * Per bucket, the node's energy the whole child rows leave unaccounted for (a bucket only where
  * that is not zero).
  */
-export function remainder(own: Bucket[], children: ChildSeries[]): Bucket[] {
-  const left = new Map(own.map((b) => [b.startMs, { ...b }]));
+export async function remainder(own: Bucket[], children: ChildSeries[], pace: ReadPace): Promise<Bucket[]> {
+  const left = new Map<number, Bucket>();
+  for (const b of own) {
+    left.set(b.startMs, { ...b });
+    const turn = pace.breathe();
+    if (turn) await turn;
+  }
+  // Starts no own bucket has are added after the others: only then is a sort needed.
+  let inOrder = true;
   for (const child of children) {
     if (child.partOf !== '') continue;
     for (const b of child.buckets) {
-      const r = left.get(b.startMs) ?? {
-        startMs: b.startMs,
-        endMs: b.endMs,
-        energyUnits: 0,
-        returnedUnits: 0,
-      };
+      let r = left.get(b.startMs);
+      if (!r) {
+        r = { startMs: b.startMs, endMs: b.endMs, energyUnits: 0, returnedUnits: 0 };
+        inOrder = false;
+      }
       r.energyUnits -= b.energyUnits;
       r.returnedUnits -= b.returnedUnits;
       left.set(b.startMs, r);
+      const turn = pace.breathe();
+      if (turn) await turn;
     }
   }
-  return [...left.values()]
-    .filter((b) => b.energyUnits !== 0 || b.returnedUnits !== 0)
-    .sort((a, b) => a.startMs - b.startMs);
+  const out = [...left.values()].filter((b) => b.energyUnits !== 0 || b.returnedUnits !== 0);
+  return inOrder ? out : out.sort((a, b) => a.startMs - b.startMs);
 }
 
 /**
  * The devices of a room (or Unassigned), each with the minutes it counted there: those there now
  * and any assigned since the period began (it may have been here before it moved).
  */
-function devicesInPlace(
+async function devicesInPlace(
   deps: HistoryDeps,
   node: ResolvedNode,
   fromMs: number,
   toMs: number,
   resolution: Resolution,
-): ChildSeries[] {
+): Promise<ChildSeries[]> {
   const place = placeOf(node);
   if (!place) return [];
   const current = new Set(node.channels.map((c) => c.row.deviceKey));
@@ -96,13 +105,20 @@ function devicesInPlace(
   const firstMs = deps.calendar.floor(fromMs, resolution);
   const fromMin = Math.floor(firstMs / 60_000);
   const toMin = Math.ceil(toMs / 60_000);
+  const grid = resolution === 'minute' ? null : bucketGrid(deps, fromMin, toMin, resolution);
   const out: ChildSeries[] = [];
   for (const device of devices.values()) {
     const channels = [...device.channels.values()].filter((c) => !c.row.isPhase).map((c) => c.row.id);
     // Minutes that remember no place (schema v1) count where the device is now, as in history.ts.
-    const placeless = current.has(device.row.key) ? channels : [];
-    const minutes = deps.store.placeMinutes(place, channels, placeless, fromMin, toMin);
-    if (minutes.length === 0) continue;
+    const isCurrent = current.has(device.row.key);
+    const buckets = grid
+      ? await gridBuckets(deps, grid, place, channels, isCurrent, resolution)
+      : intoBuckets(
+          deps,
+          await deps.reads.placeMinutes(place, channels, isCurrent ? channels : [], fromMin, toMin),
+          resolution,
+        );
+    if (buckets.length === 0) continue;
     out.push({
       // Named by this place, not where the device is now: the row is the energy counted here.
       label: {
@@ -114,10 +130,74 @@ function devicesInPlace(
         channel: '',
       },
       partOf: '',
-      buckets: intoBuckets(deps, minutes, resolution),
+      buckets,
     });
   }
   return out.sort((a, b) => a.label.id.localeCompare(b.label.id));
+}
+
+/**
+ * A report's buckets as their starts in ms (what calendar.floor gives any minute in them) and
+ * their bounds in whole minutes (bucket i holds the minutes in [bounds[i], bounds[i + 1])).
+ */
+interface BucketGrid {
+  startsMs: number[];
+  bounds: number[];
+}
+
+/**
+ * The buckets over [fromMin, toMin), so each device's minutes can be summed per bucket in SQLite
+ * (a month of a room's minutes read into JavaScript one by one took seconds). Null when whole
+ * minutes cannot tell the calendar's buckets apart: the caller then buckets minute by minute.
+ */
+function bucketGrid(
+  deps: HistoryDeps,
+  fromMin: number,
+  toMin: number,
+  resolution: Exclude<Resolution, 'minute'>,
+): BucketGrid | null {
+  const { calendar } = deps;
+  const startsMs: number[] = [];
+  const bounds: number[] = [fromMin];
+  for (let start = calendar.floor(fromMin * 60_000, resolution); Math.ceil(start / 60_000) < toMin;) {
+    const next = calendar.next(start, resolution);
+    const lastMinute = Math.min(toMin, Math.ceil(next / 60_000)) - 1;
+    // A bucket's first minute is not before its start and its last floors to that start: by
+    // floor's order so does every minute between, so a sum per bucket is what intoBuckets adds.
+    const firstMinute = bounds.at(-1) as number;
+    if (lastMinute >= firstMinute && calendar.floor(lastMinute * 60_000, resolution) !== start) return null;
+    startsMs.push(start);
+    bounds.push(Math.min(toMin, Math.ceil(next / 60_000)));
+    start = next;
+  }
+  return { startsMs, bounds };
+}
+
+/** A device's buckets in a place: each channel's minutes summed per bucket in SQLite. */
+async function gridBuckets(
+  deps: HistoryDeps,
+  grid: BucketGrid,
+  place: PlaceMatch,
+  channels: readonly number[],
+  isCurrent: boolean,
+  resolution: Resolution,
+): Promise<Bucket[]> {
+  const byBucket = new Map<number, Bucket>();
+  for (const channel of channels) {
+    for (const sum of await deps.reads.placeBucketSums(place, channel, isCurrent, grid.bounds)) {
+      const startMs = grid.startsMs[sum.bucket] as number;
+      const b = byBucket.get(startMs) ?? { startMs, endMs: 0, energyUnits: 0, returnedUnits: 0 };
+      b.energyUnits += sum.energyUnits;
+      b.returnedUnits += sum.returnedUnits;
+      byBucket.set(startMs, b);
+    }
+  }
+  const buckets = [...byBucket.values()].sort((a, b) => a.startMs - b.startMs);
+  const ends = deps.calendar.ends(
+    buckets.map((b) => b.startMs),
+    resolution,
+  );
+  return buckets.map((b, i) => ({ ...b, endMs: ends[i] as number }));
 }
 
 /** Minute sums gathered into the report's buckets, cut where the rollups cut them. */

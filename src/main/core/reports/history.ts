@@ -14,11 +14,14 @@ import { nodeId } from '../site/placement';
 import { resolveNode, type ResolvedNode } from '../site/resolve-node';
 import type { SiteRegistry } from '../site/registry';
 import type { Calendar, Resolution } from '../store/calendar';
+import type { HistoryReader, MinuteSum } from '../store/history-reader';
 import type { KeyIndex } from '../store/key-index';
 import type { PlaceMatch, Store } from '../store/store';
 
 export interface HistoryDeps {
   store: Store;
+  /** Minute rows and rollups: on a snapshot of their own for heavy reads (history-snapshot.ts). */
+  reads: HistoryReader;
   registry: SiteRegistry;
   calendar: Calendar;
   nodeIds: KeyIndex;
@@ -78,14 +81,14 @@ function candidateChannels(deps: HistoryDeps, node: ResolvedNode, fromMs: number
 }
 
 /** The buckets of one node (already resolved) between two instants. */
-export function nodeBuckets(
+export async function nodeBuckets(
   deps: HistoryDeps,
   node: ResolvedNode,
   fromMs: number,
   toMs: number,
   resolution: Resolution,
-): Bucket[] {
-  const { store, calendar } = deps;
+): Promise<Bucket[]> {
+  const { reads, calendar } = deps;
   const firstMs = calendar.floor(fromMs, resolution);
   if (resolution === 'minute') {
     const fromMin = Math.floor(firstMs / 60_000);
@@ -93,11 +96,12 @@ export function nodeBuckets(
     const place = placeOf(node);
     const candidates = place ? candidateChannels(deps, node, fromMin * 60_000) : [];
     const rows = place
-      ? store.placeMinutes(place, candidates, channelIds(node), fromMin, toMin)
-      : store.minutes(channelIds(node), fromMin, toMin);
+      ? await reads.placeMinutes(place, candidates, channelIds(node), fromMin, toMin)
+      : await reads.minutes(channelIds(node), fromMin, toMin);
     const byMinute = place
-      ? bookedBuckets(deps, node.id, candidates, fromMin, toMin)
+      ? await bookedBuckets(deps, node.id, candidates, fromMin, toMin)
       : new Map<number, Bucket>();
+    if (byMinute.size === 0) return minuteBuckets(deps, rows);
     for (const row of rows) {
       const startMs = row.minute * 60_000;
       const b = byMinute.get(startMs) ?? {
@@ -109,12 +113,14 @@ export function nodeBuckets(
       b.energyUnits += row.energyUnits;
       b.returnedUnits += row.returnedUnits;
       byMinute.set(startMs, b);
+      const turn = reads.pace.breathe();
+      if (turn) await turn;
     }
     return [...byMinute.values()].sort((a, b) => a.startMs - b.startMs);
   }
   const id = deps.nodeIds.get(node.id);
   if (id === undefined) return [];
-  const rows = store.rollupRows(resolution, id, Math.floor(firstMs / 60_000), Math.ceil(toMs / 60_000));
+  const rows = await reads.rollupRows(resolution, id, Math.floor(firstMs / 60_000), Math.ceil(toMs / 60_000));
   const ends = calendar.ends(
     rows.map((r) => r.startMin * 60_000),
     resolution,
@@ -128,20 +134,46 @@ export function nodeBuckets(
 }
 
 /**
+ * Minute rows (in minute order, a minute possibly in several rows) as one bucket per minute,
+ * built in order: no map of a year of minutes and no sort of it.
+ */
+async function minuteBuckets(deps: HistoryDeps, rows: readonly MinuteSum[]): Promise<Bucket[]> {
+  const out: Bucket[] = [];
+  for (const row of rows) {
+    const startMs = row.minute * 60_000;
+    const last = out.at(-1);
+    if (last?.startMs === startMs) {
+      last.energyUnits += row.energyUnits;
+      last.returnedUnits += row.returnedUnits;
+    } else {
+      out.push({
+        startMs,
+        endMs: startMs + 60_000,
+        energyUnits: row.energyUnits,
+        returnedUnits: row.returnedUnits,
+      });
+    }
+    const turn = deps.reads.pace.breathe();
+    if (turn) await turn;
+  }
+  return out;
+}
+
+/**
  * What minutes counted under a booking (metering roles in play) gave one node, per minute: each
  * row goes where its booking sent it, shaped as it was at ingest.
  */
-function bookedBuckets(
+async function bookedBuckets(
   deps: HistoryDeps,
   node: string,
   channels: readonly number[],
   fromMin: number,
   toMin: number,
-): Map<number, Bucket> {
+): Promise<Map<number, Bucket>> {
   const out = new Map<number, Bucket>();
   const id = deps.nodeIds.get(node);
   if (id === undefined) return out;
-  for (const row of deps.store.bookedMinutes(channels, fromMin, toMin)) {
+  for (const row of await deps.reads.bookedMinutes(channels, fromMin, toMin)) {
     for (const [target, shape] of deps.store.bookingTargets(row.bookingId)) {
       if (target !== id) continue;
       const [e, r] = shaped(shape as Shape, row.energyUnits, row.returnedUnits);
@@ -156,14 +188,14 @@ function bookedBuckets(
 }
 
 /** The buckets of one of a place's role series (supply, loads, production). */
-function seriesBuckets(
+async function seriesBuckets(
   deps: HistoryDeps,
   series: string,
   node: ResolvedNode,
   fromMs: number,
   toMs: number,
   resolution: Resolution,
-): Map<number, Bucket> {
+): Promise<Map<number, Bucket>> {
   const firstMs = deps.calendar.floor(fromMs, resolution);
   if (resolution === 'minute') {
     const fromMin = Math.floor(firstMs / 60_000);
@@ -177,7 +209,12 @@ function seriesBuckets(
   }
   const id = deps.nodeIds.get(series);
   if (id === undefined) return new Map();
-  const rows = deps.store.rollupRows(resolution, id, Math.floor(firstMs / 60_000), Math.ceil(toMs / 60_000));
+  const rows = await deps.reads.rollupRows(
+    resolution,
+    id,
+    Math.floor(firstMs / 60_000),
+    Math.ceil(toMs / 60_000),
+  );
   return new Map(
     rows.map((r) => [
       r.startMin * 60_000,
@@ -193,20 +230,20 @@ export interface RoleSeries {
 }
 
 /** A place's role series, or null when no main meter or generation ever touched it in the range. */
-export function roleSeries(
+export async function roleSeries(
   deps: HistoryDeps,
   node: ResolvedNode,
   fromMs: number,
   toMs: number,
   resolution: Resolution,
-): RoleSeries | null {
+): Promise<RoleSeries | null> {
   if (!placeOf(node)) return null;
   const has = (series: string) => deps.nodeIds.get(series) !== undefined;
   if (!has(supplyNode(node.id)) && !has(productionNode(node.id))) return null;
   const series = {
-    supply: seriesBuckets(deps, supplyNode(node.id), node, fromMs, toMs, resolution),
-    loads: seriesBuckets(deps, loadsNode(node.id), node, fromMs, toMs, resolution),
-    production: seriesBuckets(deps, productionNode(node.id), node, fromMs, toMs, resolution),
+    supply: await seriesBuckets(deps, supplyNode(node.id), node, fromMs, toMs, resolution),
+    loads: await seriesBuckets(deps, loadsNode(node.id), node, fromMs, toMs, resolution),
+    production: await seriesBuckets(deps, productionNode(node.id), node, fromMs, toMs, resolution),
   };
   return series.supply.size + series.production.size === 0 ? null : series;
 }
@@ -285,17 +322,15 @@ function withRoleBuckets(
   return [...buckets, ...added].sort((a, b) => a.startMs - b.startMs);
 }
 
-export function historyQuery(
+export async function historyQuery(
   deps: HistoryDeps,
   params: ParsedParams<'history.query'>,
-): Result<HistoryResult, ApiError> {
+): Promise<Result<HistoryResult, ApiError>> {
   const query = resolveQuery(deps, params);
   if (!query.ok) return query;
   const { node, fromMs, toMs, resolution } = query.value;
-  let buckets = nodeBuckets(deps, node, fromMs, toMs, resolution);
-  const roles = roleSeries(deps, node, fromMs, toMs, resolution);
-  if (roles) buckets = withRoleBuckets(deps, buckets, roles, resolution);
   const place = placeOf(node);
+  // Read before the first await: on the writer's connection, in the same state as the snapshot.
   const gaps = place
     ? deps.store.placeGaps(
         place,
@@ -305,11 +340,12 @@ export function historyQuery(
         toMs / 1000,
       )
     : deps.store.gaps(channelIds(node), fromMs / 1000, toMs / 1000);
-  return ok({
-    node: node.id,
-    resolution,
-    unit: 'Wh',
-    points: buckets.map((b) => ({
+  let buckets = await nodeBuckets(deps, node, fromMs, toMs, resolution);
+  const roles = await roleSeries(deps, node, fromMs, toMs, resolution);
+  if (roles) buckets = withRoleBuckets(deps, buckets, roles, resolution);
+  const points: HistoryResult['points'] = [];
+  for (const b of buckets) {
+    points.push({
       start: new Date(b.startMs).toISOString(),
       end: new Date(b.endMs).toISOString(),
       energyWh: unitsToWh(b.energyUnits),
@@ -320,7 +356,15 @@ export function historyQuery(
           roles.loads.get(b.startMs)?.energyUnits ?? 0,
           roles.production.get(b.startMs),
         )),
-    })),
+    });
+    const turn = deps.reads.pace.breathe();
+    if (turn) await turn;
+  }
+  return ok({
+    node: node.id,
+    resolution,
+    unit: 'Wh',
+    points,
     total: {
       energyWh: unitsToWh(buckets.reduce((sum, b) => sum + b.energyUnits, 0)),
       returnedWh: unitsToWh(buckets.reduce((sum, b) => sum + b.returnedUnits, 0)),

@@ -12,18 +12,20 @@ import { historyQuery, nodeBuckets, resolveQuery, type Bucket, type HistoryDeps 
 const sum = (buckets: Bucket[], key: 'energyUnits' | 'returnedUnits'): number =>
   buckets.reduce((total, b) => total + b[key], 0);
 
-export function reportSummary(
+export async function reportSummary(
   deps: HistoryDeps,
   params: ParsedParams<'report.summary'>,
-): Result<ReportSummary, ApiError> {
-  const history = historyQuery(deps, params);
+): Promise<Result<ReportSummary, ApiError>> {
+  const history = await historyQuery(deps, params);
   if (!history.ok) return history;
   const query = resolveQuery(deps, params);
   if (!query.ok) return query;
   const { node, fromMs, toMs, resolution } = query.value;
-  const series = node.kind === 'channel' ? [] : childSeries(deps, node, fromMs, toMs, resolution);
+  const series = node.kind === 'channel' ? [] : await childSeries(deps, node, fromMs, toMs, resolution);
   const left =
-    node.kind === 'channel' ? [] : remainder(nodeBuckets(deps, node, fromMs, toMs, resolution), series);
+    node.kind === 'channel'
+      ? []
+      : await remainder(await nodeBuckets(deps, node, fromMs, toMs, resolution), series, deps.reads.pace);
   const children = series
     .map((s) => ({
       id: s.label.id,
