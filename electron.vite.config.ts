@@ -20,6 +20,7 @@ export default defineConfig({
           headless: resolve(__dirname, 'src/main/headless/serve.ts'),
           // The core's worker thread (src/main/worker/core-host.ts starts it), for both.
           'core-worker': resolve(__dirname, 'src/main/worker/core-worker.ts'),
+          'store-writer': resolve(__dirname, 'src/main/worker/store-writer.ts'),
         },
       },
     },

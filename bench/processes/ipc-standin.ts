@@ -1,25 +1,30 @@
 /**
- * A stand-in of the desktop app's IPC path for burst-responsiveness: the core opened in this
- * process, its commands bound with the app's own `bindIpc` to an ipcMain look-alike, and a
- * renderer look-alike invoking a light command on a schedule from the same thread, which is where
- * Electron's ipcMain runs its handlers. Events are taken where the app forwards them to the window.
+ * A stand-in of the desktop app's IPC path for burst-responsiveness, built like the app
+ * (src/main/electron/index.ts): the core on its worker thread (the built out/main/core-worker.js,
+ * through CoreHost), its commands bound with the app's own `bindIpc` to an ipcMain look-alike on
+ * this thread, and a renderer look-alike invoking a light command on a schedule from this thread,
+ * which is where Electron's ipcMain runs its handlers. Events are taken where the app forwards
+ * them to the window.
  *
  *   start {url, filter, dbPath}                 → ready (connected, subscribed)
  *   probe {everyMs, expected, stallMs}          → probing {startedAt}, later drained {latenciesMs,
  *                                                 drainedAt, pushesAt, companyWh, liveCompanyWh}
  */
+import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import type { ConnectionProfile, EventMessage, NodeTotals, SiteTree, Stats } from '../../src/shared/contract';
 import type { ApiError, Result } from '../../src/shared/result';
-import { openConsole } from '../../src/main/core/open-console';
 import { nodeId } from '../../src/main/core/site/placement';
 import { bindIpc, commandChannel } from '../../src/main/electron/ipc';
+import { CoreHost, WORKER_ENTRY } from '../../src/main/worker/core-host';
 import { nowMs, reply, serve } from '../lib/child-side';
 import { probeUntilDrained } from '../lib/responsiveness';
 import { BENCH_COMPANY } from '../lib/shelly-fleet';
 
 const PAGE_URL = 'file:///kilowatch/renderer/index.html';
 const COMPANY = nodeId.company({ company: BENCH_COMPANY });
+/** `npm run bench` builds first; the worker runs the built core, as the app's does. */
+const WORKER_PATH = join(__dirname, '..', '..', 'out', 'main', WORKER_ENTRY);
 
 type Invoke = (name: string, params?: unknown) => Promise<unknown>;
 
@@ -30,19 +35,25 @@ let opened: {
   live: { companyWh: number };
 } | null = null;
 
+const log = (message: string, error?: unknown) => console.error(`ipc-standin: ${message}`, error ?? '');
+
 async function start(url: string, filter: string, dbPath: string): Promise<void> {
-  const result = openConsole({ dbPath, outPrefix: 'kilowatch', publishIntervalS: 15 });
-  if (!result.ok) throw new Error(result.error.message);
-  const { console: core, store } = result.value;
+  const started = await CoreHost.start({
+    open: { dbPath, outPrefix: 'kilowatch', publishIntervalS: 15, isDemo: false },
+    log,
+    workerPath: WORKER_PATH,
+  });
+  if (!started.ok) throw new Error(started.error.message);
+  const core = started.value;
   const channels = new Map<string, (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown>();
   bindIpc(
     {
       handle: (channel, listener) => channels.set(channel, listener),
       removeHandler: (c) => channels.delete(c),
     },
-    core.handlers,
+    (name, params) => core.invoke(name, params),
     (frameUrl) => frameUrl === PAGE_URL,
-    (message, error) => console.error(`ipc-standin: ${message}`, error ?? ''),
+    log,
   );
   const sender = { senderFrame: { url: PAGE_URL } } as unknown as IpcMainInvokeEvent;
   const invoke: Invoke = async (name, params = {}) => {
@@ -75,7 +86,6 @@ async function start(url: string, filter: string, dbPath: string): Promise<void>
     live,
     close: async () => {
       await core.close();
-      store.close();
     },
   };
 }

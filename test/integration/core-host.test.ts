@@ -126,10 +126,11 @@ describe('the core on its worker thread', () => {
     expect(logs).toEqual([]);
   });
 
-  it('what a worker answers outside the contract never reaches a front end', async () => {
+  it('what a worker posts without encoding it never reaches a front end', async () => {
     dir = tempDir('kw-core-host-');
-    // A worker with a bug: a stats.get reply and a totals.live event of the wrong shapes, then a
-    // well-formed event, so the test knows when the bad one would have arrived.
+    // A worker with a bug: a stats.get reply and events posted as objects, not as the contract
+    // JSON the real worker checks and encodes (encode.ts; the check itself: worker-encode.test.ts),
+    // then a well-formed frame, so the test knows when the bad ones would have arrived.
     const fake = join(dir.path, 'buggy-worker.js');
     writeFileSync(
       fake,
@@ -137,9 +138,10 @@ describe('the core on its worker thread', () => {
        parentPort.on('message', (m) => {
          if (m.type !== 'invoke') return;
          parentPort.postMessage({ type: 'event', message: { event: 'totals.live', payload: { ts: 'soon', nodes: 3 } } });
-         parentPort.postMessage({ type: 'event', message: { event: 'no.such', payload: {} } });
-         parentPort.postMessage({ type: 'event', message: { event: 'totals.live', payload: { ts: '2026-01-01T00:00:00.000Z', nodes: [] } } });
-         parentPort.postMessage({ type: 'reply', id: m.id, result: { ok: true, value: { received: 'many' } } });
+         parentPort.postMessage({ type: 'event', event: 'no.such', frame: '{}' });
+         const frame = new TextEncoder().encode(JSON.stringify({ event: 'totals.live', payload: { ts: '2026-01-01T00:00:00.000Z', nodes: [] } }));
+         parentPort.postMessage({ type: 'event', event: 'totals.live', frame }, [frame.buffer]);
+         parentPort.postMessage({ type: 'reply', id: m.id, ok: true, result: { ok: true, value: { received: 'many' } } });
        });
        parentPort.postMessage({ type: 'opened' });`,
     );
@@ -152,7 +154,9 @@ describe('the core on its worker thread', () => {
     if (!started.ok) throw new Error(started.error.message);
     const buggy = started.value;
     const heard: unknown[] = [];
+    const frames: string[] = [];
     buggy.on((message) => heard.push(message));
+    buggy.onEncoded((frame) => frames.push(new TextDecoder().decode(frame)));
     expect(await buggy.invoke('stats.get', {})).toEqual({
       ok: false,
       error: {
@@ -161,13 +165,38 @@ describe('the core on its worker thread', () => {
       },
     });
     expect(heard).toEqual([{ event: 'totals.live', payload: { ts: '2026-01-01T00:00:00.000Z', nodes: [] } }]);
+    expect(frames).toEqual([
+      '{"event":"totals.live","payload":{"ts":"2026-01-01T00:00:00.000Z","nodes":[]}}',
+    ]);
     expect(logs).toEqual([
-      expect.stringMatching(/^dropped a totals\.live event: /),
-      'dropped an unknown event "no.such"',
-      expect.stringMatching(/^the reply to stats\.get is not what the contract says: /),
+      'dropped an event the counting engine did not encode',
+      'dropped an event the counting engine did not encode',
+      'the reply to stats.get was not encoded by the counting engine',
     ]);
     // It never answers close either: it is ended after the timeout, and said not to have saved.
     expect(await buggy.close()).toBe(false);
     expect(logs.at(-1)).toBe('the counting engine did not finish saving within 300 ms; ending it');
+  });
+
+  it('relays a reply as the bytes the worker encoded, the same value invoke decodes', async () => {
+    dir = tempDir('kw-core-host-');
+    const started = await CoreHost.start({
+      open: openOptions(join(dir.path, 'kw.db')),
+      log,
+      workerPath: WORKER_PATH,
+    });
+    if (!started.ok) throw new Error(started.error.message);
+    host = started.value;
+    const bytes = await host.invokeEncoded('site.tree', {});
+    expect(new TextDecoder().decode(bytes)).toBe('{"ok":true,"value":{"nodes":[],"totals":[],"sensors":[]}}');
+    expect(await host.invoke('site.tree', {})).toEqual({
+      ok: true,
+      value: { nodes: [], totals: [], sensors: [] },
+    });
+    const refused = await host.invokeEncoded('site.tree', { extra: 1 });
+    expect(JSON.parse(new TextDecoder().decode(refused))).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-params' },
+    });
   });
 });

@@ -12,7 +12,12 @@ export interface TestCore {
   close(): Promise<void>;
 }
 
-export function testCore(dbPath: string, startIso = '2025-03-10T08:00:00Z', timeZone?: string): TestCore {
+export function testCore(
+  dbPath: string,
+  startIso = '2025-03-10T08:00:00Z',
+  timeZone?: string,
+  options: { commitThreadPath?: string } = {},
+): TestCore {
   let nowMs = Date.parse(startIso);
   const opened = openConsole({
     dbPath,
@@ -20,6 +25,7 @@ export function testCore(dbPath: string, startIso = '2025-03-10T08:00:00Z', time
     publishIntervalS: 3600,
     clock: () => nowMs,
     ...(timeZone && { timeZone }),
+    ...(options.commitThreadPath && { commitThreadPath: options.commitThreadPath }),
   });
   if (!opened.ok) throw new Error(opened.error.message);
   const { console: core, store } = opened.value;

@@ -3,7 +3,7 @@
  * either the console in this thread (tests, one-shot CLI work) or the one on the worker thread
  * (src/main/worker/core-host.ts) without knowing which.
  */
-import type { ConnectionProfile, ConnectionState, EventMessage } from '../../shared/contract';
+import type { ConnectionProfile, ConnectionState, EventMessage, EventName } from '../../shared/contract';
 import type { ApiError, Result } from '../../shared/result';
 import type { KilowatchConsole } from './console';
 import { dispatch, type Logger } from './dispatch';
@@ -13,7 +13,14 @@ export type ConsoleHealth = ReturnType<KilowatchConsole['health']>;
 export interface ConsoleApi {
   /** Runs a contract command; the params are validated where the core runs. */
   invoke(command: string, params: unknown): Promise<Result<unknown, ApiError>>;
+  /**
+   * The same, its Result already encoded as contract JSON (UTF-8): what the bridge sends. A large
+   * reply (a 10,000-device site.tree is ~7 MB) is then never decoded and encoded again here.
+   */
+  invokeEncoded(command: string, params: unknown): Promise<Uint8Array>;
   on(listener: (message: EventMessage) => void): () => void;
+  /** Events as their WebSocket frames, `{"event":…,"payload":…}` in UTF-8. */
+  onEncoded(listener: (frame: Uint8Array, event: EventName) => void): () => void;
   health(): Promise<ConsoleHealth>;
   /** The last connection state the core reported (the event stream's first message). */
   connectionState(): ConnectionState;
@@ -25,9 +32,14 @@ export interface ConsoleApi {
 
 /** The console on this thread, behind the same interface as the worker's. */
 export function inProcessConsole(core: KilowatchConsole, log: Logger, onClose?: () => void): ConsoleApi {
+  const encoder = new TextEncoder();
+  const invoke = (command: string, params: unknown) => dispatch(core.handlers, command, params, log);
   return {
-    invoke: (command, params) => dispatch(core.handlers, command, params, log),
+    invoke,
+    invokeEncoded: async (command, params) => encoder.encode(JSON.stringify(await invoke(command, params))),
     on: (listener) => core.on(listener),
+    onEncoded: (listener) =>
+      core.on((message) => listener(encoder.encode(JSON.stringify(message)), message.event)),
     health: () => Promise.resolve(core.health()),
     connectionState: () => core.connectionState,
     connect: (profile) => core.connect(profile),

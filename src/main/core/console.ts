@@ -26,6 +26,7 @@ import { RoleChanges, storedRoles, type ConfiguredRole } from './site/role-chang
 import { SensorRegistry } from './site/sensors';
 import { IngestStats } from './stats';
 import { BatchWriter } from './store/batch-writer';
+import { CommitThread } from './store/commit-thread';
 import type { Store } from './store/store';
 import { alertId } from './alert-id';
 import { AlertBook } from './alerts/alert-book';
@@ -54,6 +55,11 @@ export interface ConsoleOptions {
   publishIntervalS: number;
   /** `totals.live` is coalesced: at most one push per interval (≤ 4/s). */
   liveIntervalMs?: number;
+  /**
+   * The built batch writer's thread (out/main/store-writer.js): commits run there, off the thread
+   * that reads MQTT and answers commands. Without it (tests run from source) they run here.
+   */
+  commitThreadPath?: string;
   clock?: () => number;
   isDemo?: boolean;
   observe?: (topic: string, outcome: string | Record<string, string>) => void;
@@ -135,6 +141,10 @@ export class KilowatchConsole {
     this.routing = new EnergyRouting(this.registry, this.roles);
     this.registry.onPlaced = (device) => this.roles.notePlaced(device);
     this.calendar = new Calendar(options.timeZone ?? systemTimeZone());
+    const commitThread =
+      options.commitThreadPath && store.path !== ':memory:'
+        ? CommitThread.start(options.commitThreadPath, store.path)
+        : null;
     this.writer = new BatchWriter(
       store,
       {
@@ -155,8 +165,19 @@ export class KilowatchConsole {
             kind: 'storage',
             message: 'The database is writable again; everything counted meanwhile has been saved.',
           }),
+        onCommitThreadLost: (error) =>
+          this.alert({
+            id: alertId('commit-thread', this.clock()),
+            at: new Date(this.clock()).toISOString(),
+            severity: 'warning',
+            kind: 'engine',
+            message: `The thread that saves readings stopped (${error.message}); nothing was lost, and they are saved by the core's own thread from now on.`,
+          }),
       },
       this.calendar,
+      undefined,
+      undefined,
+      commitThread,
     );
     this.link = new BrokerLink({
       clientId: options.clientId,

@@ -32,9 +32,10 @@ import {
   type FloodGuardOptions,
   type FloodStart,
 } from './flood-guard';
-import { countedNodes, nodeId, type Placement } from './site/placement';
-import { isPlainBooking, Shape, shaped } from './site/booking-targets';
+import { nodeId, type Placement } from './site/placement';
+import { Shape, shaped } from './site/booking-targets';
 import type { EnergyRouting } from './site/energy-routing';
+import { bookChannel, type ChannelBooking } from './site/channel-booking';
 import { applyCover, coverStatuses } from './site/covers';
 import { applyElectrical } from './site/electrical';
 import type { Channel, Device, SiteRegistry } from './site/registry';
@@ -42,7 +43,6 @@ import type { SensorRegistry } from './site/sensors';
 import type { IngestStats } from './stats';
 import { counterKey } from './store/batch';
 import type { BatchWriter } from './store/batch-writer';
-import type { TotalRow } from './store/rows';
 import type { Calendar } from './store/calendar';
 import { placeKey, UNASSIGNED_PLACE, type KeyIndex } from './store/key-index';
 import { alertId } from './alert-id';
@@ -50,21 +50,11 @@ import type { DomainEventSink } from './events';
 import { devicePath, nodePath } from './alerts/alert-path';
 import { rejectedReadingWords, type RejectedReading } from './alerts/rejection-words';
 
-interface Booking {
+interface Booking extends ChannelBooking {
   placement: Placement;
   /** The routing's version it was made under: a role change makes a new one. */
   routingVersion: number;
   placeId: number;
-  /** Nodes that take the energy as counted. */
-  nodes: string[];
-  totals: TotalRow[];
-  nodeIds: number[];
-  /** Nodes that take a shaped share (metering roles: booking-targets.ts). */
-  shaped: Array<{ shape: Shape; total: TotalRow }>;
-  /** nodeId × 4 + shape, for the rollups. */
-  shapedIds: number[];
-  /** Set when roles make this booking differ from a plain load's. */
-  bookingId: number | null;
   /** Today's sums of the same nodes, for the day starting at `todayStartMs`. */
   today: TodayUnits[];
   shapedToday: TodayUnits[];
@@ -736,33 +726,16 @@ export class Ingest {
   }
 
   private newBooking(channel: Channel, placement: Placement, atMs: number): Booking {
-    const device = channel.device;
     const { batch } = this.deps.writer;
     const place = 'place' in placement ? placement.place : UNASSIGNED_PLACE;
     const placeId = this.deps.placeIds.id(placeKey(place.company, place.office, place.room), (id) =>
       batch.places.set(id, { id, company: place.company, office: place.office, room: place.room }),
     );
-    const plain = countedNodes(device.row.key, channel.row.component, channel.row.isPhase, placement);
-    const targets = this.deps.routing.targets(channel, placement);
-    const nodeIdOf = (node: string): number => this.deps.nodeIds.id(node, (id) => batch.nodes.set(id, node));
-    const isPlain = isPlainBooking(targets, plain);
-    const counted = targets.filter((t) => t.shape === Shape.Counted).map((t) => t.node);
-    const shapedTargets = targets.filter((t) => t.shape !== Shape.Counted);
-    let bookingId: number | null = null;
-    if (!isPlain) {
-      const json = JSON.stringify(targets.map((t) => [nodeIdOf(t.node), t.shape]));
-      bookingId = this.deps.bookingIds.id(json, (id) => batch.bookings.set(id, json));
-    }
     return {
+      ...bookChannel(this.deps, batch, channel, placement, atMs),
       placement,
       routingVersion: this.deps.routing.version,
       placeId,
-      nodes: counted,
-      totals: counted.map((node) => this.deps.totals.row(node, atMs)),
-      nodeIds: counted.map(nodeIdOf),
-      shaped: shapedTargets.map((t) => ({ shape: t.shape, total: this.deps.totals.row(t.node, atMs) })),
-      shapedIds: shapedTargets.map((t) => nodeIdOf(t.node) * 4 + t.shape),
-      bookingId,
       today: [],
       shapedToday: [],
       todayStartMs: Number.NaN,

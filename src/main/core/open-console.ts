@@ -24,6 +24,8 @@ export interface OpenOptions {
   meterRoles?: readonly ConfiguredRole[];
   /** Roles a new database starts with (the demo's). */
   seedRoles?: readonly ConfiguredRole[];
+  /** The built batch writer's thread (see KilowatchConsole's options). */
+  commitThreadPath?: string;
   /** Diagnostics: what the pipeline did with each message (tests, troubleshooting). */
   observe?: (topic: string, outcome: string | Record<string, string>) => void;
 }
@@ -70,6 +72,7 @@ export function openConsole(
     ...(options.observe && { observe: options.observe }),
     ...(options.clock && { clock: options.clock }),
     ...(options.liveIntervalMs && { liveIntervalMs: options.liveIntervalMs }),
+    ...(options.commitThreadPath && { commitThreadPath: options.commitThreadPath }),
   });
   return ok({ console: core, store });
 }

@@ -16,14 +16,14 @@
  * must be the demo's), never on a database that already holds devices, never twice (a setting).
  */
 import type { KilowatchConsole } from '../core/console';
-import { isPlainBooking, Shape, shaped } from '../core/site/booking-targets';
-import { countedNodes } from '../core/site/placement';
+import { shaped } from '../core/site/booking-targets';
+import { bookChannel, type ChannelBooking } from '../core/site/channel-booking';
 import type { Channel } from '../core/site/registry';
 import { Batch } from '../core/store/batch';
 import { placeKey, UNASSIGNED_PLACE } from '../core/store/key-index';
 import { planRollups } from '../core/store/rollup-plan';
 import { PRUNED_BEFORE_SETTING } from '../core/store/rollup-rebuild';
-import type { MinuteRow, TotalRow } from '../core/store/rows';
+import type { MinuteRow } from '../core/store/rows';
 import type { Store } from '../core/store/store';
 import { dayFactor, type CurveKind } from './day-curve';
 import { DEFAULT_SEED } from './fleet';
@@ -109,42 +109,14 @@ interface DevicePlan {
 }
 
 /** Where a channel's energy goes: what ingest books it to, metering roles included. */
-interface Booked {
-  /** Nodes that take it as counted. */
-  nodes: string[];
-  nodeIds: number[];
-  totals: TotalRow[];
-  /** Nodes that take a shaped share (a main meter's net, a solar meter's production). */
-  shaped: Array<{ node: string; shape: Shape; total: TotalRow }>;
-  shapedIds: number[];
-  bookingId: number | null;
-}
+type Booked = ChannelBooking;
 
 /**
- * Every node a demo channel's energy is booked to: the same rule ingest applies (roles
- * included). The one place the backfill decides attribution. Asked once every device is
- * registered, so a place's main meter is known whichever device comes first.
+ * Asked once every device is registered, so a place's main meter is known whichever device comes
+ * first.
  */
 function booked(core: KilowatchConsole, batch: Batch, channel: Channel, fromMs: number): Booked {
-  const device = channel.device;
-  const plain = countedNodes(device.row.key, channel.row.component, channel.row.isPhase, device.placement);
-  const targets = core.routing.targets(channel);
-  const idOf = (node: string) => core.nodeIds.id(node, (id) => batch.nodes.set(id, node));
-  const counted = targets.filter((t) => t.shape === Shape.Counted).map((t) => t.node);
-  const others = targets.filter((t) => t.shape !== Shape.Counted);
-  let bookingId: number | null = null;
-  if (!isPlainBooking(targets, plain)) {
-    const json = JSON.stringify(targets.map((t) => [idOf(t.node), t.shape]));
-    bookingId = core.bookingIds.id(json, (id) => batch.bookings.set(id, json));
-  }
-  return {
-    nodes: counted,
-    nodeIds: counted.map(idOf),
-    totals: counted.map((node) => core.totals.row(node, fromMs)),
-    shaped: others.map((t) => ({ node: t.node, shape: t.shape, total: core.totals.row(t.node, fromMs) })),
-    shapedIds: others.map((t) => idOf(t.node) * 4 + t.shape),
-    bookingId,
-  };
+  return bookChannel(core, batch, channel, channel.device.placement, fromMs);
 }
 
 /** Why this console must not be backfilled, or null when it should be. */

@@ -16,6 +16,7 @@ import { backfillDemoHistory, describeBackfill, type BackfillReport } from '../d
 import { DEMO_ROLES } from '../demo/demo-roles';
 import { CoreHost, WORKER_ENTRY } from '../worker/core-host';
 import type { WorkerOpenOptions } from '../worker/protocol';
+import { releaseMainYoungGeneration } from '../worker/young-generation';
 import {
   denyAllPermissions,
   hardenWebContents,
@@ -166,6 +167,7 @@ async function startCoreHere(
   profiles: ProfileStore,
 ): Promise<Result<ConsoleApi & { backfillDemo(seed: number): Promise<BackfillReport> }, ApiError>> {
   if (process.env.KILOWATCH_CORE === 'main-thread') {
+    releaseMainYoungGeneration();
     const opened = openConsole({ ...open, profiles });
     if (!opened.ok) return opened;
     const { console: core, store } = opened.value;

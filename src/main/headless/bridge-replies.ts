@@ -50,6 +50,15 @@ export function reply(res: ServerResponse, result: Result<unknown, ApiError>): v
   send(res, 200, result);
 }
 
+/** The same, for a Result the core encoded already (ConsoleApi.invokeEncoded). */
+export function replyEncoded(res: ServerResponse, json: Uint8Array): void {
+  res.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
+  res.end(json);
+}
+
 export const misdirected = (host: string | undefined): Refusal => ({
   status: 421,
   code: 'not-authorized',

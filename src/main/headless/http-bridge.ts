@@ -23,6 +23,7 @@ import {
   NOT_SIGNED_IN,
   refuse,
   reply,
+  replyEncoded,
   send,
   sendLoginPage,
   tooManyTries,
@@ -80,7 +81,8 @@ export function createBridge(
     log,
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  core.on((message) => events.send(JSON.stringify(message)));
+  // The frames arrive encoded (from the core's worker, checked there): sent as they are.
+  core.onEncoded((frame) => events.send(frame));
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     setSecurityHeaders(res);
@@ -188,7 +190,7 @@ export function createBridge(
         });
       }
     }
-    return reply(res, await core.invoke(command, params));
+    return replyEncoded(res, await core.invokeEncoded(command, params));
   }
 
   async function reportCsv(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

@@ -11,6 +11,7 @@ import { openConsole } from '../core/open-console';
 import { backfillDemoHistory, type BackfillReport } from '../demo/backfill';
 import { CoreHost } from '../worker/core-host';
 import type { WorkerOpenOptions } from '../worker/protocol';
+import { releaseMainYoungGeneration } from '../worker/young-generation';
 
 export interface StartedCore {
   api: ConsoleApi;
@@ -27,6 +28,7 @@ export async function startCore(
 ): Promise<Result<StartedCore, ApiError>> {
   const where = env.KILOWATCH_CORE ?? 'worker';
   if (where === 'main-thread') {
+    releaseMainYoungGeneration();
     const opened = openConsole({ ...options, profiles });
     if (!opened.ok) return opened;
     const { console: core, store } = opened.value;

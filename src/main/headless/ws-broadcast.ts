@@ -16,7 +16,8 @@ export interface BroadcastOptions {
 export interface Broadcast {
   hasRoom(): boolean;
   add(ws: WebSocket): void;
-  send(text: string): void;
+  /** One frame to every client, as a text frame (the bytes are UTF-8 JSON). */
+  send(frame: string | Uint8Array): void;
   closeAll(): void;
 }
 
@@ -34,7 +35,7 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
         clients.delete(ws);
       });
     },
-    send(text) {
+    send(frame) {
       for (const ws of clients) {
         if (ws.readyState !== ws.OPEN) continue;
         if (ws.bufferedAmount > options.maxBufferedBytes) {
@@ -45,7 +46,8 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
           ws.terminate();
           continue;
         }
-        ws.send(text);
+        // ws sends a Buffer as a binary frame unless told otherwise; consoles read text frames.
+        ws.send(frame, { binary: false });
       }
     },
     closeAll() {

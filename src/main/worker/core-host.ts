@@ -1,28 +1,24 @@
 /**
- * The main thread's side of the core's worker thread: starts the worker (core-worker.ts), relays
- * the contract both ways and checks what comes back against the contract's schemas, so a bug in
- * the worker cannot hand a front end something the contract does not describe. If the worker
+ * The main thread's side of the core's worker thread: starts the worker (core-worker.ts) and
+ * relays the contract both ways. What comes back was checked against the contract's schemas and
+ * encoded as contract JSON by the worker (encode.ts), so a bug in the core cannot hand a front end
+ * something the contract does not describe, and this thread, which answers every console, only
+ * passes bytes on: the bridge sends them as they are, and only a listener that wants objects
+ * (the desktop window, tests) has them decoded. If the worker
  * dies, it is started again on the same database and reconnected: the broker's persistent
  * session holds what arrives meanwhile and the devices' counters are cumulative, so the totals
  * come out exact; an alert says it happened.
  */
 import { Worker } from 'node:worker_threads';
-import {
-  commands,
-  describeIssues,
-  events,
-  isCommandName,
-  isEventName,
-  type ConnectionProfile,
-  type ConnectionState,
-  type EventMessage,
-} from '../../shared/contract';
+import type { ConnectionProfile, ConnectionState, EventMessage, EventName } from '../../shared/contract';
 import { err, type ApiError, type Result } from '../../shared/result';
 import type { SecretStore } from '../core/broker/secret-store';
 import type { ConsoleApi, ConsoleHealth } from '../core/console-api';
 import type { Logger } from '../core/dispatch';
 import type { BackfillReport } from '../demo/backfill';
+import { encodeEvent, utf8 } from './encode';
 import type { FromWorker, SecretOp, ToWorker, WorkerOpenOptions } from './protocol';
+import { holdMainYoungGeneration, sizeWorkerYoungGeneration } from './young-generation';
 
 /** The worker entry's file name in the build (electron.vite.config.ts). */
 export const WORKER_ENTRY = 'core-worker.js';
@@ -75,6 +71,7 @@ export class CoreHost implements ConsoleApi {
   private ready: Promise<Worker | null>;
   private readonly waiting = new Map<number, Waiting>();
   private readonly listeners = new Set<(message: EventMessage) => void>();
+  private readonly frameListeners = new Set<(frame: Uint8Array, event: EventName) => void>();
   private nextId = 1;
   private state: ConnectionState;
   private reconnect: Reconnect = null;
@@ -102,6 +99,8 @@ export class CoreHost implements ConsoleApi {
   }
 
   private static spawn(options: CoreHostOptions): Promise<Result<Worker, ApiError>> {
+    // Every start, restarts included: a new isolate undoes the main thread's hold (young-generation.ts).
+    sizeWorkerYoungGeneration();
     const worker = new Worker(options.workerPath, {
       workerData: options.open,
     });
@@ -112,7 +111,11 @@ export class CoreHost implements ConsoleApi {
         worker.off('message', onMessage);
         worker.off('exit', onExit);
         worker.off('error', onError);
-        if (message.type === 'opened') return resolve({ ok: true, value: worker });
+        if (message.type === 'opened') {
+          // The worker and the threads it starts while opening are up: hold this thread's again.
+          holdMainYoungGeneration();
+          return resolve({ ok: true, value: worker });
+        }
         void worker.terminate();
         resolve({ ok: false, error: message.error });
       };
@@ -144,7 +147,10 @@ export class CoreHost implements ConsoleApi {
   private received(message: FromWorker): void {
     switch (message.type) {
       case 'event':
-        return this.relay(message.message);
+        // Only an encoded frame is relayed: a worker that posts anything else has a bug.
+        if (!(message.frame instanceof Uint8Array))
+          return this.options.log('dropped an event the counting engine did not encode');
+        return this.relay(message.event, message.frame);
       case 'log':
         return this.options.log(message.message, stackOf(message));
       case 'secret':
@@ -160,15 +166,13 @@ export class CoreHost implements ConsoleApi {
     }
   }
 
-  /** An event goes out only as the contract describes it. */
-  private relay(message: EventMessage): void {
-    if (!isEventName(message.event)) return this.options.log(`dropped an unknown event "${message.event}"`);
-    const parsed = events[message.event].safeParse(message.payload);
-    if (!parsed.success)
-      return this.options.log(`dropped a ${message.event} event: ${describeIssues(parsed.error)}`);
-    const checked = { event: message.event, payload: parsed.data } as EventMessage;
-    if (checked.event === 'connection.state') this.state = checked.payload as ConnectionState;
-    for (const listener of this.listeners) listener(checked);
+  /** An event frame the worker checked; decoded only for who needs objects (and the state). */
+  private relay(event: EventName, frame: Uint8Array): void {
+    let decoded: EventMessage | null = null;
+    const message = (): EventMessage => (decoded ??= decode(frame) as EventMessage);
+    if (event === 'connection.state') this.state = message().payload as ConnectionState;
+    for (const listener of this.frameListeners) listener(frame, event);
+    for (const listener of this.listeners) listener(message());
   }
 
   private async answerSecret(message: { id: number } & SecretOp): Promise<void> {
@@ -194,10 +198,14 @@ export class CoreHost implements ConsoleApi {
     if (this.isClosing) return;
     this.options.log(`the counting engine stopped (exit code ${code}); starting it again`);
     // Open consoles see the broker as gone until the new engine has reconnected.
-    this.relay({
-      event: 'connection.state',
-      payload: { ...this.state, status: 'reconnecting', subscribed: false, nextRetryAt: null },
-    });
+    const reconnecting = encodeEvent(
+      {
+        event: 'connection.state',
+        payload: { ...this.state, status: 'reconnecting', subscribed: false, nextRetryAt: null },
+      },
+      this.options.log,
+    );
+    if (reconnecting) this.relay(reconnecting.event, reconnecting.frame);
     this.ready = this.restart();
   }
 
@@ -269,17 +277,27 @@ export class CoreHost implements ConsoleApi {
 
   // ---- ConsoleApi ------------------------------------------------------------------------------
 
-  invoke(command: string, params: unknown): Promise<Result<unknown, ApiError>> {
+  async invoke(command: string, params: unknown): Promise<Result<unknown, ApiError>> {
+    return decode(await this.invokeEncoded(command, params)) as Result<unknown, ApiError>;
+  }
+
+  /** The Result as the worker checked and encoded it: contract JSON, relayed as it is. */
+  invokeEncoded(command: string, params: unknown): Promise<Uint8Array> {
     return this.request(
       (id) => ({ type: 'invoke', id, command, params }),
       (message) => {
         if (message.type !== 'reply')
-          return err('internal', `The counting engine answered ${command} out of turn.`);
-        const checked = this.checkReply(command, message.result);
-        if (checked.ok) this.remember(command, params);
-        return checked;
+          return encoded(err('internal', `The counting engine answered ${command} out of turn.`));
+        if (!(message.json instanceof Uint8Array)) {
+          this.options.log(`the reply to ${command} was not encoded by the counting engine`);
+          return encoded(
+            err('internal', `Kilowatch hit an internal error while running ${command}. It has been logged.`),
+          );
+        }
+        if (message.ok) this.remember(command, params);
+        return message.json;
       },
-      () => err('internal', this.whyNoAnswer(command)),
+      () => encoded(err('internal', this.whyNoAnswer(command))),
     );
   }
 
@@ -288,16 +306,6 @@ export class CoreHost implements ConsoleApi {
     if (this.hasFailed)
       return 'The counting engine stopped and could not be started again (see the log); restart Kilowatch.';
     return `The counting engine restarted while running ${command}; nothing was lost. Try again.`;
-  }
-
-  private checkReply(command: string, result: Result<unknown, ApiError>): Result<unknown, ApiError> {
-    if (!result.ok || !isCommandName(command)) return result;
-    const parsed = commands[command].value.safeParse(result.value);
-    if (parsed.success) return { ok: true, value: parsed.data };
-    this.options.log(
-      `the reply to ${command} is not what the contract says: ${describeIssues(parsed.error)}`,
-    );
-    return err('internal', `Kilowatch hit an internal error while running ${command}. It has been logged.`);
   }
 
   /** Which broker a restarted worker goes back to, as the console was last told. */
@@ -313,6 +321,11 @@ export class CoreHost implements ConsoleApi {
   on(listener: (message: EventMessage) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onEncoded(listener: (frame: Uint8Array, event: EventName) => void): () => void {
+    this.frameListeners.add(listener);
+    return () => this.frameListeners.delete(listener);
   }
 
   health(): Promise<ConsoleHealth> {
@@ -395,6 +408,10 @@ export class CoreHost implements ConsoleApi {
     return saved;
   }
 }
+
+const decoder = new TextDecoder();
+const decode = (json: Uint8Array): unknown => JSON.parse(decoder.decode(json));
+const encoded = (result: Result<unknown, ApiError>): Uint8Array => utf8(JSON.stringify(result));
 
 const stackOf = (message: { message: string; stack?: string }): Error | undefined => {
   if (!message.stack) return undefined;

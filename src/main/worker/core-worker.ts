@@ -3,6 +3,7 @@
  * holds up the thread that answers the window or the bridge. Everything it hears comes from the
  * main thread (core-host.ts); commands are validated by dispatch, as in any adapter.
  */
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ApiError, Result } from '../../shared/result';
 import { ProfileStore } from '../core/broker/profile-store';
@@ -10,13 +11,21 @@ import { FileSecretStore, type SecretStore } from '../core/broker/secret-store';
 import type { KilowatchConsole } from '../core/console';
 import { dispatch } from '../core/dispatch';
 import { openConsole } from '../core/open-console';
+import { STORE_WRITER_ENTRY } from '../core/store/commit-thread';
 import type { Store } from '../core/store/store';
 import { backfillDemoHistory } from '../demo/backfill';
+import type { EventMessage } from '../../shared/contract';
+import { checkedReply, encodeEvent, utf8 } from './encode';
 import type { FromWorker, SecretOp, ToWorker, WorkerOpenOptions } from './protocol';
 
 if (!parentPort) throw new Error('core-worker.js runs as a worker thread, started by core-host.ts');
 const port = parentPort;
 const post = (message: FromWorker): void => port.postMessage(message);
+/** Replies and events travel as bytes whose buffer is handed over, not copied (encode.ts). */
+const postEncoded = (
+  message: FromWorker & { type: 'reply' | 'event' },
+  bytes: Uint8Array<ArrayBuffer>,
+): void => port.postMessage(message, [bytes.buffer]);
 
 const log = (message: string, error?: unknown): void =>
   post({
@@ -79,6 +88,8 @@ function open(
     ...(options.meterRoles && { meterRoles: options.meterRoles }),
     ...(options.seedRoles && { seedRoles: options.seedRoles }),
     ...(profiles && { profiles }),
+    // Built beside this file (electron.vite.config.ts): commits leave this thread too.
+    commitThreadPath: join(__dirname, STORE_WRITER_ENTRY),
   });
   if (!opened.ok) return opened;
   return { ok: true, value: { core: opened.value.console, store: opened.value.store } };
@@ -89,14 +100,20 @@ function main(): void {
   const opened = open(workerData as WorkerOpenOptions, mainSecrets);
   if (!opened.ok) return post({ type: 'open-failed', error: opened.error });
   const { core, store } = opened.value;
-  core.on((message) => post({ type: 'event', message }));
+  const postEvent = (message: EventMessage): void => {
+    const encoded = encodeEvent(message, log);
+    if (encoded) postEncoded({ type: 'event', ...encoded }, encoded.frame);
+  };
+  core.on(postEvent);
 
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
       case 'invoke':
-        void dispatch(core.handlers, message.command, message.params, log).then((result) =>
-          post({ type: 'reply', id: message.id, result }),
-        );
+        void dispatch(core.handlers, message.command, message.params, log).then((result) => {
+          const reply = checkedReply(message.command, result, log);
+          const json = utf8(JSON.stringify(reply));
+          postEncoded({ type: 'reply', id: message.id, ok: reply.ok, json }, json);
+        });
         return;
       case 'connect':
         void core
@@ -124,10 +141,7 @@ function main(): void {
         return;
       case 'raise':
         // Stored like any alert, so it stays until someone acknowledges or clears it.
-        return post({
-          type: 'event',
-          message: { event: 'alert', payload: core.alerts.raise(message.alert) },
-        });
+        return postEvent({ event: 'alert', payload: core.alerts.raise(message.alert) });
       case 'secret-reply':
         return mainSecrets.answered(message.id, message.result);
       case 'crash-for-test':
@@ -139,7 +153,8 @@ function main(): void {
         return;
     }
   });
-  post({ type: 'opened' });
+  // Only once the threads the console started are running (core-host.ts holds sizes after this).
+  void core.writer.ready().then(() => post({ type: 'opened' }));
 }
 
 main();

@@ -3,7 +3,7 @@
  * contract's own; the rest is the thread's life (open, connect, close) and, for the desktop app,
  * the secret store that only the main thread can reach (Electron's safeStorage).
  */
-import type { ConnectionProfile, EventMessage, RaisedAlert } from '../../shared/contract';
+import type { ConnectionProfile, EventName, RaisedAlert } from '../../shared/contract';
 import type { ApiError, Result } from '../../shared/result';
 import type { ConsoleHealth } from '../core/console-api';
 import type { ConfiguredRole } from '../core/site/role-changes';
@@ -50,11 +50,16 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'opened' }
   | { type: 'open-failed'; error: ApiError }
-  | { type: 'reply'; id: number; result: Result<unknown, ApiError> }
+  /**
+   * A command's Result as contract JSON (UTF-8, its buffer transferred), checked by the worker
+   * before it was encoded (encode.ts).
+   */
+  | { type: 'reply'; id: number; ok: boolean; json: Uint8Array }
   | { type: 'connected'; id: number; failure: ApiError | null }
   | { type: 'health'; id: number; health: ConsoleHealth }
   | { type: 'closed'; id: number; saved: boolean }
   | { type: 'backfilled'; id: number; report: BackfillReport }
-  | { type: 'event'; message: EventMessage }
+  /** An event's WebSocket frame, `{"event":…,"payload":…}`, checked and encoded as a reply is. */
+  | { type: 'event'; event: EventName; frame: Uint8Array }
   | { type: 'log'; message: string; stack?: string }
   | ({ type: 'secret'; id: number } & SecretOp);

@@ -18,6 +18,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { ConnectionState } from '../../../shared/contract';
 import type { ApiError } from '../../../shared/result';
 import { brokerError } from './broker-error';
+import { readInSlices } from './message-slices';
 import { refusedFilters, subackRefusal, subscribeRefusal } from './refusals';
 
 const MIN_BACKOFF_MS = 500;
@@ -130,6 +131,7 @@ export class BrokerConnection {
     const options = this.isWillDropped ? withoutWill : this.options;
     const client = mqtt.connect({ ...options, reconnectPeriod: 0 });
     this.client = client;
+    readInSlices(client);
     let failure: ApiError | null = null;
     let isAccepted = false;
 

@@ -2,18 +2,30 @@
  * Commits the pending batch at most every `intervalMs` (or sooner when it grows large). When the
  * disk is full or the file is locked, counting goes on in memory and the commit is retried with
  * backoff: the counters carry the energy, so nothing is lost, and the user is told once.
+ *
+ * With a commit thread (commit-thread.ts) those commits run there, on its own connection, while
+ * this thread keeps counting: one batch in flight at a time, so batches land in order; a failed
+ * one is taken back under the batch gathered meanwhile and retried with it. An explicit flush()
+ * waits for the batch in flight, then commits the rest here: whoever calls it (a history query,
+ * shutdown, a test) reads everything counted so far.
  */
 import type { ApiError } from '../../../shared/result';
 import { Batch, minuteKey } from './batch';
 import type { PlaceRow } from './rows';
 import type { Calendar } from './calendar';
+import type { CommitAck, CommitThread } from './commit-thread';
 import { planRollups } from './rollup-plan';
-import type { Store } from './store';
+import type { JournalRange, Store } from './store';
 
 export interface BatchWriterEvents {
   onFailure(error: ApiError): void;
   onRecovered(): void;
+  /** The commit thread died; its batch was taken back and commits continue on this thread. */
+  onCommitThreadLost?(error: Error): void;
 }
+
+/** How long an explicit flush waits for the batch in flight (a commit behind a locked file waits 2 s). */
+const IN_FLIGHT_WAIT_MS = 30_000;
 
 const MAX_BACKOFF_MS = 30_000;
 /**
@@ -23,7 +35,14 @@ const MAX_BACKOFF_MS = 30_000;
 export const ROLLUP_APPLY_MS = 5_000;
 
 export class BatchWriter {
-  readonly batch = new Batch();
+  private current = new Batch();
+  /** Handed to the commit thread, not yet acknowledged. */
+  private inFlight: { id: number; batch: Batch | null; apply: JournalRange | null } | null = null;
+  private nextCommitId = 1;
+  /** The rollups are applied on this thread's connection, never beside a commit in flight. */
+  private isApplyDue = false;
+  /** flush() is waiting for the batch in flight. */
+  private isWaiting = false;
   private timer: NodeJS.Timeout | null = null;
   private rollupTimer: NodeJS.Timeout | null = null;
   private failures = 0;
@@ -37,15 +56,117 @@ export class BatchWriter {
     private readonly calendar: Calendar,
     private readonly intervalMs = 250,
     private readonly maxReadings = 5000,
-  ) {}
+    private thread: CommitThread | null = null,
+  ) {
+    thread?.listen(
+      (ack) => this.acknowledged(ack),
+      (error) => this.threadLost(error),
+    );
+  }
+
+  /**
+   * Settles once the commit thread runs (at once without one). Starting a thread resets V8 flags
+   * process-wide (worker/young-generation.ts): whoever holds the main thread's sizes waits for it.
+   */
+  ready(): Promise<void> {
+    return this.thread?.online ?? Promise.resolve();
+  }
+
+  /** What ingest adds to: the batch being gathered. */
+  get batch(): Batch {
+    return this.current;
+  }
 
   /** Called after each change; schedules the next commit. */
   touched(): void {
-    if (this.batch.readings >= this.maxReadings && this.failures === 0) {
+    if (this.current.readings >= this.maxReadings && this.failures === 0) {
+      this.commitSoon();
+      return;
+    }
+    if (!this.timer && !this.isStopped) this.timer = setTimeout(() => this.commitSoon(), this.delay());
+  }
+
+  /** The timer's and a full batch's commit: handed to the commit thread when there is one. */
+  private commitSoon(): void {
+    const thread = this.thread;
+    if (!thread?.isAlive) {
       this.flush();
       return;
     }
-    if (!this.timer && !this.isStopped) this.timer = setTimeout(() => this.flush(), this.delay());
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    // The acknowledgement sends what gathers meanwhile.
+    if (this.inFlight) return;
+    const apply = this.isApplyDue ? this.store.journalRange : null;
+    this.isApplyDue = false;
+    if (this.current.isEmpty && !apply) return;
+    let batch: Batch | null = null;
+    if (!this.current.isEmpty) {
+      batch = this.current;
+      batch.rollups = planRollups(batch.minutes.values(), this.calendar);
+      this.current = new Batch();
+    }
+    const sent = { id: this.nextCommitId++, batch, apply };
+    this.inFlight = sent;
+    // Packed as it is posted: the thread writes the values of this moment, as a commit here would.
+    thread.send(sent);
+  }
+
+  private acknowledged(ack: CommitAck): void {
+    const sent = this.inFlight;
+    if (!sent || sent.id !== ack.id) return;
+    this.inFlight = null;
+    // Applied rows first: the batch's own journal row comes after them.
+    if (sent.apply && ack.applied) {
+      if (ack.applied.ok) this.store.forgetApplied(sent.apply, ack.applied.value);
+      // The commits meet the same disk and report it; this only has to try again.
+      else if (!this.rollupTimer && !this.isStopped)
+        this.rollupTimer = setTimeout(() => this.applyRollups(), ROLLUP_APPLY_MS);
+    }
+    if (sent.batch && ack.committed) {
+      if (ack.committed.ok) {
+        this.store.noteCommitted(sent.batch.rollups, ack.committed.value);
+        this.succeeded();
+      } else {
+        this.current.absorbEarlier(sent.batch);
+        this.failed(ack.committed.error);
+      }
+    }
+    // Inside flush() nothing new is sent: it commits the rest itself.
+    if (this.isStopped || this.isWaiting) return;
+    if (this.isApplyDue) this.applyRollups();
+    if (this.failures === 0 && !this.current.isEmpty) this.touched();
+  }
+
+  private threadLost(error: Error): void {
+    this.thread = null;
+    const sent = this.inFlight;
+    this.inFlight = null;
+    if (sent?.batch) this.current.absorbEarlier(sent.batch);
+    this.events.onCommitThreadLost?.(error);
+    if (!this.isStopped && !this.current.isEmpty) this.touched();
+  }
+
+  private succeeded(): void {
+    if (!this.rollupTimer && !this.isStopped && this.store.pendingRollups > 0)
+      this.rollupTimer = setTimeout(() => this.applyRollups(), ROLLUP_APPLY_MS);
+    if (this.failures > 0) {
+      this.failures = 0;
+      this.lastError = null;
+      this.events.onRecovered();
+    }
+  }
+
+  private failed(error: ApiError): void {
+    this.failures++;
+    if (this.failures === 1 || error.code !== this.lastError?.code) this.events.onFailure(error);
+    this.lastError = error;
+    if (!this.isStopped) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.commitSoon(), this.delay());
+    }
   }
 
   private delay(): number {
@@ -53,31 +174,30 @@ export class BatchWriter {
     return Math.min(MAX_BACKOFF_MS, this.intervalMs * 2 ** Math.min(this.failures, 10));
   }
 
-  /** Commits now. Returns whether everything pending is on disk. */
+  /** Commits now, on this thread. Returns whether everything pending is on disk. */
   flush(): boolean {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.batch.isEmpty) return true;
-    this.batch.rollups = planRollups(this.batch.minutes.values(), this.calendar);
-    const result = this.store.commit(this.batch);
+    const sent = this.inFlight;
+    if (sent && this.thread) {
+      this.isWaiting = true;
+      this.thread.waitFor(sent.id, IN_FLIGHT_WAIT_MS);
+      this.isWaiting = false;
+      // A thread that neither answers nor dies: what it holds is not known to be on disk.
+      if (this.inFlight) return false;
+    }
+    if (this.current.isEmpty) return true;
+    this.current.rollups = planRollups(this.current.minutes.values(), this.calendar);
+    const result = this.store.commit(this.current);
     if (result.ok) {
-      this.batch.clear();
-      if (!this.rollupTimer && !this.isStopped && this.store.pendingRollups > 0)
-        this.rollupTimer = setTimeout(() => this.applyRollups(), ROLLUP_APPLY_MS);
-      if (this.failures > 0) {
-        this.failures = 0;
-        this.lastError = null;
-        this.events.onRecovered();
-      }
+      this.current.clear();
+      this.succeeded();
+      if (this.isApplyDue) this.applyRollups();
       return true;
     }
-    this.failures++;
-    if (this.failures === 1 || result.error.code !== this.lastError?.code)
-      this.events.onFailure(result.error);
-    this.lastError = result.error;
-    if (!this.isStopped) this.timer = setTimeout(() => this.flush(), this.delay());
+    this.failed(result.error);
     return false;
   }
 
@@ -85,6 +205,18 @@ export class BatchWriter {
   applyRollups(): boolean {
     if (this.rollupTimer) clearTimeout(this.rollupTimer);
     this.rollupTimer = null;
+    // On the commit thread, with the next batch or alone; never beside a commit in flight, where
+    // two connections would wait on each other's lock.
+    if (this.thread?.isAlive && !this.isStopped && !this.isWaiting) {
+      this.isApplyDue = true;
+      this.commitSoon();
+      return true;
+    }
+    if (this.inFlight) {
+      this.isApplyDue = true;
+      return false;
+    }
+    this.isApplyDue = false;
     const result = this.store.applyRollups();
     if (result.ok) return true;
     // The commits meet the same disk and report it; this only has to try again.
@@ -97,12 +229,13 @@ export class BatchWriter {
    * nothing was counted in it yet (or it was counted before places were remembered).
    */
   placeOfMinute(channelId: number, minute: number): PlaceRow | undefined {
-    const pending = this.batch.minutes.get(minuteKey(channelId, minute));
+    const key = minuteKey(channelId, minute);
+    const pending = this.current.minutes.get(key) ?? this.inFlight?.batch?.minutes.get(key);
     if (pending) {
       const id = pending.placeId;
       return id === null || id === undefined
         ? undefined
-        : (this.batch.places.get(id) ?? this.store.place(id));
+        : (this.current.places.get(id) ?? this.inFlight?.batch?.places.get(id) ?? this.store.place(id));
     }
     return this.store.minutePlace(channelId, minute);
   }
@@ -118,6 +251,8 @@ export class BatchWriter {
     if (this.rollupTimer) clearTimeout(this.rollupTimer);
     this.timer = null;
     this.rollupTimer = null;
+    void this.thread?.stop();
+    this.thread = null;
     return done;
   }
 }

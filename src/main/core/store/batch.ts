@@ -28,6 +28,23 @@ export const minuteKey = (channelId: number, minute: number): number => channelI
 /** A ledger that cannot be written for a long time must not eat the memory. */
 const MAX_PENDING_LEDGER = 100_000;
 
+/** What a commit writes: a batch's rows, without its methods (a structured clone of one is too). */
+export type BatchRows = Pick<
+  Batch,
+  | 'devices'
+  | 'channels'
+  | 'counters'
+  | 'forgottenCounters'
+  | 'minutes'
+  | 'totals'
+  | 'places'
+  | 'nodes'
+  | 'bookings'
+  | 'rollups'
+  | 'gaps'
+  | 'ledger'
+>;
+
 export class Batch {
   readonly devices = new Map<string, DeviceRow>();
   readonly channels = new Map<number, ChannelRow>();
@@ -89,6 +106,43 @@ export class Batch {
   addLedger(row: LedgerRow): void {
     if (this.ledger.length >= MAX_PENDING_LEDGER) this.droppedLedger++;
     else this.ledger.push(row);
+  }
+
+  /**
+   * Takes back an earlier batch whose commit failed (on the batch writer's thread) under this one,
+   * as if both had been gathered here: minute energy adds up, ledger and gaps keep their order,
+   * and for last-value rows (devices, channels, counters, totals) the later value here wins.
+   */
+  absorbEarlier(earlier: Batch): void {
+    for (const [key, d] of earlier.devices) if (!this.devices.has(key)) this.devices.set(key, d);
+    for (const [id, c] of earlier.channels) if (!this.channels.has(id)) this.channels.set(id, c);
+    // A counter forgotten here after the earlier batch saved it must stay forgotten.
+    for (const [key, slot] of earlier.counters)
+      if (!this.counters.has(key) && !this.forgottenCounters.has(key)) this.counters.set(key, slot);
+    for (const [key, f] of earlier.forgottenCounters)
+      if (!this.forgottenCounters.has(key)) this.forgottenCounters.set(key, f);
+    for (const m of earlier.minutes.values())
+      this.addMinute(
+        m.channelId,
+        m.minute,
+        m.energyUnits,
+        m.returnedUnits,
+        m.gapFromS,
+        m.placeId ?? null,
+        m.nodeIds,
+        m.bookingId ?? null,
+        m.shaped,
+      );
+    for (const t of earlier.totals) this.totals.add(t);
+    for (const [id, p] of earlier.places) if (!this.places.has(id)) this.places.set(id, p);
+    for (const [id, n] of earlier.nodes) if (!this.nodes.has(id)) this.nodes.set(id, n);
+    for (const [id, b] of earlier.bookings) if (!this.bookings.has(id)) this.bookings.set(id, b);
+    this.gaps = [...earlier.gaps, ...this.gaps];
+    const ledger = [...earlier.ledger, ...this.ledger];
+    this.ledger = ledger.slice(0, MAX_PENDING_LEDGER);
+    this.droppedLedger += earlier.droppedLedger + (ledger.length - this.ledger.length);
+    this.readings += earlier.readings;
+    this.messages += earlier.messages;
   }
 
   get isEmpty(): boolean {

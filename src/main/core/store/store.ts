@@ -8,12 +8,12 @@ import Database from 'better-sqlite3';
 import { err, ok, type ApiError, type Result } from '../../../shared/result';
 import type { Direction } from '../shelly/types';
 import type { Place } from '../site/placement';
-import type { Batch } from './batch';
+import type { Batch, BatchRows } from './batch';
 import type { Rollup } from './calendar';
 import { migrate, SCHEMA_VERSION } from './migrations';
 import { PendingRollups } from './rollup-journal';
 import { storageError } from './storage-error';
-import type { ChannelRow, CounterRow, DeviceRow, LedgerRow, MinuteRow, PlaceRow, TotalRow } from './rows';
+import type { ChannelRow, CounterRow, DeviceRow, LedgerRow, PlaceRow, RollupRow, TotalRow } from './rows';
 
 type Row = Record<string, unknown>;
 
@@ -41,14 +41,24 @@ const placeParams = (place: PlaceMatch, placelessIds: readonly number[]): unknow
   JSON.stringify(placelessIds),
 ];
 
-const MINUTE_COLUMNS = 'channel_id, minute, energy_units, returned_units, gap_from_s';
-const toMinuteRow = (r: Row): MinuteRow => ({
-  channelId: r.channel_id as number,
-  minute: r.minute as number,
-  energyUnits: r.energy_units as number,
-  returnedUnits: r.returned_units as number,
-  gapFromS: r.gap_from_s as number | null,
-});
+/**
+ * WAL lets readers (history queries) and the batch writer's own connection run beside each other.
+ * In WAL mode synchronous=NORMAL can lose the last transactions on power loss but never corrupts
+ * the file, and the counters re-carry any lost energy on the next reading (ARCHITECTURE.md §7).
+ */
+/** Journal rows seq firstSeq..lastSeq, `journalRows` of them (the count proves none is missing). */
+export interface JournalRange {
+  firstSeq: number;
+  lastSeq: number;
+  journalRows: number;
+}
+
+function setPragmas(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 2000');
+}
 
 /**
  * Creates missing folders one level at a time. `mkdirSync(…, { recursive: true })` never returns
@@ -179,13 +189,7 @@ export class Store {
             `${SCHEMA_VERSION}). It was not changed. Update Kilowatch or choose another --db file.`,
         );
       }
-      // WAL lets readers (history queries) run beside the ingest writer. In WAL mode
-      // synchronous=NORMAL can lose the last transactions on power loss but never corrupts the
-      // file, and the counters re-carry any lost energy on the next reading (ARCHITECTURE.md §7).
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 2000');
+      setPragmas(db);
       const migrated = migrate(db);
       if (!migrated.ok) throw new Error(`user_version changed while opening ${path}`);
       const store = new Store(db, path);
@@ -204,6 +208,34 @@ export class Store {
           { path, journalSeq: e.seq },
         );
       }
+      const mapped = storageError(e, path);
+      if (mapped) return { ok: false, error: mapped };
+      throw e;
+    }
+  }
+
+  /**
+   * A second connection to a store another connection has opened (Store.open: migrated, journal
+   * loaded), for the batch writer's thread: it only commits batches (commitRows) and never reads
+   * rollups, so it keeps no pending sums of its own; the opener notes what it journals
+   * (noteCommitted).
+   */
+  static openForBatches(path: string): Result<Store, ApiError> {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path, { fileMustExist: true });
+      setPragmas(db);
+      const found = db.pragma('user_version', { simple: true }) as number;
+      if (found !== SCHEMA_VERSION) {
+        db.close();
+        return err(
+          'storage-corrupt',
+          `The database ${path} is at schema ${found} where ${SCHEMA_VERSION} was expected; it was opened by another Kilowatch.`,
+        );
+      }
+      return ok(new Store(db, path));
+    } catch (e) {
+      db?.close();
       const mapped = storageError(e, path);
       if (mapped) return { ok: false, error: mapped };
       throw e;
@@ -249,28 +281,87 @@ export class Store {
    */
   applyRollups(): Result<number, ApiError> {
     if (this.pending.size === 0) return ok(0);
-    const rows = this.pending.rows();
-    const st = this.statements;
+    const applied = this.applySums(this.pending);
+    if (!applied.ok) return applied;
+    if (applied.value === null) {
+      this.loadJournal();
+      return this.applyRollups();
+    }
+    this.pending.clear();
+    return ok(applied.value);
+  }
+
+  /** The journal rows this connection's readers add (null when none): what the thread may apply. */
+  get journalRange(): JournalRange | null {
     const { firstSeq, lastSeq, journalRows } = this.pending;
-    let result: Result<void, ApiError>;
+    return journalRows === 0 ? null : { firstSeq, lastSeq, journalRows };
+  }
+
+  /**
+   * For the batch writer's thread: adds journal rows `range` to the rollup tables, read back from
+   * the file (this connection keeps no sums). Ok(false): they were not all there (applied by
+   * another connection), so nothing was added.
+   */
+  applyJournal(range: JournalRange): Result<boolean, ApiError> {
+    const sums = new PendingRollups();
     try {
-      result = this.guard(() =>
+      const rows = this.cached(
+        'SELECT seq, deltas FROM rollup_journal WHERE seq BETWEEN ? AND ? ORDER BY seq',
+      ).all(range.firstSeq, range.lastSeq) as Array<{ seq: number; deltas: Buffer }>;
+      for (const row of rows) {
+        if (!(row.deltas instanceof Uint8Array) || !PendingRollups.isEncoding(row.deltas))
+          throw new DamagedJournal(row.seq);
+        sums.addEncoded(row.deltas);
+        sums.noteRow(row.seq);
+      }
+    } catch (e) {
+      if (e instanceof DamagedJournal)
+        return err(
+          'storage-corrupt',
+          `${this.path} is damaged: row ${e.seq} of its rollup journal is not one Kilowatch wrote.`,
+        );
+      const mapped = storageError(e, this.path);
+      if (mapped) return { ok: false, error: mapped };
+      throw e;
+    }
+    if (sums.journalRows !== range.journalRows) return ok(false);
+    const applied = this.applySums(sums);
+    return applied.ok ? ok(applied.value !== null) : applied;
+  }
+
+  /** The batch writer's thread applied `range` (or found it gone): this connection's readers stop adding it. */
+  forgetApplied(range: JournalRange, wasApplied: boolean): void {
+    const { firstSeq, lastSeq, journalRows } = this.pending;
+    const isSame =
+      range.firstSeq === firstSeq && range.lastSeq === lastSeq && range.journalRows === journalRows;
+    if (wasApplied && isSame) this.pending.clear();
+    else this.loadJournal();
+  }
+
+  /**
+   * Adds `sums` to the rollup tables and deletes their journal rows, in one transaction: each
+   * increment lands exactly once, whether this succeeds, fails or is cut short. Ok(null): the rows
+   * were not all there any more (another connection applied them) and nothing was written.
+   */
+  private applySums(sums: PendingRollups): Result<number | null, ApiError> {
+    const rows = sums.rows();
+    const st = this.statements;
+    const { firstSeq, lastSeq, journalRows } = sums;
+    try {
+      const result = this.guard(() =>
         this.db.transaction(() => {
-          // Only the rows summed here, and only if they are all still there: had another process
-          // applied them, adding them again would count them twice.
+          // Only the rows summed here, and only if they are all still there: had another
+          // connection applied them, adding them again would count them twice.
           if (st.deleteJournal.run(firstSeq, lastSeq).changes !== journalRows) throw new StaleJournal();
           for (const r of rows)
             st.addRollup[r.rollup].run(r.nodeId, r.startMin, r.energyUnits, r.returnedUnits);
         })(),
       );
+      return result.ok ? ok(rows.length) : result;
     } catch (e) {
-      if (!(e instanceof StaleJournal)) throw e;
-      this.loadJournal();
-      return this.applyRollups();
+      if (e instanceof StaleJournal) return ok(null);
+      throw e;
     }
-    if (!result.ok) return result;
-    this.pending.clear();
-    return ok(rows.length);
   }
 
   /**
@@ -280,6 +371,33 @@ export class Store {
    * and the journal would only double the work.
    */
   commit(batch: Batch, options: { rollups?: 'journal' | 'direct' } = {}): Result<void, ApiError> {
+    const committed = this.commitRows(batch, options);
+    if (!committed.ok) return committed;
+    this.noteCommitted(batch.rollups, committed.value);
+    return ok(undefined);
+  }
+
+  /**
+   * The rollups a batch journaled (row `journalSeq`) on this or another connection: readers add
+   * them until applyRollups moves them into the rollup tables.
+   */
+  noteCommitted(rollups: readonly RollupRow[], journalSeq: number | null): void {
+    if (journalSeq !== null) {
+      this.pending.addRows(rollups);
+      this.pending.noteRow(journalSeq);
+    }
+    // The batch is safe either way: a failure here leaves its increments in the journal.
+    if (this.pending.size >= MAX_PENDING_ROLLUPS) this.applyRollups();
+  }
+
+  /**
+   * The batch's transaction alone; returns the journal row its rollups went to (null when none
+   * or `direct`). The batch is plain data here: it may be a structured clone from another thread.
+   */
+  commitRows(
+    batch: BatchRows,
+    options: { rollups?: 'journal' | 'direct' } = {},
+  ): Result<number | null, ApiError> {
     let journalSeq: number | null = null;
     try {
       // Positional parameters and no per-row objects: this runs for every row of every batch, and
@@ -356,13 +474,7 @@ export class Store {
       if (mapped) return { ok: false, error: mapped };
       throw e;
     }
-    if (journalSeq !== null) {
-      this.pending.addRows(batch.rollups);
-      this.pending.noteRow(journalSeq);
-    }
-    // The batch is safe either way: a failure here leaves its increments in the journal.
-    if (this.pending.size >= MAX_PENDING_ROLLUPS) this.applyRollups();
-    return ok(undefined);
+    return ok(journalSeq);
   }
 
   saveAssignment(deviceId: string, place: Place, atMs: number): Result<void, ApiError> {
@@ -449,44 +561,6 @@ export class Store {
     return new Map(rows.map((r) => [r.node as string, r.name as string]));
   }
 
-  minutes(channelIds: readonly number[], fromMinute: number, toMinute: number): MinuteRow[] {
-    if (channelIds.length === 0) return [];
-    const rows = this.cached(
-      `SELECT ${MINUTE_COLUMNS} FROM energy_minute
-         WHERE channel_id IN (SELECT value FROM json_each(?)) AND minute >= ? AND minute < ? ORDER BY minute`,
-    ).all(JSON.stringify(channelIds), fromMinute, toMinute) as Row[];
-    return rows.map(toMinuteRow);
-  }
-
-  /**
-   * The minutes counted in one place (a company, office or room, or Unassigned as the reserved
-   * empty place), summed per minute. Energy stays where it was counted, so rows are chosen by the
-   * place each one remembers, among `channelIds` (every channel that can have been there: a
-   * primary-key range each, never a scan of the table). Rows from schema v1 remember no place:
-   * they count where their device is now (`placelessIds`), as the rollup rebuild attributes them.
-   */
-  placeMinutes(
-    place: PlaceMatch,
-    channelIds: readonly number[],
-    placelessIds: readonly number[],
-    fromMinute: number,
-    toMinute: number,
-  ): Array<{ minute: number; energyUnits: number; returnedUnits: number }> {
-    if (channelIds.length === 0) return [];
-    return this.cached(
-      `SELECT m.minute AS minute, sum(m.energy_units) AS energyUnits, sum(m.returned_units) AS returnedUnits
-         FROM json_each(?) AS c
-         CROSS JOIN energy_minute AS m ON m.channel_id = c.value AND m.minute >= ? AND m.minute < ?
-         LEFT JOIN place AS p ON p.id = m.place_id
-         WHERE m.booking_id IS NULL AND ${PLACE_MATCHES('m')}
-         GROUP BY m.minute ORDER BY m.minute`,
-    ).all(JSON.stringify(channelIds), fromMinute, toMinute, ...placeParams(place, placelessIds)) as Array<{
-      minute: number;
-      energyUnits: number;
-      returnedUnits: number;
-    }>;
-  }
-
   /** The outages counted in one place (see placeMinutes), among `channelIds`. */
   placeGaps(
     place: PlaceMatch,
@@ -571,31 +645,6 @@ export class Store {
     return this.db.prepare('SELECT id, targets AS key FROM booking').all() as Array<{
       id: number;
       key: string;
-    }>;
-  }
-
-  /**
-   * Minutes counted under a booking (metering roles in play), among `channelIds`: the caller
-   * attributes each one by its booking's targets, since such a row can count differently in a
-   * room, its office and its company.
-   */
-  bookedMinutes(
-    channelIds: readonly number[],
-    fromMinute: number,
-    toMinute: number,
-  ): Array<{ minute: number; energyUnits: number; returnedUnits: number; bookingId: number }> {
-    if (channelIds.length === 0) return [];
-    return this.cached(
-      `SELECT m.minute AS minute, m.energy_units AS energyUnits, m.returned_units AS returnedUnits,
-              m.booking_id AS bookingId
-         FROM json_each(?) AS c
-         CROSS JOIN energy_minute AS m ON m.channel_id = c.value AND m.minute >= ? AND m.minute < ?
-         WHERE m.booking_id IS NOT NULL ORDER BY m.minute`,
-    ).all(JSON.stringify(channelIds), fromMinute, toMinute) as Array<{
-      minute: number;
-      energyUnits: number;
-      returnedUnits: number;
-      bookingId: number;
     }>;
   }
 

@@ -1,0 +1,33 @@
+/**
+ * Reads messages in slices of a few milliseconds, with a turn of the event loop between slices.
+ *
+ * A broker handing over a backlog (after an outage, or a persistent session's queue) fills the
+ * socket faster than the core counts it. mqtt.js parses each chunk and hands its packets over one
+ * after another on process.nextTick, and the stream it is piped from starts reading again as soon
+ * as a chunk is done, so nothing else on the thread (a command, a live push, a timer) runs until
+ * the socket runs dry: hundreds of milliseconds in a burst. Pausing the socket does not help, as
+ * the pipe resumes it. mqtt.js's `handleMessage` hook does: it takes the next packet only once its
+ * callback runs, so a callback deferred with setImmediate ends the slice. The pipe then holds the
+ * socket (TCP back-pressure to the broker, nothing dropped), and the turn lets everything else in.
+ * For QoS 1 the PUBACK follows the callback, so it waits for the slice too.
+ */
+import type { MqttClient } from 'mqtt';
+
+/** Long enough to be cheap (one turn per ~200 messages), short enough that nobody waits. */
+export const MESSAGE_SLICE_MS = 8;
+
+export function readInSlices(client: MqttClient, sliceMs = MESSAGE_SLICE_MS): void {
+  let sliceStartedAt: number | null = null;
+  client.handleMessage = (_packet, callback) => {
+    const now = performance.now();
+    if (sliceStartedAt === null) {
+      sliceStartedAt = now;
+      // Runs before any deferred callback below (setImmediate is FIFO): the next slice starts fresh.
+      setImmediate(() => {
+        sliceStartedAt = null;
+      });
+    }
+    if (now - sliceStartedAt < sliceMs) return callback();
+    setImmediate(callback);
+  };
+}

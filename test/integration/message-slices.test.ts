@@ -1,0 +1,60 @@
+/**
+ * A backlog handed over by the broker is read in slices (broker/message-slices.ts): between two
+ * slices the event loop turns, so whatever else the core's thread has to do (a command from the
+ * window, a live push, a timer) waits a few milliseconds, not for the whole backlog. Driven through
+ * a real Mosquitto with a subscriber that spends 0.1 ms on each message, as ingest does on a busy
+ * machine, and a burst it cannot keep up with.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { readInSlices } from '../../src/main/core/broker/message-slices';
+import { startMosquitto } from '../support/mosquitto';
+import { testClient, waitFor } from '../support/mqtt-client';
+
+const MESSAGES = 20_000;
+const WORK_MS = 0.1;
+const SLICE_MS = 8;
+
+const cleanups: Array<() => Promise<unknown> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('reading a backlog from the broker', () => {
+  it('handles at most one slice of messages per turn of the event loop, and loses none', async () => {
+    const broker = await startMosquitto();
+    cleanups.push(() => broker.stop());
+    const subscriber = await testClient(broker.url);
+    cleanups.push(() => subscriber.endAsync());
+    readInSlices(subscriber, SLICE_MS);
+    let received = 0;
+    let thisTurn = 0;
+    let mostInOneTurn = 0;
+    subscriber.on('message', () => {
+      const until = performance.now() + WORK_MS;
+      while (performance.now() < until); // the work a reading costs
+      received++;
+      thisTurn++;
+      mostInOneTurn = Math.max(mostInOneTurn, thisTurn);
+    });
+    await subscriber.subscribeAsync('burst/#', { qos: 0 });
+    // Turns are counted where a message from the main thread would be handled: between slices.
+    let isDone = false;
+    const tick = () => {
+      thisTurn = 0;
+      if (!isDone) setImmediate(tick);
+    };
+    setImmediate(tick);
+
+    const publisher = await testClient(broker.url);
+    cleanups.push(() => publisher.endAsync());
+    const payload = JSON.stringify({ id: 0, apower: 72, aenergy: { total: 801.2 } });
+    for (let i = 0; i < MESSAGES; i++) publisher.publish(`burst/device${i % 500}/status/switch:0`, payload);
+    await waitFor(() => received === MESSAGES, 60_000, `all ${MESSAGES} messages`);
+    isDone = true;
+
+    expect(received).toBe(MESSAGES);
+    // One slice is SLICE_MS of work plus the message that crossed it.
+    expect(mostInOneTurn).toBeLessThanOrEqual(Math.ceil(SLICE_MS / WORK_MS) + 1);
+    expect(mostInOneTurn).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * The contract check on what leaves the core's worker (src/main/worker/encode.ts): replies and
+ * events are checked there, once, and encoded as the bytes the bridge relays unread.
+ */
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkedReply, encodeEvent } from '../../src/main/worker/encode';
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+describe('what the core’s worker lets out', () => {
+  it('a reply the contract does not describe becomes the logged internal error', () => {
+    const logs: string[] = [];
+    const reply = checkedReply('stats.get', { ok: true, value: { received: 'many' } }, (m) => logs.push(m));
+    expect(reply).toEqual({
+      ok: false,
+      error: {
+        code: 'internal',
+        message: 'Kilowatch hit an internal error while running stats.get. It has been logged.',
+      },
+    });
+    expect(logs).toEqual([expect.stringMatching(/^the reply to stats\.get is not what the contract says: /)]);
+  });
+
+  it('a well-formed reply goes out as the contract parsed it; failures go out as they are', () => {
+    const logs: string[] = [];
+    const log = (m: string) => logs.push(m);
+    const value = { device: 'device:a', path: [], unknownKey: 1 };
+    expect(checkedReply('site.assign', { ok: true, value }, log)).toEqual({
+      ok: true,
+      value: { device: 'device:a', path: [] },
+    });
+    const failure = { ok: false as const, error: { code: 'not-found' as const, message: 'No device "x".' } };
+    expect(checkedReply('site.assign', failure, log)).toBe(failure);
+    expect(logs).toEqual([]);
+  });
+
+  it('a site tree deeper than company → office → room → device → channel is refused', () => {
+    const node = (kind: string, children: unknown[]) => ({
+      id: `${kind}:x`,
+      kind,
+      name: 'x',
+      path: [],
+      children,
+    });
+    const tree = (depth: number) => {
+      let n = node('channel', []);
+      for (let i = 1; i < depth; i++) n = node('room', [n]);
+      return { nodes: [n], totals: [], sensors: [] };
+    };
+    const logs: string[] = [];
+    const log = (m: string) => logs.push(m);
+    expect(checkedReply('site.tree', { ok: true, value: tree(5) }, log).ok).toBe(true);
+    expect(checkedReply('site.tree', { ok: true, value: tree(6) }, log).ok).toBe(false);
+    expect(logs).toEqual([
+      expect.stringMatching(
+        /^the reply to site\.tree is not what the contract says: nodes\.0\.children\.0\.children\.0\.children\.0\.children\.0\.children\.0: /,
+      ),
+    ]);
+  });
+
+  it('an event the contract does not describe is dropped and logged; a good one is its frame', () => {
+    const logs: string[] = [];
+    const log = (m: string) => logs.push(m);
+    const bad = { event: 'totals.live', payload: { ts: 'soon', nodes: 3 } } as never;
+    expect(encodeEvent(bad, log)).toBeNull();
+    expect(encodeEvent({ event: 'no.such', payload: {} } as never, log)).toBeNull();
+    const good = encodeEvent(
+      { event: 'totals.live', payload: { ts: '2026-01-01T00:00:00.000Z', nodes: [] } },
+      log,
+    );
+    expect(good?.event).toBe('totals.live');
+    expect(text(good?.frame ?? new Uint8Array())).toBe(
+      '{"event":"totals.live","payload":{"ts":"2026-01-01T00:00:00.000Z","nodes":[]}}',
+    );
+    expect(logs).toEqual([
+      expect.stringMatching(/^dropped a totals\.live event: /),
+      'dropped an unknown event "no.such"',
+    ]);
+  });
+
+  it('an event’s bytes own their buffer, so transferring it detaches nothing else', () => {
+    const a = encodeEvent(
+      { event: 'totals.live', payload: { ts: '2026-01-01T00:00:00.000Z', nodes: [] } },
+      () => {},
+    );
+    const b = encodeEvent(
+      { event: 'totals.live', payload: { ts: '2026-01-02T00:00:00.000Z', nodes: [] } },
+      () => {},
+    );
+    expect(a?.frame.byteOffset).toBe(0);
+    expect(a?.frame.buffer.byteLength).toBe(a?.frame.byteLength);
+    expect(a?.frame.buffer).not.toBe(b?.frame.buffer);
+  });
+});
+
+describe('where a reply arrives in the renderer', () => {
+  it('a site tree the contract does not describe is refused there too', async () => {
+    // Loaded by path: the renderer's sources belong to the web project, not this one's.
+    const { checkReply } = (await import(resolve(__dirname, '../../src/renderer/src/api/validate.ts'))) as {
+      checkReply: (command: 'site.tree', body: unknown) => { reply: unknown; rejected?: string };
+    };
+    let deep: unknown = { id: 'channel:x', kind: 'channel', name: 'x', path: [], children: [] };
+    for (let i = 0; i < 5; i++)
+      deep = { id: `room:${i}`, kind: 'room', name: 'r', path: [], children: [deep] };
+    const checked = checkReply('site.tree', { ok: true, value: { nodes: [deep], totals: [], sensors: [] } });
+    expect(checked.reply).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(checked.rejected).toMatch(
+      /^reply to site\.tree: nodes\.0\.children\.0\.children\.0\.children\.0\.children\.0\.children\.0: /,
+    );
+  });
+});
