@@ -44,13 +44,15 @@ async function replayPro3em() {
   const dir = tempDir();
   cleanups.push(() => dir.remove());
   let nowMs = Date.parse(fixture.messages[0]?.at ?? '');
-  let seen = 0;
+  // Per topic: the console's own requests (GetStatus on discovery) echo back under '#' on MQTT
+  // 3.1.1, and must not be taken for the fixture's message having been read.
+  const seen = new Map<string, number>();
   const opened = openConsole({
     dbPath: `${dir.path}/kw.db`,
     outPrefix: 'kilowatch',
     publishIntervalS: 3600,
     clock: () => nowMs,
-    observe: () => void seen++,
+    observe: (topic) => void seen.set(topic, (seen.get(topic) ?? 0) + 1),
   });
   if (!opened.ok) throw new Error(opened.error.message);
   const { console: core, store } = opened.value;
@@ -73,9 +75,10 @@ async function replayPro3em() {
   cleanups.push(() => publisher.endAsync());
   for (const m of fixture.messages) {
     nowMs = Date.parse(m.at);
-    const before = seen;
-    await publisher.publishAsync(m.topic as string, payloadBytes(m), { qos: 1 });
-    await waitFor(() => seen > before, 5000, `delivery of the message at ${m.at}`);
+    const topic = m.topic as string;
+    const before = seen.get(topic) ?? 0;
+    await publisher.publishAsync(topic, payloadBytes(m), { qos: 1 });
+    await waitFor(() => (seen.get(topic) ?? 0) > before, 5000, `delivery of the message at ${m.at}`);
   }
   return core;
 }
