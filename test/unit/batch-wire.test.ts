@@ -1,7 +1,10 @@
 /** A batch packed for the batch writer's thread (store/batch-wire.ts) unpacks to the same rows. */
 import { describe, expect, it } from 'vitest';
 import { Batch, counterKey } from '../../src/main/core/store/batch';
-import { fromWire, toWire } from '../../src/main/core/store/batch-wire';
+import { fromWire, toWire, wireBuffers } from '../../src/main/core/store/batch-wire';
+
+/** The rows as read one after another: the unpacked rows are one object refilled, so copy each. */
+const copies = <T extends object>(rows: Iterable<T>): T[] => Array.from(rows, (r) => structuredClone(r));
 
 describe('a batch on its way to the batch writer', () => {
   it('unpacks to every row it held, nulls and returned energy included, from buffers handed over', () => {
@@ -44,8 +47,9 @@ describe('a batch on its way to the batch writer', () => {
     const { wire, transfer } = toWire(batch);
     expect(transfer.map((b) => b.byteLength)).toEqual([2 * 7 * 8, 2 * 8 * 8, 2 * 5 * 8, 3 * 8]);
     // As postMessage delivers it: a structured clone, the buffers moved.
-    const rows = fromWire(structuredClone(wire, { transfer }));
-    expect([...rows.minutes.values()]).toEqual([
+    const arrived = structuredClone(wire, { transfer });
+    const rows = fromWire(arrived);
+    expect(copies(rows.minutes.values())).toEqual([
       {
         channelId: 7,
         minute: 29_000_001,
@@ -65,11 +69,16 @@ describe('a batch on its way to the batch writer', () => {
         bookingId: 12,
       },
     ]);
-    expect([...rows.counters.values()]).toEqual([...batch.counters.values()]);
-    expect([...rows.totals]).toEqual([...batch.totals]);
-    expect(rows.rollups).toEqual(batch.rollups);
+    expect(copies(rows.counters.values())).toEqual([...batch.counters.values()]);
+    expect(copies(rows.totals)).toEqual([...batch.totals]);
+    expect(rows.rollups.length).toBe(2);
+    expect(copies(rows.rollups)).toEqual(batch.rollups);
     expect([...rows.places.values()]).toEqual([...batch.places.values()]);
     // Handed over, not copied: the sender's buffers are gone.
     expect(transfer.every((b) => b.byteLength === 0)).toBe(true);
+    // And handed back after the commit: the writer keeps none of them.
+    const back = wireBuffers(arrived);
+    structuredClone(back, { transfer: back });
+    expect(back.every((b) => b.byteLength === 0)).toBe(true);
   });
 });

@@ -6,14 +6,14 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { CommitAck, CommitRequest, StoreWriterData } from '../core/store/commit-thread';
-import { fromWire } from '../core/store/batch-wire';
+import { fromWire, wireBuffers } from '../core/store/batch-wire';
 import { Store } from '../core/store/store';
 
 const { dbPath, port, acks } = workerData as StoreWriterData;
 const acknowledged = new Int32Array(acks);
 
 function acknowledge(ack: CommitAck): void {
-  port.postMessage(ack);
+  port.postMessage(ack, ack.buffers);
   Atomics.add(acknowledged, 0, 1);
   Atomics.notify(acknowledged, 0);
 }
@@ -27,5 +27,6 @@ port.on('message', ({ id, batch, apply }: CommitRequest) => {
     id,
     committed: batch ? store.commitRows(fromWire(batch)) : null,
     applied: apply ? store.applyJournal(apply) : null,
+    buffers: batch ? wireBuffers(batch) : [],
   });
 });

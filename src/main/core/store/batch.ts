@@ -13,6 +13,7 @@ import type {
   MinuteRow,
   PlaceRow,
   RollupRow,
+  RollupRows,
   TotalRow,
 } from './rows';
 
@@ -28,22 +29,26 @@ export const minuteKey = (channelId: number, minute: number): number => channelI
 /** A ledger that cannot be written for a long time must not eat the memory. */
 const MAX_PENDING_LEDGER = 100_000;
 
-/** What a commit writes: a batch's rows, without its methods (a structured clone of one is too). */
-export type BatchRows = Pick<
-  Batch,
-  | 'devices'
-  | 'channels'
-  | 'counters'
-  | 'forgottenCounters'
-  | 'minutes'
-  | 'totals'
-  | 'places'
-  | 'nodes'
-  | 'bookings'
-  | 'rollups'
-  | 'gaps'
-  | 'ledger'
->;
+/**
+ * What a commit reads of a batch: each kind of row once, in order. A Batch is one; so is a batch
+ * unpacked on the batch writer's thread (batch-wire.ts), whose bulk rows are read straight out of
+ * the arrays that crossed, one row object refilled for each: commitRows reads a row before it asks
+ * for the next.
+ */
+export interface BatchRows {
+  readonly devices: ReadonlyMap<string, DeviceRow>;
+  readonly channels: ReadonlyMap<number, ChannelRow>;
+  readonly counters: { values(): Iterable<CounterSlot> };
+  readonly forgottenCounters: ReadonlyMap<number, { channelId: number; direction: Direction }>;
+  readonly minutes: { values(): Iterable<MinuteRow> };
+  readonly totals: Iterable<TotalRow>;
+  readonly places: ReadonlyMap<number, PlaceRow>;
+  readonly nodes: ReadonlyMap<number, string>;
+  readonly bookings: ReadonlyMap<number, string>;
+  readonly rollups: RollupRows;
+  readonly gaps: readonly GapRow[];
+  readonly ledger: readonly LedgerRow[];
+}
 
 export class Batch {
   readonly devices = new Map<string, DeviceRow>();

@@ -11,7 +11,7 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { ApiError, Result } from '../../../shared/result';
-import type { BatchRows } from './batch';
+import type { Batch } from './batch';
 import { toWire, type BatchWire } from './batch-wire';
 import type { JournalRange } from './store';
 
@@ -34,6 +34,11 @@ export interface CommitAck {
   committed: Result<number | null, ApiError> | null;
   /** Whether the journal rows were applied (false: another connection had), or why it failed. */
   applied: Result<boolean, ApiError> | null;
+  /**
+   * The batch's buffers, handed back: the writer makes so little garbage that it seldom collects,
+   * and buffers left to its collector piled up by tens of MB; here they go with the next scavenge.
+   */
+  buffers: ArrayBuffer[];
 }
 
 export interface StoreWriterData {
@@ -88,7 +93,7 @@ export class CommitThread {
   }
 
   /** Packs the batch (batch-wire.ts) and hands it over: the values of this moment are what lands. */
-  send(request: { id: number; batch: BatchRows | null; apply: JournalRange | null }): void {
+  send(request: { id: number; batch: Batch | null; apply: JournalRange | null }): void {
     if (!request.batch) return this.port.postMessage({ ...request, batch: null } satisfies CommitRequest);
     const { wire, transfer } = toWire(request.batch);
     this.port.postMessage({ ...request, batch: wire } satisfies CommitRequest, transfer);

@@ -75,6 +75,11 @@ export interface RollupRow {
   returnedUnits: number;
 }
 
+/** Rollup increments as a commit reads them: counted, then walked once. */
+export interface RollupRows extends Iterable<RollupRow> {
+  readonly length: number;
+}
+
 export interface GapRow {
   channelId: number;
   placeId: number | null;

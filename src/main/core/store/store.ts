@@ -53,6 +53,9 @@ export interface JournalRange {
   journalRows: number;
 }
 
+/** The batch writer's page cache, KiB (negative: SQLite's way of saying KiB, not pages). */
+const WRITER_CACHE_KIB = -2000;
+
 function setPragmas(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -225,6 +228,10 @@ export class Store {
     try {
       db = new Database(path, { fileMustExist: true });
       setPragmas(db);
+      // 2 MB of page cache instead of better-sqlite3's 16: a batch touches the last page of every
+      // channel's minutes, more than 16 MB at 10,000 channels, so the bigger cache hit little and
+      // only held memory (bench memory-peak: 13 MB lower peak).
+      db.pragma(`cache_size = ${WRITER_CACHE_KIB}`);
       const found = db.pragma('user_version', { simple: true }) as number;
       if (found !== SCHEMA_VERSION) {
         db.close();
@@ -305,9 +312,10 @@ export class Store {
   applyJournal(range: JournalRange): Result<boolean, ApiError> {
     const sums = new PendingRollups();
     try {
+      // One row at a time: a few seconds of journal is tens of MB of blobs.
       const rows = this.cached(
         'SELECT seq, deltas FROM rollup_journal WHERE seq BETWEEN ? AND ? ORDER BY seq',
-      ).all(range.firstSeq, range.lastSeq) as Array<{ seq: number; deltas: Buffer }>;
+      ).iterate(range.firstSeq, range.lastSeq) as IterableIterator<{ seq: number; deltas: Buffer }>;
       for (const row of rows) {
         if (!(row.deltas instanceof Uint8Array) || !PendingRollups.isEncoding(row.deltas))
           throw new DamagedJournal(row.seq);
@@ -344,7 +352,6 @@ export class Store {
    * were not all there any more (another connection applied them) and nothing was written.
    */
   private applySums(sums: PendingRollups): Result<number | null, ApiError> {
-    const rows = sums.rows();
     const st = this.statements;
     const { firstSeq, lastSeq, journalRows } = sums;
     try {
@@ -353,11 +360,11 @@ export class Store {
           // Only the rows summed here, and only if they are all still there: had another
           // connection applied them, adding them again would count them twice.
           if (st.deleteJournal.run(firstSeq, lastSeq).changes !== journalRows) throw new StaleJournal();
-          for (const r of rows)
+          for (const r of sums.rows())
             st.addRollup[r.rollup].run(r.nodeId, r.startMin, r.energyUnits, r.returnedUnits);
         })(),
       );
-      return result.ok ? ok(rows.length) : result;
+      return result.ok ? ok(sums.size) : result;
     } catch (e) {
       if (e instanceof StaleJournal) return ok(null);
       throw e;
