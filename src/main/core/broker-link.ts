@@ -36,7 +36,7 @@ export interface BrokerLinkDeps {
   stats: IngestStats;
   clock: () => number;
   /** Every node's totals now, for publishing. */
-  snapshot(): Map<string, NodeTotals>;
+  snapshot(): ReadonlyMap<string, NodeTotals>;
   /** A device's message (anything but the lease). */
   onDeviceMessage(topic: string, payload: Buffer, isRetained: boolean): void;
   alert(alert: RaisedAlert): void;

@@ -8,7 +8,7 @@ import type { ConnectionProfile, ConnectionState, EventMessage, RaisedAlert } fr
 import type { ApiError } from '../../shared/result';
 import { RunningTotals } from './aggregate/running-totals';
 import { systemTimeZone, TodayTotals } from './aggregate/today-totals';
-import { snapshot } from './aggregate/snapshot';
+import { SiteTotals } from './aggregate/site-totals';
 import type { ProfileStore } from './broker/profile-store';
 import { Ingest } from './ingest';
 import { CoverControl } from './cover-control';
@@ -106,6 +106,7 @@ export class KilowatchConsole {
   readonly events = new DomainEventSink();
   readonly handlers: CommandHandlers;
   private readonly listeners = new Set<EventListener>();
+  private readonly siteTotals: SiteTotals;
   private readonly live: LiveTotals;
   private readonly clock: () => number;
   private readonly startedMs: number;
@@ -140,6 +141,12 @@ export class KilowatchConsole {
     this.roles = new MeterRoles(storedRoles(store.loadMeterRoles()));
     this.routing = new EnergyRouting(this.registry, this.roles);
     this.registry.onPlaced = (device) => this.roles.notePlaced(device);
+    this.siteTotals = new SiteTotals({
+      registry: this.registry,
+      totals: this.totals,
+      today: this.today,
+      routing: this.routing,
+    });
     this.calendar = new Calendar(options.timeZone ?? systemTimeZone());
     const commitThread =
       options.commitThreadPath && store.path !== ':memory:'
@@ -240,7 +247,8 @@ export class KilowatchConsole {
       alert: (alert) => this.alert(alert),
     });
     this.live = new LiveTotals({
-      snapshot: () => this.snapshot(),
+      site: this.siteTotals,
+      clock: this.clock,
       push: (nodes) =>
         this.broadcast({
           event: 'totals.live',
@@ -291,13 +299,13 @@ export class KilowatchConsole {
     );
     events.on('component.unknown', ({ device }) => this.link.askForComponents(device));
     events.on('config.changed', ({ device }) => this.configQuery.askAgain(device));
-    events.on('device.read', () => this.live.markChanged());
+    events.on('device.read', ({ device }) => this.siteTotals.markRead(device));
   }
 
   /** The contract's commands, one part per domain (commands/). */
   private commandTable(): CommandHandlers {
     const { store, profiles, clientId } = this.options;
-    const totalsMoved = () => this.live.markChanged();
+    const totalsMoved = () => this.siteTotals.markAll();
     return {
       ...connectionCommands({
         clientId,
@@ -341,7 +349,7 @@ export class KilowatchConsole {
 
   /** Every node's totals now. */
   private snapshot() {
-    return snapshot(this.registry, this.totals, this.today, this.clock(), this.routing);
+    return this.siteTotals.snapshot(this.clock());
   }
 
   private alert(alert: RaisedAlert): void {
@@ -415,7 +423,7 @@ export class KilowatchConsole {
 
   /** Energy was added outside ingest (the demo's history backfill): push the changed totals now. */
   totalsChanged(): void {
-    this.live.markChanged();
+    this.siteTotals.markAll();
     this.live.push();
   }
 

@@ -27,7 +27,7 @@ function placePath(node: string): string[] | null {
   return depth !== undefined && path.length === depth ? path : null;
 }
 
-function targets(registry: SiteRegistry, totals: Map<string, NodeTotals>): Target[] {
+function targets(registry: SiteRegistry, totals: ReadonlyMap<string, NodeTotals>): Target[] {
   const seen = new Set<string>();
   const out: Target[] = [];
   const add = (node: string, path: string[]) => {
@@ -58,7 +58,11 @@ export class AggregatePublisher {
 
   constructor(private readonly outPrefix: string) {}
 
-  changes(registry: SiteRegistry, totals: Map<string, NodeTotals>, nowMs: number): AggregatePublication[] {
+  changes(
+    registry: SiteRegistry,
+    totals: ReadonlyMap<string, NodeTotals>,
+    nowMs: number,
+  ): AggregatePublication[] {
     const out: AggregatePublication[] = [];
     for (const { node, path } of targets(registry, totals)) {
       const t = totals.get(node);

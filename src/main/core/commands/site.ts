@@ -20,7 +20,7 @@ export interface SiteCommandDeps {
   roleChanges: RoleChanges;
   clock: () => number;
   /** Every node's totals now. */
-  totals(): Map<string, NodeTotals>;
+  totals(): ReadonlyMap<string, NodeTotals>;
   /** A device moved: the next live push carries the totals it changed. */
   totalsMoved(): void;
 }

@@ -182,7 +182,7 @@ function em1Data(
 /**
  * Instantaneous figures of a meter; the counters live in the matching emdata/em1data component.
  * A three-phase `em:N` also reports each phase: its power, voltage, current and power factor go
- * on the phase's channel (`emdata:N/a`), whose power is never added to the device (snapshot.ts).
+ * on the phase's channel (`emdata:N/a`), whose power is never added to the device (aggregate/site-totals.ts).
  */
 function emPower(facts: Fact[], type: string, id: string, status: Record<string, unknown>): void {
   const meter = `${type}data:${id}`;

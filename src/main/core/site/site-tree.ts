@@ -64,7 +64,7 @@ function deviceNode(registry: SiteRegistry, device: Device, path: string[]): Sit
 
 export function siteTree(
   registry: SiteRegistry,
-  totals: Map<string, NodeTotals>,
+  totals: ReadonlyMap<string, NodeTotals>,
   sensors: Sensor[],
 ): SiteTree {
   const companies = new Map<string, SiteNode>();
