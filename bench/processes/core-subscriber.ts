@@ -5,12 +5,18 @@
  * was right: the company total in the store and in the published aggregate equal the energy the
  * fleet generator says it sent.
  *
+ * Batches are committed on the batch writer's thread (out/main/store-writer.js, built by
+ * `npm run bench`), as the console does in Electron and headless: timing inline commits would
+ * measure a pipeline the product no longer runs.
+ *
  *   start {url, filter, expected, expectedUnits, dbPath}
  *     → ready, done {firstAt, doneAt, applied, received}, verified {storeWh, publishedWh, isExact}
  */
+import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { ConnectionProfile } from '../../src/shared/contract';
 import { openConsole } from '../../src/main/core/open-console';
+import { STORE_WRITER_ENTRY } from '../../src/main/core/store/commit-thread';
 import { nodeId } from '../../src/main/core/site/placement';
 import { nowMs, reply, serve } from '../lib/child-side';
 import { BENCH_COMPANY } from '../lib/shelly-fleet';
@@ -44,9 +50,11 @@ serve(async (message) => {
     dbPath: message.dbPath as string,
     outPrefix: OUT_PREFIX,
     publishIntervalS: 15,
+    commitThreadPath: join(__dirname, '..', '..', 'out', 'main', STORE_WRITER_ENTRY),
   });
   if (!opened.ok) throw new Error(opened.error.message);
   const { console: core, store } = opened.value;
+  await core.writer.ready();
   const profile: ConnectionProfile = {
     name: 'bench',
     url,

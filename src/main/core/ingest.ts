@@ -59,6 +59,8 @@ interface Booking extends ChannelBooking {
   today: TodayUnits[];
   shapedToday: TodayUnits[];
   todayStartMs: number;
+  /** The batch generation its totals rows were put in (Batch.generation): once per batch is enough. */
+  inBatch: number;
 }
 
 type DeviceOutcome = Extract<DecodeOutcome, { kind: 'device' }>;
@@ -739,6 +741,7 @@ export class Ingest {
       today: [],
       shapedToday: [],
       todayStartMs: Number.NaN,
+      inBatch: -1,
     };
   }
 
@@ -776,16 +779,21 @@ export class Ingest {
         toS: fact.order.primaryS,
       });
     }
+    // The rows are live objects: the batch writes their values as they are when it commits, so
+    // putting them in once per batch is enough, instead of six Set adds for every reading.
+    if (b.inBatch !== batch.generation) {
+      for (const row of b.totals) batch.totals.add(row);
+      for (const { total } of b.shaped) batch.totals.add(total);
+      b.inBatch = batch.generation;
+    }
     for (const row of b.totals) {
       row.energyUnits += energyUnits;
       row.returnedUnits += returnedUnits;
-      batch.totals.add(row);
     }
     for (const { shape, total } of b.shaped) {
       const [e, r] = shaped(shape, energyUnits, returnedUnits);
       total.energyUnits += e;
       total.returnedUnits += r;
-      batch.totals.add(total);
     }
     if (today.isToday(minute * 60_000)) {
       if (b.todayStartMs !== today.startMs) {

@@ -26,6 +26,9 @@ const NO_NODES: readonly number[] = [];
 /** A minute row's key in a batch: channel id × 2^26 + minute. */
 export const minuteKey = (channelId: number, minute: number): number => channelId * 2 ** 26 + minute;
 
+/** Batch generations: each new or cleared batch gets the next. */
+let generations = 0;
+
 /** A ledger that cannot be written for a long time must not eat the memory. */
 const MAX_PENDING_LEDGER = 100_000;
 
@@ -51,6 +54,11 @@ export interface BatchRows {
 }
 
 export class Batch {
+  /**
+   * Changes whenever the batch starts empty (made or cleared): a caller that put a row in its sets
+   * under this generation knows the row is still there (ingest adds a channel's totals once).
+   */
+  generation = ++generations;
   readonly devices = new Map<string, DeviceRow>();
   readonly channels = new Map<number, ChannelRow>();
   /** By counterKey. */
@@ -161,6 +169,7 @@ export class Batch {
   }
 
   clear(): void {
+    this.generation = ++generations;
     this.devices.clear();
     this.channels.clear();
     this.counters.clear();
