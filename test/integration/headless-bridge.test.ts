@@ -5,6 +5,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { api, runHeadless, startHeadless, type Headless } from '../support/headless';
@@ -112,6 +113,40 @@ describe('the headless bridge', () => {
     expect((stats.body.value as { applied: number }).applied).toBeGreaterThanOrEqual(4);
     await client.endAsync();
   });
+
+  it('answers /healthz with 503 while another program holds the database, and 200 once it lets go', async () => {
+    const health = async () => {
+      const res = await fetch(`${headless.url}/healthz`);
+      return { status: res.status, db: ((await res.json()) as { db: string }).db };
+    };
+    const healthUntil = async (status: number, timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const seen = await health();
+        if (seen.status === status || Date.now() > deadline) return seen;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    // Another program takes the write lock and keeps it (a backup tool, a second copy of Kilowatch).
+    const other = new Database(join(dir.path, 'kw.db'));
+    other.exec('BEGIN EXCLUSIVE');
+    const client = await testClient(mosquitto.url);
+    try {
+      await client.publishAsync(
+        'Coreflux/Porto/MeetingRoom/Light1/events/rpc',
+        notify(1531.5, 1741593600 + 600),
+        { qos: 1 },
+      );
+      // The commit waits out SQLite's busy timeout (2 s), then fails.
+      expect(await healthUntil(503, 15_000)).toEqual({ status: 503, db: 'error' });
+    } finally {
+      other.exec('COMMIT');
+      other.close();
+      await client.endAsync();
+    }
+    // The commit is retried with back-off; once it lands the database is ok again.
+    expect(await healthUntil(200, 30_000)).toEqual({ status: 200, db: 'ok' });
+  }, 60_000);
 });
 
 describe('start-up mistakes give one clear line and a non-zero exit', () => {

@@ -229,7 +229,12 @@ export function createBridge(
     const path = parseRequestPath(req.url);
     if ('problem' in path) return refuse(res, { status: 400, code: 'invalid-params', message: path.problem });
     const { url } = path;
-    if (url.pathname === '/healthz' && req.method === 'GET') return send(res, 200, await core.health());
+    if (url.pathname === '/healthz' && req.method === 'GET') {
+      const health = await core.health();
+      // Monitors read the status code: a database that refuses writes (or an engine starting
+      // again) is this console failing; a broker away is the site's, and the body says which.
+      return send(res, health.db === 'ok' ? 200 : 503, health);
+    }
     if (url.pathname === '/login') return login(req, res);
     if (url.pathname === '/api/report.csv' && req.method === 'GET') return reportCsv(req, res, url);
     if (url.pathname.startsWith('/api/')) return api(req, res, url.pathname.slice('/api/'.length));
