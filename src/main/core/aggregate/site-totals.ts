@@ -101,6 +101,8 @@ export class SiteTotals {
   private isStale = true;
   private routingVersion = -1;
   private dayStartMs = Number.NaN;
+  /** Metering roles are in play: place power follows the energy's routes. */
+  private isRouted = false;
 
   constructor(
     private readonly deps: {
@@ -138,15 +140,13 @@ export class SiteTotals {
     return { current: this.current, touched };
   }
 
-  private get isRouted(): boolean {
-    const { routing } = this.deps;
-    return routing !== undefined && routing.roles.all().length > 0;
-  }
-
   private refresh(nowMs: number): void {
     const { registry, today, routing } = this.deps;
+    // Roles change only with the routing's version, which works everything out again: whether
+    // any are in play is asked then, not for every device and node.
     if (routing && routing.version !== this.routingVersion) {
       this.routingVersion = routing.version;
+      this.isRouted = routing.roles.all().length > 0;
       this.isStale = true;
     }
     if (this.isStale) this.rebuild(nowMs);
@@ -211,7 +211,7 @@ export class SiteTotals {
   private shareOf(device: Device, nowMs: number): Share {
     const key = device.row.key;
     const placement = device.placement;
-    const isRouted = this.isRouted;
+    const { isRouted } = this;
     const devicePowerMw = toMw(devicePowerW(device));
     const nodes = [nodeId.device(key)];
     const powerMw = [devicePowerMw];
@@ -292,7 +292,7 @@ export class SiteTotals {
       this.current.delete(node);
       return;
     }
-    const isRouted = this.isRouted;
+    const { isRouted } = this;
     const powerMw = (sum?.powerMw ?? 0) + (isRouted ? (sum?.routedMw ?? 0) : 0);
     const t: NodeTotals = {
       id: node,
