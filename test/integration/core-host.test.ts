@@ -7,15 +7,13 @@
  * Needs the build: `npx electron-vite build` (npm test builds before running vitest).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ok } from '../../src/shared/result';
 import type { SecretStore } from '../../src/main/core/broker/secret-store';
-import { CoreHost, WORKER_ENTRY } from '../../src/main/worker/core-host';
-import type { WorkerOpenOptions } from '../../src/main/worker/protocol';
+import { CoreHost } from '../../src/main/worker/core-host';
 import { tempDir } from '../support/temp-dir';
-
-const WORKER_PATH = resolve(__dirname, '../../out/main', WORKER_ENTRY);
+import { BUILT_WORKER, requireBuiltWorker, startWorkerHost, workerOpenOptions } from '../support/worker-host';
 
 /** What the desktop app's safeStorage store would hold, in memory. */
 function memorySecrets(): SecretStore & { held: Map<string, string> } {
@@ -33,18 +31,7 @@ const log = (message: string) => void logs.push(message);
 let dir: ReturnType<typeof tempDir>;
 let host: CoreHost | null = null;
 
-const openOptions = (dbPath: string, extra: Partial<WorkerOpenOptions> = {}): WorkerOpenOptions => ({
-  dbPath,
-  outPrefix: 'kilowatch',
-  publishIntervalS: 15,
-  isDemo: false,
-  timeZone: 'UTC',
-  ...extra,
-});
-
-beforeAll(() => {
-  if (!existsSync(WORKER_PATH)) throw new Error(`${WORKER_PATH} is missing: run \`npm run build\` first.`);
-});
+beforeAll(requireBuiltWorker);
 
 afterEach(async () => {
   await host?.close();
@@ -58,7 +45,7 @@ describe('the core on its worker thread', () => {
     dir = tempDir('kw-core-host-');
     const file = join(dir.path, 'not-a-folder');
     mkdirSync(file);
-    const started = await CoreHost.start({ open: openOptions(file), log, workerPath: WORKER_PATH });
+    const started = await startWorkerHost(file, log);
     expect(started.ok).toBe(false);
     if (started.ok) return;
     expect(started.error.code).toBe('storage-unavailable');
@@ -67,11 +54,7 @@ describe('the core on its worker thread', () => {
 
   it('validates commands in the worker and answers in the contract’s shapes', async () => {
     dir = tempDir('kw-core-host-');
-    const started = await CoreHost.start({
-      open: openOptions(join(dir.path, 'kw.db')),
-      log,
-      workerPath: WORKER_PATH,
-    });
+    const started = await startWorkerHost(join(dir.path, 'kw.db'), log);
     if (!started.ok) throw new Error(started.error.message);
     host = started.value;
     expect(await host.invoke('no.such', {})).toEqual({
@@ -90,12 +73,12 @@ describe('the core on its worker thread', () => {
     dir = tempDir('kw-core-host-');
     const secrets = memorySecrets();
     const started = await CoreHost.start({
-      open: openOptions(join(dir.path, 'kw.db'), {
+      open: workerOpenOptions(join(dir.path, 'kw.db'), {
         profiles: { dir: dir.path, secrets: 'main-thread', passwordFromEnv: false },
       }),
       secrets,
       log,
-      workerPath: WORKER_PATH,
+      workerPath: BUILT_WORKER,
     });
     if (!started.ok) throw new Error(started.error.message);
     host = started.value;
@@ -110,11 +93,7 @@ describe('the core on its worker thread', () => {
 
   it('closing saves, ends the thread, and later commands are told Kilowatch is shutting down', async () => {
     dir = tempDir('kw-core-host-');
-    const started = await CoreHost.start({
-      open: openOptions(join(dir.path, 'kw.db')),
-      log,
-      workerPath: WORKER_PATH,
-    });
+    const started = await startWorkerHost(join(dir.path, 'kw.db'), log);
     if (!started.ok) throw new Error(started.error.message);
     const closing = started.value;
     expect(await closing.close()).toBe(true);
@@ -146,7 +125,7 @@ describe('the core on its worker thread', () => {
        parentPort.postMessage({ type: 'opened' });`,
     );
     const started = await CoreHost.start({
-      open: openOptions(join(dir.path, 'kw.db')),
+      open: workerOpenOptions(join(dir.path, 'kw.db')),
       log,
       workerPath: fake,
       closeTimeoutMs: 300,
@@ -180,11 +159,7 @@ describe('the core on its worker thread', () => {
 
   it('relays a reply as the bytes the worker encoded, the same value invoke decodes', async () => {
     dir = tempDir('kw-core-host-');
-    const started = await CoreHost.start({
-      open: openOptions(join(dir.path, 'kw.db')),
-      log,
-      workerPath: WORKER_PATH,
-    });
+    const started = await startWorkerHost(join(dir.path, 'kw.db'), log);
     if (!started.ok) throw new Error(started.error.message);
     host = started.value;
     const bytes = await host.invokeEncoded('site.tree', {});

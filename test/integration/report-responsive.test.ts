@@ -7,24 +7,21 @@
  *
  * Needs the build: `npx electron-vite build` (npm test builds before running vitest).
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildHistoryDb } from '../../bench/lib/history-db';
-import { CoreHost, WORKER_ENTRY } from '../../src/main/worker/core-host';
+import type { CoreHost } from '../../src/main/worker/core-host';
 import { tempDir } from '../support/temp-dir';
+import { requireBuiltWorker, startWorkerHost } from '../support/worker-host';
 
-const WORKER_PATH = resolve(__dirname, '../../out/main', WORKER_ENTRY);
 const DAY_MS = 86_400_000;
 
 let dir: ReturnType<typeof tempDir> | null = null;
 let host: CoreHost | null = null;
 const logs: string[] = [];
 
-beforeAll(() => {
-  if (!existsSync(WORKER_PATH)) throw new Error(`${WORKER_PATH} is missing: run \`npm run build\` first.`);
-});
+beforeAll(requireBuiltWorker);
 
 afterEach(async () => {
   await host?.close();
@@ -44,16 +41,8 @@ describe('heavy reads beside the live path', () => {
       minuteDays: 31,
       endMs: Date.now(),
     });
-    const started = await CoreHost.start({
-      open: {
-        dbPath: built.path,
-        outPrefix: 'kilowatch',
-        publishIntervalS: 3600,
-        isDemo: false,
-        timeZone: 'UTC',
-      },
-      log: (message) => void logs.push(message),
-      workerPath: WORKER_PATH,
+    const started = await startWorkerHost(built.path, (message) => void logs.push(message), {
+      publishIntervalS: 3600,
     });
     if (!started.ok) throw new Error(started.error.message);
     host = started.value;
