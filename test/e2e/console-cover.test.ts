@@ -20,14 +20,18 @@ async function coreCover(): Promise<CoverStatus | undefined> {
   return findNode(await coreTree(demo.headless.url), CHANNEL)?.cover;
 }
 
-/** The control's state, position and pending command, as the page shows them. */
+/**
+ * The control's state, position and pending command, as the page shows them, read in one script:
+ * read one attribute at a time, a reply landing in between would pair the old state with the
+ * cleared pending command.
+ */
 async function shown(): Promise<{ state: string | null; position: string | null; pending: string | null }> {
   const control = c.page.locator(`[data-testid="cover-control"][data-channel-id="${CHANNEL}"]`);
-  return {
-    state: await control.getAttribute('data-state'),
-    position: await control.getAttribute('data-position'),
-    pending: await control.getAttribute('data-pending'),
-  };
+  return control.evaluate((el) => ({
+    state: el.getAttribute('data-state'),
+    position: el.getAttribute('data-position'),
+    pending: el.getAttribute('data-pending'),
+  }));
 }
 
 beforeAll(async () => {
