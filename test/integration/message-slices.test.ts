@@ -13,6 +13,7 @@ import { testClient, waitFor } from '../support/mqtt-client';
 const MESSAGES = 20_000;
 const WORK_MS = 0.1;
 const SLICE_MS = 8;
+const QOS1_MESSAGES = 5000;
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
@@ -56,5 +57,55 @@ describe('reading a backlog from the broker', () => {
     // One slice is SLICE_MS of work plus the message that crossed it.
     expect(mostInOneTurn).toBeLessThanOrEqual(Math.ceil(SLICE_MS / WORK_MS) + 1);
     expect(mostInOneTurn).toBeGreaterThan(0);
+  });
+
+  it('acknowledges a slice of QoS 1 messages in one socket write, and acknowledges every one', async () => {
+    const broker = await startMosquitto();
+    cleanups.push(() => broker.stop());
+    const subscriber = await testClient(broker.url);
+    cleanups.push(() => subscriber.endAsync());
+    readInSlices(subscriber, SLICE_MS);
+    let received = 0;
+    subscriber.on('message', () => {
+      const until = performance.now() + WORK_MS;
+      while (performance.now() < until); // the work a reading costs
+      received++;
+    });
+    let pubacks = 0;
+    subscriber.on('packetsend', (packet) => {
+      if (packet.cmd === 'puback') pubacks++;
+    });
+    await subscriber.subscribeAsync('burst/#', { qos: 1 });
+    // Every write system call the subscriber's socket makes from here on.
+    const socket = subscriber.stream as unknown as {
+      _write: (...args: unknown[]) => void;
+      _writev?: (...args: unknown[]) => void;
+    };
+    let writes = 0;
+    const write = socket._write.bind(socket);
+    socket._write = (...args) => {
+      writes++;
+      write(...args);
+    };
+    const writev = socket._writev?.bind(socket);
+    if (writev)
+      socket._writev = (...args) => {
+        writes++;
+        writev(...args);
+      };
+
+    const publisher = await testClient(broker.url);
+    cleanups.push(() => publisher.endAsync());
+    const qos1 = QOS1_MESSAGES;
+    const payload = JSON.stringify({ id: 0, apower: 72, aenergy: { total: 801.2 } });
+    for (let i = 0; i < qos1; i++)
+      publisher.publish(`burst/device${i % 500}/status/switch:0`, payload, { qos: 1 });
+    await waitFor(() => received === qos1 && pubacks === qos1, 60_000, `all ${qos1} messages acknowledged`);
+
+    expect(received).toBe(qos1);
+    expect(pubacks).toBe(qos1);
+    // One PUBACK per write would be qos1 writes; a slice holds up to SLICE_MS / WORK_MS messages.
+    expect(writes).toBeGreaterThan(0);
+    expect(writes).toBeLessThan(qos1 / 10);
   });
 });

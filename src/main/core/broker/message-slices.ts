@@ -10,6 +10,10 @@
  * callback runs, so a callback deferred with setImmediate ends the slice. The pipe then holds the
  * socket (TCP back-pressure to the broker, nothing dropped), and the turn lets everything else in.
  * For QoS 1 the PUBACK follows the callback, so it waits for the slice too.
+ *
+ * The socket is corked for the slice: each QoS 1 message's PUBACK would otherwise be a write
+ * system call of its own (a sixth of the core's time in the QoS 1 ingest bench). Corked, the
+ * slice's acknowledgements leave together when it ends, a few milliseconds later at most.
  */
 import type { MqttClient } from 'mqtt';
 
@@ -22,9 +26,14 @@ export function readInSlices(client: MqttClient, sliceMs = MESSAGE_SLICE_MS): vo
     const now = performance.now();
     if (sliceStartedAt === null) {
       sliceStartedAt = now;
+      // The stream of this connection: a reconnect replaces client.stream, and only the corked
+      // one may be uncorked.
+      const stream = client.stream;
+      stream.cork();
       // Runs before any deferred callback below (setImmediate is FIFO): the next slice starts fresh.
       setImmediate(() => {
         sliceStartedAt = null;
+        stream.uncork();
       });
     }
     if (now - sliceStartedAt < sliceMs) return callback();
