@@ -271,6 +271,42 @@ export const ConnectionTestReportSchema = z.object({
 });
 export type ConnectionTestReport = z.infer<typeof ConnectionTestReportSchema>;
 
+/** What a front end may see of a saved connection: no secret, no key material. */
+export const ConnectionSummarySchema = z.object({
+  name: z.string(),
+  url: z.string(),
+  protocolVersion: z.union([z.literal(4), z.literal(5)]),
+  clientId: z.string().optional(),
+  username: z.string().optional(),
+  keepaliveS: z.number().int(),
+  subscribe: z.array(z.string()),
+  tls: z
+    .object({
+      rejectUnauthorized: z.boolean(),
+      servername: z.string().optional(),
+      hasCa: z.boolean(),
+      hasCert: z.boolean(),
+      hasKey: z.boolean(),
+      hasPassphrase: z.boolean(),
+    })
+    .optional(),
+  hasPassword: z.boolean(),
+  /** The one connected to at start. */
+  isActive: z.boolean(),
+});
+export type ConnectionSummary = z.infer<typeof ConnectionSummarySchema>;
+
+export const StorageInfoSchema = z.object({
+  /** The data folder: the database, saved connections, certificates, logs. */
+  folder: z.string(),
+  dbPath: z.string(),
+  /** Everything in the data folder, in bytes (the database with its journal included). */
+  folderBytes: z.number().int().nonnegative(),
+  dbBytes: z.number().int().nonnegative(),
+  schemaVersion: z.number().int(),
+});
+export type StorageInfo = z.infer<typeof StorageInfoSchema>;
+
 // ---- history, reports, ledger, stats ----------------------------------------------------------
 
 export const RESOLUTIONS = ['minute', 'hour', 'day', 'week', 'month', 'auto'] as const;
@@ -420,6 +456,73 @@ const AlertId = z.string().min(1).max(40);
 // ---- the command table -------------------------------------------------------------------------
 
 const Empty = z.object({}).strict().default({});
+
+// ---- who may do what, and what was done --------------------------------------------------------
+
+/** `manager` may do everything; `desk` may look, export and acknowledge alerts. */
+export const ROLES = ['manager', 'desk'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Who sends a command: set by the adapter from its own session (the window, a bridge login),
+ * never taken from the page. `session` keys the PIN elevation; `user` is a named account, if any.
+ */
+export const CallerSchema = z.object({
+  via: z.enum(['ipc', 'web', 'local']),
+  session: z.string().min(1).max(200),
+  user: z.string().min(1).max(200).nullable(),
+  /** The role a named sign-in gives (`[[server.users]]`); the manager PIN can only raise it. */
+  grant: z.enum(ROLES).optional(),
+});
+export type Caller = z.infer<typeof CallerSchema>;
+
+export const AccessStatusSchema = z.object({
+  /** False: no manager PIN yet, so everyone may do everything (with a hint to set one). */
+  isPinSet: z.boolean(),
+  role: z.enum(ROLES),
+  /** When the elevation to manager ends; null when not elevated (or no PIN). */
+  until: IsoTime.nullable(),
+  user: z.string().nullable(),
+  /** How long an unlock lasts. */
+  unlockMinutes: z.number().int().positive(),
+});
+export type AccessStatus = z.infer<typeof AccessStatusSchema>;
+
+/** A manager PIN: 4 to 12 digits, typed on a front-desk keyboard. */
+const Pin = z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits');
+
+export const AUDIT_OUTCOMES = ['requested', 'confirmed', 'failed', 'denied', 'done'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+export const AuditEntrySchema = z.object({
+  id: z.number().int(),
+  at: IsoTime,
+  role: z.enum(ROLES),
+  /** The named user, or which window or bridge session. */
+  actor: z.string(),
+  /** The command (`relay.set`, `site.assign`, `access.unlock`…). */
+  action: z.string(),
+  target: z.string().nullable(),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+  outcome: z.enum(AUDIT_OUTCOMES),
+  /** Why it failed or was refused, in words. */
+  detail: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+export const AuditQuerySchema = z
+  .object({
+    from: IsoTime.optional(),
+    to: IsoTime.optional(),
+    action: z.string().min(1).max(100).optional(),
+    outcome: z.enum(AUDIT_OUTCOMES).optional(),
+    /** A part of the actor's name. */
+    actor: z.string().min(1).max(200).optional(),
+    limit: z.number().int().min(1).max(10_000).default(500),
+  })
+  .default({ limit: 500 });
+
 /** `site.assign`'s path for "not in any room": energy counted from then on is Unassigned's. */
 export const UNASSIGNED = 'unassigned';
 
@@ -443,6 +546,20 @@ export const commands = {
   },
   'connection.disconnect': { params: Empty, value: ConnectionStateSchema },
   'connection.status': { params: Empty, value: ConnectionStateSchema },
+  /** The saved connections (settings), without secrets. */
+  'connection.list': { params: Empty, value: z.object({ profiles: z.array(ConnectionSummarySchema) }) },
+  /** Tests a saved connection as it is stored, secrets and certificates included. */
+  'connection.testSaved': {
+    params: z.object({ name: z.string().min(1) }),
+    value: ConnectionTestReportSchema,
+  },
+  /** Forgets a saved connection with its secrets and certificates (a live connection stays up). */
+  'connection.delete': {
+    params: z.object({ name: z.string().min(1) }),
+    value: z.object({ name: z.string() }),
+  },
+  /** Where the data lives and how much room it takes. */
+  'storage.info': { params: Empty, value: StorageInfoSchema },
   'site.tree': { params: Empty, value: SiteTreeSchema },
   'site.assign': {
     params: z
@@ -538,10 +655,40 @@ export const commands = {
       .default({ includeCleared: false, limit: 500 }),
     value: z.object({ alerts: z.array(AlertSchema) }),
   },
-  /** Marks an occurrence as seen (who: the console, until the bridge knows its users). */
+  /** Marks an occurrence as seen, by whoever asks (the user, or which window or browser). */
   'alerts.ack': { params: z.object({ id: AlertId }), value: AlertSchema },
   /** Takes an occurrence off the list; the same fault again raises a new one. */
   'alerts.clear': { params: z.object({ id: AlertId }), value: AlertSchema },
+  /**
+   * A zip for support: logs, versions, the configuration with every secret taken out, the schema
+   * version, stats and the last alerts. Small enough to travel as one reply (logs are rotated).
+   */
+  'diagnostics.export': {
+    params: Empty,
+    value: z.object({
+      fileName: z.string(),
+      bytes: z.number().int().nonnegative(),
+      zipBase64: z.string(),
+    }),
+  },
+  /** The caller's role, and whether a manager PIN guards the console. */
+  'access.status': { params: Empty, value: AccessStatusSchema },
+  /** Manager for `unlockMinutes` with the PIN; wrong PINs are counted and slowed down. */
+  'access.unlock': { params: z.object({ pin: Pin }), value: AccessStatusSchema },
+  /** Back to desk now. */
+  'access.lock': { params: Empty, value: AccessStatusSchema },
+  /**
+   * Sets the manager PIN (anyone may while none is set), changes it or removes it (`pin: null`;
+   * a manager with the current PIN).
+   */
+  'access.setPin': {
+    params: z.object({ current: Pin.optional(), pin: Pin.nullable() }),
+    value: AccessStatusSchema,
+  },
+  /** The audit trail, newest first. It is never edited: there is no command to. */
+  'audit.query': { params: AuditQuerySchema, value: z.object({ entries: z.array(AuditEntrySchema) }) },
+  /** The same entries as a CSV file. */
+  'audit.csv': { params: AuditQuerySchema, value: z.object({ fileName: z.string(), csv: z.string() }) },
   /** Clears every open alert (of these kinds); says how many. */
   'alerts.clearAll': {
     params: z.object({ kinds: z.array(z.enum(ALERT_KINDS)).min(1).optional() }).default({}),
@@ -551,6 +698,28 @@ export const commands = {
 
 export type CommandName = keyof typeof commands;
 export const COMMAND_NAMES = Object.keys(commands) as CommandName[];
+
+/**
+ * What only a manager may do once a PIN is set: switch power, change the site's set-up or the
+ * connection, take alerts off the list. Everything else (looking, exporting, acknowledging) is
+ * the desk's too.
+ */
+export const MANAGER_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
+  'connection.test',
+  'connection.testSaved',
+  'connection.save',
+  'connection.delete',
+  'connection.pickPem',
+  'connection.connect',
+  'connection.disconnect',
+  'site.assign',
+  'site.rename',
+  'relay.set',
+  'cover.set',
+  'meter.role',
+  'alerts.clear',
+  'alerts.clearAll',
+]);
 export type CommandParams<C extends CommandName> = z.input<(typeof commands)[C]['params']>;
 export type ParsedParams<C extends CommandName> = z.output<(typeof commands)[C]['params']>;
 export type CommandValue<C extends CommandName> = z.output<(typeof commands)[C]['value']>;

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'broker-unreachable',
   'auth-rejected',
   'not-authorized',
+  'forbidden',
   'tls-untrusted',
   'payload-malformed',
   'topic-rejected',

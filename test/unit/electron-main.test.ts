@@ -4,7 +4,7 @@
  * permissions on every session, hardens every webContents, loads the exact page it trusts, binds
  * IPC with that same trust check, and shows a startup failure in a dialog before exiting.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,6 +32,8 @@ const electron = vi.hoisted(() => {
       on: (event: string, listener: Handler) => void appListeners.set(event, listener),
       whenReady: async () => undefined,
       getPath: (name: string) => (name === 'userData' ? userData : `/nonexistent/${name}`),
+      setPath: () => undefined,
+      requestSingleInstanceLock: () => true,
       exit: (code: number) => void events.push(`exit ${code}`),
       quit: () => void events.push('quit'),
     };
@@ -160,7 +162,7 @@ async function startEntry(name: string, isPackaged: boolean, devServerUrl?: stri
   const invoke = async (url: string) => {
     const handler = fake.ipcHandlers.get('kw:connection.status');
     if (!handler) throw new Error('kw:connection.status is not bound');
-    return handler({ senderFrame: { url } }, {});
+    return handler({ senderFrame: { url }, sender: { id: 1 } }, {});
   };
   const stop = async () => {
     const closeAll = fake.appListeners.get('window-all-closed');
@@ -168,7 +170,12 @@ async function startEntry(name: string, isPackaged: boolean, devServerUrl?: stri
     closeAll();
     await until('quit', () => (fake.events.includes('quit') ? true : undefined));
   };
-  return { fake, win, invoke, stop };
+  /** What the app wrote to its log files (the packaged app logs there only). */
+  const logFile = () =>
+    readdirSync(join(userData, 'logs'))
+      .map((f) => readFileSync(join(userData, 'logs', f), 'utf8'))
+      .join('');
+  return { fake, win, invoke, stop, logFile };
 }
 
 const REFUSED = {
@@ -178,7 +185,7 @@ const REFUSED = {
 
 describe('the desktop entry (index.ts)', () => {
   it('loads the exact index.html and accepts IPC only from it, ignoring a dev URL when packaged', async () => {
-    const { win, invoke, stop } = await startEntry('packaged', true, 'http://localhost:5173');
+    const { win, invoke, stop, logFile } = await startEntry('packaged', true, 'http://localhost:5173');
     try {
       expect(win.loaded).toEqual([PAGE]);
       expect(await invoke(PAGE)).toMatchObject({ ok: true });
@@ -190,8 +197,9 @@ describe('the desktop entry (index.ts)', () => {
         'http://localhost:5173/',
       ])
         expect({ url, reply: await invoke(url) }).toEqual({ url, reply: REFUSED });
-      expect(logged()).toContain(
-        'kilowatch: refused connection.status from untrusted frame file:///elsewhere/renderer/index.html',
+      // Packaged, there is no terminal: the refusal is in the log file, as a JSON line.
+      expect(logFile()).toContain(
+        '"msg":"refused connection.status from untrusted frame file:///elsewhere/renderer/index.html"',
       );
     } finally {
       await stop();

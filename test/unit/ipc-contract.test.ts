@@ -18,18 +18,23 @@ function fakeIpcMain() {
     handle: (channel, listener) => void handlers.set(channel, listener),
     removeHandler: (channel) => void handlers.delete(channel),
   };
-  const invoke = (channel: string, url: string, params: unknown) => {
+  const invoke = (channel: string, url: string, params: unknown, windowId = 1) => {
     const listener = handlers.get(channel);
     if (!listener) throw new Error(`no handler for ${channel}`);
-    return listener({ senderFrame: { url } } as unknown as IpcMainInvokeEvent, params);
+    return listener(
+      { senderFrame: { url }, sender: { id: windowId } } as unknown as IpcMainInvokeEvent,
+      params,
+    );
   };
   return { ipc, handlers, invoke };
 }
 
 const calls: string[] = [];
+const callers: unknown[] = [];
 const handlers = new Proxy({} as CommandHandlers, {
-  get: (_t, name: string) => (params: unknown) => {
+  get: (_t, name: string) => (params: unknown, caller: unknown) => {
     calls.push(`${name} ${JSON.stringify(params)}`);
+    callers.push(caller);
     if (name === 'stats.get') throw new Error('a bug');
     return ok({ device: 'device:x', path: ['A', 'B', 'C'] });
   },
@@ -75,6 +80,18 @@ describe('the IPC binding', () => {
     // NFC normalisation happens at the boundary: the core sees one spelling of Salão.
     expect(calls).toEqual([
       `site.assign {"device":"shellyplus1pm-a8032ab1c2d3","path":["Aurora","Lisbon","Salão"]}`,
+    ]);
+  });
+
+  it('tells the core which window asks, each window a session of its own (its own PIN unlock)', async () => {
+    const { ipc, invoke } = fakeIpcMain();
+    bindIpc(ipc, handlers, (url) => url === TRUSTED, log);
+    callers.length = 0;
+    await invoke('kw:access.status', TRUSTED, {}, 3);
+    await invoke('kw:access.status', TRUSTED, {}, 7);
+    expect(callers).toEqual([
+      { via: 'ipc', session: 'window:3', user: null },
+      { via: 'ipc', session: 'window:7', user: null },
     ]);
   });
 

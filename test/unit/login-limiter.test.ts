@@ -1,14 +1,15 @@
 /** Wrong tokens are counted per address within a sliding minute; memory stays bounded. */
 import { describe, expect, it } from 'vitest';
-import { createLoginLimiter, limiterKey } from '../../src/main/headless/login-limiter';
+import { createAttemptLimiter } from '../../src/main/core/access/attempt-limiter';
+import { limiterKey } from '../../src/main/headless/login-limiter';
 
 describe('the login limiter', () => {
   it('locks an address out after its tenth failure in a minute, until the oldest ages out', () => {
     let now = 1_000_000;
-    const limiter = createLoginLimiter({
+    const limiter = createAttemptLimiter({
       maxFailures: 10,
       windowMs: 60_000,
-      maxAddresses: 100,
+      maxKeys: 100,
       now: () => now,
     });
     for (let i = 0; i < 9; i++) {
@@ -26,7 +27,7 @@ describe('the login limiter', () => {
 
   it('forgets the least recently failing address beyond its capacity', () => {
     const now = 5_000;
-    const limiter = createLoginLimiter({ maxFailures: 1, windowMs: 60_000, maxAddresses: 2, now: () => now });
+    const limiter = createAttemptLimiter({ maxFailures: 1, windowMs: 60_000, maxKeys: 2, now: () => now });
     limiter.recordFailure('a');
     limiter.recordFailure('b');
     limiter.recordFailure('c');

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { z } from 'zod';
-import { describeIssues } from '../../shared/contract';
+import { describeIssues, ROLES } from '../../shared/contract';
 import { err, ok, type ApiError, type Result } from '../../shared/result';
 
 const BrokerSection = z
@@ -26,6 +26,10 @@ const BrokerSection = z
     active: z.boolean().default(false),
   })
   .strict();
+
+/** How much the logs say (src/main/log); KILOWATCH_LOG_LEVEL wins over `[logging] level`. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** A metering role (README "Main meters and solar"): `[[meter]] device = "…" role = "main" scope = "office"`. */
 const MeterSection = z
@@ -84,11 +88,37 @@ export const ConfigSchema = z
         // The bridge's API token; KILOWATCH_TOKEN wins over it. The one secret this file may hold,
         // for a console shared on the network (the file then should be readable by its user only).
         token: z.string().optional(),
+        // Named sign-ins for the bridge, each with its role; passwords only as scrypt hashes
+        // (`kilowatch hash-password`), so the file never holds one.
+        users: z
+          .array(
+            z
+              .object({
+                name: z.string().regex(/^[\w.@-]{1,64}$/, 'letters, digits, . _ - @ (at most 64)'),
+                role: z.enum(ROLES),
+                password_hash: z
+                  .string()
+                  .regex(
+                    /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/,
+                    'a hash from `kilowatch hash-password`',
+                  ),
+              })
+              .strict(),
+          )
+          .default([])
+          .refine(
+            (users) => new Set(users.map((u) => u.name)).size === users.length,
+            'user names must differ',
+          ),
       })
       .strict()
-      .default({ port: 5178, host: '127.0.0.1', hosts: [] }),
+      .default({ port: 5178, host: '127.0.0.1', hosts: [], users: [] }),
     broker: z.array(BrokerSection).default([]),
     meter: z.array(MeterSection).default([]),
+    logging: z
+      .object({ level: z.enum(LOG_LEVELS).default('info') })
+      .strict()
+      .default({ level: 'info' }),
   })
   .strict();
 export type Config = z.infer<typeof ConfigSchema>;

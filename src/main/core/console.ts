@@ -33,6 +33,14 @@ import { AlertBook } from './alerts/alert-book';
 import { AlertStore } from './alerts/alert-store';
 import { RejectionAlerts } from './alerts/rejection-alerts';
 import type { CommandHandlers } from './dispatch';
+import { AccessControl } from './access/access-control';
+import { PinStore } from './access/pin-store';
+import { auditedCommands } from './audit/audited-commands';
+import { AuditStore } from './audit/audit-store';
+import { subjectOf } from './audit/audit-subject';
+import { accessCommands } from './commands/access';
+import { auditCommands } from './commands/audit';
+import { storageCommands } from './commands/storage';
 import { DomainEventSink } from './events';
 import { LiveTotals } from './live';
 import { BrokerLink } from './broker-link';
@@ -43,6 +51,8 @@ import { meterCommands } from './commands/meter';
 import { relayCommands } from './commands/relay';
 import { siteCommands } from './commands/site';
 import { statsCommands } from './commands/stats';
+import { diagnosticsCommands } from './commands/diagnostics';
+import type { DiagnosticsSources } from './diagnostics/sources';
 
 export interface ConsoleOptions {
   store: Store;
@@ -71,6 +81,8 @@ export interface ConsoleOptions {
   meterRoles?: readonly ConfiguredRole[];
   /** Roles a new database starts with, as console choices (the demo's main meters and solar). */
   seedRoles?: readonly ConfiguredRole[];
+  /** The log folder and the loaded kilowatch.toml, for diagnostics.export. */
+  diagnostics?: DiagnosticsSources;
 }
 
 export type EventListener = (message: EventMessage) => void;
@@ -102,6 +114,8 @@ export class KilowatchConsole {
   private readonly stateQuery: StateQuery;
   private readonly configQuery: ConfigQuery;
   private readonly roleChanges: RoleChanges;
+  private readonly access: AccessControl;
+  private readonly audit: AuditStore;
   /** What the core's parts say happened (events.ts); alerts, commands, queries and live totals listen. */
   readonly events = new DomainEventSink();
   readonly handlers: CommandHandlers;
@@ -126,6 +140,8 @@ export class KilowatchConsole {
       names: store.loadNames(),
     });
     this.totals = new RunningTotals(store.loadTotals());
+    this.access = new AccessControl({ pins: new PinStore(store.database, store.path), clock: this.clock });
+    this.audit = new AuditStore(store.database, store.path);
     this.alerts = new AlertBook({
       store: new AlertStore(store.database, store.path),
       registry: this.registry,
@@ -275,7 +291,25 @@ export class KilowatchConsole {
       if (seeded.ok) store.saveSetting(ROLES_SEEDED_SETTING, '1');
       else this.writer.events.onFailure(seeded.error);
     }
-    this.handlers = this.commandTable();
+    this.handlers = auditedCommands(this.commandTable(), {
+      access: this.access,
+      audit: this.audit,
+      subject: (command, params) =>
+        subjectOf(command, params as never, {
+          registry: this.registry,
+          profile: () => this.link.currentProfile,
+        }),
+      clock: this.clock,
+      // Seen in the console, not only a log line: staff should know the trail has a gap.
+      log: (message) =>
+        this.alert({
+          id: alertId('audit', this.clock()),
+          at: new Date(this.clock()).toISOString(),
+          severity: 'error',
+          kind: 'storage',
+          message: `The audit trail ${message.replace(/^could not/, 'could not')}`,
+        }),
+    });
     this.seedToday();
     this.startTimers();
   }
@@ -338,11 +372,26 @@ export class KilowatchConsole {
         // Every open console hears of an acknowledgement or clearing, not only the one that asked.
         changed: (alert) => this.broadcast({ event: 'alert', payload: alert }),
       }),
+      ...accessCommands({ access: this.access, audit: this.audit, clock: this.clock }),
+      ...auditCommands({ audit: this.audit, clock: this.clock }),
+      ...storageCommands({ dbPath: store.path }),
       ...statsCommands({
         stats: this.stats,
         registry: this.registry,
         uptimeS: () => Math.round((this.clock() - this.startedMs) / 1000),
         lease: () => this.link.currentLease,
+      }),
+      ...diagnosticsCommands({
+        store,
+        alerts: this.alerts,
+        stats: async () => {
+          const stats = await this.handlers['stats.get']({});
+          return stats.ok ? stats.value : stats.error;
+        },
+        profile: () => this.link.currentProfile,
+        settings: this.options,
+        ...(this.options.diagnostics && { sources: this.options.diagnostics }),
+        clock: this.clock,
       }),
     };
   }

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ok, type ApiError, type Result } from '../../shared/result';
 import type { ProfileStore } from './broker/profile-store';
+import type { DiagnosticsSources } from './diagnostics/sources';
 import { KilowatchConsole } from './console';
 import { limitHeapGrowth } from './heap-growth';
 import type { ConfiguredRole } from './site/role-changes';
@@ -26,6 +27,8 @@ export interface OpenOptions {
   seedRoles?: readonly ConfiguredRole[];
   /** The built batch writer's thread (see KilowatchConsole's options). */
   commitThreadPath?: string;
+  /** The log folder and the loaded kilowatch.toml, for diagnostics.export. */
+  diagnostics?: DiagnosticsSources;
   /** Diagnostics: what the pipeline did with each message (tests, troubleshooting). */
   observe?: (topic: string, outcome: string | Record<string, string>) => void;
 }
@@ -73,6 +76,7 @@ export function openConsole(
     ...(options.clock && { clock: options.clock }),
     ...(options.liveIntervalMs && { liveIntervalMs: options.liveIntervalMs }),
     ...(options.commitThreadPath && { commitThreadPath: options.commitThreadPath }),
+    ...(options.diagnostics && { diagnostics: options.diagnostics }),
   });
   return ok({ console: core, store });
 }

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron';
-import { commands, describeIssues } from '../../shared/contract';
+import { commands, describeIssues, type AccessStatus } from '../../shared/contract';
 import { err, type ApiError, type Result } from '../../shared/result';
 import { loadConfig, defaultConfig } from '../core/config';
 import { inProcessConsole, type ConsoleApi } from '../core/console-api';
@@ -17,6 +17,12 @@ import { DEMO_ROLES } from '../demo/demo-roles';
 import { CoreHost, WORKER_ENTRY } from '../worker/core-host';
 import type { WorkerOpenOptions } from '../worker/protocol';
 import { releaseMainYoungGeneration } from '../worker/young-generation';
+import type { Logger } from '../core/dispatch';
+import { logDirOf } from '../core/diagnostics/log-files';
+import { logConsoleEvents } from '../log/console-events';
+import { resolveLogLevel } from '../log/log-level';
+import { openLog, type AppLog } from '../log/open-log';
+import { claimSingleInstance, useAppDataFolder } from './app-instance';
 import {
   denyAllPermissions,
   hardenWebContents,
@@ -29,7 +35,10 @@ import { pickPem } from './pem-dialog';
 import { SafeStorageSecretStore } from './safe-storage-secrets';
 import { reportStartupFailure, StartupError } from './startup-failure';
 
-const log = (message: string, error?: unknown) => console.error(`kilowatch: ${message}`, error ?? '');
+/** The log file once it is open (start()); before that, and if it cannot be, the terminal. */
+let appLog: AppLog | null = null;
+const log: Logger = (message, error) =>
+  appLog ? appLog.log(message, error) : console.error(`kilowatch: ${message}`, error ?? '');
 
 // Links from our own page (window.open, target=_blank) go to the system browser, never into the
 // app; hardening.ts lets only https URLs through, so no file: or custom-protocol handler is reached.
@@ -38,6 +47,10 @@ const openInBrowser = (url: string): void => void shell.openExternal(url); // en
 // Registered before the app is ready, so no session or webContents exists without these rules.
 app.on('session-created', (created) => denyAllPermissions(created));
 app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openInBrowser));
+
+// Before the single-instance lock, which Electron takes on this folder.
+useAppDataFolder(app);
+let mainWindow: BrowserWindow | null = null;
 
 function createWindow(core: ConsoleApi, trusted: TrustedRenderer): BrowserWindow {
   const win = new BrowserWindow({
@@ -102,6 +115,16 @@ async function start(): Promise<void> {
   // Profiles from the connection wizard; their passwords encrypted with safeStorage.
   const userData = app.getPath('userData');
   const fixUserData = `Check that ${userData} exists and that you can write to it, then start Kilowatch again.`;
+  const level = resolveLogLevel(config.logging.level, process.env);
+  if (!level.ok) throw new StartupError(level.error.message, fixConfig);
+  // The installed app has no terminal to echo to; a development start keeps its readable lines.
+  const logs = await openLog({
+    dir: logDirOf(userData),
+    level: level.value,
+    echo: app.isPackaged ? null : process.stderr,
+  });
+  if (!logs.ok) throw new StartupError(logs.error.message, fixUserData);
+  appLog = logs.value;
   const secrets = new SafeStorageSecretStore(userData, safeStorage);
   const profiles = ProfileStore.open(userData, secrets);
   if (!profiles.ok) throw new StartupError(profiles.error.message, fixUserData);
@@ -122,6 +145,7 @@ async function start(): Promise<void> {
     meterRoles: config.meter,
     ...(isDemo && { seedRoles: DEMO_ROLES }),
     ...(config.site.timezone && { timeZone: config.site.timezone }),
+    diagnostics: { logDir: appLog.dir, config },
   };
   const started = await startCoreHere(openOptions, userData, secrets, profiles.value);
   if (!started.ok)
@@ -130,9 +154,20 @@ async function start(): Promise<void> {
       `Check that you can write to ${dbPath} (or set [storage] path in the config file), then start Kilowatch again.`,
     );
   const core = started.value;
+  logConsoleEvents(core, appLog.fileLogger);
   bindIpc(
     ipcMain,
-    (name, params) => (name === 'connection.pickPem' ? pickPemHere(params) : core.invoke(name, params)),
+    async (name, params, caller) => {
+      if (name !== 'connection.pickPem') return core.invoke(name, params, caller);
+      // The file dialog lives here, not in the core: ask the core whether this window may open it.
+      const access = await core.invoke('access.status', {}, caller);
+      if (access.ok && (access.value as AccessStatus).role !== 'manager')
+        return err(
+          'forbidden',
+          'Only a manager may change the connection. Unlock with the manager PIN first.',
+        );
+      return pickPemHere(params);
+    },
     (url) => isTrustedUrl(url, trusted),
     log,
   );
@@ -146,7 +181,7 @@ async function start(): Promise<void> {
   void core.connect(
     configured ?? { name: 'demo', url: demo!.url, protocolVersion: 4, keepaliveS: 30, subscribe: ['#'] },
   );
-  createWindow(core, trusted);
+  mainWindow = createWindow(core, trusted);
   app.on('window-all-closed', () => {
     void core.close().then(async () => {
       await demo?.stop();
@@ -187,7 +222,10 @@ async function startCoreHere(
   });
 }
 
-start().catch((e: unknown) => {
-  log('could not start', e);
-  reportStartupFailure(dialog, e, (code) => app.exit(code));
-});
+// A second launch only raises the first one's window (app-instance.ts), and ends here.
+if (claimSingleInstance(app, () => mainWindow))
+  start().catch((e: unknown) => {
+    log('could not start', e);
+    reportStartupFailure(dialog, e, (code) => app.exit(code));
+  });
+else app.quit();

@@ -4,7 +4,7 @@
  * validated and the core is called. Takes ipcMain as a parameter so it is testable without Electron.
  */
 import type { IpcMainInvokeEvent } from 'electron';
-import { COMMAND_NAMES, type EventMessage } from '../../shared/contract';
+import { COMMAND_NAMES, type Caller, type EventMessage } from '../../shared/contract';
 import { err, type ApiError, type Result } from '../../shared/result';
 import { dispatch, type CommandHandlers, type Logger } from '../core/dispatch';
 
@@ -17,7 +17,11 @@ export interface IpcMainLike {
 }
 
 /** Runs a command wherever the core is (ConsoleApi.invoke): params are validated there. */
-export type CommandInvoke = (name: string, params: unknown) => Promise<Result<unknown, ApiError>>;
+export type CommandInvoke = (
+  name: string,
+  params: unknown,
+  caller: Caller,
+) => Promise<Result<unknown, ApiError>>;
 
 /**
  * `core` is the core's invoke (the app: its worker thread, see core-host.ts), or the handlers of
@@ -30,7 +34,7 @@ export function bindIpc(
   log: Logger,
 ): () => void {
   const invoke: CommandInvoke =
-    typeof core === 'function' ? core : (name, params) => dispatch(core, name, params, log);
+    typeof core === 'function' ? core : (name, params, caller) => dispatch(core, name, params, log, caller);
   for (const name of COMMAND_NAMES) {
     ipcMain.handle(commandChannel(name), async (event, params): Promise<Result<unknown, ApiError>> => {
       const url = event.senderFrame?.url ?? '';
@@ -38,7 +42,8 @@ export function bindIpc(
         log(`refused ${name} from untrusted frame ${url}`);
         return err('invalid-params', 'This command is only accepted from the Kilowatch window.');
       }
-      return invoke(name, params);
+      // Each window is a session of its own: a PIN unlock in one does not unlock another.
+      return invoke(name, params, { via: 'ipc', session: `window:${event.sender.id}`, user: null });
     });
   }
   return () => {

@@ -8,11 +8,13 @@ export interface ServeFlags {
   broker?: string;
   subscribe: string[];
   db?: string;
+  dataDir?: string;
   port?: number;
   host?: string;
   publishIntervalS?: number;
   outPrefix?: string;
   rebuildRollups: boolean;
+  hashPassword: boolean;
   help: boolean;
 }
 
@@ -21,12 +23,15 @@ export const USAGE = `Usage: npm run serve -- [flags]
   --config FILE          kilowatch.toml (default: ./kilowatch.toml when present)
   --broker URL           mqtt://, mqtts://, ws:// or wss:// (password: KILOWATCH_BROKER_PASSWORD)
   --subscribe FILTER     topic filter, repeatable (default: [company] topic, else #)
-  --db FILE              SQLite file (default: the user data folder)
+  --db FILE              SQLite file (default: kilowatch.db in the data folder)
+  --data-dir DIR         the data folder: database, saved connections, API token, logs
+                         (default: the user data folder, or the folder of --db)
   --port N               HTTP port (default 5178; 0 = any free port)
   --host ADDR            listen address (default 127.0.0.1, loopback only; any other needs KILOWATCH_TOKEN)
   --publish-interval S   seconds between published aggregates (default 15)
   --out-prefix P         topic prefix of published aggregates (default kilowatch)
-  --rebuild-rollups      recompute hour/day/week/month totals from the minutes, report, and exit`;
+  --rebuild-rollups      recompute hour/day/week/month totals from the minutes, report, and exit
+  --hash-password        read a password on standard input, print its hash for [[server.users]], and exit`;
 
 export function parseFlags(argv: string[]): { flags: ServeFlags } | { error: string } {
   let values;
@@ -40,11 +45,13 @@ export function parseFlags(argv: string[]): { flags: ServeFlags } | { error: str
         broker: { type: 'string' },
         subscribe: { type: 'string', multiple: true, default: [] },
         db: { type: 'string' },
+        'data-dir': { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         'publish-interval': { type: 'string' },
         'out-prefix': { type: 'string' },
         'rebuild-rollups': { type: 'boolean', default: false },
+        'hash-password': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -68,6 +75,8 @@ export function parseFlags(argv: string[]): { flags: ServeFlags } | { error: str
   if (typeof port === 'string') return { error: port };
   const interval = number('publish-interval', values['publish-interval'], 0.05, 86400);
   if (typeof interval === 'string') return { error: interval };
+  if (values['data-dir'] !== undefined && values['data-dir'].trim() === '')
+    return { error: '--data-dir needs a folder, e.g. --data-dir /var/lib/kilowatch' };
   if (values.broker !== undefined && !/^(mqtts?|wss?):\/\/\S+$/.test(values.broker)) {
     return {
       error: `--broker "${safeBrokerUrl(values.broker)}" must start with mqtt://, mqtts://, ws:// or wss://`,
@@ -79,9 +88,11 @@ export function parseFlags(argv: string[]): { flags: ServeFlags } | { error: str
       subscribe: values.subscribe ?? [],
       help: values.help ?? false,
       rebuildRollups: values['rebuild-rollups'] ?? false,
+      hashPassword: values['hash-password'] ?? false,
       ...(values.config !== undefined && { config: values.config }),
       ...(values.broker !== undefined && { broker: values.broker }),
       ...(values.db !== undefined && { db: values.db }),
+      ...(values['data-dir'] !== undefined && { dataDir: values['data-dir'] }),
       ...(port !== undefined && { port }),
       ...(values.host !== undefined && { host: values.host }),
       ...(interval !== undefined && { publishIntervalS: interval }),

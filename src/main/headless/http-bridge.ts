@@ -11,12 +11,14 @@
  * well-formed path (400), the page's own origin (403), a session or token (401), a bounded body
  * (413). See host-allowlist.ts and bridge-auth.ts for why each exists.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { ConsoleApi } from '../core/console-api';
+import type { Caller, Role } from '../../shared/contract';
 import type { Logger } from '../core/dispatch';
-import { createBridgeAuth, type Credential } from './bridge-auth';
+import { createBridgeAuth, type Credential, type SignedIn } from './bridge-auth';
 import {
   CROSS_SITE,
   misdirected,
@@ -31,8 +33,10 @@ import {
   type Refusal,
 } from './bridge-replies';
 import { createHostAllowlist } from './host-allowlist';
-import { createLoginLimiter, limiterKey } from './login-limiter';
-import { loginPage, tokenFromForm } from './login-page';
+import { createAttemptLimiter } from '../core/access/attempt-limiter';
+import { hashSecret, verifySecret } from '../core/access/secret-hash';
+import { limiterKey } from './login-limiter';
+import { loginFromForm, loginPage } from './login-page';
 import { parseRequestPath, readBody } from './request-input';
 import { rawHttpReply, setSecurityHeaders } from './security-headers';
 import { serveStatic } from './static-files';
@@ -51,6 +55,14 @@ export interface BridgeSecurity {
   apiToken: string;
   /** Off loopback: browsers sign in at /login instead of getting the session with the page. */
   loginRequired: boolean;
+  /** `[[server.users]]`: named sign-ins with their role; with any, /login asks for name and password. */
+  users: readonly BridgeUser[];
+}
+
+export interface BridgeUser {
+  name: string;
+  role: Role;
+  passwordHash: string;
 }
 
 /**
@@ -108,7 +120,7 @@ export function createBridge(
   const port = () => boundPort;
   const hostAllowed = createHostAllowlist({ boundHost: security.host, extraHosts: security.hosts, port });
   const auth = createBridgeAuth({ apiToken: security.apiToken, loginRequired: security.loginRequired, port });
-  const limiter = createLoginLimiter({ maxFailures: 10, windowMs: 60_000, maxAddresses: 10_000 });
+  const limiter = createAttemptLimiter({ maxFailures: 10, windowMs: 60_000, maxKeys: 10_000 });
   const address = (req: IncomingMessage) => limiterKey(req.socket.remoteAddress ?? 'unknown');
 
   /** The credential a request proves, or why it is refused; wrong tokens are counted. */
@@ -127,8 +139,37 @@ export function createBridge(
     return { credential };
   }
 
+  /**
+   * Who the core hears a command from: a browser session, or whoever holds the API token (one
+   * session for every script: a PIN unlock by one script serves them all, as they share the token).
+   */
+  function callerOf(req: IncomingMessage, credential: Credential): Caller {
+    if (credential === 'bearer') return { via: 'web', session: 'api-token', user: 'API token' };
+    const session = auth.sessionOf(req);
+    return {
+      via: 'web',
+      session: session?.key ?? 'none',
+      user: session?.user ?? null,
+      ...(session?.grant && { grant: session.grant }),
+    };
+  }
+
+  const hasUsers = security.users.length > 0;
+  /** A hash to verify against for a user name nobody has: a miss takes as long as a wrong password. */
+  let unknownUserHash: Promise<string> | null = null;
+
+  /** A named user with their password, or (no name) the token; null when neither matches. */
+  async function signIn(form: { user: string | null; secret: string | null }): Promise<SignedIn | null> {
+    if (form.secret === null) return null;
+    if (form.user === null) return auth.tokenMatches(form.secret) ? { user: null } : null;
+    const user = security.users.find((u) => u.name === form.user);
+    unknownUserHash ??= hashSecret(randomBytes(16).toString('hex'));
+    const matches = await verifySecret(form.secret, user?.passwordHash ?? (await unknownUserHash));
+    return user && matches ? { user: user.name, grant: user.role } : null;
+  }
+
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method === 'GET') return sendLoginPage(res, 200, loginPage());
+    if (req.method === 'GET') return sendLoginPage(res, 200, loginPage(undefined, hasUsers));
     if (req.method !== 'POST')
       return send(res, 405, { ok: false, error: { code: 'invalid-params', message: 'use GET or POST' } });
     if (!isSameOrigin(req)) return refuse(res, CROSS_SITE);
@@ -136,21 +177,28 @@ export function createBridge(
     if (retryAfterS > 0) {
       const refusal = tooManyTries(retryAfterS);
       res.setHeader('retry-after', String(retryAfterS));
-      return sendLoginPage(res, refusal.status, loginPage(refusal.message));
+      return sendLoginPage(res, refusal.status, loginPage(refusal.message, hasUsers));
     }
     const body = await readBody(req, res, MAX_LOGIN_BODY_BYTES);
     // Asked again once the body is in: guesses sent in parallel all passed the first check.
     const lockedS = limiter.retryAfterS(address(req));
     if (lockedS > 0) {
       res.setHeader('retry-after', String(lockedS));
-      return sendLoginPage(res, 429, loginPage(tooManyTries(lockedS).message));
+      return sendLoginPage(res, 429, loginPage(tooManyTries(lockedS).message, hasUsers));
     }
-    const token = 'text' in body ? tokenFromForm(body.text) : null;
-    if (token === null || !auth.tokenMatches(token)) {
+    const who = 'text' in body ? await signIn(loginFromForm(body.text)) : null;
+    if (!who) {
       limiter.recordFailure(address(req));
-      return sendLoginPage(res, 401, loginPage('That is not the access token of this console.'));
+      const problem = hasUsers
+        ? 'That user name and password (or, with no user name, the access token) do not match.'
+        : 'That is not the access token of this console.';
+      return sendLoginPage(res, 401, loginPage(problem, hasUsers));
     }
-    res.writeHead(303, { location: '/', 'set-cookie': auth.sessionCookie(), 'cache-control': 'no-store' });
+    res.writeHead(303, {
+      location: '/',
+      'set-cookie': auth.newSessionCookie(who),
+      'cache-control': 'no-store',
+    });
     res.end();
   }
 
@@ -190,7 +238,7 @@ export function createBridge(
         });
       }
     }
-    return replyEncoded(res, await core.invokeEncoded(command, params));
+    return replyEncoded(res, await core.invokeEncoded(command, params, callerOf(req, allowed.credential)));
   }
 
   async function reportCsv(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -215,7 +263,9 @@ export function createBridge(
     if (rendererDir && req.method === 'GET') {
       // On loopback the app page itself signs its browser in; nothing else hands out the cookie.
       const isApp = url.pathname === '/' || url.pathname === '/index.html' || !url.pathname.includes('.');
-      if (isApp && !auth.loginRequired) res.setHeader('set-cookie', auth.sessionCookie());
+      // A browser that is signed in keeps its session (and a PIN unlock) across reloads.
+      if (isApp && !auth.loginRequired && auth.check(req) !== 'session')
+        res.setHeader('set-cookie', auth.newSessionCookie());
       if (serveStatic(rendererDir, url.pathname, res)) return;
       // Client-side routes fall back to the app itself.
       if (!url.pathname.includes('.') && serveStatic(rendererDir, '/', res)) return;

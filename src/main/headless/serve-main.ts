@@ -23,15 +23,27 @@ import { createBridge } from './http-bridge';
 import { startCore } from './start-core';
 import { WORKER_ENTRY } from '../worker/core-host';
 import { parseFlags, USAGE } from './flags';
+import type { Logger } from '../core/dispatch';
+import { logDirOf } from '../core/diagnostics/log-files';
+import { kilowatchVersion } from '../core/diagnostics/versions';
+import { logConsoleEvents } from '../log/console-events';
+import { resolveLogLevel } from '../log/log-level';
+import { hashPasswordFromStdin } from './hash-password';
+import { openLog, type AppLog } from '../log/open-log';
 
-const log = (message: string, error?: unknown) => {
+/** The log files in the data folder, once it is known; until then the terminal only. */
+let appLog: AppLog | null = null;
+
+const log: Logger = (message, error) => {
+  if (appLog) return appLog.log(message, error);
   console.error(`kilowatch: ${message}`);
   if (error instanceof Error && error.stack) console.error(error.stack);
 };
 
-/** Prints one line and exits: the entry point is the only place that exits. */
+/** Prints one line (and logs it) and exits: the entry point is the only place that exits. */
 function fail(message: string, code = 1): never {
-  console.error(`kilowatch: ${message}`);
+  if (appLog) appLog.logger.fatal(message);
+  else console.error(`kilowatch: ${message}`);
   process.exit(code);
 }
 
@@ -54,6 +66,12 @@ async function main(entryDir: string): Promise<void> {
     console.log(USAGE);
     return;
   }
+  if (flags.hashPassword) {
+    const hashed = await hashPasswordFromStdin();
+    if ('error' in hashed) fail(hashed.error, 2);
+    console.log(hashed.hash);
+    return;
+  }
 
   let config: Config = defaultConfig();
   const configPath = flags.config ?? (existsSync('kilowatch.toml') ? 'kilowatch.toml' : undefined);
@@ -62,6 +80,9 @@ async function main(entryDir: string): Promise<void> {
     if (!loaded.ok) fail(loaded.error.message);
     config = loaded.value;
   }
+
+  const logLevel = resolveLogLevel(config.logging.level, process.env);
+  if (!logLevel.ok) fail(logLevel.error.message);
 
   const timeZone = config.site.timezone;
   if (timeZone && !isValidTimeZone(timeZone)) {
@@ -83,12 +104,25 @@ async function main(entryDir: string): Promise<void> {
         `or keep the console on this machine with --host 127.0.0.1 and no [server] hosts.`,
     );
   }
-  const loginRequired = isShared || operatorToken.value !== null;
+  // Named users mean people are meant to sign in as themselves, on loopback too.
+  const loginRequired = isShared || operatorToken.value !== null || config.server.users.length > 0;
   const profileResult = profileFromConfig(config, flags, process.env);
   if (!profileResult.ok) fail(profileResult.error.message);
   // Profiles saved by the connection wizard live beside the database; secrets in a 0600 file.
   const explicitDb = flags.db ?? config.storage.path;
-  const dataDir = explicitDb ? dirname(resolve(explicitDb)) : defaultDataDir();
+  const dataDir = flags.dataDir
+    ? resolve(flags.dataDir)
+    : explicitDb
+      ? dirname(resolve(explicitDb))
+      : defaultDataDir();
+  const logs = await openLog({ dir: logDirOf(dataDir), level: logLevel.value, echo: process.stderr });
+  if (!logs.ok) fail(logs.error.message);
+  appLog = logs.value;
+  const version = kilowatchVersion();
+  appLog.fileLogger.info(
+    { version, node: process.versions.node, dataDir, logLevel: logLevel.value },
+    `Kilowatch ${version ?? '(version unknown)'} starting (data folder ${dataDir})`,
+  );
   const profiles = ProfileStore.open(dataDir, new FileSecretStore(dataDir), { env: process.env });
   if (!profiles.ok) fail(profiles.error.message);
   let configured = profileResult.value;
@@ -104,7 +138,7 @@ async function main(entryDir: string): Promise<void> {
   if (demoHistorySetting !== 'on' && demoHistorySetting !== 'off')
     fail(`KILOWATCH_DEMO_HISTORY is "${demoHistorySetting}"; use "on" (the default) or "off".`);
   const dbPath = resolve(
-    flags.db ?? config.storage.path ?? join(defaultDataDir(), isDemo ? 'kilowatch-demo.db' : 'kilowatch.db'),
+    flags.db ?? config.storage.path ?? join(dataDir, isDemo ? 'kilowatch-demo.db' : 'kilowatch.db'),
   );
 
   const openOptions = {
@@ -116,6 +150,7 @@ async function main(entryDir: string): Promise<void> {
     meterRoles: config.meter,
     ...(isDemo && { seedRoles: DEMO_ROLES }),
     ...(timeZone && { timeZone }),
+    diagnostics: { logDir: appLog.dir, config },
   };
   if (flags.rebuildRollups) {
     // A one-shot job with nothing to keep responsive: the console on this thread does it.
@@ -136,6 +171,7 @@ async function main(entryDir: string): Promise<void> {
   const started = await startCore(openOptions, dataDir, profiles.value, join(entryDir, WORKER_ENTRY), log);
   if (!started.ok) fail(started.error.message);
   const core = started.value;
+  logConsoleEvents(core.api, appLog.fileLogger);
 
   // Without an operator's token, scripts on this machine read this start's from a 0600 file.
   let apiToken: ApiToken;
@@ -171,12 +207,14 @@ async function main(entryDir: string): Promise<void> {
       hosts: config.server.hosts,
       apiToken: apiToken.token,
       loginRequired,
+      users: config.server.users.map((u) => ({ name: u.name, role: u.role, passwordHash: u.password_hash })),
     },
   );
   const wantedPort = flags.port ?? config.server.port;
 
   const shutdown = async (signal: string) => {
     console.error(`kilowatch: ${signal}: saving and disconnecting…`);
+    appLog?.fileLogger.info({ signal }, 'stopping: saving and disconnecting');
     server.close();
     const saved = await core.api.close();
     await demo?.stop();

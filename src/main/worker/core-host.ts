@@ -10,7 +10,13 @@
  * come out exact; an alert says it happened.
  */
 import { Worker } from 'node:worker_threads';
-import type { ConnectionProfile, ConnectionState, EventMessage, EventName } from '../../shared/contract';
+import type {
+  Caller,
+  ConnectionProfile,
+  ConnectionState,
+  EventMessage,
+  EventName,
+} from '../../shared/contract';
 import { err, type ApiError, type Result } from '../../shared/result';
 import type { SecretStore } from '../core/broker/secret-store';
 import type { ConsoleApi, ConsoleHealth } from '../core/console-api';
@@ -277,14 +283,14 @@ export class CoreHost implements ConsoleApi {
 
   // ---- ConsoleApi ------------------------------------------------------------------------------
 
-  async invoke(command: string, params: unknown): Promise<Result<unknown, ApiError>> {
-    return decode(await this.invokeEncoded(command, params)) as Result<unknown, ApiError>;
+  async invoke(command: string, params: unknown, caller?: Caller): Promise<Result<unknown, ApiError>> {
+    return decode(await this.invokeEncoded(command, params, caller)) as Result<unknown, ApiError>;
   }
 
   /** The Result as the worker checked and encoded it: contract JSON, relayed as it is. */
-  invokeEncoded(command: string, params: unknown): Promise<Uint8Array> {
+  invokeEncoded(command: string, params: unknown, caller?: Caller): Promise<Uint8Array> {
     return this.request(
-      (id) => ({ type: 'invoke', id, command, params }),
+      (id) => ({ type: 'invoke', id, command, params, ...(caller && { caller }) }),
       (message) => {
         if (message.type !== 'reply')
           return encoded(err('internal', `The counting engine answered ${command} out of turn.`));

@@ -5,16 +5,16 @@
  */
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ApiError, Result } from '../../shared/result';
+import { err, type ApiError, type Result } from '../../shared/result';
 import { ProfileStore } from '../core/broker/profile-store';
 import { FileSecretStore, type SecretStore } from '../core/broker/secret-store';
 import type { KilowatchConsole } from '../core/console';
-import { dispatch } from '../core/dispatch';
+import { dispatch, LOCAL_CALLER } from '../core/dispatch';
 import { openConsole } from '../core/open-console';
 import { STORE_WRITER_ENTRY } from '../core/store/commit-thread';
 import type { Store } from '../core/store/store';
 import { backfillDemoHistory } from '../demo/backfill';
-import type { EventMessage } from '../../shared/contract';
+import { CallerSchema, describeIssues, type EventMessage } from '../../shared/contract';
 import { checkedReply, encodeEvent, utf8 } from './encode';
 import type { FromWorker, SecretOp, ToWorker, WorkerOpenOptions } from './protocol';
 
@@ -88,6 +88,7 @@ function open(
     ...(options.meterRoles && { meterRoles: options.meterRoles }),
     ...(options.seedRoles && { seedRoles: options.seedRoles }),
     ...(profiles && { profiles }),
+    ...(options.diagnostics && { diagnostics: options.diagnostics }),
     // Built beside this file (electron.vite.config.ts): commits leave this thread too.
     commitThreadPath: join(__dirname, STORE_WRITER_ENTRY),
   });
@@ -108,13 +109,22 @@ function main(): void {
 
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
-      case 'invoke':
-        void dispatch(core.handlers, message.command, message.params, log).then((result) => {
+      case 'invoke': {
+        // Who asks is checked like the params: the core decides roles on it.
+        const caller =
+          message.caller === undefined
+            ? { success: true as const, data: LOCAL_CALLER }
+            : CallerSchema.safeParse(message.caller);
+        const asked = caller.success
+          ? dispatch(core.handlers, message.command, message.params, log, caller.data)
+          : Promise.resolve(err('invalid-params', `caller: ${describeIssues(caller.error)}`));
+        void asked.then((result) => {
           const reply = checkedReply(message.command, result, log);
           const json = utf8(JSON.stringify(reply));
           postEncoded({ type: 'reply', id: message.id, ok: reply.ok, json }, json);
         });
         return;
+      }
       case 'connect':
         void core
           .connect(message.profile)

@@ -3,9 +3,10 @@
  * contract's own; the rest is the thread's life (open, connect, close) and, for the desktop app,
  * the secret store that only the main thread can reach (Electron's safeStorage).
  */
-import type { ConnectionProfile, EventName, RaisedAlert } from '../../shared/contract';
+import type { Caller, ConnectionProfile, EventName, RaisedAlert } from '../../shared/contract';
 import type { ApiError, Result } from '../../shared/result';
 import type { ConsoleHealth } from '../core/console-api';
+import type { DiagnosticsSources } from '../core/diagnostics/sources';
 import type { ConfiguredRole } from '../core/site/role-changes';
 import type { BackfillReport } from '../demo/backfill';
 
@@ -19,6 +20,8 @@ export interface WorkerOpenOptions {
   minuteDays?: number;
   meterRoles?: readonly ConfiguredRole[];
   seedRoles?: readonly ConfiguredRole[];
+  /** The log folder (the main thread writes it) and kilowatch.toml, for diagnostics.export. */
+  diagnostics?: DiagnosticsSources;
   /**
    * Where saved broker profiles live, and who keeps their secrets: a 0600 file beside them
    * (headless), or the main thread (the desktop app's safeStorage).
@@ -36,7 +39,7 @@ export type SecretOp =
 
 /** Main → worker. `id` pairs a request with its answer. */
 export type ToWorker =
-  | { type: 'invoke'; id: number; command: string; params: unknown }
+  | { type: 'invoke'; id: number; command: string; params: unknown; caller?: Caller }
   | { type: 'connect'; id: number; profile: ConnectionProfile }
   | { type: 'health'; id: number }
   | { type: 'close'; id: number }

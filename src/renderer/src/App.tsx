@@ -11,6 +11,7 @@ import { useUi } from './state/ui';
 // Each region has its own boundary, so a fault in one panel leaves the others working.
 export function App() {
   const isWizardOpen = useUi((s) => s.wizardOpen);
+  const wizardInitial = useUi((s) => s.wizardInitial);
   const reportRoute = useReportRoute();
   // The printed report is a page of its own (no tree, no alerts): what it shows is what prints.
   if (reportRoute)
@@ -42,7 +43,11 @@ export function App() {
         </main>
         <Dialogs />
         <ErrorBoundary what="the connection wizard">
-          <ConnectionWizard open={isWizardOpen} onClose={() => useUi.getState().setWizardOpen(false)} />
+          <ConnectionWizard
+            open={isWizardOpen}
+            initial={wizardInitial}
+            onClose={() => useUi.getState().setWizardOpen(false)}
+          />
         </ErrorBoundary>
       </div>
     </ErrorBoundary>

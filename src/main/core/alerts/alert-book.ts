@@ -10,8 +10,6 @@ import type { SiteRegistry } from '../site/registry';
 import { nodePath } from './alert-path';
 import type { AlertRow, AlertStore } from './alert-store';
 
-/** Who acknowledges, until the bridge knows its users (#16). */
-export const CONSOLE_USER = 'console';
 /** Technical detail beyond this is cut: it is read by people, and a hostile sample could be large. */
 const MAX_DETAIL_CHARS = 4000;
 

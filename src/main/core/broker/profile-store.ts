@@ -14,7 +14,12 @@ import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConnectionProfileSchema, describeIssues, type ConnectionProfile } from '../../../shared/contract';
+import {
+  ConnectionProfileSchema,
+  describeIssues,
+  type ConnectionProfile,
+  type ConnectionSummary,
+} from '../../../shared/contract';
 import { err, ok, type ApiError, type Result } from '../../../shared/result';
 import { brokerOptions } from './options';
 import { checkTlsMaterial } from './pem';
@@ -64,25 +69,7 @@ const ProfilesFileSchema = z.object({
 type ProfilesFile = z.infer<typeof ProfilesFileSchema>;
 
 /** What a front end may see of a saved profile: no secret, no key material. */
-export interface ProfileSummary {
-  name: string;
-  url: string;
-  protocolVersion: 4 | 5;
-  clientId?: string;
-  username?: string;
-  keepaliveS: number;
-  subscribe: string[];
-  tls?: {
-    rejectUnauthorized: boolean;
-    servername?: string;
-    hasCa: boolean;
-    hasCert: boolean;
-    hasKey: boolean;
-    hasPassphrase: boolean;
-  };
-  hasPassword: boolean;
-  isActive: boolean;
-}
+export type ProfileSummary = ConnectionSummary;
 
 /** A file-system-safe, collision-free stem for a profile's certificate files. */
 export function profileSlug(name: string): string {

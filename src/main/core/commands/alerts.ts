@@ -1,7 +1,9 @@
 /** The alert list's commands; a change is told to every open console, not only the one that asked. */
 import type { Alert } from '../../../shared/contract';
 import { ok } from '../../../shared/result';
-import { CONSOLE_USER, type AlertBook } from '../alerts/alert-book';
+import type { AlertBook } from '../alerts/alert-book';
+import { actorOf } from '../audit/actor';
+import { LOCAL_CALLER } from '../dispatch';
 import type { CommandPart } from './part';
 
 export function alertCommands(deps: {
@@ -17,7 +19,8 @@ export function alertCommands(deps: {
   return {
     'alerts.query': ({ kinds, includeCleared, limit }) =>
       ok({ alerts: alerts.list({ ...(kinds && { kinds }), includeCleared, limit }) }),
-    'alerts.ack': ({ id }) => told(alerts.acknowledge(id, CONSOLE_USER)),
+    // Named as the audit trail names people: the user, or which window or browser.
+    'alerts.ack': ({ id }, caller = LOCAL_CALLER) => told(alerts.acknowledge(id, actorOf(caller))),
     'alerts.clear': ({ id }) => told(alerts.clear(id)),
     'alerts.clearAll': ({ kinds }) => {
       const cleared = alerts.clearAll(kinds);

@@ -25,7 +25,11 @@ export function connectionCommands(
   | 'connection.disconnect'
   | 'connection.test'
   | 'connection.save'
+  | 'connection.list'
+  | 'connection.testSaved'
+  | 'connection.delete'
 > {
+  const noPlace = () => err('internal', 'This Kilowatch was started without a place to save connections.');
   return {
     'connection.status': () => ok(deps.state()),
     // The desktop adapter answers this with a file dialog; headless has no screen to show one.
@@ -49,7 +53,13 @@ export function connectionCommands(
         );
       }
       const failure = await deps.connect(profile);
-      return failure ? { ok: false, error: failure } : ok(deps.state());
+      if (failure) return { ok: false, error: failure };
+      // Connecting to a saved connection by name makes it the one connected to at start.
+      if (name && deps.profiles && deps.profiles.active() !== name) {
+        const activated = await deps.profiles.activate(name);
+        if (!activated.ok) return activated;
+      }
+      return ok(deps.state());
     },
     'connection.disconnect': async () => {
       await deps.disconnect();
@@ -66,9 +76,19 @@ export function connectionCommands(
       });
     },
     'connection.save': async ({ profile, activate }) => {
-      if (!deps.profiles)
-        return err('internal', 'This Kilowatch was started without a place to save connections.');
+      if (!deps.profiles) return noPlace();
       return deps.profiles.save(profile, activate);
+    },
+    'connection.list': () => ok({ profiles: deps.profiles ? deps.profiles.list() : [] }),
+    'connection.testSaved': async ({ name }) => {
+      if (!deps.profiles) return noPlace();
+      const saved = await deps.profiles.get(name);
+      if (!saved.ok) return saved;
+      return testConnection(saved.value, { clientId: deps.clientId, extraFilters: [`${deps.clientId}/rpc`] });
+    },
+    'connection.delete': async ({ name }) => {
+      if (!deps.profiles) return noPlace();
+      return deps.profiles.remove(name);
     },
   };
 }

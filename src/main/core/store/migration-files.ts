@@ -8,4 +8,5 @@ export const MIGRATION_FILES = [
   '0003_rollup_journal.sql',
   '0004_meter_roles.sql',
   '0005_alerts.sql',
+  '0006_access_audit.sql',
 ] as const;

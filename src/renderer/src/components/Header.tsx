@@ -1,6 +1,8 @@
 import { useUi } from '../state/ui';
+import { AccessBadge } from './AccessBadge';
 import { CompanyTotals } from './CompanyTotals';
 import { ConnectionStatus } from './ConnectionStatus';
+import { DiagnosticsExport } from './DiagnosticsExport';
 
 export function Header() {
   const isWizardOpen = useUi((s) => s.wizardOpen);
@@ -15,6 +17,24 @@ export function Header() {
       <ConnectionStatus />
       <CompanyTotals />
       <div className="header-actions">
+        <AccessBadge />
+        <button
+          type="button"
+          className="tool"
+          data-testid="open-settings"
+          onClick={() => useUi.getState().openDialog({ kind: 'settings' })}
+        >
+          Settings…
+        </button>
+        <button
+          type="button"
+          className="tool"
+          data-testid="open-audit"
+          onClick={() => useUi.getState().openDialog({ kind: 'audit' })}
+        >
+          Audit…
+        </button>
+        <DiagnosticsExport />
         <button
           type="button"
           className="tool"

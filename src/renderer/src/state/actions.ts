@@ -177,6 +177,8 @@ export async function allOff(
           channel,
           message: op?.status === 'failed' ? op.message : 'already being switched',
         });
+        // At the desk every other relay would be refused too: say so once, not once per relay.
+        if (op?.status === 'failed' && op.code === 'forbidden') queue.length = 0;
       }
       onProgress({ ...progress, failed: [...progress.failed] });
     }

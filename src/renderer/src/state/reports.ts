@@ -4,6 +4,7 @@
  * printed report's route (`#report?node=…&from=…&to=…`), which any node's details link to.
  */
 import type { CommandParams, ReportSummary } from '../../../shared/contract';
+import { saveDownload } from '../download';
 import type { ApiError, Result } from '../../../shared/result';
 import { api } from './actions';
 
@@ -32,16 +33,7 @@ export interface SavedReport {
 export async function downloadCsv(params: CsvParams): Promise<Result<SavedReport, ApiError>> {
   const reply = await api().invoke('report.csv', params);
   if (!reply.ok) return reply;
-  const blob = new Blob([reply.value.csv], { type: 'text/csv;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = reply.value.filename;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  // The download has taken its copy by the next task; a minute leaves slow machines room.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveDownload(new Blob([reply.value.csv], { type: 'text/csv;charset=utf-8' }), reply.value.filename);
   return { ok: true, value: { filename: reply.value.filename, rows: reply.value.rows } };
 }
 

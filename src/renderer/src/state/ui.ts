@@ -1,13 +1,18 @@
 import { create } from 'zustand';
+import type { ConnectionProfileInput } from '../../../shared/contract';
 import type { RangeKind } from '../ranges';
 import type { ExpandMode } from '../tree-rows';
 
-/** The one dialog open at a time; each names the node it works on. */
+/** The one dialog open at a time; each names the node it works on, if it works on one. */
 export type DialogState =
   | { kind: 'assign'; nodeId: string; room?: string }
   | { kind: 'rename'; nodeId: string }
   | { kind: 'export'; nodeId: string | null }
   | { kind: 'all-off'; nodeId: string }
+  | { kind: 'unlock' }
+  | { kind: 'set-pin' }
+  | { kind: 'audit' }
+  | { kind: 'settings' }
   | null;
 
 export interface ChartRange {
@@ -29,6 +34,8 @@ interface UiStore {
   isCompareOn: boolean;
   /** Read by the connection wizard (its own component); the header's "Connect…" sets it. */
   wizardOpen: boolean;
+  /** A saved connection to edit in the wizard (settings' "Edit…"); none for a new one. */
+  wizardInitial: ConnectionProfileInput | undefined;
   /** The outcome of the last tree action (a drop, an assignment), shown above the tree. */
   notice: Notice | null;
   select: (id: string | null) => void;
@@ -39,7 +46,7 @@ interface UiStore {
   closeDialog: () => void;
   setChartRange: (range: ChartRange) => void;
   setCompare: (isOn: boolean) => void;
-  setWizardOpen: (isOpen: boolean) => void;
+  setWizardOpen: (isOpen: boolean, initial?: ConnectionProfileInput) => void;
   notify: (text: string, tone?: Notice['tone']) => void;
   clearNotice: () => void;
 }
@@ -61,6 +68,7 @@ export const useUi = create<UiStore>()((set) => ({
   chartRange: { kind: 'today' },
   isCompareOn: false,
   wizardOpen: false,
+  wizardInitial: undefined,
   notice: null,
   select: (selectedId) => set({ selectedId }),
   setExpanded: (id, isExpanded) => set((s) => ({ expanded: { ...s.expanded, [id]: isExpanded } })),
@@ -70,7 +78,7 @@ export const useUi = create<UiStore>()((set) => ({
   closeDialog: () => set({ dialog: null }),
   setChartRange: (chartRange) => set({ chartRange }),
   setCompare: (isCompareOn) => set({ isCompareOn }),
-  setWizardOpen: (wizardOpen) => set({ wizardOpen }),
+  setWizardOpen: (wizardOpen, wizardInitial) => set({ wizardOpen, wizardInitial }),
   notify: (text, tone = 'info') => set({ notice: { id: ++noticeId, text, tone } }),
   clearNotice: () => set({ notice: null }),
 }));

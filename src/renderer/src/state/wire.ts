@@ -3,6 +3,7 @@
  * startup, and snapshots are refetched whenever the event stream (re)opens.
  */
 import type { EventPayload } from '../../../shared/contract';
+import { refreshAccess } from './access';
 import type { Transport } from '../api';
 import { refreshConnection, refreshTree, setTransport } from './actions';
 import { refreshAlerts } from './alert-actions';
@@ -48,6 +49,7 @@ export function wire(api: Transport): void {
     void refreshTree();
     void refreshConnection();
     void refreshAlerts();
+    void refreshAccess();
   };
 
   // A fleet coming online announces many devices at once: one tree fetch per window is enough.

@@ -2,8 +2,11 @@ import { useUi } from '../../state/ui';
 import { ErrorBoundary } from '../ErrorBoundary';
 import { AllOffDialog } from './AllOffDialog';
 import { AssignDialog } from './AssignDialog';
+import { AuditDialog } from './AuditDialog';
 import { ExportDialog } from './ExportDialog';
+import { SetPinDialog, UnlockDialog } from './PinDialog';
 import { RenameDialog } from './RenameDialog';
+import { SettingsDialog } from './SettingsDialog';
 
 /** The one open dialog, if any (opened by the user, never by an event). */
 export function Dialogs() {
@@ -17,6 +20,10 @@ export function Dialogs() {
       {dialog.kind === 'rename' && <RenameDialog key={dialog.nodeId} nodeId={dialog.nodeId} />}
       {dialog.kind === 'all-off' && <AllOffDialog key={dialog.nodeId} nodeId={dialog.nodeId} />}
       {dialog.kind === 'export' && <ExportDialog key={dialog.nodeId ?? ''} nodeId={dialog.nodeId} />}
+      {dialog.kind === 'unlock' && <UnlockDialog />}
+      {dialog.kind === 'set-pin' && <SetPinDialog />}
+      {dialog.kind === 'audit' && <AuditDialog />}
+      {dialog.kind === 'settings' && <SettingsDialog />}
     </ErrorBoundary>
   );
 }

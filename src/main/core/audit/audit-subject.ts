@@ -1,0 +1,132 @@
+/**
+ * What an audited command is about, in the words of the audit trail: its target and the state
+ * before and after, read from what the console knows just before the command runs. Passwords
+ * never appear: a connection is named by its profile name and its URL without credentials.
+ */
+import {
+  UNASSIGNED,
+  type CommandName,
+  type ConnectionProfile,
+  type ParsedParams,
+} from '../../../shared/contract';
+import { safeBrokerUrl } from '../broker/options';
+import type { Device, SiteRegistry } from '../site/registry';
+
+export interface Subject {
+  target: string | null;
+  before: string | null;
+  after: string | null;
+}
+
+export interface SubjectDeps {
+  registry: SiteRegistry;
+  profile(): ConnectionProfile | null;
+}
+
+const NOTHING: Subject = { target: null, before: null, after: null };
+
+function channelOf(registry: SiteRegistry, ref: string): { device: Device; component: string } | null {
+  const m = /^channel:(.+)\|([^|]+)$/.exec(ref);
+  const device = m ? registry.find(m[1] as string) : undefined;
+  return m && device ? { device, component: m[2] as string } : null;
+}
+
+function placeOf(device: Device | undefined): string {
+  if (!device) return 'not seen yet';
+  if (!('place' in device.placement)) return 'unassigned';
+  const { company, office, room } = device.placement.place;
+  return [company, office, room].join(' / ');
+}
+
+const described = (profile: ConnectionProfile | null): string | null =>
+  profile ? `${profile.name} (${safeBrokerUrl(profile.url)})` : null;
+
+/** The subject of `command` with these (validated) params; NOTHING for commands not audited. */
+export function subjectOf<C extends CommandName>(
+  command: C,
+  params: ParsedParams<C>,
+  deps: SubjectDeps,
+): Subject {
+  const { registry } = deps;
+  switch (command) {
+    case 'relay.set': {
+      const p = params as ParsedParams<'relay.set'>;
+      const on = channelOf(registry, p.channel);
+      const was = on ? on.device.outputs.get(on.component) : undefined;
+      return {
+        target: p.channel,
+        before: was === undefined ? 'unknown' : was ? 'on' : 'off',
+        after: p.on ? 'on' : 'off',
+      };
+    }
+    case 'cover.set': {
+      const p = params as ParsedParams<'cover.set'>;
+      const on = channelOf(registry, p.channel);
+      const cover = on?.device.covers.get(on.component);
+      const before = cover?.state
+        ? `${cover.state}${cover.positionPct === null ? '' : ` at ${cover.positionPct} %`}`
+        : 'unknown';
+      return { target: p.channel, before, after: p.action === 'position' ? `to ${p.position} %` : p.action };
+    }
+    case 'site.assign': {
+      const p = params as ParsedParams<'site.assign'>;
+      const after =
+        p.path === UNASSIGNED ? 'unassigned' : [...p.path, ...(p.name ? [p.name] : [])].join(' / ');
+      return { target: p.device, before: placeOf(registry.find(p.device)), after };
+    }
+    case 'site.rename': {
+      const p = params as ParsedParams<'site.rename'>;
+      const device = p.node.startsWith('device:') ? registry.find(p.node) : undefined;
+      const channel = p.node.startsWith('channel:') ? channelOf(registry, p.node) : null;
+      const before =
+        registry.names.get(p.node) ??
+        (device
+          ? registry.displayName(device)
+          : channel
+            ? registry.channelName(channel.device, channel.component)
+            : null);
+      return { target: p.node, before, after: p.name };
+    }
+    case 'meter.role': {
+      const p = params as ParsedParams<'meter.role'>;
+      return { target: p.meter, before: null, after: p.scope ? `${p.role} of the ${p.scope}` : p.role };
+    }
+    case 'connection.save': {
+      const p = params as ParsedParams<'connection.save'>;
+      return { target: p.profile.name, before: described(deps.profile()), after: described(p.profile) };
+    }
+    case 'connection.test': {
+      const p = params as ParsedParams<'connection.test'>;
+      return { target: p.profile.name, before: null, after: described(p.profile) };
+    }
+    case 'connection.connect': {
+      const p = params as ParsedParams<'connection.connect'>;
+      return {
+        target: p.name ?? null,
+        before: described(deps.profile()),
+        after: p.name ?? 'the active connection',
+      };
+    }
+    case 'connection.disconnect':
+      return { target: null, before: described(deps.profile()), after: 'disconnected' };
+    case 'connection.testSaved':
+    case 'connection.delete': {
+      const p = params as ParsedParams<'connection.delete'>;
+      return { target: p.name, before: null, after: command === 'connection.delete' ? 'deleted' : null };
+    }
+    case 'connection.pickPem': {
+      const p = params as ParsedParams<'connection.pickPem'>;
+      return { target: p.kind, before: null, after: null };
+    }
+    case 'alerts.clear': {
+      const p = params as ParsedParams<'alerts.clear'>;
+      return { target: p.id, before: null, after: 'cleared' };
+    }
+    case 'alerts.clearAll': {
+      const p = params as ParsedParams<'alerts.clearAll'>;
+      return { target: p.kinds ? p.kinds.join(', ') : 'every kind', before: null, after: 'cleared' };
+    }
+    default:
+      return NOTHING;
+  }
+}

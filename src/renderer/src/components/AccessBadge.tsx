@@ -1,0 +1,61 @@
+import { lock, useAccess } from '../state/access';
+import { useUi } from '../state/ui';
+
+const timeOf = (iso: string): string =>
+  new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/**
+ * Who this window is: manager or desk, and until when an unlock lasts. Without a manager PIN it
+ * says plainly that anyone here may switch the building's power, and offers to set one.
+ */
+export function AccessBadge() {
+  const status = useAccess((s) => s.status);
+  const open = useUi((s) => s.openDialog);
+  if (!status) return null;
+  if (!status.isPinSet)
+    return (
+      <div className="access access-open" data-testid="access" data-role="manager" data-pin="unset">
+        <span className="access-hint">No manager PIN: anyone here may switch power.</span>
+        <button
+          type="button"
+          className="tool"
+          data-testid="set-pin"
+          onClick={() => open({ kind: 'set-pin' })}
+        >
+          Set a PIN…
+        </button>
+      </div>
+    );
+  const isManager = status.role === 'manager';
+  return (
+    <div
+      className={`access access-${status.role}`}
+      data-testid="access"
+      data-role={status.role}
+      data-pin="set"
+    >
+      <span className="access-role" data-testid="access-role">
+        {isManager ? `Manager${status.until ? ` until ${timeOf(status.until)}` : ''}` : 'Desk'}
+      </span>
+      {isManager ? (
+        <>
+          <button
+            type="button"
+            className="tool"
+            data-testid="change-pin"
+            onClick={() => open({ kind: 'set-pin' })}
+          >
+            PIN…
+          </button>
+          <button type="button" className="tool" data-testid="lock" onClick={() => void lock()}>
+            Lock
+          </button>
+        </>
+      ) : (
+        <button type="button" className="tool" data-testid="unlock" onClick={() => open({ kind: 'unlock' })}>
+          Unlock…
+        </button>
+      )}
+    </div>
+  );
+}

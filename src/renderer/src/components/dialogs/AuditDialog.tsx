@@ -1,0 +1,177 @@
+import { useEffect, useState } from 'react';
+import {
+  AUDIT_OUTCOMES,
+  MANAGER_COMMANDS,
+  type AuditEntry,
+  type AuditOutcome,
+  type CommandParams,
+} from '../../../../shared/contract';
+import { saveDownload } from '../../download';
+import { api } from '../../state/actions';
+import { useUi } from '../../state/ui';
+import { Dialog } from './Dialog';
+
+const ACTIONS = [...MANAGER_COMMANDS, 'access.unlock', 'access.lock', 'access.setPin'].sort();
+
+interface Filter {
+  action: string;
+  outcome: AuditOutcome | '';
+  actor: string;
+  /** yyyy-mm-dd, local days. */
+  from: string;
+  to: string;
+}
+
+function queryOf(filter: Filter): CommandParams<'audit.query'> {
+  const day = (text: string, plusDays = 0): string | undefined => {
+    if (!text) return undefined;
+    const d = new Date(`${text}T00:00:00`);
+    d.setDate(d.getDate() + plusDays);
+    return d.toISOString();
+  };
+  const from = day(filter.from);
+  const to = day(filter.to, 1);
+  return {
+    ...(filter.action && { action: filter.action }),
+    ...(filter.outcome && { outcome: filter.outcome }),
+    ...(filter.actor.trim() && { actor: filter.actor.trim() }),
+    ...(from && { from }),
+    ...(to && { to }),
+    limit: 1000,
+  };
+}
+
+const when = (iso: string): string =>
+  new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+
+/**
+ * The audit trail: who switched, moved, renamed or reconnected what, and how it ended; filtered
+ * here and exported as CSV. Read-only: the console has no way to change it.
+ */
+export function AuditDialog() {
+  const close = useUi((s) => s.closeDialog);
+  const [filter, setFilter] = useState<Filter>({ action: '', outcome: '', actor: '', from: '', to: '' });
+  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let isCurrent = true;
+    void api()
+      .invoke('audit.query', queryOf(filter))
+      .then((reply) => {
+        if (!isCurrent) return;
+        if (reply.ok) {
+          setEntries(reply.value.entries);
+          setError(null);
+        } else setError(reply.error.message);
+      });
+    return () => {
+      isCurrent = false;
+    };
+  }, [filter]);
+  const exportCsv = async (): Promise<void> => {
+    const reply = await api().invoke('audit.csv', queryOf(filter));
+    if (!reply.ok) return setError(reply.error.message);
+    saveDownload(new Blob([reply.value.csv], { type: 'text/csv;charset=utf-8' }), reply.value.fileName);
+  };
+  const change = (key: keyof Filter) => (e: { target: { value: string } }) =>
+    setFilter((f) => ({ ...f, [key]: e.target.value }));
+  return (
+    <Dialog
+      title="Audit trail"
+      testId="audit-dialog"
+      onClose={close}
+      actions={
+        <>
+          <button type="button" data-testid="audit-csv" onClick={() => void exportCsv()}>
+            Export CSV
+          </button>
+          <button type="button" className="primary" onClick={close}>
+            Close
+          </button>
+        </>
+      }
+    >
+      <div className="audit-filters">
+        <label className="field">
+          Action
+          <select value={filter.action} onChange={change('action')} data-testid="audit-action">
+            <option value="">Any</option>
+            {ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          Outcome
+          <select value={filter.outcome} onChange={change('outcome')} data-testid="audit-outcome">
+            <option value="">Any</option>
+            {AUDIT_OUTCOMES.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          Who
+          <input value={filter.actor} onChange={change('actor')} data-testid="audit-actor" />
+        </label>
+        <label className="field">
+          From
+          <input type="date" value={filter.from} onChange={change('from')} />
+        </label>
+        <label className="field">
+          To
+          <input type="date" value={filter.to} onChange={change('to')} />
+        </label>
+      </div>
+      {error && (
+        <p className="field-problem" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="audit-table-wrap">
+        <table className="audit-table" data-testid="audit-table">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Action</th>
+              <th scope="col">On</th>
+              <th scope="col">Before → after</th>
+              <th scope="col">Outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries?.map((e) => (
+              <tr
+                key={e.id}
+                data-testid="audit-row"
+                data-action={e.action}
+                data-outcome={e.outcome}
+                data-role={e.role}
+              >
+                <td>{when(e.at)}</td>
+                <td>
+                  {e.actor} <span className="muted">({e.role})</span>
+                </td>
+                <td>{e.action}</td>
+                <td className="audit-target">{e.target ?? ''}</td>
+                <td>
+                  {e.before === null && e.after === null ? '' : `${e.before ?? '—'} → ${e.after ?? '—'}`}
+                </td>
+                <td title={e.detail ?? undefined}>
+                  {e.outcome}
+                  {e.detail ? <span className="muted small"> · {e.detail}</span> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {entries?.length === 0 && <p className="muted">Nothing recorded matches.</p>}
+      </div>
+    </Dialog>
+  );
+}

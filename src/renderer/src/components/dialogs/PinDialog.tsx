@@ -1,0 +1,181 @@
+import { useState } from 'react';
+import { setPin, unlock, useAccess } from '../../state/access';
+import { useUi } from '../../state/ui';
+import { Dialog } from './Dialog';
+
+const PIN = /^\d{4,12}$/;
+
+/** Unlocks this window as manager with the PIN. */
+export function UnlockDialog() {
+  const close = useUi((s) => s.closeDialog);
+  const minutes = useAccess((s) => s.status?.unlockMinutes ?? 15);
+  const [pin, setPinText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setBusy] = useState(false);
+  const submit = async (): Promise<void> => {
+    if (!PIN.test(pin) || isBusy) return;
+    setBusy(true);
+    const reply = await unlock(pin);
+    setBusy(false);
+    if (!reply.ok) {
+      setPinText('');
+      return setError(reply.error.message);
+    }
+    useUi.getState().notify(`Manager for ${minutes} minutes.`);
+    close();
+  };
+  return (
+    <Dialog
+      title="Unlock as manager"
+      testId="unlock-dialog"
+      onClose={close}
+      onSubmit={() => void submit()}
+      actions={
+        <>
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className="primary"
+            disabled={!PIN.test(pin) || isBusy}
+            data-testid="unlock-submit"
+          >
+            {isBusy ? 'Checking…' : 'Unlock'}
+          </button>
+        </>
+      }
+    >
+      <label className="field">
+        Manager PIN
+        <input
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          autoFocus
+          value={pin}
+          onChange={(e) => setPinText(e.target.value.replace(/\D/g, ''))}
+          data-testid="pin-input"
+        />
+      </label>
+      <p className="muted small">
+        Switching power, moving devices, renaming and connection changes need a manager. This window stays
+        unlocked for {minutes} minutes, or until you lock it.
+      </p>
+      {error && (
+        <p className="field-problem" role="alert" data-testid="pin-error">
+          {error}
+        </p>
+      )}
+    </Dialog>
+  );
+}
+
+/** Sets the first manager PIN, or (as manager, with the current one) changes or removes it. */
+export function SetPinDialog() {
+  const close = useUi((s) => s.closeDialog);
+  const isPinSet = useAccess((s) => s.status?.isPinSet ?? false);
+  const [current, setCurrent] = useState('');
+  const [pin, setPinText] = useState('');
+  const [again, setAgain] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setBusy] = useState(false);
+  const problem = !PIN.test(pin)
+    ? 'A PIN is 4 to 12 digits.'
+    : pin !== again
+      ? 'The two PINs differ.'
+      : isPinSet && !PIN.test(current)
+        ? 'Type the current PIN.'
+        : null;
+  const save = async (next: string | null): Promise<void> => {
+    if (isBusy || (next !== null && problem)) return;
+    setBusy(true);
+    const reply = await setPin(isPinSet ? current : undefined, next);
+    setBusy(false);
+    if (!reply.ok) return setError(reply.error.message);
+    useUi.getState().notify(next === null ? 'The manager PIN is removed.' : 'The manager PIN is set.');
+    close();
+  };
+  const digits = (set: (v: string) => void) => (e: { target: { value: string } }) =>
+    set(e.target.value.replace(/\D/g, ''));
+  return (
+    <Dialog
+      title={isPinSet ? 'Change the manager PIN' : 'Set a manager PIN'}
+      testId="set-pin-dialog"
+      onClose={close}
+      onSubmit={() => void save(pin)}
+      actions={
+        <>
+          {isPinSet && (
+            <button
+              type="button"
+              disabled={!PIN.test(current) || isBusy}
+              data-testid="remove-pin"
+              onClick={() => void save(null)}
+            >
+              Remove the PIN
+            </button>
+          )}
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className="primary"
+            disabled={problem !== null || isBusy}
+            data-testid="set-pin-submit"
+          >
+            {isBusy ? 'Saving…' : 'Save'}
+          </button>
+        </>
+      }
+    >
+      {isPinSet && (
+        <label className="field">
+          Current PIN
+          <input
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            value={current}
+            onChange={digits(setCurrent)}
+            data-testid="current-pin"
+          />
+        </label>
+      )}
+      <label className="field">
+        New PIN
+        <input
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          autoFocus={!isPinSet}
+          value={pin}
+          onChange={digits(setPinText)}
+          data-testid="new-pin"
+        />
+      </label>
+      <label className="field">
+        The new PIN again
+        <input
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          value={again}
+          onChange={digits(setAgain)}
+          data-testid="new-pin-again"
+        />
+      </label>
+      <p className="muted small">
+        With a PIN, every window and browser starts at the desk: it can look, export and acknowledge alerts.
+        Switching power and changing the set-up need the PIN.
+      </p>
+      {pin !== '' && problem && <p className="field-problem">{problem}</p>}
+      {error && (
+        <p className="field-problem" role="alert" data-testid="set-pin-error">
+          {error}
+        </p>
+      )}
+    </Dialog>
+  );
+}
