@@ -51,11 +51,12 @@ async function start(url: string, filter: string, dbPath: string): Promise<void>
       handle: (channel, listener) => channels.set(channel, listener),
       removeHandler: (c) => channels.delete(c),
     },
-    (name, params) => core.invoke(name, params),
+    (name, params, caller) => core.invoke(name, params, caller),
     (frameUrl) => frameUrl === PAGE_URL,
     log,
   );
-  const sender = { senderFrame: { url: PAGE_URL } } as unknown as IpcMainInvokeEvent;
+  // As Electron sends it: the page's frame, and the window it belongs to.
+  const sender = { senderFrame: { url: PAGE_URL }, sender: { id: 1 } } as unknown as IpcMainInvokeEvent;
   const invoke: Invoke = async (name, params = {}) => {
     const handler = channels.get(commandChannel(name));
     if (!handler) throw new Error(`no IPC handler for ${name}`);

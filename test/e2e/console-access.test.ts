@@ -114,19 +114,24 @@ describe('the manager PIN in the console', () => {
     const { page } = first;
     await page.getByTestId('open-audit').click();
     await page.getByTestId('audit-action').selectOption('relay.set');
+    // The list shown before the filter's answer arrives is the unfiltered one: wait for the filter.
     const rows = await poll(
       () =>
         page.$$eval('[data-testid="audit-row"]', (els) =>
-          els.map((el) => [el.getAttribute('data-outcome'), el.getAttribute('data-role')]),
+          els.map((el) => [
+            el.getAttribute('data-outcome'),
+            el.getAttribute('data-role'),
+            el.getAttribute('data-action'),
+          ]),
         ),
-      (r) => r.length >= 3,
+      (r) => r.length >= 3 && r.every((row) => row[2] === 'relay.set'),
       5000,
       'the relay attempts in the audit trail',
     );
     expect(rows).toEqual([
-      ['confirmed', 'manager'],
-      ['requested', 'manager'],
-      ['denied', 'desk'],
+      ['confirmed', 'manager', 'relay.set'],
+      ['requested', 'manager', 'relay.set'],
+      ['denied', 'desk', 'relay.set'],
     ]);
     const [download] = await Promise.all([
       page.waitForEvent('download'),

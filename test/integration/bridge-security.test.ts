@@ -7,56 +7,19 @@
  * Needs the build: `npx electron-vite build`.
  */
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createBroadcast } from '../../src/main/headless/ws-broadcast';
 import { coreTree, switchableBelow } from '../support/e2e-demo';
-import { runHeadless, startHeadless, type Headless } from '../support/headless';
+import { runHeadless, send, startHeadless, type Headless } from '../support/headless';
 import { waitFor } from '../support/mqtt-client';
 import { tempDir } from '../support/temp-dir';
 
 const NO_TOKEN = { KILOWATCH_TOKEN: undefined };
 const ENV_TOKEN = 'env-token-0123456789abcdef';
-
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** One HTTP request with exactly the headers given (fetch would not let Host be chosen). */
-function send(
-  url: string,
-  path: string,
-  options: {
-    method?: string;
-    headers?: Record<string, string>;
-    body?: string | Buffer;
-    chunked?: boolean;
-  } = {},
-): Promise<Reply> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { hostname, port, path, method: options.method ?? 'GET', headers: options.headers },
-      (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    if (options.chunked && options.body) {
-      // Streamed in pieces with no Content-Length: only counting while reading can stop it.
-      const body = Buffer.from(options.body);
-      for (let at = 0; at < body.length; at += 256 * 1024) req.write(body.subarray(at, at + 256 * 1024));
-      req.end();
-    } else req.end(options.body);
-  });
-}
 
 const json = (body?: unknown) => ({
   method: 'POST',

@@ -6,40 +6,20 @@
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../src/main/core/access/secret-hash';
 import type { AccessStatus, AuditEntry } from '../../src/shared/contract';
-import { startHeadless, type Headless } from '../support/headless';
+import { send, startHeadless, type Headless } from '../support/headless';
 import { tempDir } from '../support/temp-dir';
 
 const TOKEN = 'users-test-token-0123456789abcdef';
 const dir = tempDir();
 let headless: Headless;
 
-function send(
-  path: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  const { hostname, port } = new URL(headless.url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { hostname, port, path, method: options.method ?? 'GET', headers: options.headers },
-      (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
-
 /** Signs in through the form; the session cookie, or the failed reply's status. */
 async function signIn(fields: Record<string, string>): Promise<string | number> {
-  const r = await send('/login', {
+  const r = await send(headless.url, '/login', {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(fields).toString(),
@@ -53,7 +33,7 @@ async function call<T>(
   command: string,
   params: unknown = {},
 ): Promise<{ ok: boolean; value?: T; error?: { code: string } }> {
-  const r = await send(`/api/${command}`, {
+  const r = await send(headless.url, `/api/${command}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie },
     body: JSON.stringify(params),
@@ -99,10 +79,10 @@ afterAll(async () => {
 
 describe('named users on the bridge', () => {
   it('sends a loopback browser to the sign-in form, which asks for a user name', async () => {
-    const page = await send('/');
+    const page = await send(headless.url, '/');
     expect(page.status).toBe(303);
     expect(page.headers.location).toBe('/login');
-    const form = await send('/login');
+    const form = await send(headless.url, '/login');
     expect(form.body).toContain('name="user"');
   });
 

@@ -1,5 +1,6 @@
 /** Runs the built headless console (`out/main/headless.js`) as its own process, as users do. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -114,4 +115,41 @@ export async function api(
     body: JSON.stringify(params),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+export interface RawReply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** One HTTP request with exactly the headers given (fetch would not let Host be chosen). */
+export function send(
+  url: string,
+  path: string,
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    chunked?: boolean;
+  } = {},
+): Promise<RawReply> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { hostname, port, path, method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    if (options.chunked && options.body) {
+      // Streamed in pieces with no Content-Length: only counting while reading can stop it.
+      const body = Buffer.from(options.body);
+      for (let at = 0; at < body.length; at += 256 * 1024) req.write(body.subarray(at, at + 256 * 1024));
+      req.end();
+    } else req.end(options.body);
+  });
 }

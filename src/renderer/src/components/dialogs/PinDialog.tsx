@@ -5,6 +5,30 @@ import { Dialog } from './Dialog';
 
 const PIN = /^\d{4,12}$/;
 
+/** A PIN box: hidden as typed, digits only, never offered to a password manager. */
+function PinField(props: {
+  label: string;
+  value: string;
+  onChange: (digits: string) => void;
+  testId: string;
+  autoFocus?: boolean;
+}) {
+  return (
+    <label className="field">
+      {props.label}
+      <input
+        type="password"
+        inputMode="numeric"
+        autoComplete="off"
+        autoFocus={props.autoFocus}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value.replace(/\D/g, ''))}
+        data-testid={props.testId}
+      />
+    </label>
+  );
+}
+
 /** Unlocks this window as manager with the PIN. */
 export function UnlockDialog() {
   const close = useUi((s) => s.closeDialog);
@@ -46,18 +70,7 @@ export function UnlockDialog() {
         </>
       }
     >
-      <label className="field">
-        Manager PIN
-        <input
-          type="password"
-          inputMode="numeric"
-          autoComplete="off"
-          autoFocus
-          value={pin}
-          onChange={(e) => setPinText(e.target.value.replace(/\D/g, ''))}
-          data-testid="pin-input"
-        />
-      </label>
+      <PinField label="Manager PIN" value={pin} onChange={setPinText} testId="pin-input" autoFocus />
       <p className="muted small">
         Switching power, moving devices, renaming and connection changes need a manager. This window stays
         unlocked for {minutes} minutes, or until you lock it.
@@ -96,8 +109,6 @@ export function SetPinDialog() {
     useUi.getState().notify(next === null ? 'The manager PIN is removed.' : 'The manager PIN is set.');
     close();
   };
-  const digits = (set: (v: string) => void) => (e: { target: { value: string } }) =>
-    set(e.target.value.replace(/\D/g, ''));
   return (
     <Dialog
       title={isPinSet ? 'Change the manager PIN' : 'Set a manager PIN'}
@@ -131,41 +142,10 @@ export function SetPinDialog() {
       }
     >
       {isPinSet && (
-        <label className="field">
-          Current PIN
-          <input
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            value={current}
-            onChange={digits(setCurrent)}
-            data-testid="current-pin"
-          />
-        </label>
+        <PinField label="Current PIN" value={current} onChange={setCurrent} testId="current-pin" />
       )}
-      <label className="field">
-        New PIN
-        <input
-          type="password"
-          inputMode="numeric"
-          autoComplete="off"
-          autoFocus={!isPinSet}
-          value={pin}
-          onChange={digits(setPinText)}
-          data-testid="new-pin"
-        />
-      </label>
-      <label className="field">
-        The new PIN again
-        <input
-          type="password"
-          inputMode="numeric"
-          autoComplete="off"
-          value={again}
-          onChange={digits(setAgain)}
-          data-testid="new-pin-again"
-        />
-      </label>
+      <PinField label="New PIN" value={pin} onChange={setPinText} testId="new-pin" autoFocus={!isPinSet} />
+      <PinField label="The new PIN again" value={again} onChange={setAgain} testId="new-pin-again" />
       <p className="muted small">
         With a PIN, every window and browser starts at the desk: it can look, export and acknowledge alerts.
         Switching power and changing the set-up need the PIN.
