@@ -209,6 +209,8 @@ describe('channel names', () => {
       'the names after a restart',
     );
     expect(names).toEqual(['Kettle', 'Printer', 'Switch 3 name']);
+    // Asked once on connect; hearing the strip again (discovery after a restart) asks no more.
+    await new Promise((r) => setTimeout(r, 500));
     expect(configRequests).toHaveLength(1);
   });
 });

@@ -41,6 +41,8 @@ export interface BrokerLinkDeps {
   onDeviceMessage(topic: string, payload: Buffer, isRetained: boolean): void;
   alert(alert: RaisedAlert): void;
   broadcast(message: EventMessage): void;
+  /** A device was asked for its configuration on connect (config-query.ts need not ask again). */
+  configAsked(device: Device): void;
 }
 
 /** How long a publish waits for a new link's lease before going on without one. */
@@ -339,6 +341,7 @@ export class BrokerLink {
         const request = { id: this.nextRequestId++, src: this.deps.clientId, method };
         void connection.publish(`${device.row.key}/rpc`, JSON.stringify(request), false);
       }
+      this.deps.configAsked(device);
     }
   }
 

@@ -31,6 +31,14 @@ export class ConfigQuery {
     if (device && !this.askedAtMs.has(device.row.key)) this.ask(device);
   }
 
+  /**
+   * Asked by someone else (the connect asks every known device): hearing it again right after,
+   * which after a restart is its discovery, must not ask twice.
+   */
+  noteAsked(device: Device): void {
+    this.askedAtMs.set(device.row.key, Date.now());
+  }
+
   /** Its configuration changed: ask now, or once at the end of the interval if just asked. */
   askAgain(device: Device): void {
     const key = device.row.key;

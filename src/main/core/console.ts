@@ -214,6 +214,7 @@ export class KilowatchConsole {
       onDeviceMessage: (topic, payload, isRetained) => this.ingest.handle(topic, payload, isRetained),
       alert: (alert) => this.alert(alert),
       broadcast: (message) => this.broadcast(message),
+      configAsked: (device) => this.configQuery.noteAsked(device),
     });
     const publishCommand = (topic: string, payload: string): Promise<Error | null> =>
       this.link.publish(topic, payload);
