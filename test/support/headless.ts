@@ -97,11 +97,28 @@ export async function sessionCookie(url: string): Promise<string> {
   return cookie;
 }
 
-/** fetch() on the bridge as the console page would: with its session cookie. */
+/** The session each console URL's helpers share, so a polling test does not sign in per call. */
+const sharedCookies = new Map<string, string>();
+
+/**
+ * fetch() on the bridge as the console page would: with a session cookie, kept for the URL and
+ * renewed once when refused (a console restarted on the same port has new sessions).
+ */
 export async function fetchSignedIn(url: string, path: string, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  headers.set('cookie', await sessionCookie(url));
-  return fetch(`${url}${path}`, { ...init, headers });
+  const attempt = async (cookie: string) => {
+    const headers = new Headers(init.headers);
+    headers.set('cookie', cookie);
+    return fetch(`${url}${path}`, { ...init, headers });
+  };
+  let cookie = sharedCookies.get(url);
+  if (cookie) {
+    const res = await attempt(cookie);
+    if (res.status !== 401) return res;
+    await res.arrayBuffer();
+  }
+  cookie = await sessionCookie(url);
+  sharedCookies.set(url, cookie);
+  return attempt(cookie);
 }
 
 export async function api(

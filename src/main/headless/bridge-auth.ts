@@ -6,7 +6,8 @@
  *
  * Each sign-in is a session of its own, so a manager PIN unlocks one browser, not every browser
  * that reaches the console (core/access). Sessions live as long as the service, up to
- * MAX_SESSIONS; the oldest is forgotten first and its browser signs in again.
+ * MAX_SESSIONS; the one unused longest is forgotten first (a script loading the page in a loop
+ * must not sign out the people using it) and its browser signs in again.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -66,7 +67,7 @@ export interface BridgeAuth {
   tokenMatches(candidate: string): boolean;
 }
 
-export const MAX_SESSIONS = 1000;
+export const MAX_SESSIONS = 10_000;
 
 const digestOf = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 
@@ -78,7 +79,11 @@ export function createBridgeAuth(options: BridgeAuthOptions): BridgeAuth {
   const sessionOf = (req: IncomingMessage): Session | null => {
     for (const digest of cookieValues(req, cookieName()).map(digestOf)) {
       const who = sessions.get(digest);
-      if (who) return { key: digest.slice(0, 32), ...who };
+      if (!who) continue;
+      // Used now: moved to the end, so the eviction order is least recently used first.
+      sessions.delete(digest);
+      sessions.set(digest, who);
+      return { key: digest.slice(0, 32), ...who };
     }
     return null;
   };
