@@ -106,6 +106,15 @@ describe('named users on the bridge', () => {
       value: { role: 'manager', user: 'ana' },
     });
     expect(await call(bob, 'alerts.clearAll')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // Nor may a desk user set the first PIN: it would make them a manager by their own unlock.
+    expect(await call(bob, 'access.setPin', { pin: '24680' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await call<AccessStatus>(ana, 'access.status')).toMatchObject({
+      ok: true,
+      value: { isPinSet: false },
+    });
     expect(await call(ana, 'alerts.clearAll')).toMatchObject({ ok: true });
     const trail = await call<{ entries: AuditEntry[] }>(ana, 'audit.query', { action: 'alerts.clearAll' });
     expect(trail.value?.entries.map((e) => [e.actor, e.role, e.outcome])).toEqual([

@@ -112,9 +112,11 @@ export class AccessControl {
     current: string | undefined,
     pin: string | null,
   ): Promise<Result<AccessStatus, ApiError>> {
+    // Without a PIN everyone is a manager except a named desk user: setting the first PIN would
+    // let them unlock themselves.
+    if (this.roleOf(caller) !== 'manager')
+      return err('forbidden', 'Only a manager may set or change the manager PIN. Unlock first.');
     if (this.pinHash) {
-      if (this.roleOf(caller) !== 'manager')
-        return err('forbidden', 'Only a manager may change the manager PIN. Unlock first.');
       if (current === undefined) return err('invalid-params', 'Type the current manager PIN to change it.');
       const checked = await this.unlockCheck(caller, current);
       if (checked) return { ok: false, error: checked };
