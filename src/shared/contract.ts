@@ -307,6 +307,101 @@ export const StorageInfoSchema = z.object({
 });
 export type StorageInfo = z.infer<typeof StorageInfoSchema>;
 
+// ---- settings -----------------------------------------------------------------------------------
+
+/**
+ * Where aggregates are published: MQTT topic levels without wildcards, empty levels or a leading
+ * `$` (the broker's own tree).
+ */
+export const PublishPrefixSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(
+    /^(?!\$)[^/+#]+(\/[^/+#]+)*$/,
+    'MQTT topic levels separated by "/": no "+", "#", empty level or leading "$"',
+  )
+  // MQTT forbids NUL in a topic; the broker would drop the connection over it.
+  .refine((prefix) => !prefix.includes(String.fromCharCode(0)), 'no NUL character');
+
+/** An IANA zone name ("Europe/Lisbon"), as this runtime knows it. */
+export const TimeZoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not a time zone name (use one like "Europe/Lisbon")');
+
+/**
+ * How numbers, dates and times are written in the console; `system` follows the computer's.
+ * The console's words stay English (README "Settings").
+ */
+export const LANGUAGES = [
+  'system',
+  'en-GB',
+  'en-US',
+  'pt-PT',
+  'es-ES',
+  'fr-FR',
+  'de-DE',
+  'it-IT',
+  'nl-NL',
+] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const SettingsValuesSchema = z.object({
+  publishPrefix: PublishPrefixSchema,
+  publishIntervalS: z.number().int().min(1).max(3600),
+  /** Days minute rows are kept; hour, day, week and month rollups are kept for ever. */
+  minuteDays: z.number().int().min(1).max(3660),
+  timeZone: TimeZoneSchema,
+  language: z.enum(LANGUAGES),
+});
+export type SettingsValues = z.infer<typeof SettingsValuesSchema>;
+export type SettingKey = keyof SettingsValues;
+export const SETTING_KEYS = Object.keys(SettingsValuesSchema.shape) as SettingKey[];
+
+/** Where a setting's value comes from: kilowatch.toml and command-line flags win over the console. */
+export const SETTING_SOURCES = ['default', 'console', 'file', 'flag'] as const;
+const SettingSource = z.enum(SETTING_SOURCES);
+export const SettingsSchema = z.object({
+  values: SettingsValuesSchema,
+  sources: z.object({
+    publishPrefix: SettingSource,
+    publishIntervalS: SettingSource,
+    minuteDays: SettingSource,
+    timeZone: SettingSource,
+    language: SettingSource,
+  }),
+  /** For a value from the file or a flag: where exactly ("kilowatch.toml [publish] prefix"). */
+  pinnedBy: z.record(z.string(), z.string()),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+/** "Rebuild history": how far it is. */
+export const REBUILD_PHASES = ['reading', 'writing', 'done', 'failed'] as const;
+export const RebuildProgressSchema = z.object({
+  phase: z.enum(REBUILD_PHASES),
+  /** Minute rows read so far, of `total`. */
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  /** Why it failed, in words. */
+  message: z.string().optional(),
+});
+export type RebuildProgress = z.infer<typeof RebuildProgressSchema>;
+export const RebuildReportSchema = z.object({
+  minutes: z.number().int().nonnegative(),
+  buckets: z.number().int().nonnegative(),
+  differed: z.number().int().nonnegative(),
+  fromMinute: z.number().int().nullable(),
+});
+
 // ---- history, reports, ledger, stats ----------------------------------------------------------
 
 export const RESOLUTIONS = ['minute', 'hour', 'day', 'week', 'month', 'auto'] as const;
@@ -560,6 +655,20 @@ export const commands = {
   },
   /** Where the data lives and how much room it takes. */
   'storage.info': { params: Empty, value: StorageInfoSchema },
+  /** The console's settings, with where each value comes from. */
+  'settings.get': { params: Empty, value: SettingsSchema },
+  /**
+   * Changes settings; they apply at once and are kept in the data folder. A value set in
+   * kilowatch.toml or by a flag is refused: the file wins, and is named.
+   */
+  'settings.set': {
+    params: SettingsValuesSchema.partial()
+      .strict()
+      .refine((p) => Object.keys(p).length > 0, 'name at least one setting'),
+    value: SettingsSchema,
+  },
+  /** Recomputes hour…month history from the kept minutes (`rollup --rebuild`), with progress events. */
+  'history.rebuild': { params: Empty, value: RebuildReportSchema },
   'site.tree': { params: Empty, value: SiteTreeSchema },
   'site.assign': {
     params: z
@@ -719,6 +828,8 @@ export const MANAGER_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   'meter.role',
   'alerts.clear',
   'alerts.clearAll',
+  'settings.set',
+  'history.rebuild',
 ]);
 export type CommandParams<C extends CommandName> = z.input<(typeof commands)[C]['params']>;
 export type ParsedParams<C extends CommandName> = z.output<(typeof commands)[C]['params']>;
@@ -756,6 +867,9 @@ export const events = {
   }),
   alert: AlertSchema,
   'sensor.reading': SensorSchema,
+  /** Settings changed (by any window or browser): every console applies them. */
+  'settings.changed': SettingsSchema,
+  'history.rebuild': RebuildProgressSchema,
 } as const;
 
 export type EventName = keyof typeof events;

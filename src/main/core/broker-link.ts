@@ -62,12 +62,13 @@ export class BrokerLink {
   private connection: BrokerConnection | null = null;
   private profile: ConnectionProfile | null = null;
   private wasConnected = false;
-  private readonly publisher: AggregatePublisher;
+  private publisher: AggregatePublisher;
+  private outPrefix: string;
   private readonly componentRequests = new Map<string, number>();
   private nextRequestId = 1_000_000;
   /** Who publishes the aggregates among the consoles on this broker (aggregator-lease.ts). */
   private lease: AggregatorLease;
-  private readonly leaseTopic: string;
+  private leaseTopic: string;
   /**
    * Pending from a connect (or a lost link) until the lease is decided on the new link: a publish
    * asked for meanwhile waits for it rather than being skipped as a standby's would be.
@@ -78,9 +79,25 @@ export class BrokerLink {
   private isWillDropped = false;
 
   constructor(private readonly deps: BrokerLinkDeps) {
+    this.outPrefix = deps.outPrefix;
     this.publisher = new AggregatePublisher(deps.outPrefix);
     this.leaseTopic = leaseTopic(deps.outPrefix);
     this.lease = this.newLease(deps.clientId);
+  }
+
+  /**
+   * Publishes under a new prefix from now on (settings). A live link is made again: its Last Will
+   * names the old lease topic, and the lease is held there. The old prefix's retained aggregates
+   * are left on the broker, since another console may still publish there.
+   */
+  async setOutPrefix(prefix: string): Promise<ApiError | null> {
+    const wasOn = this.connection !== null && this.connection.current.status !== 'disconnected';
+    const profile = this.profile;
+    await this.leave();
+    this.outPrefix = prefix;
+    this.publisher = new AggregatePublisher(prefix);
+    this.leaseTopic = leaseTopic(prefix);
+    return wasOn && profile ? this.connect(profile) : null;
   }
 
   /** The profile connected with last, if any. */
@@ -243,7 +260,7 @@ export class BrokerLink {
       at: new Date(now).toISOString(),
       severity: 'warning',
       kind: 'broker',
-      message: `${why} Allow read and write on ${this.deps.outPrefix}/# for Kilowatch's user.`,
+      message: `${why} Allow read and write on ${this.outPrefix}/# for Kilowatch's user.`,
     });
   }
 

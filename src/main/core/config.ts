@@ -6,7 +6,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { z } from 'zod';
-import { describeIssues, ROLES } from '../../shared/contract';
+import {
+  describeIssues,
+  LANGUAGES,
+  PublishPrefixSchema,
+  ROLES,
+  TimeZoneSchema,
+  type SettingKey,
+} from '../../shared/contract';
 import { err, ok, type ApiError, type Result } from '../../shared/result';
 
 const BrokerSection = z
@@ -53,8 +60,8 @@ export const ConfigSchema = z
       .default({}),
     publish: z
       .object({
-        prefix: z.string().min(1).default('kilowatch'),
-        intervalS: z.number().positive().default(15),
+        prefix: PublishPrefixSchema.default('kilowatch'),
+        intervalS: z.number().int().min(1).max(3600).default(15),
       })
       .strict()
       .default({ prefix: 'kilowatch', intervalS: 15 }),
@@ -68,7 +75,10 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ retention: { minuteDays: 35 } }),
-    site: z.object({ timezone: z.string().optional() }).strict().default({}),
+    site: z
+      .object({ timezone: TimeZoneSchema.optional(), language: z.enum(LANGUAGES).optional() })
+      .strict()
+      .default({}),
     server: z
       .object({
         port: z.number().int().min(0).max(65535).default(5178),
@@ -126,7 +136,37 @@ export type BrokerConfig = z.infer<typeof BrokerSection>;
 
 export const defaultConfig = (): Config => ConfigSchema.parse({});
 
-export function loadConfig(path: string): Result<Config, ApiError> {
+/**
+ * Settings the console could change but the file (or a flag) sets: the file keeps precedence and
+ * the settings screen names where each comes from (README "Settings"). Key → "where", in words.
+ */
+export type PinnedSettings = Partial<Record<SettingKey, { by: 'file' | 'flag'; where: string }>>;
+
+const IN_FILE: ReadonlyArray<[SettingKey, readonly string[], string]> = [
+  ['publishPrefix', ['publish', 'prefix'], '[publish] prefix'],
+  ['publishIntervalS', ['publish', 'intervalS'], '[publish] intervalS'],
+  ['minuteDays', ['storage', 'retention', 'minuteDays'], '[storage.retention] minuteDays'],
+  ['timeZone', ['site', 'timezone'], '[site] timezone'],
+  ['language', ['site', 'language'], '[site] language'],
+];
+
+/** Which settings the file itself sets, as written (before defaults fill the rest in). */
+function settingsInFile(raw: unknown, path: string): PinnedSettings {
+  const pinned: PinnedSettings = {};
+  for (const [key, at, where] of IN_FILE) {
+    let value: unknown = raw;
+    for (const part of at) value = (value as Record<string, unknown> | undefined)?.[part];
+    if (value !== undefined) pinned[key] = { by: 'file', where: `${path} ${where}` };
+  }
+  return pinned;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  pinned: PinnedSettings;
+}
+
+export function loadConfig(path: string): Result<LoadedConfig, ApiError> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -154,7 +194,7 @@ export function loadConfig(path: string): Result<Config, ApiError> {
           `Run: chmod 600 ${path} (or pass the token in KILOWATCH_TOKEN instead).`,
       );
   }
-  return ok(parsed.data);
+  return ok({ config: parsed.data, pinned: settingsInFile(raw, path) });
 }
 
 /** A secret file must not be readable by others: a password left world-readable is refused. */

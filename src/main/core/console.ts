@@ -4,8 +4,15 @@
  * the command table from one part per domain (commands/). The adapters hold one of these, on
  * this thread or on the worker's.
  */
-import type { ConnectionProfile, ConnectionState, EventMessage, RaisedAlert } from '../../shared/contract';
-import type { ApiError } from '../../shared/result';
+import type {
+  ConnectionProfile,
+  ConnectionState,
+  EventMessage,
+  Language,
+  RaisedAlert,
+  RebuildProgress,
+} from '../../shared/contract';
+import { err, ok, type ApiError, type Result } from '../../shared/result';
 import { RunningTotals } from './aggregate/running-totals';
 import { systemTimeZone, TodayTotals } from './aggregate/today-totals';
 import { SiteTotals } from './aggregate/site-totals';
@@ -52,6 +59,10 @@ import { relayCommands } from './commands/relay';
 import { siteCommands } from './commands/site';
 import { statsCommands } from './commands/stats';
 import { diagnosticsCommands } from './commands/diagnostics';
+import { settingsCommands } from './commands/settings';
+import type { PinnedSettings } from './config';
+import { ConsoleSettings, type SettingsChange } from './settings/console-settings';
+import { storageError } from './store/storage-error';
 import type { DiagnosticsSources } from './diagnostics/sources';
 
 export interface ConsoleOptions {
@@ -60,6 +71,10 @@ export interface ConsoleOptions {
   timeZone?: string;
   /** Minute rows older than this are dropped once rolled up (default 35). */
   minuteDays?: number;
+  /** How the console writes numbers and dates (default: the computer's way). */
+  language?: Language;
+  /** Settings kilowatch.toml or a flag sets: the settings screen shows them but cannot change them. */
+  pinned?: PinnedSettings;
   clientId: string;
   outPrefix: string;
   publishIntervalS: number;
@@ -115,6 +130,9 @@ export class KilowatchConsole {
   private readonly configQuery: ConfigQuery;
   private readonly roleChanges: RoleChanges;
   private readonly access: AccessControl;
+  /** Publish prefix and interval, retention, zone and language, as the settings screen keeps them. */
+  readonly settings: ConsoleSettings;
+  private publishTimer: NodeJS.Timeout | null = null;
   private readonly audit: AuditStore;
   /** What the core's parts say happened (events.ts); alerts, commands, queries and live totals listen. */
   readonly events = new DomainEventSink();
@@ -140,6 +158,18 @@ export class KilowatchConsole {
       names: store.loadNames(),
     });
     this.totals = new RunningTotals(store.loadTotals());
+    this.settings = new ConsoleSettings(
+      store,
+      {
+        publishPrefix: options.outPrefix,
+        publishIntervalS: options.publishIntervalS,
+        minuteDays: options.minuteDays ?? 35,
+        timeZone: options.timeZone ?? systemTimeZone(),
+        language: options.language ?? 'system',
+      },
+      options.pinned ?? {},
+    );
+    const { publishPrefix, timeZone } = this.settings.values;
     this.access = new AccessControl({ pins: new PinStore(store.database, store.path), clock: this.clock });
     this.audit = new AuditStore(store.database, store.path);
     this.alerts = new AlertBook({
@@ -147,7 +177,6 @@ export class KilowatchConsole {
       registry: this.registry,
       clock: this.clock,
     });
-    const timeZone = options.timeZone ?? systemTimeZone();
     this.today = new TodayTotals(timeZone, this.clock());
     this.nodeIds = new KeyIndex(store.loadNodes());
     this.placeIds = new KeyIndex(
@@ -163,7 +192,7 @@ export class KilowatchConsole {
       today: this.today,
       routing: this.routing,
     });
-    this.calendar = new Calendar(options.timeZone ?? systemTimeZone());
+    this.calendar = new Calendar(timeZone);
     const commitThread =
       options.commitThreadPath && store.path !== ':memory:'
         ? CommitThread.start(options.commitThreadPath, store.path)
@@ -204,7 +233,7 @@ export class KilowatchConsole {
     );
     this.link = new BrokerLink({
       clientId: options.clientId,
-      outPrefix: options.outPrefix,
+      outPrefix: publishPrefix,
       isDemo: options.isDemo ?? false,
       leaseRenewMs: options.leaseRenewMs,
       registry: this.registry,
@@ -255,7 +284,7 @@ export class KilowatchConsole {
       stats: this.stats,
       events: this.events,
       clock: this.clock,
-      outPrefix: options.outPrefix,
+      outPrefix: publishPrefix,
       ...(options.observe && { observe: options.observe }),
     });
     this.rejections = new RejectionAlerts({
@@ -273,6 +302,14 @@ export class KilowatchConsole {
         }),
     });
     this.subscribe();
+    for (const why of this.settings.ignored)
+      this.alert({
+        id: alertId('settings', this.clock()),
+        at: new Date(this.clock()).toISOString(),
+        severity: 'warning',
+        kind: 'engine',
+        message: `A saved setting was set aside: ${why}. Choose it again in Settings.`,
+      });
     // Local buckets depend on the zone: rollups made in another zone (or none, from schema v1) are rebuilt.
     if (store.setting('rollup-zone') !== timeZone) {
       this.rebuildRollups();
@@ -299,6 +336,7 @@ export class KilowatchConsole {
         subjectOf(command, params as never, {
           registry: this.registry,
           profile: () => this.link.currentProfile,
+          settings: () => this.settings.values,
         }),
       clock: this.clock,
       // Seen in the console, not only a log line: staff should know the trail has a gap.
@@ -376,6 +414,11 @@ export class KilowatchConsole {
       ...accessCommands({ access: this.access, audit: this.audit, clock: this.clock }),
       ...auditCommands({ audit: this.audit, clock: this.clock }),
       ...storageCommands({ dbPath: store.path }),
+      ...settingsCommands({
+        settings: this.settings,
+        apply: (change) => this.applySettings(change),
+        rebuild: () => this.rebuildHistory(),
+      }),
       ...statsCommands({
         stats: this.stats,
         registry: this.registry,
@@ -390,7 +433,7 @@ export class KilowatchConsole {
           return stats.ok ? stats.value : stats.error;
         },
         profile: () => this.link.currentProfile,
-        settings: this.options,
+        settings: this.diagnosedSettings(),
         ...(this.options.diagnostics && { sources: this.options.diagnostics }),
         clock: this.clock,
       }),
@@ -415,17 +458,107 @@ export class KilowatchConsole {
   }
 
   /** Recomputes hour/day/week/month rollups from the retained minutes and says where they differed. */
-  rebuildRollups(): RebuildReport {
+  rebuildRollups(onProgress?: (progress: RebuildProgress) => void): RebuildReport {
     this.writer.flush();
-    return rebuildRollups(this.options.store, this.calendar, this.nodeIds, this.placeIds, (key) => {
-      const device = this.registry.devices.get(key);
-      return device ? device.placement : { reason: 'no-placement' };
-    });
+    return rebuildRollups(
+      this.options.store,
+      this.calendar,
+      this.nodeIds,
+      this.placeIds,
+      (key) => {
+        const device = this.registry.devices.get(key);
+        return device ? device.placement : { reason: 'no-placement' };
+      },
+      onProgress,
+    );
+  }
+
+  /**
+   * "Rebuild history": the rollups again from the kept minutes, every open console hearing how
+   * far it is. It holds this thread (the window's is another) so no minute lands meanwhile.
+   */
+  rebuildHistory(): Result<RebuildReport, ApiError> {
+    const { store } = this.options;
+    const progress = (payload: RebuildProgress) => this.broadcast({ event: 'history.rebuild', payload });
+    const failed = (error: ApiError) => {
+      progress({ phase: 'failed', done: 0, total: 0, message: error.message });
+      return { ok: false as const, error };
+    };
+    // What the journal holds goes in first; a full disk is said here, before anything is read.
+    if (!this.writer.flush())
+      return failed(
+        this.writer.lastError ?? {
+          code: 'storage-unavailable',
+          message: 'The readings being saved were not confirmed in time, so history was not rebuilt.',
+        },
+      );
+    const applied = store.applyRollups();
+    if (!applied.ok) return failed(applied.error);
+    let report: RebuildReport;
+    try {
+      report = this.rebuildRollups(progress);
+    } catch (e) {
+      const mapped = storageError(e, store.path);
+      if (!mapped) throw e;
+      return failed(mapped);
+    }
+    const saved = store.saveSetting('rollup-zone', this.calendar.timeZone);
+    if (!saved.ok) return failed(saved.error);
+    progress({ phase: 'done', done: report.minutes, total: report.minutes });
+    return ok(report);
+  }
+
+  /** A kept settings change, put into effect now: no restart. */
+  private async applySettings({ after, changed }: SettingsChange): Promise<Result<void, ApiError>> {
+    let result: Result<void, ApiError> = ok(undefined);
+    if (changed.includes('publishIntervalS')) this.startPublishTimer();
+    if (changed.includes('publishPrefix')) {
+      this.ingest.setOutPrefix(after.publishPrefix);
+      // A reconnect that fails is the link's news (its state and alerts say so, and it retries).
+      await this.link.setOutPrefix(after.publishPrefix);
+    }
+    if (changed.includes('timeZone')) {
+      this.writer.flush();
+      this.calendar.setZone(after.timeZone);
+      this.today.setZone(after.timeZone, this.clock());
+      const rebuilt = this.rebuildHistory();
+      if (!rebuilt.ok)
+        result = err(
+          rebuilt.error.code,
+          `The time zone is saved and used from now on, but the history could not be rebuilt for it ` +
+            `(${rebuilt.error.message}). It is rebuilt at the next start, or with Rebuild history.`,
+        );
+      this.seedToday();
+      this.totalsChanged();
+    }
+    // Every window follows, not only the one that asked (language and zone change what it shows).
+    this.broadcast({ event: 'settings.changed', payload: this.settings.view() });
+    return result;
+  }
+
+  /** The settings in force, for the diagnostics archive (read when it is made). */
+  private diagnosedSettings() {
+    const { settings, options } = this;
+    return {
+      get outPrefix() {
+        return settings.values.publishPrefix;
+      },
+      get publishIntervalS() {
+        return settings.values.publishIntervalS;
+      },
+      get timeZone() {
+        return settings.values.timeZone;
+      },
+      get minuteDays() {
+        return settings.values.minuteDays;
+      },
+      isDemo: options.isDemo ?? false,
+    };
   }
 
   /** Retention: minutes older than `minuteDays` go; their energy lives on in the rollups. */
   pruneMinutes(): void {
-    const days = this.options.minuteDays ?? 35;
+    const days = this.settings.values.minuteDays;
     const { store } = this.options;
     const cutoff = Math.floor(this.clock() / 60_000) - days * 1440;
     // The cutoff is recorded before any minute goes: a rebuild trusts the rollups of buckets
@@ -454,7 +587,7 @@ export class KilowatchConsole {
   private startTimers(): void {
     const liveMs = this.options.liveIntervalMs ?? 250;
     this.timers.push(setInterval(() => this.pushLive(), liveMs));
-    this.timers.push(setInterval(() => void this.publishAggregates(), this.options.publishIntervalS * 1000));
+    this.startPublishTimer();
     this.timers.push(setInterval(() => this.alertRejections(), REJECTION_ALERT_INTERVAL_MS));
     this.timers.push(setInterval(() => this.ingest.releaseHeld(), 1000));
     // Lease renewals and expiry run on the wall clock, like decideLease (and for the same reason,
@@ -464,6 +597,16 @@ export class KilowatchConsole {
     this.timers.push(setTimeout(() => this.pruneMinutes(), 60_000));
     this.timers.push(setInterval(() => this.pruneMinutes(), 3_600_000));
     for (const t of this.timers) t.unref();
+  }
+
+  /** (Re)starts publishing at the interval in force. */
+  private startPublishTimer(): void {
+    if (this.publishTimer) clearInterval(this.publishTimer);
+    this.publishTimer = setInterval(
+      () => void this.publishAggregates(),
+      this.settings.values.publishIntervalS * 1000,
+    );
+    this.publishTimer.unref();
   }
 
   /** Rejected messages become at most one alert per reason per interval, never a storm. */
@@ -543,6 +686,8 @@ export class KilowatchConsole {
   async close(): Promise<boolean> {
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
+    if (this.publishTimer) clearInterval(this.publishTimer);
+    this.publishTimer = null;
     // What the flood guard still holds is read before the last totals go out.
     this.ingest.releaseHeld();
     await this.publishAggregates().catch(() => 0);

@@ -55,10 +55,10 @@ interface Booking extends ChannelBooking {
   /** The routing's version it was made under: a role change makes a new one. */
   routingVersion: number;
   placeId: number;
-  /** Today's sums of the same nodes, for the day starting at `todayStartMs`. */
+  /** Today's sums of the same nodes, for `todayDay` (TodayTotals.day). */
   today: TodayUnits[];
   shapedToday: TodayUnits[];
-  todayStartMs: number;
+  todayDay: number;
   /** The batch generation its totals rows were put in (Batch.generation): once per batch is enough. */
   inBatch: number;
 }
@@ -142,7 +142,7 @@ export interface IngestDeps {
 }
 
 export class Ingest {
-  private readonly ownTopicPrefix: string;
+  private ownTopicPrefix: string;
   /** Labels of the message being handled, only while someone observes. */
   private labels: Record<string, string> | null = null;
   private readonly bookings = new WeakMap<Channel, Booking>();
@@ -162,6 +162,11 @@ export class Ingest {
     this.floodGuard = new FloodGuard<HeldMessage>(deps.flood, (held, next) =>
       isResetAfter(held.outcome.facts, next.outcome.facts),
     );
+  }
+
+  /** The console publishes under a new prefix (settings): its own messages are those now. */
+  setOutPrefix(prefix: string): void {
+    this.ownTopicPrefix = `${prefix}/`;
   }
 
   handle(topic: string, payload: Uint8Array, isRetained: boolean): void {
@@ -740,7 +745,7 @@ export class Ingest {
       placeId,
       today: [],
       shapedToday: [],
-      todayStartMs: Number.NaN,
+      todayDay: -1,
       inBatch: -1,
     };
   }
@@ -796,10 +801,10 @@ export class Ingest {
       total.returnedUnits += r;
     }
     if (today.isToday(minute * 60_000)) {
-      if (b.todayStartMs !== today.startMs) {
+      if (b.todayDay !== today.day) {
         b.today = b.nodes.map((node) => today.row(node));
         b.shapedToday = b.shaped.map(({ total }) => today.row(total.node));
-        b.todayStartMs = today.startMs;
+        b.todayDay = today.day;
       }
       for (const u of b.today) {
         u.energyUnits += energyUnits;

@@ -2,7 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { Language } from '../../shared/contract';
 import { ok, type ApiError, type Result } from '../../shared/result';
+import type { PinnedSettings } from './config';
 import type { ProfileStore } from './broker/profile-store';
 import type { DiagnosticsSources } from './diagnostics/sources';
 import { KilowatchConsole } from './console';
@@ -19,6 +21,10 @@ export interface OpenOptions {
   liveIntervalMs?: number;
   timeZone?: string;
   minuteDays?: number;
+  /** How dates and numbers are written, unless settings say otherwise (`[site] language`). */
+  language?: Language;
+  /** Settings set by kilowatch.toml or a flag: the settings screen cannot change them. */
+  pinned?: PinnedSettings;
   /** Saved broker profiles for the connection wizard. */
   profiles?: ProfileStore;
   /** Metering roles from kilowatch.toml. */
@@ -72,6 +78,8 @@ export function openConsole(
     ...(options.meterRoles && { meterRoles: options.meterRoles }),
     ...(options.seedRoles && { seedRoles: options.seedRoles }),
     ...(options.minuteDays && { minuteDays: options.minuteDays }),
+    ...(options.language && { language: options.language }),
+    ...(options.pinned && { pinned: options.pinned }),
     ...(options.observe && { observe: options.observe }),
     ...(options.clock && { clock: options.clock }),
     ...(options.liveIntervalMs && { liveIntervalMs: options.liveIntervalMs }),

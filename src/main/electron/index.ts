@@ -107,9 +107,11 @@ async function start(): Promise<void> {
   const trusted = rendererToTrust();
   const configPath = process.env.KILOWATCH_CONFIG;
   const fixConfig = `Correct ${configPath ?? 'the config file'}, or start Kilowatch without KILOWATCH_CONFIG to use the defaults.`;
-  const loaded = configPath ? loadConfig(configPath) : { ok: true as const, value: defaultConfig() };
+  const loaded = configPath
+    ? loadConfig(configPath)
+    : { ok: true as const, value: { config: defaultConfig(), pinned: {} } };
   if (!loaded.ok) throw new StartupError(loaded.error.message, fixConfig);
-  const config = loaded.value;
+  const { config, pinned } = loaded.value;
   const profile = profileFromConfig(config, { subscribe: [] }, process.env);
   if (!profile.ok) throw new StartupError(profile.error.message, fixConfig);
   // Profiles from the connection wizard; their passwords encrypted with safeStorage.
@@ -141,10 +143,13 @@ async function start(): Promise<void> {
     dbPath,
     outPrefix: config.publish.prefix,
     publishIntervalS: config.publish.intervalS,
+    minuteDays: config.storage.retention.minuteDays,
     isDemo,
     meterRoles: config.meter,
     ...(isDemo && { seedRoles: DEMO_ROLES }),
     ...(config.site.timezone && { timeZone: config.site.timezone }),
+    ...(config.site.language && { language: config.site.language }),
+    pinned,
     diagnostics: { logDir: appLog.dir, config },
   };
   const started = await startCoreHere(openOptions, userData, secrets, profiles.value);

@@ -7,8 +7,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import type { ConnectionProfile } from '../../shared/contract';
-import { isValidTimeZone } from '../core/aggregate/today-totals';
-import { defaultConfig, loadConfig, type Config } from '../core/config';
+import { defaultConfig, loadConfig, type Config, type PinnedSettings } from '../core/config';
 import { defaultDataDir, openConsole } from '../core/open-console';
 import { ProfileStore } from '../core/broker/profile-store';
 import { FileSecretStore } from '../core/broker/secret-store';
@@ -74,20 +73,23 @@ async function main(entryDir: string): Promise<void> {
   }
 
   let config: Config = defaultConfig();
+  let pinned: PinnedSettings = {};
   const configPath = flags.config ?? (existsSync('kilowatch.toml') ? 'kilowatch.toml' : undefined);
   if (configPath) {
     const loaded = loadConfig(configPath);
     if (!loaded.ok) fail(loaded.error.message);
-    config = loaded.value;
+    ({ config, pinned } = loaded.value);
   }
+  // A flag wins over the file, and over the settings screen, as the file does.
+  if (flags.outPrefix !== undefined)
+    pinned = { ...pinned, publishPrefix: { by: 'flag', where: 'the --out-prefix flag' } };
+  if (flags.publishIntervalS !== undefined)
+    pinned = { ...pinned, publishIntervalS: { by: 'flag', where: 'the --publish-interval flag' } };
 
   const logLevel = resolveLogLevel(config.logging.level, process.env);
   if (!logLevel.ok) fail(logLevel.error.message);
 
   const timeZone = config.site.timezone;
-  if (timeZone && !isValidTimeZone(timeZone)) {
-    fail(`[site] timezone "${timeZone}" is not a time zone name (use one like "Europe/Lisbon").`);
-  }
   const host = flags.host ?? config.server.host;
   const operatorToken = configuredToken(config.server.token, process.env);
   if (!operatorToken.ok) fail(operatorToken.error.message);
@@ -150,6 +152,8 @@ async function main(entryDir: string): Promise<void> {
     meterRoles: config.meter,
     ...(isDemo && { seedRoles: DEMO_ROLES }),
     ...(timeZone && { timeZone }),
+    ...(config.site.language && { language: config.site.language }),
+    pinned,
     diagnostics: { logDir: appLog.dir, config },
   };
   if (flags.rebuildRollups) {

@@ -85,6 +85,8 @@ function open(
     isDemo: options.isDemo,
     ...(options.timeZone && { timeZone: options.timeZone }),
     ...(options.minuteDays && { minuteDays: options.minuteDays }),
+    ...(options.language && { language: options.language }),
+    ...(options.pinned && { pinned: options.pinned }),
     ...(options.meterRoles && { meterRoles: options.meterRoles }),
     ...(options.seedRoles && { seedRoles: options.seedRoles }),
     ...(profiles && { profiles }),

@@ -3,7 +3,8 @@
  * contract's own; the rest is the thread's life (open, connect, close) and, for the desktop app,
  * the secret store that only the main thread can reach (Electron's safeStorage).
  */
-import type { Caller, ConnectionProfile, EventName, RaisedAlert } from '../../shared/contract';
+import type { Caller, ConnectionProfile, EventName, Language, RaisedAlert } from '../../shared/contract';
+import type { PinnedSettings } from '../core/config';
 import type { ApiError, Result } from '../../shared/result';
 import type { ConsoleHealth } from '../core/console-api';
 import type { DiagnosticsSources } from '../core/diagnostics/sources';
@@ -18,6 +19,10 @@ export interface WorkerOpenOptions {
   isDemo: boolean;
   timeZone?: string;
   minuteDays?: number;
+  /** How dates and numbers are written, unless settings say otherwise (`[site] language`). */
+  language?: Language;
+  /** Settings set by kilowatch.toml or a flag: the settings screen cannot change them. */
+  pinned?: PinnedSettings;
   meterRoles?: readonly ConfiguredRole[];
   seedRoles?: readonly ConfiguredRole[];
   /** The log folder (the main thread writes it) and kilowatch.toml, for diagnostics.export. */

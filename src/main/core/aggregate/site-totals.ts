@@ -100,7 +100,7 @@ export class SiteTotals {
   private touched = new Set<string>();
   private isStale = true;
   private routingVersion = -1;
-  private dayStartMs = Number.NaN;
+  private day = -1;
   /** Metering roles are in play: place power follows the energy's routes. */
   private isRouted = false;
 
@@ -152,8 +152,8 @@ export class SiteTotals {
     if (this.isStale) this.rebuild(nowMs);
     // Past midnight every node's energy today starts again from zero.
     today.isToday(nowMs);
-    if (today.startMs !== this.dayStartMs) {
-      this.dayStartMs = today.startMs;
+    if (today.day !== this.day) {
+      this.day = today.day;
       for (const node of this.current.keys()) this.touched.add(node);
       for (const node of this.sums.keys()) this.touched.add(node);
     }

@@ -12,10 +12,11 @@ export interface TodayUnits {
 export class TodayTotals {
   private dayStartMs = 0;
   private nextDayMs = 0;
+  private rolls = 0;
   private readonly units = new Map<string, TodayUnits>();
 
   constructor(
-    private readonly timeZone: string,
+    private timeZone: string,
     nowMs: number,
   ) {
     this.roll(nowMs);
@@ -25,7 +26,22 @@ export class TodayTotals {
     return this.dayStartMs;
   }
 
+  /**
+   * Which day the sums belong to, changed by every roll-over and zone change. Not `startMs`: a new
+   * zone's midnight can be the same instant as the old one's, and its sums are still new.
+   */
+  get day(): number {
+    return this.rolls;
+  }
+
+  /** The site's zone changed: today starts again at the new zone's midnight, empty until re-seeded. */
+  setZone(timeZone: string, nowMs: number): void {
+    this.timeZone = timeZone;
+    this.roll(nowMs);
+  }
+
   private roll(nowMs: number): void {
+    this.rolls++;
     const start = DateTime.fromMillis(nowMs, { zone: this.timeZone }).startOf('day');
     this.dayStartMs = start.toMillis();
     this.nextDayMs = start.plus({ days: 1 }).toMillis();
@@ -40,7 +56,7 @@ export class TodayTotals {
 
   /**
    * A node's live sums for today, for callers that add to them directly (the hot path keeps them
-   * per channel). They belong to the day starting at `startMs`: once that changes, ask again.
+   * per channel). They belong to `day`: once that changes, ask again.
    */
   row(node: string): TodayUnits {
     let u = this.units.get(node);

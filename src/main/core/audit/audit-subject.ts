@@ -4,8 +4,11 @@
  * never appear: a connection is named by its profile name and its URL without credentials.
  */
 import {
+  SETTING_KEYS,
   UNASSIGNED,
   type CommandName,
+  type SettingKey,
+  type SettingsValues,
   type ConnectionProfile,
   type ParsedParams,
 } from '../../../shared/contract';
@@ -21,7 +24,13 @@ export interface Subject {
 export interface SubjectDeps {
   registry: SiteRegistry;
   profile(): ConnectionProfile | null;
+  /** The settings in force, for a settings change's "before". */
+  settings(): SettingsValues;
 }
+
+/** `publishIntervalS=15, timeZone=Europe/Lisbon`: the named settings, in a stable order. */
+const settingsText = (values: Partial<SettingsValues>, keys: readonly SettingKey[]): string =>
+  keys.map((k) => `${k}=${String(values[k])}`).join(', ');
 
 const NOTHING: Subject = { target: null, before: null, after: null };
 
@@ -126,6 +135,17 @@ export function subjectOf<C extends CommandName>(
       const p = params as ParsedParams<'alerts.clearAll'>;
       return { target: p.kinds ? p.kinds.join(', ') : 'every kind', before: null, after: 'cleared' };
     }
+    case 'settings.set': {
+      const p = params as ParsedParams<'settings.set'>;
+      const keys = SETTING_KEYS.filter((k) => p[k] !== undefined);
+      return {
+        target: keys.join(', '),
+        before: settingsText(deps.settings(), keys),
+        after: settingsText(p, keys),
+      };
+    }
+    case 'history.rebuild':
+      return { target: 'hour, day, week and month history', before: null, after: 'rebuilt from minutes' };
     default:
       return NOTHING;
   }

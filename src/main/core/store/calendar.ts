@@ -21,13 +21,23 @@ const CACHE_LIMIT = 4096;
 export class Calendar {
   private readonly cache = new Map<number, BucketStarts>();
 
-  constructor(readonly timeZone: string) {}
+  constructor(private zone: string) {}
+
+  get timeZone(): string {
+    return this.zone;
+  }
+
+  /** The site's zone changed (settings): buckets are local to the new one from now on. */
+  setZone(zone: string): void {
+    this.zone = zone;
+    this.cache.clear();
+  }
 
   /** Bucket starts (UTC epoch minutes) of the local hour, day, week and month holding `minute`. */
   starts(minute: number): BucketStarts {
     const known = this.cache.get(minute);
     if (known) return known;
-    const t = DateTime.fromMillis(minute * 60_000, { zone: this.timeZone });
+    const t = DateTime.fromMillis(minute * 60_000, { zone: this.zone });
     const m = (d: DateTime) => Math.floor(d.toMillis() / 60_000);
     const starts = {
       hour: m(t.startOf('hour')),
@@ -43,7 +53,7 @@ export class Calendar {
   /** The start of the bucket holding `ms`, in ms. */
   floor(ms: number, resolution: Resolution): number {
     if (resolution === 'minute') return Math.floor(ms / 60_000) * 60_000;
-    return DateTime.fromMillis(ms, { zone: this.timeZone }).startOf(resolution).toMillis();
+    return DateTime.fromMillis(ms, { zone: this.zone }).startOf(resolution).toMillis();
   }
 
   /**
@@ -68,7 +78,7 @@ export class Calendar {
   /** The start of the next bucket after the one starting at `startMs`. */
   next(startMs: number, resolution: Resolution): number {
     if (resolution === 'minute') return startMs + 60_000;
-    return DateTime.fromMillis(startMs, { zone: this.timeZone })
+    return DateTime.fromMillis(startMs, { zone: this.zone })
       .plus({ [`${resolution}s`]: 1 })
       .startOf(resolution)
       .toMillis();

@@ -7,6 +7,7 @@
  * Also run once when a database from schema v1 (minutes without rollups) is opened, and when the
  * site's time zone changes (local buckets move).
  */
+import type { RebuildProgress } from '../../../shared/contract';
 import { countedNodes, type Placement } from '../site/placement';
 import { ROLLUPS, type Calendar, type Rollup } from './calendar';
 import { planRollups } from './rollup-plan';
@@ -16,6 +17,9 @@ import type { Store } from './store';
 
 /** The minute before which rows have been pruned (a setting). */
 export const PRUNED_BEFORE_SETTING = 'minutes-pruned-before';
+
+/** Minute rows between progress reports: a few a second on a slow disk, not one per row. */
+const PROGRESS_EVERY = 50_000;
 
 export interface RebuildReport {
   minutes: number;
@@ -35,6 +39,7 @@ export function rebuildRollups(
   nodeIds: KeyIndex,
   placeIds: KeyIndex,
   placementOfDevice: (deviceKey: string) => Placement,
+  onProgress?: (progress: RebuildProgress) => void,
 ): RebuildReport {
   // Journaled increments first: left pending, they would land again on top of the rebuilt buckets.
   const applied = store.applyRollups();
@@ -43,6 +48,10 @@ export function rebuildRollups(
   const places = new Map(store.loadPlaces().map((p) => [p.id, p]));
   const oldest = (db.prepare('SELECT min(minute) AS m FROM energy_minute').get() as { m: number | null }).m;
   if (oldest === null) return { minutes: 0, buckets: 0, differed: 0, fromMinute: null };
+  const total = onProgress
+    ? (db.prepare('SELECT count(*) AS n FROM energy_minute').get() as { n: number }).n
+    : 0;
+  onProgress?.({ phase: 'reading', done: 0, total });
   const cutoff = store.setting(PRUNED_BEFORE_SETTING);
   const firstWhole = Object.fromEntries(
     ROLLUPS.map((r) => {
@@ -100,6 +109,8 @@ export function rebuildRollups(
   function* minuteRows(): Generator<MinuteRow> {
     for (const row of rows) {
       minutes++;
+      if (onProgress && minutes % PROGRESS_EVERY === 0)
+        onProgress({ phase: 'reading', done: minutes, total });
       const booked = row.bookingId === null ? undefined : bookings.get(row.bookingId);
       const minute = {
         channelId: 0,
@@ -143,6 +154,7 @@ export function rebuildRollups(
     });
   }
 
+  onProgress?.({ phase: 'writing', done: minutes, total });
   let differed = 0;
   db.transaction(() => {
     const insertPlace = db.prepare(
