@@ -300,7 +300,7 @@ export const StorageInfoSchema = z.object({
   /** The data folder: the database, saved connections, certificates, logs. */
   folder: z.string(),
   dbPath: z.string(),
-  /** Everything in the data folder, in bytes (the database with its journal included). */
+  /** Everything in the data folder, in bytes (the database and its journal too when kept there). */
   folderBytes: z.number().int().nonnegative(),
   dbBytes: z.number().int().nonnegative(),
   schemaVersion: z.number().int(),

@@ -71,6 +71,8 @@ export interface ConsoleOptions {
   timeZone?: string;
   /** Minute rows older than this are dropped once rolled up (default 35). */
   minuteDays?: number;
+  /** The data folder (database, saved connections, logs), for the settings' size; default the database's. */
+  dataDir?: string;
   /** How the console writes numbers and dates (default: the computer's way). */
   language?: Language;
   /** Settings kilowatch.toml or a flag sets: the settings screen shows them but cannot change them. */
@@ -413,7 +415,10 @@ export class KilowatchConsole {
       }),
       ...accessCommands({ access: this.access, audit: this.audit, clock: this.clock }),
       ...auditCommands({ audit: this.audit, clock: this.clock }),
-      ...storageCommands({ dbPath: store.path }),
+      ...storageCommands({
+        dbPath: store.path,
+        ...(this.options.dataDir && { dataDir: this.options.dataDir }),
+      }),
       ...settingsCommands({
         settings: this.settings,
         apply: (change) => this.applySettings(change),

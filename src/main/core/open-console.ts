@@ -21,6 +21,8 @@ export interface OpenOptions {
   liveIntervalMs?: number;
   timeZone?: string;
   minuteDays?: number;
+  /** The data folder (database, saved connections, logs), for the settings' size; default the database's. */
+  dataDir?: string;
   /** How dates and numbers are written, unless settings say otherwise (`[site] language`). */
   language?: Language;
   /** Settings set by kilowatch.toml or a flag: the settings screen cannot change them. */
@@ -80,6 +82,7 @@ export function openConsole(
     ...(options.minuteDays && { minuteDays: options.minuteDays }),
     ...(options.language && { language: options.language }),
     ...(options.pinned && { pinned: options.pinned }),
+    ...(options.dataDir && { dataDir: options.dataDir }),
     ...(options.observe && { observe: options.observe }),
     ...(options.clock && { clock: options.clock }),
     ...(options.liveIntervalMs && { liveIntervalMs: options.liveIntervalMs }),

@@ -150,6 +150,7 @@ async function start(): Promise<void> {
     ...(config.site.timezone && { timeZone: config.site.timezone }),
     ...(config.site.language && { language: config.site.language }),
     pinned,
+    dataDir: userData,
     diagnostics: { logDir: appLog.dir, config },
   };
   const started = await startCoreHere(openOptions, userData, secrets, profiles.value);

@@ -154,6 +154,7 @@ async function main(entryDir: string): Promise<void> {
     ...(timeZone && { timeZone }),
     ...(config.site.language && { language: config.site.language }),
     pinned,
+    dataDir,
     diagnostics: { logDir: appLog.dir, config },
   };
   if (flags.rebuildRollups) {

@@ -87,6 +87,7 @@ function open(
     ...(options.minuteDays && { minuteDays: options.minuteDays }),
     ...(options.language && { language: options.language }),
     ...(options.pinned && { pinned: options.pinned }),
+    ...(options.dataDir && { dataDir: options.dataDir }),
     ...(options.meterRoles && { meterRoles: options.meterRoles }),
     ...(options.seedRoles && { seedRoles: options.seedRoles }),
     ...(profiles && { profiles }),

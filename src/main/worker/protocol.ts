@@ -19,6 +19,8 @@ export interface WorkerOpenOptions {
   isDemo: boolean;
   timeZone?: string;
   minuteDays?: number;
+  /** The data folder (database, saved connections, logs), for the settings' size; default the database's. */
+  dataDir?: string;
   /** How dates and numbers are written, unless settings say otherwise (`[site] language`). */
   language?: Language;
   /** Settings set by kilowatch.toml or a flag: the settings screen cannot change them. */

@@ -29,12 +29,16 @@ function sizeOrZero(path: string): number {
   }
 }
 
-export function storageCommands(deps: { dbPath: string }): CommandPart<'storage.info'> {
+/**
+ * `dataDir`: the data folder when the console knows it (a database kept elsewhere with --db still
+ * leaves logs and saved connections there); otherwise the database's folder.
+ */
+export function storageCommands(deps: { dbPath: string; dataDir?: string }): CommandPart<'storage.info'> {
   return {
     'storage.info': () => {
       if (deps.dbPath === ':memory:') return err('not-found', 'This console keeps its data in memory only.');
       const dbPath = resolve(deps.dbPath);
-      const folder = dirname(dbPath);
+      const folder = deps.dataDir ? resolve(deps.dataDir) : dirname(dbPath);
       try {
         // The journal files exist only while a connection has the database open in WAL mode.
         const dbBytes = ['', '-wal', '-shm'].reduce((n, suffix) => n + sizeOrZero(`${dbPath}${suffix}`), 0);
