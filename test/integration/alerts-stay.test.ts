@@ -50,9 +50,16 @@ async function alertWhere(
 ): Promise<Alert> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const found = (await query()).find(pick);
+    const all = await query();
+    const found = all.find(pick);
     if (found && isDone(found)) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(found)}`);
+    // Everything stored goes with the failure: an intermittent miss here is otherwise unexplained.
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}: ${JSON.stringify(found)}\nall alerts: ${JSON.stringify(
+          all.map((a) => [a.id, a.kind, a.node, a.count, a.at, a.message]),
+        )}\nconsole output:\n${headless.output().slice(-3000)}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -6,6 +6,7 @@ import { NodeDetails } from './components/NodeDetails';
 import { ReportPage, useReportRoute } from './components/ReportPage';
 import { SitePanel } from './components/SitePanel';
 import { ConnectionWizard } from './components/wizard/ConnectionWizard';
+import { displayKey, useSettings } from './state/settings';
 import { useUi } from './state/ui';
 
 // Each region has its own boundary, so a fault in one panel leaves the others working.
@@ -13,20 +14,25 @@ export function App() {
   const isWizardOpen = useUi((s) => s.wizardOpen);
   const wizardInitial = useUi((s) => s.wizardInitial);
   const reportRoute = useReportRoute();
+  const display = useSettings((s) => s.display);
+  // Formatters are rebuilt when the language or zone changes, but memoised views would keep the
+  // old text: the header, the workspace and the report start again. Dialogs are left alone, so
+  // the settings dialog that made the change stays open.
+  const shown = displayKey(display);
   // The printed report is a page of its own (no tree, no alerts): what it shows is what prints.
   if (reportRoute)
     return (
       <ErrorBoundary what="the report">
-        <ReportPage route={reportRoute} />
+        <ReportPage key={shown} route={reportRoute} />
       </ErrorBoundary>
     );
   return (
     <ErrorBoundary what="Kilowatch">
-      <div className="app">
-        <ErrorBoundary what="the header">
+      <div className="app" data-locale={display.locale} data-time-zone={display.timeZone}>
+        <ErrorBoundary key={`header ${shown}`} what="the header">
           <Header />
         </ErrorBoundary>
-        <main className="workspace">
+        <main key={`workspace ${shown}`} className="workspace">
           <ErrorBoundary what="the device tree">
             <SitePanel />
           </ErrorBoundary>

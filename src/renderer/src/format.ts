@@ -1,74 +1,145 @@
 /**
  * Unit formatting only: the core computes every number, the renderer picks W or kW, Wh or kWh,
- * and the user's locale.
+ * and writes them the way the settings say (language, the site's time zone).
  */
 import type { NodeKind } from '../../shared/contract';
 import type { Resolution } from './chart-series';
 
 const NBSP = '\u00a0';
-const base = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
-const kilo2 = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const kilo3 = new Intl.NumberFormat(undefined, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
-const whole = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
-const fine = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
-const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
-const shortTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dayMonth = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
-const weekdayDay = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
-const monthYear = new Intl.DateTimeFormat(undefined, { month: 'short', year: 'numeric' });
-const dayMonthTime = new Intl.DateTimeFormat(undefined, {
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
+
+/**
+ * How the console writes numbers and dates: the settings' language (undefined: the computer's)
+ * and the site's time zone (undefined: the computer's). Numbers follow the language only.
+ */
+export interface Display {
+  locale: string | undefined;
+  timeZone: string | undefined;
+}
+
+/** What is in force, as Intl resolved it ("de-DE", "Asia/Tokyo"). */
+export interface ResolvedDisplay {
+  locale: string;
+  timeZone: string;
+}
+
+function build({ locale, timeZone }: Display) {
+  const number = (options: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, options);
+  const dates = (options: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat(locale, { ...options, timeZone });
+  return {
+    base: number({ maximumFractionDigits: 1 }),
+    kilo2: number({ minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    kilo3: number({ minimumFractionDigits: 3, maximumFractionDigits: 3 }),
+    whole: number({ maximumFractionDigits: 0 }),
+    fine: number({ maximumFractionDigits: 2 }),
+    volts: number({ minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+    amps: number({ maximumFractionDigits: 3 }),
+    factor: number({ minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    signedPct: number({ maximumFractionDigits: 1, signDisplay: 'exceptZero' }),
+    date: dates({ dateStyle: 'medium' }),
+    dateTime: dates({ dateStyle: 'medium', timeStyle: 'medium' }),
+    shortDateTime: dates({ dateStyle: 'short', timeStyle: 'medium' }),
+    time: dates({ timeStyle: 'medium' }),
+    shortTime: dates({ hour: '2-digit', minute: '2-digit' }),
+    dayMonth: dates({ day: 'numeric', month: 'short' }),
+    weekdayDay: dates({ weekday: 'short', day: 'numeric', month: 'short' }),
+    monthYear: dates({ month: 'short', year: 'numeric' }),
+    dayMonthTime: dates({ day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }),
+    dayYearTime: dates({ dateStyle: 'medium', timeStyle: 'short' }),
+    relative: new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' }),
+    // Calendar questions (is this midnight, which day) are asked in the site's zone, in digits a
+    // program reads whatever the language.
+    calendar: new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      numberingSystem: 'latn',
+    }),
+  };
+}
+
+/** A zone this browser's Intl does not know (the core's may know more) falls back to the computer's. */
+function usable(display: Display): Display {
+  if (display.timeZone === undefined) return display;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: display.timeZone });
+    return display;
+  } catch {
+    return { ...display, timeZone: undefined };
+  }
+}
+
+let f = build({ locale: undefined, timeZone: undefined });
+
+function resolved(): ResolvedDisplay {
+  const { timeZone } = f.calendar.resolvedOptions();
+  return { locale: f.date.resolvedOptions().locale, timeZone };
+}
+
+/**
+ * Makes every formatter follow `display` from now on; what is already on screen keeps its text
+ * until it renders again (App remounts the workspace when this changes).
+ */
+export function applyDisplay(display: Display): ResolvedDisplay {
+  f = build(usable(display));
+  return resolved();
+}
+
+export const currentDisplay = (): ResolvedDisplay => resolved();
 
 // 999.96 would round to "1,000 W" with one decimal, so the switch to kilo happens just below.
 const isKilo = (value: number): boolean => Math.abs(value) >= 999.95;
 
 export function formatPower(powerW: number): string {
-  return isKilo(powerW) ? `${kilo2.format(powerW / 1000)}${NBSP}kW` : `${base.format(powerW)}${NBSP}W`;
+  return isKilo(powerW) ? `${f.kilo2.format(powerW / 1000)}${NBSP}kW` : `${f.base.format(powerW)}${NBSP}W`;
 }
 
 export function formatEnergy(energyWh: number): string {
   return isKilo(energyWh)
-    ? `${kilo3.format(energyWh / 1000)}${NBSP}kWh`
-    : `${base.format(energyWh)}${NBSP}Wh`;
+    ? `${f.kilo3.format(energyWh / 1000)}${NBSP}kWh`
+    : `${f.base.format(energyWh)}${NBSP}Wh`;
 }
 
 /** Chart axes: no decimals that nobody reads. */
 export function formatEnergyAxis(energyWh: number): string {
   const abs = Math.abs(energyWh);
-  if (abs >= 1000) return `${base.format(energyWh / 1000)}${NBSP}kWh`;
-  return `${(abs < 10 && abs > 0 ? fine : whole).format(energyWh)}${NBSP}Wh`;
+  if (abs >= 1000) return `${f.base.format(energyWh / 1000)}${NBSP}kWh`;
+  return `${(abs < 10 && abs > 0 ? f.fine : f.whole).format(energyWh)}${NBSP}Wh`;
 }
 
 export function formatPowerAxis(powerW: number): string {
   const abs = Math.abs(powerW);
-  if (abs >= 1000) return `${base.format(powerW / 1000)}${NBSP}kW`;
-  return `${(abs < 10 && abs > 0 ? fine : whole).format(powerW)}${NBSP}W`;
+  if (abs >= 1000) return `${f.base.format(powerW / 1000)}${NBSP}kW`;
+  return `${(abs < 10 && abs > 0 ? f.fine : f.whole).format(powerW)}${NBSP}W`;
 }
 
-export const formatTemperature = (celsius: number): string => `${base.format(celsius)}${NBSP}°C`;
-export const formatPercent = (pct: number): string => `${whole.format(pct)}${NBSP}%`;
-export const formatCount = (n: number): string => whole.format(n);
+export const formatTemperature = (celsius: number): string => `${f.base.format(celsius)}${NBSP}°C`;
+export const formatPercent = (pct: number): string => `${f.whole.format(pct)}${NBSP}%`;
+export const formatCount = (n: number): string => f.whole.format(n);
+export const formatVolts = (volts: number): string => `${f.volts.format(volts)}${NBSP}V`;
+export const formatAmps = (amps: number): string => `${f.amps.format(amps)}${NBSP}A`;
+export const formatPowerFactor = (pf: number): string => f.factor.format(pf);
 
-export const formatDateTime = (iso: string): string => dateTime.format(new Date(iso));
-export const formatDate = (iso: string): string => date.format(new Date(iso));
-export const formatTime = (iso: string): string => time.format(new Date(iso));
-export const formatShortTime = (ms: number): string => shortTime.format(new Date(ms));
+export const formatDateTime = (iso: string): string => f.dateTime.format(new Date(iso));
+export const formatDate = (iso: string): string => f.date.format(new Date(iso));
+export const formatTime = (iso: string): string => f.time.format(new Date(iso));
+export const formatShortTime = (ms: number): string => f.shortTime.format(new Date(ms));
+/** "05/12/2026, 14:30:05": rows of a list where every second may matter (the audit trail). */
+export const formatShortDateTime = (iso: string): string => f.shortDateTime.format(new Date(iso));
 
 /** "5 min ago", "yesterday"; for last-seen times. */
 export function formatAgo(iso: string, nowMs: number): string {
   const seconds = Math.round((Date.parse(iso) - nowMs) / 1000);
   const abs = Math.abs(seconds);
-  if (abs < 60) return relative.format(seconds, 'second');
-  if (abs < 3600) return relative.format(Math.round(seconds / 60), 'minute');
-  if (abs < 86_400) return relative.format(Math.round(seconds / 3600), 'hour');
-  return relative.format(Math.round(seconds / 86_400), 'day');
+  if (abs < 60) return f.relative.format(seconds, 'second');
+  if (abs < 3600) return f.relative.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86_400) return f.relative.format(Math.round(seconds / 3600), 'hour');
+  return f.relative.format(Math.round(seconds / 86_400), 'day');
 }
 
 /** The label of one chart slot, as precise as its resolution. */
@@ -76,60 +147,63 @@ export function formatSlot(startMs: number, resolution: Resolution, isMultiDay: 
   switch (resolution) {
     case 'minute':
     case 'hour':
-      return isMultiDay ? dayMonthTime.format(new Date(startMs)) : shortTime.format(new Date(startMs));
+      return isMultiDay ? f.dayMonthTime.format(new Date(startMs)) : f.shortTime.format(new Date(startMs));
     case 'day':
-      return weekdayDay.format(new Date(startMs));
+      return f.weekdayDay.format(new Date(startMs));
     case 'week':
-      return `wk ${dayMonth.format(new Date(startMs))}`;
+      return `wk ${f.dayMonth.format(new Date(startMs))}`;
     default:
-      return monthYear.format(new Date(startMs));
+      return f.monthYear.format(new Date(startMs));
   }
 }
 
 export const formatRange = (fromMs: number, toMs: number): string =>
-  `${dayMonthTime.format(new Date(fromMs))} – ${dayMonthTime.format(new Date(toMs))}`;
+  `${f.dayMonthTime.format(new Date(fromMs))} – ${f.dayMonthTime.format(new Date(toMs))}`;
 
-const dayYear = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-const dayYearTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const monthOnlyYear = new Intl.DateTimeFormat(undefined, { month: 'short', year: 'numeric' });
-const isMidnight = (ms: number): boolean => {
-  const d = new Date(ms);
-  return d.getHours() === 0 && d.getMinutes() === 0 && d.getSeconds() === 0 && d.getMilliseconds() === 0;
-};
+/** The site's calendar at `ms`: "2026-12-05" and the time of day, in plain digits. */
+function calendarAt(ms: number): { day: string; dayOfMonth: number; isMidnight: boolean } {
+  const parts: Record<string, string> = {};
+  for (const { type, value } of f.calendar.formatToParts(new Date(ms))) parts[type] = value;
+  return {
+    day: `${parts.year}-${parts.month}-${parts.day}`,
+    dayOfMonth: Number(parts.day),
+    isMidnight:
+      parts.hour === '00' &&
+      parts.minute === '00' &&
+      parts.second === '00' &&
+      ((ms % 1000) + 1000) % 1000 === 0,
+  };
+}
 
 /**
  * A range header that always names the year: "Dec 5, 2026", "Nov 29 – Dec 5, 2026",
  * "Jan – Dec 2026", or with times for a custom range. Whole days and months are shown inclusive
- * (the day before the exclusive end), as people say them.
+ * (the day before the exclusive end), as people say them; days are the site's.
  */
 export function formatSpan(fromMs: number, toMs: number, resolution: Resolution): string {
-  if (isMidnight(fromMs) && isMidnight(toMs)) {
-    const from = new Date(fromMs);
-    const lastDay = new Date(toMs);
-    lastDay.setDate(lastDay.getDate() - 1);
-    if (resolution === 'month' && from.getDate() === 1 && new Date(toMs).getDate() === 1) {
-      const lastMonth = new Date(toMs);
-      lastMonth.setMonth(lastMonth.getMonth() - 1);
-      return monthOnlyYear.formatRange(from, lastMonth);
-    }
-    return lastDay.getTime() <= fromMs ? dayYear.format(from) : dayYear.formatRange(from, lastDay);
+  const from = calendarAt(fromMs);
+  const to = calendarAt(toMs);
+  if (from.isMidnight && to.isMidnight) {
+    // The exclusive end's last millisecond lies in the last day (and month) the range covers.
+    const last = new Date(toMs - 1);
+    if (resolution === 'month' && from.dayOfMonth === 1 && to.dayOfMonth === 1)
+      return f.monthYear.formatRange(new Date(fromMs), last);
+    return calendarAt(toMs - 1).day <= from.day
+      ? f.date.format(new Date(fromMs))
+      : f.date.formatRange(new Date(fromMs), last);
   }
-  return dayYearTime.formatRange(new Date(fromMs), new Date(toMs));
+  return f.dayYearTime.formatRange(new Date(fromMs), new Date(toMs));
 }
 
 /** "12:02": when today's coverage begins. */
-export const formatClock = (ms: number): string => shortTime.format(new Date(ms));
+export const formatClock = (ms: number): string => f.shortTime.format(new Date(ms));
 
-/** "since 12:02" for today, "since Dec 3, 12:02" for an earlier day. */
+/** "since 12:02" for today, "since Dec 3, 12:02" for an earlier day (the site's days). */
 export function formatSince(sinceMs: number, nowMs: number): string {
-  const day = new Date(nowMs);
-  day.setHours(0, 0, 0, 0);
-  return sinceMs >= day.getTime()
+  return calendarAt(sinceMs).day >= calendarAt(nowMs).day
     ? `since ${formatClock(sinceMs)}`
-    : `since ${dayMonthTime.format(new Date(sinceMs))}`;
+    : `since ${f.dayMonthTime.format(new Date(sinceMs))}`;
 }
-
-const signedPct = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1, signDisplay: 'exceptZero' });
 
 /** "+1.234 kWh", "−12.5 Wh", "±0 Wh": a change, always signed. */
 export function formatEnergyDelta(deltaWh: number): string {
@@ -140,7 +214,7 @@ export function formatEnergyDelta(deltaWh: number): string {
 
 /** "+12.5 %", "−3 %". */
 export const formatPctDelta = (pct: number): string =>
-  `${signedPct.format(pct).replace('-', '\u2212')}${NBSP}%`;
+  `${f.signedPct.format(pct).replace('-', '\u2212')}${NBSP}%`;
 
 const KIND_LABELS: Record<NodeKind, string> = {
   company: 'Company',

@@ -1,8 +1,8 @@
+import { formatClock } from '../format';
 import { lock, useAccess } from '../state/access';
 import { useUi } from '../state/ui';
 
-const timeOf = (iso: string): string =>
-  new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+const timeOf = (iso: string): string => formatClock(Date.parse(iso));
 
 /**
  * Who this window is: manager or desk, and until when an unlock lasts. Without a manager PIN it

@@ -1,15 +1,10 @@
 import { useMemo } from 'react';
 import type { Electrical, SiteNode } from '../../../shared/contract';
-import { formatPower } from '../format';
+import { formatAmps, formatPower, formatPowerFactor, formatVolts } from '../format';
 import { useLive } from '../state/live';
 
 /** A phase of a three-phase meter (`emdata:0/a`) or an EM1 channel (`em1data:1`). */
 const METER_CHANNEL = /\|(emdata:\d+\/[abc]|em1data:\d+)$/;
-
-const NBSP = '\u00a0';
-const volts = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const amps = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
-const factor = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 function Cell({ testId, value, text }: { testId: string; value: number | null; text: string }) {
   return (
@@ -30,10 +25,10 @@ function PhaseRow({ channel }: { channel: SiteNode }) {
   return (
     <tr data-testid="phase-row" data-node-id={channel.id}>
       <th scope="row">{channel.name}</th>
-      <Cell testId="phase-voltage" value={v} text={`${volts.format(v ?? 0)}${NBSP}V`} />
-      <Cell testId="phase-current" value={a} text={`${amps.format(a ?? 0)}${NBSP}A`} />
+      <Cell testId="phase-voltage" value={v} text={formatVolts(v ?? 0)} />
+      <Cell testId="phase-current" value={a} text={formatAmps(a ?? 0)} />
       <Cell testId="phase-power" value={w} text={formatPower(w ?? 0)} />
-      <Cell testId="phase-pf" value={pf} text={factor.format(pf ?? 0)} />
+      <Cell testId="phase-pf" value={pf} text={formatPowerFactor(pf ?? 0)} />
     </tr>
   );
 }

@@ -12,6 +12,7 @@ import { useConnection } from './connection';
 import { useLink } from './link';
 import { useLive } from './live';
 import { usePowerTrail } from './power-trail';
+import { refreshSettings, useSettings } from './settings';
 import { useTree } from './tree';
 
 const DISCOVERY_REFRESH_MS = 500;
@@ -50,6 +51,7 @@ export function wire(api: Transport): void {
     void refreshConnection();
     void refreshAlerts();
     void refreshAccess();
+    void refreshSettings();
   };
 
   // A fleet coming online announces many devices at once: one tree fetch per window is enough.
@@ -99,6 +101,8 @@ export function wire(api: Transport): void {
       useTree.getState().setDeviceOnline(alert.node, alert.kind === 'device-online', alert.at);
   });
   api.on('sensor.reading', (sensor) => useTree.getState().setSensor(sensor));
+  api.on('settings.changed', (settings) => useSettings.getState().set(settings));
+  api.on('history.rebuild', (progress) => useSettings.getState().progress(progress));
 
   api.onNotice((notice) => {
     const link = useLink.getState();

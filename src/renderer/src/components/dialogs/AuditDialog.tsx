@@ -7,6 +7,7 @@ import {
   type CommandParams,
 } from '../../../../shared/contract';
 import { saveDownload } from '../../download';
+import { formatShortDateTime } from '../../format';
 import { api } from '../../state/actions';
 import { useUi } from '../../state/ui';
 import { Dialog } from './Dialog';
@@ -40,9 +41,6 @@ function queryOf(filter: Filter): CommandParams<'audit.query'> {
     limit: 1000,
   };
 }
-
-const when = (iso: string): string =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 
 /**
  * The audit trail: who switched, moved, renamed or reconnected what, and how it ended; filtered
@@ -153,7 +151,7 @@ export function AuditDialog() {
                 data-outcome={e.outcome}
                 data-role={e.role}
               >
-                <td>{when(e.at)}</td>
+                <td>{formatShortDateTime(e.at)}</td>
                 <td>
                   {e.actor} <span className="muted">({e.role})</span>
                 </td>

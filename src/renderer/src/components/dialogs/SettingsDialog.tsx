@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import type { ConnectionSummary, StorageInfo } from '../../../../shared/contract';
 import { api, refreshConnection } from '../../state/actions';
 import { useUi } from '../../state/ui';
+import { ConsoleSettings } from '../settings/ConsoleSettings';
+import { RebuildHistory } from '../settings/RebuildHistory';
 import { Dialog } from './Dialog';
 
 const megabytes = (bytes: number): string =>
@@ -28,7 +30,8 @@ function editable(p: ConnectionSummary) {
 
 /**
  * Settings: the saved connections (connect to one, which makes it the one used at start; test it
- * as stored; edit it in the wizard; delete it) and where the data lives, with its size.
+ * as stored; edit it in the wizard; delete it), the console's own settings, and where the data
+ * lives, with its size and "Rebuild history".
  */
 export function SettingsDialog() {
   const close = useUi((s) => s.closeDialog);
@@ -177,6 +180,8 @@ export function SettingsDialog() {
           </li>
         ))}
       </ul>
+      <h3 className="settings-heading">Console</h3>
+      <ConsoleSettings />
       <h3 className="settings-heading">Data</h3>
       {storage && (
         <dl className="settings-data" data-testid="settings-storage">
@@ -190,6 +195,7 @@ export function SettingsDialog() {
           <dd>{storage.schemaVersion}</dd>
         </dl>
       )}
+      <RebuildHistory />
     </Dialog>
   );
 }

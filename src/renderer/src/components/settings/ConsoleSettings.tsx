@@ -1,0 +1,201 @@
+import { useEffect, useMemo, useState } from 'react';
+import { LANGUAGES, type SettingKey } from '../../../../shared/contract';
+import { refreshSettings, saveSettings, useSettings } from '../../state/settings';
+import { useNow } from '../../use-now';
+import { DeskHint, useIsDesk } from './DeskHint';
+import { SettingField } from './SettingField';
+import {
+  fieldText,
+  isPinned,
+  LANGUAGE_NAMES,
+  previewOf,
+  readDraft,
+  zoneChoices,
+  type SettingsDraft,
+} from './setting-form';
+
+type Outcome = { kind: 'saved'; text: string } | { kind: 'error'; text: string } | null;
+
+/**
+ * Publishing, retention, the site's time zone and the language numbers and dates are written in.
+ * Only what was changed is sent; a value kilowatch.toml or a flag sets is shown but read-only.
+ */
+export function ConsoleSettings() {
+  const settings = useSettings((s) => s.settings);
+  const isDesk = useIsDesk();
+  const now = useNow();
+  const [draft, setDraft] = useState<SettingsDraft>({});
+  const [isSaving, setSaving] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  // Events keep the settings current; asking again covers a first load that failed.
+  useEffect(() => void refreshSettings(), []);
+  const values = settings?.values;
+  const zones = useMemo(
+    () => (values ? zoneChoices(values.timeZone, draft.timeZone ?? values.timeZone) : []),
+    [values, draft.timeZone],
+  );
+  if (!settings || !values) return <p className="muted">Reading the settings…</p>;
+
+  const { changes, problems } = readDraft(draft, values);
+  const hasEdits = Object.keys(changes).length > 0 || problems.length > 0;
+  const text = (key: SettingKey) => fieldText(draft, values, key);
+  const edit = (key: SettingKey) => (event: { target: { value: string } }) => {
+    setDraft((d) => ({ ...d, [key]: event.target.value }));
+    setOutcome(null);
+  };
+  const isLocked = (key: SettingKey) => isDesk || isSaving || isPinned(settings, key);
+
+  const save = async (): Promise<void> => {
+    if (problems.length > 0) return setOutcome({ kind: 'error', text: problems.join(' ') });
+    if (Object.keys(changes).length === 0) return;
+    setSaving(true);
+    setOutcome(null);
+    const reply = await saveSettings(changes);
+    setSaving(false);
+    if (!reply.ok) return setOutcome({ kind: 'error', text: reply.error.message });
+    setDraft({});
+    setOutcome({
+      kind: 'saved',
+      text:
+        changes.timeZone !== undefined
+          ? 'Saved and in force; the history was rebuilt for the new zone.'
+          : 'Saved and in force.',
+    });
+  };
+
+  return (
+    <section className="settings-console" aria-label="Console settings" data-testid="settings-console">
+      {isDesk && <DeskHint testId="settings-console-desk" />}
+      <SettingField
+        name="publishPrefix"
+        settings={settings}
+        hint="Totals are published under this MQTT topic prefix; the console reconnects to publish there."
+      >
+        {(props) => (
+          <input
+            {...props}
+            type="text"
+            spellCheck={false}
+            autoComplete="off"
+            value={text('publishPrefix')}
+            readOnly={isPinned(settings, 'publishPrefix')}
+            disabled={isDesk || isSaving}
+            onChange={edit('publishPrefix')}
+          />
+        )}
+      </SettingField>
+      <SettingField name="publishIntervalS" settings={settings}>
+        {(props) => (
+          <span className="setting-unit">
+            <input
+              {...props}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={3600}
+              step={1}
+              value={text('publishIntervalS')}
+              readOnly={isPinned(settings, 'publishIntervalS')}
+              disabled={isDesk || isSaving}
+              onChange={edit('publishIntervalS')}
+            />
+            seconds
+          </span>
+        )}
+      </SettingField>
+      <SettingField
+        name="minuteDays"
+        settings={settings}
+        hint="Minute detail older than this is dropped within the hour; hourly and longer history is kept."
+      >
+        {(props) => (
+          <span className="setting-unit">
+            <input
+              {...props}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={3660}
+              step={1}
+              value={text('minuteDays')}
+              readOnly={isPinned(settings, 'minuteDays')}
+              disabled={isDesk || isSaving}
+              onChange={edit('minuteDays')}
+            />
+            days
+          </span>
+        )}
+      </SettingField>
+      <SettingField
+        name="timeZone"
+        settings={settings}
+        hint="Changing it rebuilds the history's days and months for the new zone."
+      >
+        {(props) => (
+          // A select cannot be read-only: a pinned one is disabled, its source says why.
+          <select
+            {...props}
+            value={text('timeZone')}
+            disabled={isLocked('timeZone')}
+            onChange={edit('timeZone')}
+          >
+            {zones.map((zone) => (
+              <option key={zone} value={zone}>
+                {zone.replace(/_/g, ' ')}
+              </option>
+            ))}
+          </select>
+        )}
+      </SettingField>
+      <SettingField
+        name="language"
+        settings={settings}
+        hint={
+          <>
+            How numbers, dates and times are written (the console&apos;s words stay English):{' '}
+            <span data-testid="setting-preview">{previewOf(text('language'), text('timeZone'), now)}</span>
+          </>
+        }
+      >
+        {(props) => (
+          <select
+            {...props}
+            value={text('language')}
+            disabled={isLocked('language')}
+            onChange={edit('language')}
+          >
+            {LANGUAGES.map((language) => (
+              <option key={language} value={language}>
+                {language === 'system' ? 'As each computer is set' : LANGUAGE_NAMES[language]}
+              </option>
+            ))}
+          </select>
+        )}
+      </SettingField>
+      <div className="settings-save">
+        <button
+          type="button"
+          className="primary"
+          data-testid="settings-save"
+          disabled={!hasEdits || isSaving || isDesk}
+          onClick={() => void save()}
+        >
+          {isSaving ? 'Saving…' : 'Save'}
+        </button>
+        {isSaving && changes.timeZone !== undefined && (
+          <span className="muted small">Rebuilding the history for the new zone (progress under Data)…</span>
+        )}
+        {outcome?.kind === 'saved' && (
+          <span className="muted small" role="status" data-testid="settings-saved">
+            {outcome.text}
+          </span>
+        )}
+      </div>
+      {outcome?.kind === 'error' && (
+        <p className="field-problem" role="alert" data-testid="settings-error">
+          {outcome.text}
+        </p>
+      )}
+    </section>
+  );
+}

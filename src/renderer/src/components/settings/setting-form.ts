@@ -1,0 +1,121 @@
+/**
+ * The Console settings form without React: what each field is called, where its value comes
+ * from in words, and which typed values are changes worth sending. The core checks again and its
+ * answer is the one that counts.
+ */
+import {
+  SETTING_KEYS,
+  SettingsValuesSchema,
+  type Language,
+  type SettingKey,
+  type Settings,
+  type SettingsValues,
+} from '../../../../shared/contract';
+
+export const SETTING_LABELS: Record<SettingKey, string> = {
+  publishPrefix: 'Publish prefix',
+  publishIntervalS: 'Publish interval',
+  minuteDays: 'Minute retention',
+  timeZone: 'Site time zone',
+  language: 'Language',
+};
+
+/** Native names, so whoever reads that language finds it. */
+export const LANGUAGE_NAMES: Record<Exclude<Language, 'system'>, string> = {
+  'en-GB': 'English (United Kingdom)',
+  'en-US': 'English (United States)',
+  'pt-PT': 'Português (Portugal)',
+  'es-ES': 'Español (España)',
+  'fr-FR': 'Français (France)',
+  'de-DE': 'Deutsch (Deutschland)',
+  'it-IT': 'Italiano (Italia)',
+  'nl-NL': 'Nederlands (Nederland)',
+};
+
+export const isPinned = (settings: Settings, key: SettingKey): boolean =>
+  settings.sources[key] === 'file' || settings.sources[key] === 'flag';
+
+/** "default", "changed here", or where the file or flag that wins sets it. */
+export function sourceText(settings: Settings, key: SettingKey): string {
+  const where = settings.pinnedBy[key];
+  switch (settings.sources[key]) {
+    case 'file':
+      return `Set in ${where ?? 'kilowatch.toml'}`;
+    case 'flag':
+      return `Set by ${where ?? 'a command-line flag'}`;
+    case 'console':
+      return 'changed here';
+    default:
+      return 'default';
+  }
+}
+
+/** What each field holds while it is edited: the text typed, by setting. */
+export type SettingsDraft = Partial<Record<SettingKey, string>>;
+
+export const fieldText = (draft: SettingsDraft, values: SettingsValues, key: SettingKey): string =>
+  draft[key] ?? String(values[key]);
+
+const WHOLE = /^\s*\d+\s*$/;
+
+function problemOf(key: SettingKey, text: string): string {
+  switch (key) {
+    case 'publishIntervalS':
+      return 'The publish interval is a whole number of seconds from 1 to 3600.';
+    case 'minuteDays':
+      return 'Minute retention is a whole number of days from 1 to 3660.';
+    default: {
+      const parsed = SettingsValuesSchema.shape[key].safeParse(text);
+      const why = parsed.success ? 'not valid' : (parsed.error.issues[0]?.message ?? 'not valid');
+      return `${SETTING_LABELS[key]}: ${why}.`;
+    }
+  }
+}
+
+/**
+ * The values that differ from those in force, ready for `settings.set`, and in words what is
+ * wrong with the rest. A value typed back to what is in force is no change.
+ */
+export function readDraft(
+  draft: SettingsDraft,
+  values: SettingsValues,
+): { changes: Partial<SettingsValues>; problems: string[] } {
+  const changes: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const key of SETTING_KEYS) {
+    const text = draft[key];
+    if (text === undefined || text === String(values[key])) continue;
+    const isNumber = typeof values[key] === 'number';
+    if (isNumber && !WHOLE.test(text)) {
+      problems.push(problemOf(key, text));
+      continue;
+    }
+    const parsed = SettingsValuesSchema.shape[key].safeParse(isNumber ? Number(text) : text);
+    if (!parsed.success) problems.push(problemOf(key, text));
+    else if (parsed.data !== values[key]) changes[key] = parsed.data;
+  }
+  return { changes: changes as Partial<SettingsValues>, problems };
+}
+
+let zones: string[] | null = null;
+
+/** Every zone this browser knows, plus the one in force and the one chosen (aliases such as UTC). */
+export function zoneChoices(...wanted: string[]): string[] {
+  zones ??= typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const all = new Set(zones);
+  for (const zone of wanted) all.add(zone);
+  return [...all].sort();
+}
+
+/** How the chosen language and zone write a figure and this moment: "1.234,5 kWh · 05.12.2026, 14:30". */
+export function previewOf(language: string, timeZone: string, nowMs: number): string {
+  const locale = language === 'system' ? undefined : language;
+  let when: Intl.DateTimeFormat;
+  try {
+    when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  } catch {
+    when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  }
+  const figure = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return `${figure.format(1234.5)}\u00a0kWh · ${when.format(new Date(nowMs))}`;
+}
