@@ -2,6 +2,7 @@ import { AlertsList } from './components/AlertsList';
 import { Dialogs } from './components/dialogs/Dialogs';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { Header } from './components/Header';
+import { t } from './i18n/words';
 import { NodeDetails } from './components/NodeDetails';
 import { ReportPage, useReportRoute } from './components/ReportPage';
 import { SitePanel } from './components/SitePanel';
@@ -22,33 +23,33 @@ export function App() {
   // The printed report is a page of its own (no tree, no alerts): what it shows is what prints.
   if (reportRoute)
     return (
-      <ErrorBoundary what="the report">
+      <ErrorBoundary what={t('app.region.report')}>
         <ReportPage key={shown} route={reportRoute} />
       </ErrorBoundary>
     );
   return (
-    <ErrorBoundary what="Kilowatch">
+    <ErrorBoundary what={t('app.region.app')}>
       <div className="app" data-locale={display.locale} data-time-zone={display.timeZone}>
-        <ErrorBoundary key={`header ${shown}`} what="the header">
+        <ErrorBoundary key={`header ${shown}`} what={t('app.region.header')}>
           <Header />
         </ErrorBoundary>
         <main key={`workspace ${shown}`} className="workspace">
-          <ErrorBoundary what="the device tree">
+          <ErrorBoundary what={t('app.region.tree')}>
             <SitePanel />
           </ErrorBoundary>
           <div className="detail-column">
-            <ErrorBoundary what="the details panel">
+            <ErrorBoundary what={t('app.region.details')}>
               <NodeDetails />
             </ErrorBoundary>
           </div>
           <aside className="side">
-            <ErrorBoundary what="the alerts">
+            <ErrorBoundary what={t('app.region.alerts')}>
               <AlertsList />
             </ErrorBoundary>
           </aside>
         </main>
         <Dialogs />
-        <ErrorBoundary what="the connection wizard">
+        <ErrorBoundary what={t('app.region.wizard')}>
           <ConnectionWizard
             open={isWizardOpen}
             initial={wizardInitial}

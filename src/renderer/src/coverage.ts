@@ -4,6 +4,7 @@
  */
 import type { NodeTotals } from '../../shared/contract';
 import { formatCount, formatSince } from './format';
+import { t } from './i18n/words';
 
 /**
  * When the node's data begins, if that is inside the period starting at `periodStartMs`: when the
@@ -22,7 +23,10 @@ export function partialSinceMs(
 
 export function reportingNote(totals: NodeTotals | undefined): string | null {
   if (!totals || totals.devices === 0 || totals.reporting >= totals.devices) return null;
-  return `${formatCount(totals.reporting)} of ${formatCount(totals.devices)} devices reporting`;
+  return t('details.coverage.reporting', {
+    reporting: formatCount(totals.reporting),
+    devices: formatCount(totals.devices),
+  });
 }
 
 /** The coverage of a period's total, e.g. "since 12:02 · 3 of 4 devices reporting"; null when whole. */

@@ -1,9 +1,11 @@
 /**
  * Unit formatting only: the core computes every number, the renderer picks W or kW, Wh or kWh,
- * and writes them the way the settings say (language, the site's time zone).
+ * and writes them the way the settings say (language, the site's time zone). The few words that
+ * go with them ("since", node kinds) come from the words catalog (i18n/words.ts).
  */
 import type { NodeKind } from '../../shared/contract';
 import type { Resolution } from './chart-series';
+import { t, type MessageKey } from './i18n/words';
 
 const NBSP = '\u00a0';
 
@@ -151,7 +153,7 @@ export function formatSlot(startMs: number, resolution: Resolution, isMultiDay: 
     case 'day':
       return f.weekdayDay.format(new Date(startMs));
     case 'week':
-      return `wk ${f.dayMonth.format(new Date(startMs))}`;
+      return t('details.slot.week', { date: f.dayMonth.format(new Date(startMs)) });
     default:
       return f.monthYear.format(new Date(startMs));
   }
@@ -201,8 +203,8 @@ export const formatClock = (ms: number): string => f.shortTime.format(new Date(m
 /** "since 12:02" for today, "since Dec 3, 12:02" for an earlier day (the site's days). */
 export function formatSince(sinceMs: number, nowMs: number): string {
   return calendarAt(sinceMs).day >= calendarAt(nowMs).day
-    ? `since ${formatClock(sinceMs)}`
-    : `since ${f.dayMonthTime.format(new Date(sinceMs))}`;
+    ? t('details.since.time', { time: formatClock(sinceMs) })
+    : t('details.since.day', { when: f.dayMonthTime.format(new Date(sinceMs)) });
 }
 
 /** "+1.234 kWh", "−12.5 Wh", "±0 Wh": a change, always signed. */
@@ -216,18 +218,29 @@ export function formatEnergyDelta(deltaWh: number): string {
 export const formatPctDelta = (pct: number): string =>
   `${f.signedPct.format(pct).replace('-', '\u2212')}${NBSP}%`;
 
-const KIND_LABELS: Record<NodeKind, string> = {
-  company: 'Company',
-  office: 'Office',
-  room: 'Room',
-  device: 'Device',
-  channel: 'Channel',
-  unassigned: 'Unassigned',
+const KIND_LABELS: Record<NodeKind, MessageKey> = {
+  company: 'details.kind.company',
+  office: 'details.kind.office',
+  room: 'details.kind.room',
+  device: 'details.kind.device',
+  channel: 'details.kind.channel',
+  unassigned: 'details.kind.unassigned',
 };
-export const kindLabel = (kind: NodeKind): string => KIND_LABELS[kind];
+export const kindLabel = (kind: NodeKind): string => t(KIND_LABELS[kind]);
 
-const REASONS: Record<string, string> = {
-  'no-placement': 'its topic does not name a company, office and room',
-  'invalid-name': 'its topic has a name Kilowatch cannot use as a place',
+/**
+ * A node's name as shown: the core names the place for devices without a room "Unassigned", a
+ * word of the console's rather than the site's, so it is said in the console's language.
+ */
+export const nodeName = (node: { kind: NodeKind; name: string }): string =>
+  node.kind === 'unassigned' ? kindLabel('unassigned') : node.name;
+
+const REASONS: Record<string, MessageKey> = {
+  'no-placement': 'details.reason.noPlacement',
+  'invalid-name': 'details.reason.invalidName',
 };
-export const reasonText = (reason: string): string => REASONS[reason] ?? reason;
+/** Why a device waits for a place, in words; a reason this renderer does not know, as the core says it. */
+export const reasonText = (reason: string): string => {
+  const key = REASONS[reason];
+  return key ? t(key) : reason;
+};

@@ -2,17 +2,19 @@
  * Time ranges the staff pick (today, 7 days, 30 days, 12 months, custom), in the browser's local
  * time. Only calendar arithmetic lives here; every energy figure comes from the core.
  */
+import { t, type MessageKey } from './i18n/words';
 
 export const RANGE_KINDS = ['today', '7d', '30d', '12m', 'custom'] as const;
 export type RangeKind = (typeof RANGE_KINDS)[number];
 
-export const RANGE_LABELS: Record<RangeKind, string> = {
-  today: 'Today',
-  '7d': '7 days',
-  '30d': '30 days',
-  '12m': '12 months',
-  custom: 'Custom',
+const RANGE_LABELS: Record<RangeKind, MessageKey> = {
+  today: 'details.range.today',
+  '7d': 'details.range.7d',
+  '30d': 'details.range.30d',
+  '12m': 'details.range.12m',
+  custom: 'details.range.custom',
 };
+export const rangeLabel = (kind: RangeKind): string => t(RANGE_LABELS[kind]);
 
 export interface Span {
   fromMs: number;
@@ -78,13 +80,14 @@ export function previousSpan(kind: RangeKind, span: Span): Span {
 export const CHART_RESOLUTIONS = ['auto', 'minute', 'hour', 'day', 'month'] as const;
 export type ChartResolution = (typeof CHART_RESOLUTIONS)[number];
 
-export const RESOLUTION_LABELS: Record<ChartResolution, string> = {
-  auto: 'Automatic',
-  minute: 'Minutes',
-  hour: 'Hours',
-  day: 'Days',
-  month: 'Months',
+const RESOLUTION_LABELS: Record<ChartResolution, MessageKey> = {
+  auto: 'details.resolution.auto',
+  minute: 'details.resolution.minute',
+  hour: 'details.resolution.hour',
+  day: 'details.resolution.day',
+  month: 'details.resolution.month',
 };
+export const resolutionLabel = (resolution: ChartResolution): string => t(RESOLUTION_LABELS[resolution]);
 
 /** Roughly how many buckets of each size fit in a span: the chart refuses unreadable choices. */
 const APPROX_MS: Record<Exclude<ChartResolution, 'auto'>, number> = {

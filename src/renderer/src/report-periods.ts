@@ -3,6 +3,7 @@
  * whole days they pick), in the browser's local time. Calendar arithmetic only; every energy
  * figure comes from the core.
  */
+import { t, type MessageKey } from './i18n/words';
 
 export const REPORT_PERIODS = [
   'yesterday',
@@ -14,14 +15,28 @@ export const REPORT_PERIODS = [
 ] as const;
 export type ReportPeriod = (typeof REPORT_PERIODS)[number];
 
-export const REPORT_PERIOD_LABELS: Record<ReportPeriod, string> = {
-  yesterday: 'Yesterday',
-  'last-week': 'Last week (Mon–Sun)',
-  'this-month': 'This month',
-  'last-month': 'Last month',
-  'last-year': 'Last year',
-  custom: 'Custom days',
+const PERIOD_WORDS: Record<ReportPeriod, MessageKey> = {
+  yesterday: 'report.periods.yesterday',
+  'last-week': 'report.periods.lastWeek',
+  'this-month': 'report.periods.thisMonth',
+  'last-month': 'report.periods.lastMonth',
+  'last-year': 'report.periods.lastYear',
+  custom: 'report.periods.custom',
 };
+
+/** A period's name in the current language. */
+export const reportPeriodLabel = (kind: ReportPeriod): string => t(PERIOD_WORDS[kind]);
+
+/**
+ * The same names for callers that index a table: each read is looked up then, so it follows a
+ * language chosen after this module loaded.
+ */
+export const REPORT_PERIOD_LABELS: Readonly<Record<ReportPeriod, string>> = Object.defineProperties(
+  {} as Record<ReportPeriod, string>,
+  Object.fromEntries(
+    REPORT_PERIODS.map((kind) => [kind, { enumerable: true, get: () => reportPeriodLabel(kind) }]),
+  ),
+);
 
 export interface Period {
   fromMs: number;

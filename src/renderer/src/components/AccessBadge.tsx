@@ -1,4 +1,5 @@
 import { formatClock } from '../format';
+import { t } from '../i18n/words';
 import { lock, useAccess } from '../state/access';
 import { useUi } from '../state/ui';
 
@@ -15,14 +16,14 @@ export function AccessBadge() {
   if (!status.isPinSet)
     return (
       <div className="access access-open" data-testid="access" data-role="manager" data-pin="unset">
-        <span className="access-hint">No manager PIN: anyone here may switch power.</span>
+        <span className="access-hint">{t('app.access.noPin')}</span>
         <button
           type="button"
           className="tool"
           data-testid="set-pin"
           onClick={() => open({ kind: 'set-pin' })}
         >
-          Set a PIN…
+          {t('app.access.setPin')}
         </button>
       </div>
     );
@@ -35,7 +36,11 @@ export function AccessBadge() {
       data-pin="set"
     >
       <span className="access-role" data-testid="access-role">
-        {isManager ? `Manager${status.until ? ` until ${timeOf(status.until)}` : ''}` : 'Desk'}
+        {isManager
+          ? status.until
+            ? t('app.access.managerUntil', { time: timeOf(status.until) })
+            : t('app.access.manager')
+          : t('app.access.desk')}
       </span>
       {isManager ? (
         <>
@@ -45,15 +50,15 @@ export function AccessBadge() {
             data-testid="change-pin"
             onClick={() => open({ kind: 'set-pin' })}
           >
-            PIN…
+            {t('app.access.changePin')}
           </button>
           <button type="button" className="tool" data-testid="lock" onClick={() => void lock()}>
-            Lock
+            {t('app.access.lock')}
           </button>
         </>
       ) : (
         <button type="button" className="tool" data-testid="unlock" onClick={() => open({ kind: 'unlock' })}>
-          Unlock…
+          {t('app.access.unlock')}
         </button>
       )}
     </div>

@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import { ALERT_KINDS, type Alert, type AlertKind } from '../../../shared/contract';
 import { formatCount, formatDateTime, formatTime } from '../format';
+import { t, type MessageKey } from '../i18n/words';
 import { acknowledgeAlert, clearAlert, clearAllAlerts } from '../state/alert-actions';
 import { useAlerts } from '../state/alerts';
 import { reveal } from '../state/navigate';
@@ -8,17 +9,27 @@ import { useTree } from '../state/tree';
 
 const VISIBLE = 8;
 
-const KIND_LABELS: Record<AlertKind, string> = {
-  'device-offline': 'Offline',
-  'device-online': 'Back online',
-  'counter-reset': 'Counter reset',
-  'message-rejected': 'Rejected',
-  broker: 'Broker',
-  storage: 'Storage',
-  'implausible-jump': 'Implausible jump',
-  'water-leak': 'Water',
-  engine: 'Engine',
+const KIND_LABELS: Record<AlertKind, MessageKey> = {
+  'device-offline': 'alerts.kind.device-offline',
+  'device-online': 'alerts.kind.device-online',
+  'counter-reset': 'alerts.kind.counter-reset',
+  'message-rejected': 'alerts.kind.message-rejected',
+  broker: 'alerts.kind.broker',
+  storage: 'alerts.kind.storage',
+  'implausible-jump': 'alerts.kind.implausible-jump',
+  'water-leak': 'alerts.kind.water-leak',
+  engine: 'alerts.kind.engine',
 };
+const kindLabel = (kind: AlertKind): string => t(KIND_LABELS[kind]);
+
+/** Words with elements in them: each `{name}` placeholder of the message becomes `parts[name]`. */
+function withParts(key: MessageKey, parts: Record<string, ReactNode>): ReactNode[] {
+  return t(key)
+    .split(/\{(\w+)\}/)
+    .map((piece, i) =>
+      i % 2 === 0 ? piece : <Fragment key={piece}>{parts[piece] ?? `{${piece}}`}</Fragment>,
+    );
+}
 
 /** Stored alerts outlive the day they were raised: older ones carry their date. */
 function when(iso: string): string {
@@ -40,13 +51,17 @@ function AlertItem({ alert }: { alert: Alert }) {
       data-acked={isAcked}
     >
       <div className="alert-top">
-        <span className="alert-kind">{KIND_LABELS[alert.kind]}</span>
+        <span className="alert-kind">{kindLabel(alert.kind)}</span>
         {alert.count > 1 && (
-          <span className="alert-count" data-testid="alert-count" title={`Happened ${alert.count} times`}>
+          <span
+            className="alert-count"
+            data-testid="alert-count"
+            title={t('alerts.happened', { count: alert.count })}
+          >
             ×{formatCount(alert.count)}
           </span>
         )}
-        <time dateTime={alert.at} title={`last at ${formatDateTime(alert.at)}`}>
+        <time dateTime={alert.at} title={t('alerts.lastAt', { time: formatDateTime(alert.at) })}>
           {when(alert.at)}
         </time>
       </div>
@@ -61,41 +76,44 @@ function AlertItem({ alert }: { alert: Alert }) {
       </p>
       {alert.count > 1 && (
         <p className="alert-times" data-testid="alert-times">
-          First <time dateTime={alert.firstAt}>{when(alert.firstAt)}</time>, last{' '}
-          <time dateTime={alert.at}>{when(alert.at)}</time>
+          {withParts('alerts.times', {
+            first: <time dateTime={alert.firstAt}>{when(alert.firstAt)}</time>,
+            last: <time dateTime={alert.at}>{when(alert.at)}</time>,
+          })}
         </p>
       )}
       <details className="alert-technical">
-        <summary>Technical detail</summary>
+        <summary>{t('alerts.technical')}</summary>
         <pre data-testid="alert-technical">{alert.technical}</pre>
       </details>
       <div className="alert-actions">
         {isAcked ? (
           <span className="muted" data-testid="alert-acked">
-            Acknowledged {when(alert.ackedAt as string)}
-            {alert.ackedBy ? ` by ${alert.ackedBy}` : ''}
+            {alert.ackedBy
+              ? t('alerts.ackedBy', { when: when(alert.ackedAt as string), who: alert.ackedBy })
+              : t('alerts.acked', { when: when(alert.ackedAt as string) })}
           </span>
         ) : (
           <button
             type="button"
             className="link-button small"
-            aria-label={`Acknowledge alert: ${alert.message}`}
+            aria-label={t('alerts.ackLabel', { message: alert.message })}
             onClick={() => void acknowledgeAlert(alert.id)}
           >
-            Acknowledge
+            {t('alerts.ack')}
           </button>
         )}
         <button
           type="button"
           className="link-button small"
-          aria-label={`Clear alert: ${alert.message}`}
+          aria-label={t('alerts.clearLabel', { message: alert.message })}
           onClick={() => void clearAlert(alert.id)}
         >
-          Clear
+          {t('alerts.clear')}
         </button>
         {hasNode && alert.node && (
           <button type="button" className="link-button small" onClick={() => reveal(alert.node as string)}>
-            Show in tree
+            {t('alerts.showInTree')}
           </button>
         )}
       </div>
@@ -122,34 +140,34 @@ export function AlertsList() {
   const unacknowledged = alerts.filter((a) => a.ackedAt === null).length;
   const present = ALERT_KINDS.filter((k) => alerts.some((a) => a.kind === k) || kinds?.includes(k));
   return (
-    <section className="alerts" aria-label="Alerts" data-testid="alerts" data-status={status}>
+    <section className="alerts" aria-label={t('alerts.title')} data-testid="alerts" data-status={status}>
       <div className="alerts-head">
         <h2>
-          Alerts{' '}
+          {t('alerts.title')}{' '}
           {unacknowledged > 0 && (
-            <span className="badge" data-testid="alerts-total" title="Not acknowledged yet">
+            <span className="badge" data-testid="alerts-total" title={t('alerts.notAcked')}>
               {formatCount(unacknowledged)}
             </span>
           )}
         </h2>
         {filtered.length > 0 && (
           <button type="button" className="link-button" onClick={() => void clearAllAlerts(kinds)}>
-            {kinds ? 'Clear these' : 'Clear all'}
+            {kinds ? t('alerts.clearThese') : t('alerts.clearAll')}
           </button>
         )}
       </div>
       {alerts.length > 0 && (
         <label className="alerts-filter">
-          Show{' '}
+          {t('alerts.filter.show')}{' '}
           <select
             data-testid="alerts-filter"
             value={kinds?.[0] ?? ''}
             onChange={(e) => setKinds(e.target.value === '' ? null : [e.target.value as AlertKind])}
           >
-            <option value="">every kind</option>
+            <option value="">{t('alerts.filter.every')}</option>
             {present.map((k) => (
               <option key={k} value={k}>
-                {KIND_LABELS[k]}
+                {kindLabel(k)}
               </option>
             ))}
           </select>
@@ -157,7 +175,7 @@ export function AlertsList() {
       )}
       {status === 'error' && (
         <p className="alert-error-text" role="alert">
-          The stored alerts could not be loaded: {error}
+          {t('alerts.loadFailed', { error: error ?? '' })}
         </p>
       )}
       {listError && (
@@ -167,11 +185,7 @@ export function AlertsList() {
       )}
       {filtered.length === 0 ? (
         <p className="muted" data-testid="alerts-empty">
-          {status === 'loading'
-            ? 'Loading alerts…'
-            : kinds
-              ? 'No alerts of this kind.'
-              : 'No alerts. Devices going offline, rejected messages and storage problems show up here.'}
+          {status === 'loading' ? t('alerts.loading') : kinds ? t('alerts.noneOfKind') : t('alerts.none')}
         </p>
       ) : (
         <ul className="alert-list" aria-live="polite">
@@ -182,7 +196,7 @@ export function AlertsList() {
       )}
       {filtered.length > VISIBLE && (
         <button type="button" className="link-button" onClick={() => setAllShown(!isAllShown)}>
-          {isAllShown ? 'Show fewer' : `Show ${filtered.length - VISIBLE} more`}
+          {isAllShown ? t('alerts.showFewer') : t('alerts.showMore', { count: filtered.length - VISIBLE })}
         </button>
       )}
     </section>

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SiteNode } from '../../../shared/contract';
 import { formatEnergy, formatPower, kindLabel } from '../format';
+import { t } from '../i18n/words';
 import { reveal } from '../state/navigate';
 import { useLive } from '../state/live';
 import { shareChildren } from '../tree-rows';
@@ -31,12 +32,12 @@ export function ChildrenRanking({ node }: { node: SiteNode }) {
   );
   if (ranked.length < 2) return null;
   const top = Math.max(...ranked.map((r) => r.todayWh ?? 0), 0);
-  const kind = children[0] ? kindLabel(children[0].kind).toLowerCase() : 'part';
+  const kind = children[0] ? kindLabel(children[0].kind).toLocaleLowerCase() : t('details.ranking.part');
   return (
-    <section className="panel-block ranking" aria-label="Ranked by consumption today" data-testid="ranking">
+    <section className="panel-block ranking" aria-label={t('details.ranking.region')} data-testid="ranking">
       <div className="block-head">
-        <h3>Today by {kind}</h3>
-        <span className="muted small">{ranked.length} in all</span>
+        <h3>{t('details.ranking.title', { kind })}</h3>
+        <span className="muted small">{t('details.ranking.count', { count: ranked.length })}</span>
       </div>
       <ol className="ranking-list">
         {ranked.slice(0, SHOWN).map(({ child, todayWh: wh, powerW: w }) => (
@@ -57,7 +58,9 @@ export function ChildrenRanking({ node }: { node: SiteNode }) {
           </li>
         ))}
       </ol>
-      {ranked.length > SHOWN && <p className="muted small">and {ranked.length - SHOWN} more</p>}
+      {ranked.length > SHOWN && (
+        <p className="muted small">{t('details.ranking.more', { count: ranked.length - SHOWN })}</p>
+      )}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { coverageText, reportingNote } from '../coverage';
 import { formatEnergy, formatPower } from '../format';
+import { t } from '../i18n/words';
 import { dayStartMs } from '../ranges';
 import { reveal } from '../state/navigate';
 import { useLive } from '../state/live';
@@ -17,12 +18,12 @@ function CompanyTotal({ id, name }: { id: string; name: string }) {
       type="button"
       className="company-total"
       data-company-id={id}
-      title={`${name}: select to see its details`}
+      title={t('app.company.title', { name })}
       onClick={() => reveal(id)}
     >
       <span className="company-name">{name}</span>
       <span className="company-figure">
-        <span className="figure-label">Now</span>
+        <span className="figure-label">{t('app.company.now')}</span>
         <span className="figure" data-testid="company-power">
           {totals ? formatPower(totals.powerW) : '—'}
         </span>
@@ -33,7 +34,7 @@ function CompanyTotal({ id, name }: { id: string; name: string }) {
         )}
       </span>
       <span className="company-figure">
-        <span className="figure-label">Today</span>
+        <span className="figure-label">{t('app.company.today')}</span>
         <span className="figure" data-testid="company-energy" data-today-wh={totals?.todayWh}>
           {totals ? formatEnergy(totals.todayWh) : '—'}
         </span>

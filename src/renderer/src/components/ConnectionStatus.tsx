@@ -2,7 +2,8 @@ import { useConnection } from '../state/connection';
 import { useLink } from '../state/link';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
-import { retryCountdown, statusWord } from '../connection-words';
+import { retryCountdown, statusText, statusWord } from '../connection-words';
+import { t } from '../i18n/words';
 
 /** The broker connection as the core sees it, and the renderer's own link to the core. */
 export function ConnectionStatus() {
@@ -30,20 +31,22 @@ export function ConnectionStatus() {
   const isServiceDown = isStreamUp === false;
   const status = isServiceDown ? 'unreachable' : (state?.status ?? 'unknown');
   const errorText = isServiceDown
-    ? 'The Kilowatch service is not reachable, retrying'
+    ? t('app.connection.serviceDown')
     : (state?.lastError?.message ?? (state ? null : serviceError?.message));
 
   return (
     <div className="connection" data-testid="connection-status" data-status={status} aria-live="polite">
       <span className={`status-dot status-${status}`} aria-hidden="true" />
-      <span className="status-word">{!isServiceDown && state ? statusWord(state) : status}</span>
+      <span className="status-word">{!isServiceDown && state ? statusWord(state) : statusText(status)}</span>
       {state?.broker && (
         <span className="broker" title={state.broker}>
           {state.broker}
         </span>
       )}
-      {state?.demo && <span className="badge">demo</span>}
-      {state?.tlsVerified === false && <span className="badge badge-warn">TLS unverified</span>}
+      {state?.demo && <span className="badge">{t('app.connection.demo')}</span>}
+      {state?.tlsVerified === false && (
+        <span className="badge badge-warn">{t('app.connection.tlsUnverified')}</span>
+      )}
       {!isServiceDown && state && retryCountdown(state, now) && (
         // A second-by-second count is not news for a screen reader; the status word is.
         <span className="muted" data-testid="retry-countdown" aria-live="off">
@@ -62,7 +65,7 @@ export function ConnectionStatus() {
             void api.invoke('connection.connect', {}).finally(() => setRetrying(false));
           }}
         >
-          {isRetrying ? 'Reconnecting…' : 'Reconnect now'}
+          {isRetrying ? t('app.connection.reconnecting') : t('app.connection.reconnectNow')}
         </button>
       )}
       {errorText && (
@@ -72,7 +75,7 @@ export function ConnectionStatus() {
       )}
       {rejected > 0 && (
         <span className="badge badge-warn" title={lastRejection ?? undefined}>
-          {rejected} invalid {rejected === 1 ? 'message' : 'messages'} dropped
+          {t('app.connection.dropped', { count: rejected })}
         </span>
       )}
     </div>

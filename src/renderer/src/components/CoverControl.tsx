@@ -1,23 +1,25 @@
 import { useState } from 'react';
 import type { CoverAction, CoverState, SiteNode } from '../../../shared/contract';
 import { moveCover } from '../state/actions';
+import { t, type MessageKey } from '../i18n/words';
 import { useCovers } from '../state/covers';
 import { selectCover, useTree } from '../state/tree';
 
-const STATE_WORDS: Record<CoverState, string> = {
-  open: 'Open',
-  closed: 'Closed',
-  opening: 'Opening',
-  closing: 'Closing',
-  stopped: 'Stopped',
-  calibrating: 'Calibrating',
+const STATE_WORDS: Record<CoverState, MessageKey> = {
+  open: 'details.cover.state.open',
+  closed: 'details.cover.state.closed',
+  opening: 'details.cover.state.opening',
+  closing: 'details.cover.state.closing',
+  stopped: 'details.cover.state.stopped',
+  calibrating: 'details.cover.state.calibrating',
 };
 
-const DOING: Record<CoverAction, string> = {
-  open: 'Opening',
-  close: 'Closing',
-  stop: 'Stopping',
-  position: 'Moving',
+/** What a pending command is doing, as one sentence each (a target only goes with "position"). */
+const DOING: Record<CoverAction, MessageKey> = {
+  open: 'details.cover.pending.open',
+  close: 'details.cover.pending.close',
+  stop: 'details.cover.pending.stop',
+  position: 'details.cover.pending.position',
 };
 
 /**
@@ -39,15 +41,17 @@ export function CoverControl({ channel }: { channel: SiteNode }) {
     void moveCover(channel.id, action, to).then(() => setTarget(null));
   };
   const word = isPending
-    ? `${DOING[op.action]}${op.position === undefined ? '' : ` to ${op.position} %`}… waiting for the device to confirm`
+    ? op.action === 'position' && op.position !== undefined
+      ? t('details.cover.pending.positionTo', { position: op.position })
+      : t(DOING[op.action])
     : cover.state === null
-      ? 'Unknown'
-      : STATE_WORDS[cover.state];
+      ? t('details.cover.state.unknown')
+      : t(STATE_WORDS[cover.state]);
   return (
     <div
       className={`cover${isPending ? ' cover-pending' : ''}${failure ? ' cover-error' : ''}`}
       role="group"
-      aria-label={`${name} cover`}
+      aria-label={t('details.cover.label', { name })}
       aria-busy={isPending}
       data-testid="cover-control"
       data-channel-id={channel.id}
@@ -57,17 +61,17 @@ export function CoverControl({ channel }: { channel: SiteNode }) {
     >
       <span className="cover-word" aria-live="polite" data-testid="cover-state">
         {word}
-        {position !== null && !isPending && ` · ${position} % open`}
+        {position !== null && !isPending && ` · ${t('details.cover.percentOpen', { position })}`}
       </span>
       {position !== null && (
         <div
           className="cover-bar"
           role="meter"
-          aria-label={`${name} position`}
+          aria-label={t('details.cover.positionLabel', { name })}
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={position}
-          aria-valuetext={`${position} % open`}
+          aria-valuetext={t('details.cover.percentOpen', { position })}
           data-testid="cover-position"
         >
           <span className="cover-bar-fill" style={{ width: `${position}%` }} />
@@ -81,7 +85,7 @@ export function CoverControl({ channel }: { channel: SiteNode }) {
           disabled={isPending}
           onClick={() => send('open')}
         >
-          Open
+          {t('details.cover.open')}
         </button>
         <button
           type="button"
@@ -90,7 +94,7 @@ export function CoverControl({ channel }: { channel: SiteNode }) {
           disabled={isPending}
           onClick={() => send('stop')}
         >
-          Stop
+          {t('details.cover.stop')}
         </button>
         <button
           type="button"
@@ -99,20 +103,20 @@ export function CoverControl({ channel }: { channel: SiteNode }) {
           disabled={isPending}
           onClick={() => send('close')}
         >
-          Close
+          {t('details.cover.close')}
         </button>
       </span>
       {cover.isCalibrated === true && (
         <span className="cover-goto">
           <label>
-            <span>Go to</span>
+            <span>{t('details.cover.goTo')}</span>
             <input
               type="range"
               min={0}
               max={100}
               step={1}
               value={shownTarget}
-              aria-valuetext={`${shownTarget} % open`}
+              aria-valuetext={t('details.cover.percentOpen', { position: shownTarget })}
               data-testid="cover-target"
               disabled={isPending}
               onChange={(event) => setTarget(Number(event.currentTarget.value))}
@@ -125,7 +129,7 @@ export function CoverControl({ channel }: { channel: SiteNode }) {
             disabled={isPending || target === null}
             onClick={() => target !== null && send('position', target)}
           >
-            Go to {shownTarget} %
+            {t('details.cover.goToPosition', { position: shownTarget })}
           </button>
         </span>
       )}

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SiteNode } from '../../../shared/contract';
+import { t } from '../i18n/words';
 import { countRender } from '../render-count';
 import { buildSearchIndex, createMatcher, type SearchIndex } from '../search';
 import { assignDevice } from '../state/actions';
@@ -20,12 +21,13 @@ async function dropDevice(deviceId: string, room: SiteNode): Promise<void> {
   const device = useTree.getState().byId[deviceId];
   const [company, office, roomName] = room.path;
   if (!company || !office || !roomName) return;
-  notify(`Assigning ${device?.name ?? deviceId} to ${room.path.join(' / ')}…`);
+  const words = { device: device?.name ?? deviceId, place: room.path.join(' / ') };
+  notify(t('site.assign.pending', words));
   const reply = await assignDevice(deviceId, [company, office, roomName]);
   if (reply.ok) {
-    notify(`${device?.name ?? deviceId} now counts in ${room.path.join(' / ')}.`);
+    notify(t('site.assign.done', words));
     useUi.getState().select(deviceId);
-  } else notify(`Could not assign ${device?.name ?? deviceId}: ${reply.error.message}`, 'error');
+  } else notify(t('site.assign.failed', { device: words.device, message: reply.error.message }), 'error');
 }
 const onDropDevice = (deviceId: string, room: SiteNode): void => void dropDevice(deviceId, room);
 
@@ -146,14 +148,19 @@ export function DeviceTree({ query }: { query: string }) {
   };
 
   if (rows.length === 0) {
+    // The button sits inside the sentence where the language puts {clear}; a marker nobody types
+    // finds that place, whatever the query holds.
+    const [beforeClear, afterClear] = t('site.search.empty', { query: query.trim(), clear: '\u0000' }).split(
+      '\u0000',
+    );
     return (
       <div className="tree-panel">
         <p className="empty tree-empty" data-testid="search-empty">
-          Nothing matches “{query.trim()}”. Check the spelling, search for part of a name, or{' '}
+          {beforeClear}
           <button type="button" className="link-button" onClick={() => useUi.getState().setSearch('')}>
-            clear the search
+            {t('site.search.clear')}
           </button>
-          .
+          {afterClear}
         </p>
       </div>
     );
@@ -162,17 +169,17 @@ export function DeviceTree({ query }: { query: string }) {
   return (
     <div className="tree-panel">
       <div className="tree-head" aria-hidden="true">
-        <span>Name</span>
-        <span className="cell-relay">Relay</span>
-        <span className="cell-figure">Power</span>
-        <span className="cell-figure">Today</span>
+        <span>{t('site.column.name')}</span>
+        <span className="cell-relay">{t('site.column.relay')}</span>
+        <span className="cell-figure">{t('site.column.power')}</span>
+        <span className="cell-figure">{t('site.column.today')}</span>
       </div>
       <div
         ref={scrollRef}
         id="site-tree"
         className="tree-scroll"
         role="tree"
-        aria-label="Site: company, office, room, device, channel"
+        aria-label={t('site.tree.label')}
         data-row-count={rows.length}
         tabIndex={0}
         aria-activedescendant={activeRow ? rowDomId(activeRow.node.id) : undefined}

@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { saveDownload } from '../download';
+import { t } from '../i18n/words';
 import { api } from '../state/actions';
 import { useUi } from '../state/ui';
 
@@ -24,12 +25,12 @@ export function DiagnosticsExport() {
     const { notify } = useUi.getState();
     try {
       const reply = await api().invoke('diagnostics.export', {});
-      if (!reply.ok) return notify(`Could not export diagnostics: ${reply.error.message}`, 'error');
+      if (!reply.ok) return notify(t('app.diagnostics.failed', { message: reply.error.message }), 'error');
       saveDownload(
         new Blob([bytesOf(reply.value.zipBase64)], { type: 'application/zip' }),
         reply.value.fileName,
       );
-      notify(`Saved “${reply.value.fileName}” to your downloads: logs and settings, without passwords.`);
+      notify(t('app.diagnostics.saved', { fileName: reply.value.fileName }));
     } finally {
       setBusy(false);
     }
@@ -42,10 +43,10 @@ export function DiagnosticsExport() {
       data-testid="export-diagnostics"
       disabled={isBusy}
       aria-busy={isBusy}
-      title="A zip for support: logs, versions, settings without passwords or tokens, the last alerts"
+      title={t('app.diagnostics.title')}
       onClick={() => void exportDiagnostics()}
     >
-      {isBusy ? 'Exporting…' : 'Export diagnostics'}
+      {isBusy ? t('app.diagnostics.exporting') : t('app.diagnostics.export')}
     </button>
   );
 }

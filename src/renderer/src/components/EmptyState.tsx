@@ -1,5 +1,9 @@
+import { statusText } from '../connection-words';
+import { t } from '../i18n/words';
 import { useConnection } from '../state/connection';
 import { useUi } from '../state/ui';
+
+const TOPIC_LAYOUT = 'Company/Office/Room/Device';
 
 /** A site with no devices yet: what is happening, and what to do next. */
 export function EmptyState() {
@@ -7,25 +11,30 @@ export function EmptyState() {
   const serviceError = useConnection((s) => s.error);
   const isDisconnected = state?.status !== 'connected';
   const reason =
-    state?.lastError?.message ?? serviceError?.message ?? (state ? `Broker ${state.status}` : null);
+    state?.lastError?.message ??
+    serviceError?.message ??
+    (state ? t('site.empty.broker', { status: statusText(state.status) }) : null);
+  // The topic layout is code inside the sentence; where it goes is the language's choice.
+  const [beforePrefix, afterPrefix] = t('site.empty.stepPrefix').split('{prefix}');
   return (
     <div className="empty" data-testid="empty-state">
-      <p className="empty-title">No devices yet — waiting for Shelly messages on the broker</p>
+      <p className="empty-title">{t('site.empty.title')}</p>
       {isDisconnected && reason && (
         <p className="empty-error" role="status">
           {reason}
         </p>
       )}
       <ul className="empty-steps">
-        <li>In each Shelly&apos;s web page, turn on MQTT and point it at this broker.</li>
+        <li>{t('site.empty.stepMqtt')}</li>
         <li>
-          Name the topic prefix <code>Company/Office/Room/Device</code> to place it automatically; anything
-          else arrives under Unassigned.
+          {beforePrefix}
+          <code>{TOPIC_LAYOUT}</code>
+          {afterPrefix}
         </li>
-        <li>Devices appear here as soon as they report (Gen2 within a minute, Gen1 within 30 s).</li>
+        <li>{t('site.empty.stepWait')}</li>
       </ul>
       <button type="button" className="primary" onClick={() => useUi.getState().setWizardOpen(true)}>
-        Connect to another broker…
+        {t('site.empty.connect')}
       </button>
     </div>
   );

@@ -1,5 +1,5 @@
 import type { ChartDataset, Plugin } from 'chart.js';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { SiteNode } from '../../../shared/contract';
 import { Chart, onThemeChange, themeColours, type ThemeColours } from '../charts/chart-setup';
 import {
@@ -16,6 +16,7 @@ import {
   type Slot,
 } from '../chart-series';
 import { coverageText } from '../coverage';
+import { t, type MessageKey } from '../i18n/words';
 import {
   formatEnergy,
   formatEnergyAxis,
@@ -28,8 +29,8 @@ import {
   dayStartMs,
   fromLocalInput,
   RANGE_KINDS,
-  RANGE_LABELS,
-  RESOLUTION_LABELS,
+  rangeLabel,
+  resolutionLabel,
   toLocalInput,
   usableResolutions,
   type ChartResolution,
@@ -222,7 +223,7 @@ function datasetsOf(
   if (model.totalLine) {
     out.push({
       type: 'line' as const,
-      label: 'Total',
+      label: t('details.chart.total'),
       data: model.totalLine,
       stack: 'total',
       borderColor: colours.text,
@@ -236,7 +237,7 @@ function datasetsOf(
   if (model.previous) {
     out.push({
       type: 'line' as const,
-      label: 'Previous period',
+      label: t('details.chart.previous'),
       data: model.previous,
       stack: 'previous',
       borderColor: colours.previous,
@@ -287,7 +288,7 @@ function RangePicker({
   const isCustomValid = fromMs !== null && toMs !== null && toMs > fromMs;
   return (
     <div className="range-picker">
-      <div className="segmented" role="group" aria-label="Range">
+      <div className="segmented" role="group" aria-label={t('details.chart.rangeGroup')}>
         {RANGE_KINDS.map((kind) => (
           <button
             key={kind}
@@ -304,7 +305,7 @@ function RangePicker({
               )
             }
           >
-            {RANGE_LABELS[kind]}
+            {rangeLabel(kind)}
           </button>
         ))}
       </div>
@@ -315,7 +316,7 @@ function RangePicker({
           data-testid="compare"
           onChange={(event) => setCompare(event.target.checked)}
         />
-        Compare with previous period
+        {t('details.chart.compare')}
       </label>
       {range.kind === 'custom' && (
         <form
@@ -326,7 +327,7 @@ function RangePicker({
           }}
         >
           <label>
-            From{' '}
+            {t('details.chart.from')}{' '}
             <input
               type="datetime-local"
               value={from}
@@ -335,7 +336,7 @@ function RangePicker({
             />
           </label>
           <label>
-            to{' '}
+            {t('details.chart.to')}{' '}
             <input
               type="datetime-local"
               value={to}
@@ -344,11 +345,11 @@ function RangePicker({
             />
           </label>
           <button type="submit" className="tool" disabled={!isCustomValid} data-testid="custom-apply">
-            Show
+            {t('details.chart.show')}
           </button>
           {range.fromMs !== undefined && range.toMs !== undefined && (
             <label>
-              by{' '}
+              {t('details.chart.by')}{' '}
               <select
                 value={resolution}
                 data-testid="custom-resolution"
@@ -356,7 +357,7 @@ function RangePicker({
               >
                 {usableResolutions({ fromMs: range.fromMs, toMs: range.toMs }).map((r) => (
                   <option key={r} value={r}>
-                    {RESOLUTION_LABELS[r]}
+                    {resolutionLabel(r)}
                   </option>
                 ))}
               </select>
@@ -375,7 +376,7 @@ function CompareSummary({ model }: { model: EnergyModel }) {
   if (!overall || overall.deltaWh === null) {
     return (
       <p className="muted small" data-testid="compare-summary">
-        Previous period: no completed {unitWord(model.resolution, 2)} with data on both sides to compare yet.
+        {t('details.compare.none', { units: unitWord(model.resolution, 2) })}
       </p>
     );
   }
@@ -387,26 +388,59 @@ function CompareSummary({ model }: { model: EnergyModel }) {
       data-delta-wh={overall.deltaWh}
       data-pct={overall.pct ?? undefined}
     >
-      Against the previous period: <strong>{formatEnergyDelta(overall.deltaWh)}</strong>
-      {overall.pct !== null && <strong> ({formatPctDelta(overall.pct)})</strong>} over the {overall.slots}{' '}
-      completed {unitWord(model.resolution, overall.slots)} ({formatEnergy(round3(overall.currentWh))} against{' '}
-      {formatEnergy(round3(overall.previousWh))}).
+      {withNodes(
+        t('details.compare.summary', {
+          completed: t(unitKey(COMPLETED_WORDS, model.resolution), { count: overall.slots }),
+          current: formatEnergy(round3(overall.currentWh)),
+          previous: formatEnergy(round3(overall.previousWh)),
+        }),
+        {
+          delta: <strong>{formatEnergyDelta(overall.deltaWh)}</strong>,
+          pct: overall.pct !== null && <strong> ({formatPctDelta(overall.pct)})</strong>,
+        },
+      )}
     </p>
   );
 }
 
-const UNIT_WORDS: Record<string, [string, string]> = {
-  minute: ['minute', 'minutes'],
-  hour: ['hour', 'hours'],
-  day: ['day', 'days'],
-  week: ['week', 'weeks'],
-  month: ['month', 'months'],
+/**
+ * Words filled in around React nodes: `{name}` placeholders that t() left unfilled are replaced by
+ * `nodes[name]`, so a sentence with bold figures is still one catalog entry in its own word order.
+ */
+function withNodes(text: string, nodes: Record<string, ReactNode>): ReactNode {
+  return text
+    .split(/(\{\w+\})/)
+    .map((part, i) => (
+      <Fragment key={i}>{/^\{\w+\}$/.test(part) ? nodes[part.slice(1, -1)] : part}</Fragment>
+    ));
+}
+
+type UnitWords = Record<Resolution | 'period', MessageKey>;
+const UNIT_WORDS: UnitWords = {
+  minute: 'details.unit.minute',
+  hour: 'details.unit.hour',
+  day: 'details.unit.day',
+  week: 'details.unit.week',
+  month: 'details.unit.month',
+  auto: 'details.unit.period',
+  period: 'details.unit.period',
 };
-const unitWord = (resolution: string, n: number): string =>
-  (UNIT_WORDS[resolution] ?? ['period', 'periods'])[n === 1 ? 0 : 1];
+// "3 completed hours": one entry per unit, as an adjective agrees with its noun in Portuguese.
+const COMPLETED_WORDS: UnitWords = {
+  minute: 'details.completed.minute',
+  hour: 'details.completed.hour',
+  day: 'details.completed.day',
+  week: 'details.completed.week',
+  month: 'details.completed.month',
+  auto: 'details.completed.period',
+  period: 'details.completed.period',
+};
+const unitKey = (words: UnitWords, resolution: string): MessageKey =>
+  words[resolution as keyof UnitWords] ?? words.period;
+const unitWord = (resolution: string, n: number): string => t(unitKey(UNIT_WORDS, resolution), { count: n });
 
 const cell = (wh: number | null | undefined): string =>
-  wh === null || wh === undefined ? 'no data' : formatEnergy(wh);
+  wh === null || wh === undefined ? t('details.chart.noData') : formatEnergy(wh);
 
 /** The chart's values as a table, for screen readers and for reading exact figures. */
 function ChartTable({ model, totalWh, nodeName }: { model: EnergyModel; totalWh: number; nodeName: string }) {
@@ -415,10 +449,10 @@ function ChartTable({ model, totalWh, nodeName }: { model: EnergyModel; totalWh:
   return (
     <div className="chart-table-wrap">
       <table className="chart-table" data-testid="chart-table">
-        <caption className="visually-hidden">Energy of {nodeName} per interval</caption>
+        <caption className="visually-hidden">{t('details.chart.of', { name: nodeName })}</caption>
         <thead>
           <tr>
-            <th scope="col">Period</th>
+            <th scope="col">{t('details.chart.period')}</th>
             {showBars &&
               model.bars.map((bar) => (
                 <th scope="col" key={bar.id}>
@@ -426,8 +460,8 @@ function ChartTable({ model, totalWh, nodeName }: { model: EnergyModel; totalWh:
                 </th>
               ))}
             <th scope="col">{nodeName}</th>
-            {model.previous && <th scope="col">Previous period</th>}
-            {model.previous && <th scope="col">Change</th>}
+            {model.previous && <th scope="col">{t('details.chart.previous')}</th>}
+            {model.previous && <th scope="col">{t('details.chart.change')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -452,7 +486,7 @@ function ChartTable({ model, totalWh, nodeName }: { model: EnergyModel; totalWh:
         </tbody>
         <tfoot>
           <tr>
-            <th scope="row">Total</th>
+            <th scope="row">{t('details.chart.total')}</th>
             {showBars && model.bars.map((bar, i) => <td key={bar.id}>{cell(model.childTotalsWh[i])}</td>)}
             <td data-testid="chart-table-total">{formatEnergy(totalWh)}</td>
             {model.previous && <td />}
@@ -543,11 +577,13 @@ export function EnergyChart({ node }: { node: SiteNode }) {
           tooltip: {
             callbacks: {
               label: (item) =>
-                `${item.dataset.label ?? ''}: ${item.raw === null ? 'no data' : formatEnergy(Number(item.raw))}`,
+                `${item.dataset.label ?? ''}: ${item.raw === null ? t('details.chart.noData') : formatEnergy(Number(item.raw))}`,
               footer: (items) => {
                 const d = modelRef.current?.deltas?.[items[0]?.dataIndex ?? -1];
                 if (!d || d.deltaWh === null) return '';
-                return `Change: ${formatEnergyDelta(d.deltaWh)}${d.pct !== null ? ` (${formatPctDelta(d.pct)})` : ''}`;
+                return t('details.chart.changeTip', {
+                  change: `${formatEnergyDelta(d.deltaWh)}${d.pct !== null ? ` (${formatPctDelta(d.pct)})` : ''}`,
+                });
               },
             },
           },
@@ -591,9 +627,9 @@ export function EnergyChart({ node }: { node: SiteNode }) {
   const rangeText = view && model ? formatSpan(view.span.fromMs, view.span.toMs, model.resolution) : null;
   const coverage = view && model ? coverageText(totals, view.span.fromMs, now, model.dataStartMs) : null;
   return (
-    <section className="panel-block energy" aria-label="Energy per interval">
+    <section className="panel-block energy" aria-label={t('details.chart.region')}>
       <div className="block-head">
-        <h3>Energy</h3>
+        <h3>{t('details.chart.title')}</h3>
         {rangeText && (
           <span className="muted range-text" data-testid="range-text">
             {rangeText}
@@ -601,7 +637,7 @@ export function EnergyChart({ node }: { node: SiteNode }) {
         )}
         {model && totalWh !== null && (
           <span className="chart-total">
-            Total <strong data-testid="chart-total">{formatEnergy(totalWh)}</strong>
+            {t('details.chart.total')} <strong data-testid="chart-total">{formatEnergy(totalWh)}</strong>
             {coverage && (
               <span className="muted small" data-testid="chart-coverage">
                 {' '}
@@ -632,16 +668,15 @@ export function EnergyChart({ node }: { node: SiteNode }) {
         data-compare={model?.previous ? 'on' : 'off'}
         aria-busy={status === 'loading'}
       >
-        <canvas ref={canvasRef} role="img" aria-label={`Energy of ${node.name} per interval`} />
+        <canvas ref={canvasRef} role="img" aria-label={t('details.chart.of', { name: node.name })} />
         {status === 'error' && (
           <p className="chart-overlay chart-error" role="alert">
-            Could not load the history: {view?.error}
+            {t('details.chart.error', { error: view?.error ?? '' })}
           </p>
         )}
         {status === 'ready' && model && !model.hasPoints && (
           <p className="chart-overlay" data-testid="chart-empty">
-            No data for {node.name} in this range. Pick a longer range, or check that its devices report (a
-            new device counts from its second reading).
+            {t('details.chart.empty', { name: node.name })}
           </p>
         )}
       </div>
@@ -649,19 +684,20 @@ export function EnergyChart({ node }: { node: SiteNode }) {
       {view?.status === 'ready' && view.error && <p className="muted small">{view.error}</p>}
       {view && view.otherChildren > 0 && (
         <p className="muted small">
-          The {view.children.length} largest parts are stacked; {view.otherChildren} smaller{' '}
-          {view.otherChildren === 1 ? 'one is' : 'ones are'} only in the Total line.
+          {t('details.chart.others', { shown: view.children.length, count: view.otherChildren })}
         </p>
       )}
       {model && model.gapSlots > 0 && (
         <p className="muted small" data-testid="chart-gap-note">
-          Shaded: a device was away; its energy over the gap is booked when it came back.
+          {t('details.chart.gapNote')}
         </p>
       )}
       {model && model.noDataSlots > 0 && (
         <p className="muted small" data-testid="chart-no-data-note">
-          Hatched: no data ({model.noDataSlots} {unitWord(model.resolution, model.noDataSlots)}) — nothing was
-          recorded there, which is not the same as 0&nbsp;Wh.
+          {t('details.chart.noDataNote', {
+            count: model.noDataSlots,
+            unit: unitWord(model.resolution, model.noDataSlots),
+          })}
         </p>
       )}
       {model && totalWh !== null && (
@@ -673,7 +709,7 @@ export function EnergyChart({ node }: { node: SiteNode }) {
             data-testid="chart-table-toggle"
             onClick={() => setTableShown((shown) => !shown)}
           >
-            {isTableShown ? 'Hide the values table' : 'Show the values as a table'}
+            {isTableShown ? t('details.chart.hideTable') : t('details.chart.showTable')}
           </button>
           {isTableShown && <ChartTable model={model} totalWh={totalWh} nodeName={node.name} />}
         </>

@@ -1,7 +1,11 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { t } from '../i18n/words';
 
 interface Props {
-  /** What this boundary guards, in words: "the device tree". */
+  /**
+   * What this boundary guards, in the current language: "the device tree". It fills the heading
+   * "Something went wrong in {what}", so in Portuguese it is a noun phrase with its article.
+   */
   what: string;
   children: ReactNode;
 }
@@ -28,14 +32,16 @@ export class ErrorBoundary extends Component<Props, State> {
     if (!error) return this.props.children;
     return (
       <section className="crash" role="alert" data-testid="error-boundary">
-        <h2>Something went wrong in {this.props.what}</h2>
+        <h2>{t('app.crash.title', { what: this.props.what })}</h2>
         <p className="crash-message">{error.message || error.name}</p>
         <details>
-          <summary>Technical details</summary>
-          <pre>{[error.stack, componentStack].filter(Boolean).join('\n\nComponent stack:')}</pre>
+          <summary>{t('app.crash.details')}</summary>
+          <pre>
+            {[error.stack, componentStack].filter(Boolean).join(`\n\n${t('app.crash.componentStack')}`)}
+          </pre>
         </details>
         <button type="button" onClick={() => this.setState({ error: null, componentStack: null })}>
-          Try again
+          {t('app.crash.retry')}
         </button>
       </section>
     );

@@ -1,3 +1,4 @@
+import { t } from '../i18n/words';
 import { useUi } from '../state/ui';
 import { AccessBadge } from './AccessBadge';
 import { CompanyTotals } from './CompanyTotals';
@@ -24,7 +25,7 @@ export function Header() {
           data-testid="open-settings"
           onClick={() => useUi.getState().openDialog({ kind: 'settings' })}
         >
-          Settings…
+          {t('app.header.settings')}
         </button>
         <button
           type="button"
@@ -32,7 +33,7 @@ export function Header() {
           data-testid="open-audit"
           onClick={() => useUi.getState().openDialog({ kind: 'audit' })}
         >
-          Audit…
+          {t('app.header.audit')}
         </button>
         <DiagnosticsExport />
         <button
@@ -41,7 +42,7 @@ export function Header() {
           data-testid="open-export"
           onClick={() => useUi.getState().openDialog({ kind: 'export', nodeId: useUi.getState().selectedId })}
         >
-          Export CSV…
+          {t('app.header.exportCsv')}
         </button>
         <button
           type="button"
@@ -49,10 +50,10 @@ export function Header() {
           data-testid="open-wizard"
           aria-haspopup="dialog"
           aria-expanded={isWizardOpen}
-          title="Connect to a broker (the connection wizard)"
+          title={t('app.header.connectTitle')}
           onClick={() => useUi.getState().setWizardOpen(true)}
         >
-          Connect…
+          {t('app.header.connect')}
         </button>
       </div>
     </header>

@@ -2,26 +2,30 @@ import { useCallback, useState } from 'react';
 import type { LedgerEntry, SiteNode } from '../../../shared/contract';
 import { formatDateTime, formatEnergy } from '../format';
 import { loadLedger } from '../state/actions';
+import { t, type MessageKey } from '../i18n/words';
 import { useTree } from '../state/tree';
 
 const LIMIT = 50;
 
 /** What each decision means, in the words a facility manager would use. */
-const KIND_TEXT: Record<LedgerEntry['kind'], string> = {
-  baseline: 'First reading: the starting point, nothing counted',
-  duplicate: 'The same reading again: ignored',
-  'out-of-order': 'Older than a reading already counted: ignored (the newer one includes it)',
-  'stale-retained': 'An old copy the broker kept: ignored',
-  'no-change': 'No change',
-  reset: 'The counter restarted (reboot or reset): counted from zero',
-  'dip-ignored': 'Lower without a sign of a reset: ignored, the higher value kept',
-  unavailable: 'The device had no value yet (just rebooted)',
-  rejected: 'Refused',
-  gap: 'First reading after the device was away: booked as one interval, shown as a gap',
-  rebased:
-    'Three consistent jumps in a row: a swapped device or counter, so counting restarts here without the jump',
-  role: 'Metering role changed: its energy counts this way from here on; what came before stays as counted',
+const KIND_TEXT: Record<LedgerEntry['kind'], MessageKey> = {
+  baseline: 'details.ledger.kind.baseline',
+  duplicate: 'details.ledger.kind.duplicate',
+  'out-of-order': 'details.ledger.kind.outOfOrder',
+  'stale-retained': 'details.ledger.kind.staleRetained',
+  'no-change': 'details.ledger.kind.noChange',
+  reset: 'details.ledger.kind.reset',
+  'dip-ignored': 'details.ledger.kind.dipIgnored',
+  unavailable: 'details.ledger.kind.unavailable',
+  rejected: 'details.ledger.kind.rejected',
+  gap: 'details.ledger.kind.gap',
+  rebased: 'details.ledger.kind.rebased',
+  role: 'details.ledger.kind.role',
 };
+
+// A kind newer than this renderer is shown as the core names it.
+const kindText = (kind: LedgerEntry['kind']): string =>
+  (KIND_TEXT as Partial<Record<string, MessageKey>>)[kind] ? t(KIND_TEXT[kind]) : kind;
 
 const wh = (v: number | null): string => (v === null ? '—' : formatEnergy(v));
 /** The channel as the tree names it; its key only for a channel the tree no longer has. */
@@ -65,18 +69,16 @@ export function LedgerPanel({ nodeId }: { nodeId: string }) {
       }}
     >
       <summary>
-        <h3>Why this number</h3>
+        <h3>{t('details.ledger.title')}</h3>
       </summary>
       {state.status === 'error' && (
         <p className="callout" role="alert">
-          The ledger could not be read: {state.message}
+          {t('details.ledger.error', { message: state.message })}
         </p>
       )}
       {(state.status === 'ready' || state.status === 'loading') && state.entries.length === 0 && (
         <p className="muted">
-          {state.status === 'loading'
-            ? 'Reading the ledger…'
-            : 'Every reading so far was a plain rise: nothing to explain.'}
+          {state.status === 'loading' ? t('details.ledger.loading') : t('details.ledger.empty')}
         </p>
       )}
       {'entries' in state && state.entries.length > 0 && (
@@ -84,11 +86,11 @@ export function LedgerPanel({ nodeId }: { nodeId: string }) {
           <table className="ledger-table">
             <thead>
               <tr>
-                <th scope="col">When</th>
-                <th scope="col">Channel</th>
-                <th scope="col">What happened</th>
-                <th scope="col">Before → reading</th>
-                <th scope="col">Counted</th>
+                <th scope="col">{t('details.ledger.when')}</th>
+                <th scope="col">{t('details.ledger.channel')}</th>
+                <th scope="col">{t('details.ledger.what')}</th>
+                <th scope="col">{t('details.ledger.values')}</th>
+                <th scope="col">{t('details.ledger.counted')}</th>
               </tr>
             </thead>
             <tbody>
@@ -101,10 +103,10 @@ export function LedgerPanel({ nodeId }: { nodeId: string }) {
                   <td>{formatDateTime(e.at)}</td>
                   <td>
                     {channelOf(e.channel, byId)}
-                    {e.counter === 'return' ? ' · Returned' : ''}
+                    {e.counter === 'return' ? ` · ${t('details.ledger.returned')}` : ''}
                   </td>
                   <td>
-                    {KIND_TEXT[e.kind]}
+                    {kindText(e.kind)}
                     {e.reason ? ` (${e.reason})` : ''}
                   </td>
                   <td>
@@ -116,9 +118,9 @@ export function LedgerPanel({ nodeId }: { nodeId: string }) {
             </tbody>
           </table>
           <p className="muted">
-            The newest {LIMIT} decisions at most; plain rises are not listed.{' '}
+            {t('details.ledger.limit', { count: LIMIT })}{' '}
             <button type="button" className="tool" data-testid="ledger-refresh" onClick={() => void load()}>
-              Refresh
+              {t('details.ledger.refresh')}
             </button>
           </p>
         </>

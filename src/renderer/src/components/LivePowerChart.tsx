@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { Chart, onThemeChange, themeColours } from '../charts/chart-setup';
 import { formatPower, formatPowerAxis, formatShortTime } from '../format';
+import { t } from '../i18n/words';
 import { seedPowerTrail } from '../state/actions';
 import { useLive } from '../state/live';
 import { TRAIL_WINDOW_MS, usePowerTrail, type PowerSample } from '../state/power-trail';
@@ -42,7 +43,7 @@ export function LivePowerChart({ nodeId, name }: { nodeId: string; name: string 
       data: {
         datasets: [
           {
-            label: 'Power',
+            label: t('details.live.series'),
             data,
             parsing: false,
             normalized: true,
@@ -138,13 +139,13 @@ export function LivePowerChart({ nodeId, name }: { nodeId: string; name: string 
   }, []);
 
   return (
-    <section className="panel-block live-power" aria-label="Power, last hour">
+    <section className="panel-block live-power" aria-label={t('details.live.region')}>
       <div className="block-head">
-        <h3>Power, last hour</h3>
-        <span className="muted small">average per minute, then live</span>
+        <h3>{t('details.live.title')}</h3>
+        <span className="muted small">{t('details.live.note')}</span>
       </div>
       <div className="chart-box chart-box-small" ref={boxRef} data-testid="power-chart" data-node={nodeId}>
-        <canvas ref={canvasRef} role="img" aria-label={`Power of ${name} over the last hour`} />
+        <canvas ref={canvasRef} role="img" aria-label={t('details.live.of', { name })} />
       </div>
     </section>
   );

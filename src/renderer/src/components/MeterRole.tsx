@@ -6,15 +6,16 @@
 import { useState } from 'react';
 import type { MeterRoleInfo, SiteNode } from '../../../shared/contract';
 import { setMeterRole } from '../state/actions';
+import { t, type MessageKey } from '../i18n/words';
 
 type Choice = 'load' | 'main:room' | 'main:office' | 'main:company' | 'generation';
 
-const CHOICES: Array<{ value: Choice; label: string }> = [
-  { value: 'load', label: 'Load (counted in its room)' },
-  { value: 'main:room', label: 'Main meter of its room' },
-  { value: 'main:office', label: 'Main meter of its office' },
-  { value: 'main:company', label: 'Main meter of the company' },
-  { value: 'generation', label: 'Generation (solar, production)' },
+const CHOICES: Array<{ value: Choice; label: MessageKey }> = [
+  { value: 'load', label: 'details.role.load' },
+  { value: 'main:room', label: 'details.role.mainRoom' },
+  { value: 'main:office', label: 'details.role.mainOffice' },
+  { value: 'main:company', label: 'details.role.mainCompany' },
+  { value: 'generation', label: 'details.role.generation' },
 ];
 
 const choiceOf = (role: MeterRoleInfo | undefined): Choice =>
@@ -25,7 +26,11 @@ const choiceOf = (role: MeterRoleInfo | undefined): Choice =>
       : 'generation';
 
 export const roleBadge = (role: MeterRoleInfo | undefined): string | null =>
-  !role || role.role === 'load' ? null : role.role === 'main' ? 'Main' : 'Solar';
+  !role || role.role === 'load'
+    ? null
+    : role.role === 'main'
+      ? t('details.role.badgeMain')
+      : t('details.role.badgeSolar');
 
 /** Only devices and their total channels meter something a role can apply to (not a phase). */
 const canHaveRole = (node: SiteNode): boolean =>
@@ -38,6 +43,8 @@ export function MeterRole({ node }: { node: SiteNode }) {
   const [isBusy, setBusy] = useState(false);
   if (!canHaveRole(node)) return null;
   const isConfigured = node.role?.source === 'config';
+  const configuredKey = CHOICES.find((c) => c.value === current)?.label;
+  const configuredLabel = configuredKey ? t(configuredKey) : '';
   const save = async () => {
     setBusy(true);
     const [role, scope] = choice.split(':') as [
@@ -48,21 +55,21 @@ export function MeterRole({ node }: { node: SiteNode }) {
     setBusy(false);
     setMessage(
       reply.ok
-        ? { isError: false, text: 'Saved. It applies from now on; what was counted before stays as it was.' }
+        ? { isError: false, text: t('details.role.saved') }
         : { isError: true, text: reply.error.message },
     );
   };
   return (
-    <section className="panel-block meter-role" aria-label="Metering role" data-testid="meter-role">
-      <h3>Metering role</h3>
+    <section className="panel-block meter-role" aria-label={t('details.role.title')} data-testid="meter-role">
+      <h3>{t('details.role.title')}</h3>
       {isConfigured ? (
         <p className="muted" data-testid="meter-role-config">
-          {CHOICES.find((c) => c.value === current)?.label}: set in kilowatch.toml. Change it there.
+          {t('details.role.configured', { role: configuredLabel })}
         </p>
       ) : (
         <div className="meter-role-form">
           <select
-            aria-label="Metering role"
+            aria-label={t('details.role.title')}
             data-testid="meter-role-select"
             value={choice}
             onChange={(e) => {
@@ -72,7 +79,7 @@ export function MeterRole({ node }: { node: SiteNode }) {
           >
             {CHOICES.map((c) => (
               <option key={c.value} value={c.value}>
-                {c.label}
+                {t(c.label)}
               </option>
             ))}
           </select>
@@ -82,9 +89,9 @@ export function MeterRole({ node }: { node: SiteNode }) {
             disabled={isBusy || choice === current}
             onClick={() => void save()}
           >
-            Apply from now
+            {t('details.role.apply')}
           </button>
-          {node.role?.source === 'inherited' && <span className="muted">(the device&apos;s role)</span>}
+          {node.role?.source === 'inherited' && <span className="muted">{t('details.role.inherited')}</span>}
         </div>
       )}
       {message && (

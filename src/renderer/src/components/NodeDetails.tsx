@@ -8,9 +8,11 @@ import {
   formatEnergy,
   formatPower,
   kindLabel,
+  nodeName,
   reasonText,
 } from '../format';
 import { withToday } from '../chart-series';
+import { t } from '../i18n/words';
 import { coverageText, reportingNote } from '../coverage';
 import { dayStartMs, startOfMonthMs, startOfWeekMs } from '../ranges';
 import { loadPeriods } from '../state/actions';
@@ -84,15 +86,17 @@ function LiveTiles({ node }: { node: SiteNode }) {
   // An offline device's power is the last it reported: say how old it is instead of passing it as now.
   const isStale = node.kind === 'device' && online === false;
   const powerHint = isStale
-    ? `offline · last seen ${lastSeen ? formatAgo(lastSeen, now) : 'never'}`
+    ? lastSeen
+      ? t('details.tile.offline', { ago: formatAgo(lastSeen, now) })
+      : t('details.tile.offlineNever')
     : reportingNote(totals);
   return (
     <>
-      <Tile label="Power now" testId="detail-power" hint={powerHint} isStale={isStale}>
+      <Tile label={t('details.tile.power')} testId="detail-power" hint={powerHint} isStale={isStale}>
         {totals ? formatPower(totals.powerW) : none}
       </Tile>
       <Tile
-        label="Today"
+        label={t('details.tile.today')}
         testId="detail-today"
         hint={coverageText(totals, dayStartMs(now), now, firstStoredMs)}
       >
@@ -114,24 +118,30 @@ function PeriodTiles({ id }: { id: string }) {
   // One snapshot: the completed days from the core plus the same live today the Today tile shows.
   const show = (beforeTodayWh: number | null | undefined): string => {
     const wh = withToday(beforeTodayWh ?? null, totals?.todayWh ?? null);
-    return wh === null ? (periods?.status === 'error' ? 'unavailable' : '…') : formatEnergy(wh);
+    return wh === null
+      ? periods?.status === 'error'
+        ? t('details.tile.unavailable')
+        : '…'
+      : formatEnergy(wh);
   };
   const weekStart = periods?.weekStartMs ?? startOfWeekMs(now);
   const monthStart = periods?.monthStartMs ?? startOfMonthMs(now);
   return (
     <>
       <Tile
-        label="This week"
+        label={t('details.tile.week')}
         testId="detail-week"
         hint={
           coverageText(totals, weekStart, now, periods?.firstStoredMs) ??
-          (weekStart < monthStart ? `from ${formatDate(new Date(weekStart).toISOString())}` : null)
+          (weekStart < monthStart
+            ? t('details.tile.weekFrom', { date: formatDate(new Date(weekStart).toISOString()) })
+            : null)
         }
       >
         {show(periods?.weekBeforeTodayWh)}
       </Tile>
       <Tile
-        label="This month"
+        label={t('details.tile.month')}
         testId="detail-month"
         hint={coverageText(totals, monthStart, now, periods?.firstStoredMs)}
       >
@@ -147,19 +157,28 @@ function CumulativeTiles({ id }: { id: string }) {
   return (
     <>
       <Tile
-        label="Counted in total"
+        label={t('details.tile.total')}
         testId="detail-energy"
-        hint={totals?.since ? `since ${formatDate(totals.since)}` : undefined}
+        hint={totals?.since ? t('details.tile.since', { date: formatDate(totals.since) }) : undefined}
       >
         {totals ? formatEnergy(totals.energyWh) : none}
       </Tile>
       {totals && totals.returnedWh > 0 && (
-        <Tile label="Returned to grid" testId="detail-returned">
+        <Tile label={t('details.tile.returned')} testId="detail-returned">
           {formatEnergy(totals.returnedWh)}
         </Tile>
       )}
-      <Tile label="Reporting" testId="detail-reporting" hint="devices heard in the last 3 min">
-        {totals ? `${formatCount(totals.reporting)} of ${formatCount(totals.devices)}` : none}
+      <Tile
+        label={t('details.tile.reporting')}
+        testId="detail-reporting"
+        hint={t('details.tile.reportingHint')}
+      >
+        {totals
+          ? t('details.tile.reportingValue', {
+              reporting: formatCount(totals.reporting),
+              devices: formatCount(totals.devices),
+            })
+          : none}
       </Tile>
     </>
   );
@@ -171,13 +190,17 @@ function DeviceFacts({ node }: { node: SiteNode }) {
   const now = useNow(10_000);
   return (
     <dl className="facts">
-      <dt>State</dt>
+      <dt>{t('details.facts.state')}</dt>
       <dd data-testid="detail-online">
-        {online === true ? 'Online' : online === false ? 'Offline' : 'Unknown'}
+        {online === true
+          ? t('details.facts.online')
+          : online === false
+            ? t('details.facts.offline')
+            : t('details.facts.unknown')}
       </dd>
       {lastSeen && (
         <>
-          <dt>Last seen</dt>
+          <dt>{t('details.facts.lastSeen')}</dt>
           <dd data-testid="detail-last-seen" title={formatDateTime(lastSeen)}>
             {formatDateTime(lastSeen)} ({formatAgo(lastSeen, now)})
           </dd>
@@ -185,7 +208,7 @@ function DeviceFacts({ node }: { node: SiteNode }) {
       )}
       {node.model && (
         <>
-          <dt>Model</dt>
+          <dt>{t('details.facts.model')}</dt>
           <dd data-testid="detail-model">{node.product ? `${node.product} (${node.model})` : node.model}</dd>
         </>
       )}
@@ -207,8 +230,8 @@ function Relays({ node }: { node: SiteNode }) {
   );
   if (channels.length === 0) return null;
   return (
-    <section className="panel-block" aria-label="Relays">
-      <h3>{channels.length === 1 ? 'Relay' : 'Relays'}</h3>
+    <section className="panel-block" aria-label={t('details.relays.region')}>
+      <h3>{t('details.relays.title', { count: channels.length })}</h3>
       <ul className="relay-list">
         {channels.map((channel) => (
           <li key={channel.id}>
@@ -235,8 +258,8 @@ function Covers({ node }: { node: SiteNode }) {
   );
   if (channels.length === 0) return null;
   return (
-    <section className="panel-block" aria-label="Covers">
-      <h3>{channels.length === 1 ? 'Cover' : 'Covers'}</h3>
+    <section className="panel-block" aria-label={t('details.covers.region')}>
+      <h3>{t('details.covers.title', { count: channels.length })}</h3>
       <ul className="cover-list">
         {channels.map((channel) => (
           <li key={channel.id}>
@@ -265,7 +288,7 @@ function Actions({ node }: { node: SiteNode }) {
           data-testid="open-assign"
           onClick={() => open({ kind: 'assign', nodeId: node.id })}
         >
-          {isWaiting ? 'Assign to room…' : 'Move to room…'}
+          {isWaiting ? t('details.actions.assign') : t('details.actions.move')}
         </button>
       )}
       {node.kind !== 'unassigned' && (
@@ -275,7 +298,7 @@ function Actions({ node }: { node: SiteNode }) {
           data-testid="open-rename"
           onClick={() => open({ kind: 'rename', nodeId: node.id })}
         >
-          Rename…
+          {t('details.actions.rename')}
         </button>
       )}
       {relayCount > 0 && (
@@ -285,7 +308,7 @@ function Actions({ node }: { node: SiteNode }) {
           data-testid="open-all-off"
           onClick={() => open({ kind: 'all-off', nodeId: node.id })}
         >
-          All off…
+          {t('details.actions.allOff')}
         </button>
       )}
       <button
@@ -294,7 +317,7 @@ function Actions({ node }: { node: SiteNode }) {
         data-testid="open-export-node"
         onClick={() => open({ kind: 'export', nodeId: node.id })}
       >
-        Export CSV…
+        {t('details.actions.export')}
       </button>
       <PrintReportLink nodeId={node.id} />
     </div>
@@ -303,12 +326,9 @@ function Actions({ node }: { node: SiteNode }) {
 
 function NothingSelected() {
   return (
-    <section className="details details-empty" aria-label="Details">
-      <h2>Nothing selected</h2>
-      <p className="muted">
-        Pick a company, office, room or device in the tree (or use the search) to see its power, today&apos;s
-        energy, this week, this month and its history.
-      </p>
+    <section className="details details-empty" aria-label={t('details.region')}>
+      <h2>{t('details.nothing.title')}</h2>
+      <p className="muted">{t('details.nothing.text')}</p>
     </section>
   );
 }
@@ -321,9 +341,9 @@ export function NodeDetails() {
   if (selectedId === null) return <NothingSelected />;
   if (!node) {
     return (
-      <section className="details details-empty" aria-label="Details">
-        <h2>Not on the site any more</h2>
-        <p className="muted">This node is no longer part of the site. Pick another one in the tree.</p>
+      <section className="details details-empty" aria-label={t('details.region')}>
+        <h2>{t('details.gone.title')}</h2>
+        <p className="muted">{t('details.gone.text')}</p>
       </section>
     );
   }
@@ -333,7 +353,7 @@ export function NodeDetails() {
   return (
     <section
       className="details"
-      aria-label="Details"
+      aria-label={t('details.region')}
       data-testid="node-details"
       data-node-id={node.id}
       data-node-kind={node.kind}
@@ -342,7 +362,7 @@ export function NodeDetails() {
         <div className="details-name">
           <h2 className="details-title">
             {node.kind === 'device' && <OnlineDot node={node} />}
-            <span data-testid="detail-name">{node.name}</span>
+            <span data-testid="detail-name">{nodeName(node)}</span>
           </h2>
           <p className="muted details-path">
             {kindLabel(node.kind)}
@@ -354,8 +374,7 @@ export function NodeDetails() {
       </header>
       {isWaiting && (
         <p className="callout" data-testid="detail-reason">
-          Waiting for a place: {reasonText(node.reason ?? '')}. Its energy counts under Unassigned until you
-          assign it to a room (drag it onto a room in the tree, or use Assign to room…).
+          {t('details.waiting', { reason: reasonText(node.reason ?? '') })}
         </p>
       )}
       {isMetered ? (
@@ -366,7 +385,7 @@ export function NodeDetails() {
         </div>
       ) : (
         <p className="muted" data-testid="detail-unmetered">
-          This channel switches a load but does not meter energy: there is no power or history to show.
+          {t('details.unmetered')}
         </p>
       )}
       {node.kind === 'device' && <DeviceFacts node={node} />}
@@ -378,13 +397,13 @@ export function NodeDetails() {
       {node.kind === 'room' && <RoomSensors roomId={node.id} />}
       {node.kind === 'device' && <DeviceSensors deviceId={node.id} />}
       {isMetered && (
-        <ErrorBoundary what="the energy chart">
+        <ErrorBoundary what={t('details.boundary.energyChart')}>
           <EnergyChart node={node} />
         </ErrorBoundary>
       )}
       {isMetered && (
         <div className="details-pair">
-          <ErrorBoundary what="the live power chart">
+          <ErrorBoundary what={t('details.boundary.powerChart')}>
             <LivePowerChart nodeId={node.id} name={node.name} />
           </ErrorBoundary>
           <ChildrenRanking node={node} />

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type { Electrical, SiteNode } from '../../../shared/contract';
 import { formatAmps, formatPower, formatPowerFactor, formatVolts } from '../format';
+import { t } from '../i18n/words';
 import { useLive } from '../state/live';
 
 /** A phase of a three-phase meter (`emdata:0/a`) or an EM1 channel (`em1data:1`). */
@@ -49,16 +50,18 @@ export function PhaseTable({ node }: { node: SiteNode }) {
   );
   if (channels.length === 0) return null;
   return (
-    <section className="panel-block" aria-label="Phases" data-testid="phase-table">
-      <h3>{channels.some((c) => c.id.includes('/')) ? 'Phases' : 'Meter'}</h3>
+    <section className="panel-block" aria-label={t('details.phases.region')} data-testid="phase-table">
+      <h3>
+        {channels.some((c) => c.id.includes('/')) ? t('details.phases.title') : t('details.phases.meter')}
+      </h3>
       <table className="ledger-table phase-table">
         <thead>
           <tr>
-            <th scope="col">Channel</th>
-            <th scope="col">Voltage</th>
-            <th scope="col">Current</th>
-            <th scope="col">Power</th>
-            <th scope="col">Power factor</th>
+            <th scope="col">{t('details.phases.channel')}</th>
+            <th scope="col">{t('details.phases.voltage')}</th>
+            <th scope="col">{t('details.phases.current')}</th>
+            <th scope="col">{t('details.phases.power')}</th>
+            <th scope="col">{t('details.phases.powerFactor')}</th>
           </tr>
         </thead>
         <tbody>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { SiteNode } from '../../../shared/contract';
 import { setRelay } from '../state/actions';
+import { t } from '../i18n/words';
 import { useRelays } from '../state/relays';
 import { selectOutput, useTree } from '../state/tree';
 
@@ -32,7 +33,7 @@ export function RelayToggle({ channel, tabIndex = 0, isVerbose = false }: Props)
           ? 'on'
           : 'off';
   const name = channel.path.length > 1 ? channel.path.slice(-2).join(' ') : channel.name;
-  const label = `${name} relay`;
+  const label = t('details.relay.label', { name });
   const [isChoosing, setChoosing] = useState(false);
   const switchRef = useRef<HTMLButtonElement>(null);
   const firstChoiceRef = useRef<HTMLButtonElement>(null);
@@ -52,12 +53,12 @@ export function RelayToggle({ channel, tabIndex = 0, isVerbose = false }: Props)
     void setRelay(channel.id, on);
   };
   const title = isPending
-    ? `Switching ${op.on ? 'on' : 'off'}… waiting for the device to confirm`
+    ? t(op.on ? 'details.relay.switchingOnWait' : 'details.relay.switchingOffWait')
     : failure
-      ? `Could not switch ${failure.on ? 'on' : 'off'}: ${failure.message}`
+      ? t(failure.on ? 'details.relay.failedOn' : 'details.relay.failedOff', { message: failure.message })
       : output === null
-        ? 'State unknown: choose on or off'
-        : `${output ? 'On' : 'Off'}: click to switch ${output ? 'off' : 'on'}`;
+        ? t('details.relay.unknownTitle')
+        : t(output ? 'details.relay.onTitle' : 'details.relay.offTitle');
   return (
     <span className={`relay relay-${state}`} data-channel-id={channel.id}>
       <button
@@ -89,7 +90,7 @@ export function RelayToggle({ channel, tabIndex = 0, isVerbose = false }: Props)
         <span
           className="relay-choice"
           role="group"
-          aria-label={`${label}: state unknown, switch it on or off?`}
+          aria-label={t('details.relay.choice', { name })}
           data-testid="relay-choice"
           onClick={(event: MouseEvent) => event.stopPropagation()}
           onKeyDown={(event: KeyboardEvent) => {
@@ -109,7 +110,7 @@ export function RelayToggle({ channel, tabIndex = 0, isVerbose = false }: Props)
             tabIndex={tabIndex}
             onClick={() => choose(true)}
           >
-            Switch on
+            {t('details.relay.switchOn')}
           </button>
           <button
             type="button"
@@ -118,21 +119,21 @@ export function RelayToggle({ channel, tabIndex = 0, isVerbose = false }: Props)
             tabIndex={tabIndex}
             onClick={() => choose(false)}
           >
-            Switch off
+            {t('details.relay.switchOff')}
           </button>
         </span>
       )}
       {isVerbose && (
         <span className="relay-word" aria-live="polite">
           {isPending
-            ? `Switching ${op.on ? 'on' : 'off'}…`
+            ? t(op.on ? 'details.relay.switchingOn' : 'details.relay.switchingOff')
             : failure
               ? ''
               : output === null
-                ? 'Unknown'
+                ? t('details.relay.unknown')
                 : output
-                  ? 'On'
-                  : 'Off'}
+                  ? t('details.relay.on')
+                  : t('details.relay.off')}
         </span>
       )}
       {failure &&
@@ -149,7 +150,7 @@ export function RelayToggle({ channel, tabIndex = 0, isVerbose = false }: Props)
           <span
             className="relay-flag"
             role="img"
-            aria-label={`Failed: ${failure.message}`}
+            aria-label={t('details.relay.failed', { message: failure.message })}
             title={title}
             data-testid="relay-error"
           >

@@ -1,11 +1,30 @@
 import { useEffect, useState } from 'react';
 import type { ReportSummary } from '../../../shared/contract';
 import { formatDateTime, formatEnergy, formatSlot, formatSpan, kindLabel } from '../format';
-import { periodSpan, REPORT_PERIOD_LABELS, REPORT_PERIODS, type ReportPeriod } from '../report-periods';
+import { t, type MessageKey } from '../i18n/words';
+import { periodSpan, reportPeriodLabel, REPORT_PERIODS, type ReportPeriod } from '../report-periods';
 import { loadReportSummary, parseReportHash, reportHash, type ReportRoute } from '../state/reports';
 import { useHistory } from '../state/history';
 import { useTree } from '../state/tree';
 import { useNow } from '../use-now';
+
+type Resolution = ReportSummary['resolution'];
+const PER: Record<Resolution, MessageKey> = {
+  minute: 'report.per.minute',
+  hour: 'report.per.hour',
+  day: 'report.per.day',
+  week: 'report.per.week',
+  month: 'report.per.month',
+  auto: 'report.per.auto',
+};
+const EVERY: Record<Resolution, MessageKey> = {
+  minute: 'report.every.minute',
+  hour: 'report.every.hour',
+  day: 'report.every.day',
+  week: 'report.every.week',
+  month: 'report.every.month',
+  auto: 'report.every.auto',
+};
 
 type Load =
   { status: 'loading' } | { status: 'ready'; summary: ReportSummary } | { status: 'error'; message: string };
@@ -56,43 +75,48 @@ export function ReportPage({ route }: { route: ReportRoute }) {
 
   return (
     <article className="report-page" data-testid="report-page" data-status={load.status}>
-      <nav className="report-toolbar" aria-label="Report">
+      <nav className="report-toolbar" aria-label={t('report.toolbar')}>
         <button type="button" onClick={() => (window.location.hash = '')} data-testid="report-back">
-          ← Back to the console
+          {t('report.back')}
         </button>
         <label className="check">
-          Period
+          {t('report.period')}
           <select
             value=""
             onChange={(e) => choosePeriod(e.target.value as Exclude<ReportPeriod, 'custom'>)}
             data-testid="report-period"
           >
             <option value="" disabled>
-              Choose…
+              {t('report.choose')}
             </option>
             {REPORT_PERIODS.filter((k) => k !== 'custom').map((kind) => (
               <option key={kind} value={kind}>
-                {REPORT_PERIOD_LABELS[kind]}
+                {reportPeriodLabel(kind)}
               </option>
             ))}
           </select>
         </label>
         <span className="report-spacer" />
         <button type="button" className="primary" onClick={() => window.print()} data-testid="report-print">
-          Print / save as PDF
+          {t('report.print')}
         </button>
       </nav>
 
       <header className="report-head">
-        <p className="muted small">Kilowatch energy report{node ? ` · ${kindLabel(node.kind)}` : ''}</p>
+        <p className="muted small">
+          {t('report.heading')}
+          {node ? ` · ${kindLabel(node.kind)}` : ''}
+        </p>
         <h1 data-testid="report-title">{title}</h1>
         <p data-testid="report-period-text">
           {formatSpan(route.fromMs, route.toMs, 'day')}
-          {load.status === 'ready' && <span className="muted"> · times in {load.summary.zone}</span>}
+          {load.status === 'ready' && (
+            <span className="muted"> · {t('report.zone', { zone: load.summary.zone })}</span>
+          )}
         </p>
       </header>
 
-      {load.status === 'loading' && <p className="muted">Loading…</p>}
+      {load.status === 'loading' && <p className="muted">{t('report.loading')}</p>}
       {load.status === 'error' && (
         <p className="field-problem" role="alert">
           {load.message}
@@ -100,7 +124,7 @@ export function ReportPage({ route }: { route: ReportRoute }) {
       )}
       {load.status === 'ready' && <ReportBody summary={load.summary} />}
       <footer className="report-foot muted small">
-        Printed from Kilowatch, {formatDateTime(new Date(now).toISOString())}
+        {t('report.printed', { when: formatDateTime(new Date(now).toISOString()) })}
       </footer>
     </article>
   );
@@ -110,7 +134,7 @@ function ReportBody({ summary }: { summary: ReportSummary }) {
   if (summary.points.length === 0)
     return (
       <p className="report-empty" data-testid="report-empty">
-        No data in this period.
+        {t('report.empty')}
       </p>
     );
   const wholeChildren = summary.children.filter((c) => c.partOf === '');
@@ -118,39 +142,39 @@ function ReportBody({ summary }: { summary: ReportSummary }) {
     summary.resolution === 'minute' || summary.resolution === 'hour' ? multiDay(summary) : true;
   return (
     <>
-      <section className="report-summary" aria-label="Summary">
+      <section className="report-summary" aria-label={t('report.summary')}>
         <dl>
-          <dt>Energy used</dt>
+          <dt>{t('report.used')}</dt>
           <dd data-testid="report-total" data-wh={summary.total.energyWh}>
             {formatEnergy(summary.total.energyWh)}
           </dd>
           {summary.total.returnedWh !== 0 && (
             <>
-              <dt>Returned to the grid</dt>
+              <dt>{t('report.returned')}</dt>
               <dd>{formatEnergy(summary.total.returnedWh)}</dd>
             </>
           )}
-          <dt>Largest share</dt>
+          <dt>{t('report.largest')}</dt>
           <dd>
             {wholeChildren[0] ? `${wholeChildren[0].name}, ${formatEnergy(wholeChildren[0].energyWh)}` : '—'}
           </dd>
         </dl>
       </section>
 
-      <section aria-label="Chart" className="report-block">
-        <h2>Energy per {summary.resolution}</h2>
+      <section aria-label={t('report.chart')} className="report-block">
+        <h2>{t(PER[summary.resolution])}</h2>
         <BarChart summary={summary} isMultiDay={isMultiDay} />
       </section>
 
       {summary.children.length > 0 && (
-        <section aria-label="Ranking" className="report-block">
-          <h2>Ranked by energy used</h2>
+        <section aria-label={t('report.ranking')} className="report-block">
+          <h2>{t('report.rankingTitle')}</h2>
           <table className="report-table" data-testid="report-ranking">
             <thead>
               <tr>
                 <th scope="col">#</th>
-                <th scope="col">Name</th>
-                <th scope="col">Energy</th>
+                <th scope="col">{t('report.name')}</th>
+                <th scope="col">{t('report.energy')}</th>
               </tr>
             </thead>
             <tbody>
@@ -164,7 +188,7 @@ function ReportBody({ summary }: { summary: ReportSummary }) {
               {summary.notItemisedWh !== 0 && (
                 <tr data-testid="report-not-itemised">
                   <td />
-                  <th scope="row">Not itemised (no longer kept per device)</th>
+                  <th scope="row">{t('report.notItemised')}</th>
                   <td>{formatEnergy(summary.notItemisedWh)}</td>
                 </tr>
               )}
@@ -173,13 +197,13 @@ function ReportBody({ summary }: { summary: ReportSummary }) {
         </section>
       )}
 
-      <section aria-label="Table" className="report-block">
-        <h2>Every {summary.resolution}</h2>
+      <section aria-label={t('report.table')} className="report-block">
+        <h2>{t(EVERY[summary.resolution])}</h2>
         <table className="report-table" data-testid="report-table">
           <thead>
             <tr>
-              <th scope="col">From</th>
-              <th scope="col">Energy</th>
+              <th scope="col">{t('report.from')}</th>
+              <th scope="col">{t('report.energy')}</th>
             </tr>
           </thead>
           <tbody>
@@ -192,7 +216,7 @@ function ReportBody({ summary }: { summary: ReportSummary }) {
           </tbody>
           <tfoot>
             <tr>
-              <th scope="row">Total</th>
+              <th scope="row">{t('report.total')}</th>
               <td>{formatEnergy(summary.total.energyWh)}</td>
             </tr>
           </tfoot>
@@ -220,7 +244,7 @@ function BarChart({ summary, isMultiDay }: { summary: ReportSummary; isMultiDay:
   const last = summary.points.at(-1);
   return (
     <figure className="report-chart" data-testid="report-chart">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`Energy per ${summary.resolution}`}>
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={t(PER[summary.resolution])}>
         {summary.points.map((p, i) => {
           const h = top > 0 && p.energyWh > 0 ? (p.energyWh / top) * (height - 4) : 0;
           return (
@@ -231,9 +255,11 @@ function BarChart({ summary, isMultiDay }: { summary: ReportSummary; isMultiDay:
         })}
       </svg>
       <figcaption className="muted small">
-        {first && formatSlot(Date.parse(first.start), summary.resolution, isMultiDay)} –{' '}
-        {last && formatSlot(Date.parse(last.start), summary.resolution, isMultiDay)}; highest{' '}
-        {formatEnergy(top)}
+        {t('report.chartCaption', {
+          first: first ? formatSlot(Date.parse(first.start), summary.resolution, isMultiDay) : '',
+          last: last ? formatSlot(Date.parse(last.start), summary.resolution, isMultiDay) : '',
+          highest: formatEnergy(top),
+        })}
       </figcaption>
     </figure>
   );
@@ -246,7 +272,7 @@ export function PrintReportLink({ nodeId }: { nodeId: string }) {
   const span = chartSpan ?? periodSpan('this-month', now);
   return (
     <a className="button tool" href={reportHash({ node: nodeId, ...span })} data-testid="open-report">
-      Print report…
+      {t('report.open')}
     </a>
   );
 }

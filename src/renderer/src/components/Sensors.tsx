@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Sensor } from '../../../shared/contract';
 import { formatAgo, formatDateTime, formatPercent, formatTemperature } from '../format';
+import { t } from '../i18n/words';
 import { useTree } from '../state/tree';
 import { useNow } from '../use-now';
 
@@ -48,8 +49,8 @@ function SensorList({ sensors }: { sensors: Sensor[] }) {
   const now = useNow();
   if (sensors.length === 0) return null;
   return (
-    <section className="panel-block" aria-label="Sensors">
-      <h3>Climate</h3>
+    <section className="panel-block" aria-label={t('details.sensors.region')}>
+      <h3>{t('details.sensors.title')}</h3>
       <ul className="sensor-list">
         {sensors.map((sensor) => (
           <li key={sensor.address} className="sensor" data-testid="sensor" data-address={sensor.address}>
@@ -67,11 +68,12 @@ function SensorList({ sensors }: { sensors: Sensor[] }) {
             )}
             {typeof sensor.occupied === 'boolean' && (
               <span className="sensor-figure" data-testid="sensor-presence">
-                {sensor.occupied ? 'occupied' : 'empty'}
+                {sensor.occupied ? t('details.sensors.occupied') : t('details.sensors.empty')}
               </span>
             )}
             <span className="muted sensor-meta">
-              {sensor.batteryPct !== null && `battery ${formatPercent(sensor.batteryPct)}`}
+              {sensor.batteryPct !== null &&
+                t('details.sensors.battery', { pct: formatPercent(sensor.batteryPct) })}
               {sensor.lastUpdated && (
                 <span title={formatDateTime(sensor.lastUpdated)}>
                   {' '}

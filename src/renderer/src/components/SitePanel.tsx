@@ -1,4 +1,5 @@
 import { useDeferredValue, useEffect, useRef, type KeyboardEvent } from 'react';
+import { t } from '../i18n/words';
 import { useTree } from '../state/tree';
 import { useUi } from '../state/ui';
 import { DeviceTree } from './DeviceTree';
@@ -21,8 +22,8 @@ function SearchBox() {
     <input
       type="search"
       className="search"
-      placeholder="Search: name, model or lisbon/kitchen"
-      aria-label="Search the site"
+      placeholder={t('site.search.placeholder')}
+      aria-label={t('site.search.label')}
       aria-controls="site-tree"
       data-testid="tree-search"
       value={search}
@@ -51,7 +52,7 @@ function TreeNotice() {
       data-testid="tree-notice"
     >
       <span>{notice.text}</span>
-      <button type="button" className="dismiss" aria-label="Dismiss" onClick={clear}>
+      <button type="button" className="dismiss" aria-label={t('site.notice.dismiss')} onClick={clear}>
         ×
       </button>
     </p>
@@ -68,7 +69,7 @@ export function SitePanel() {
   const query = useDeferredValue(search);
   const setExpandMode = useUi((s) => s.setExpandMode);
   return (
-    <section className="site" aria-label="Site">
+    <section className="site" aria-label={t('site.label')}>
       <div className="tree-toolbar">
         <SearchBox />
         <button
@@ -77,7 +78,7 @@ export function SitePanel() {
           data-testid="collapse-all"
           onClick={() => setExpandMode('collapsed')}
         >
-          Collapse all
+          {t('site.collapseAll')}
         </button>
         <button
           type="button"
@@ -85,17 +86,17 @@ export function SitePanel() {
           data-testid="expand-places"
           onClick={() => setExpandMode('default')}
         >
-          Expand rooms
+          {t('site.expandRooms')}
         </button>
       </div>
       <TreeNotice />
       {error && (
         <p className="banner banner-error" role="alert" data-testid="tree-error">
-          Could not {isLoaded ? 'refresh' : 'load'} the site: {error.message}
+          {t(isLoaded ? 'site.error.refresh' : 'site.error.load', { message: error.message })}
         </p>
       )}
       {!isLoaded ? (
-        !error && <p className="empty">Loading the site…</p>
+        !error && <p className="empty">{t('site.loading')}</p>
       ) : isEmpty ? (
         <EmptyState />
       ) : (

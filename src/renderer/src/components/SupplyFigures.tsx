@@ -4,6 +4,7 @@
  * means the sub-meters read more than the main meter: a wiring or role mistake, said as such.
  */
 import { formatEnergy } from '../format';
+import { t } from '../i18n/words';
 import { useLive } from '../state/live';
 
 function Row({
@@ -29,46 +30,53 @@ function Row({
 }
 
 export function SupplyFigures({ nodeId }: { nodeId: string }) {
-  const t = useLive((s) => s.byId[nodeId]);
-  if (!t || (t.unmeteredWh === undefined && t.productionWh === undefined)) return null;
-  const isNegative = (t.unmeteredWh ?? 0) < -0.001;
+  const totals = useLive((s) => s.byId[nodeId]);
+  if (!totals || (totals.unmeteredWh === undefined && totals.productionWh === undefined)) return null;
+  const isNegative = (totals.unmeteredWh ?? 0) < -0.001;
   return (
-    <section className="panel-block supply" aria-label="Main meter and solar" data-testid="supply-figures">
-      <h3>{t.unmeteredWh !== undefined ? 'Main meter' : 'Solar'}</h3>
+    <section
+      className="panel-block supply"
+      aria-label={t('details.supply.region')}
+      data-testid="supply-figures"
+    >
+      <h3>{totals.unmeteredWh !== undefined ? t('details.supply.main') : t('details.supply.solar')}</h3>
       <table className="ledger-table">
         <tbody>
-          {t.unmeteredWh !== undefined && (
+          {totals.unmeteredWh !== undefined && (
             <Row
-              label="Unmetered"
-              value={t.unmeteredWh}
+              label={t('details.supply.unmetered')}
+              value={totals.unmeteredWh}
               testId="supply-unmetered"
-              note="consumption the sub-meters do not account for"
+              note={t('details.supply.unmeteredNote')}
             />
           )}
-          {t.productionWh !== undefined && (
-            <Row label="Production" value={t.productionWh} testId="supply-production" />
-          )}
-          {t.exportWh !== undefined && <Row label="Export" value={t.exportWh} testId="supply-export" />}
-          {t.selfConsumptionWh !== undefined && (
+          {totals.productionWh !== undefined && (
             <Row
-              label="Self-consumption"
-              value={t.selfConsumptionWh}
+              label={t('details.supply.production')}
+              value={totals.productionWh}
+              testId="supply-production"
+            />
+          )}
+          {totals.exportWh !== undefined && (
+            <Row label={t('details.supply.export')} value={totals.exportWh} testId="supply-export" />
+          )}
+          {totals.selfConsumptionWh !== undefined && (
+            <Row
+              label={t('details.supply.self')}
+              value={totals.selfConsumptionWh}
               testId="supply-self"
-              note="production used here"
+              note={t('details.supply.selfNote')}
             />
           )}
         </tbody>
       </table>
       {isNegative && (
         <p className="callout" role="alert" data-testid="supply-negative">
-          The sub-meters read more than the main meter. Check the wiring, or whether a meter&apos;s role is
-          right (a main meter marked as a load, or a load counted twice).
+          {t('details.supply.negative')}
         </p>
       )}
       <p className="muted">
-        {t.hasMain
-          ? 'Consumption here is what the main meter measured (import − export) plus solar used inside. Unmetered, production and export count from when the roles were set.'
-          : 'Production counts from when the generation meter was marked.'}
+        {totals.hasMain ? t('details.supply.withMain') : t('details.supply.withoutMain')}
       </p>
     </section>
   );

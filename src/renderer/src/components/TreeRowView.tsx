@@ -1,7 +1,8 @@
 import { roleBadge } from './MeterRole';
 import { memo, useState, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
-import type { SiteNode } from '../../../shared/contract';
-import { formatEnergy, formatPower, formatShortTime, formatDateTime } from '../format';
+import type { MeterRoleInfo, SiteNode } from '../../../shared/contract';
+import { formatDateTime, formatEnergy, formatPower, formatShortTime, nodeName } from '../format';
+import { t, type MessageKey } from '../i18n/words';
 import { countRender } from '../render-count';
 import { matchRange } from '../search';
 import { useLive } from '../state/live';
@@ -39,12 +40,10 @@ function RowTotals({ id }: { id: string }) {
 function FormerNote({ id }: { id: string }) {
   const energyWh = useLive((s) => s.byId[id]?.energyWh);
   return (
-    <span
-      className="former-note"
-      data-testid="former-note"
-      title="No device is here now. Energy counted here stays with it; its history is still available."
-    >
-      empty{energyWh !== undefined ? ` · ${formatEnergy(energyWh)} counted` : ''}
+    <span className="former-note" data-testid="former-note" title={t('site.row.formerTitle')}>
+      {energyWh !== undefined
+        ? t('site.row.formerCounted', { energy: formatEnergy(energyWh) })
+        : t('site.row.former')}
     </span>
   );
 }
@@ -66,8 +65,13 @@ function OfflineNote({ node }: { node: SiteNode }) {
   const lastSeen = useTree((s) => s.deviceLastSeen[node.id]) ?? node.lastSeen;
   if (online !== false) return null;
   return (
-    <span className="offline-note" title={lastSeen ? `Last seen ${formatDateTime(lastSeen)}` : undefined}>
-      offline{lastSeen ? ` · seen ${formatShortTime(Date.parse(lastSeen))}` : ''}
+    <span
+      className="offline-note"
+      title={lastSeen ? t('site.row.lastSeen', { time: formatDateTime(lastSeen) }) : undefined}
+    >
+      {lastSeen
+        ? t('site.row.offlineSeen', { time: formatShortTime(Date.parse(lastSeen)) })
+        : t('site.row.offline')}
     </span>
   );
 }
@@ -172,8 +176,8 @@ export const TreeRowView = memo(function TreeRowView({
           }}
         />
         {node.kind === 'device' && <OnlineDot node={node} />}
-        <span className="node-name" title={node.path.join(' / ') || node.name}>
-          <Highlighted text={node.name} query={query} />
+        <span className="node-name" title={node.path.join(' / ') || nodeName(node)}>
+          <Highlighted text={nodeName(node)} query={query} />
         </span>
         {node.kind === 'device' && node.model && (
           <span className="node-model" title={node.product ? node.model : undefined}>
@@ -188,23 +192,21 @@ export const TreeRowView = memo(function TreeRowView({
         {node.kind === 'device' && <OfflineNote node={node} />}
         {isRoom && <SensorBadge roomId={node.id} />}
         {node.former && <FormerNote id={node.id} />}
-        {node.kind === 'unassigned' && (
-          <span className="waiting-hint">drag a device onto a room, or use Assign</span>
-        )}
+        {node.kind === 'unassigned' && <span className="waiting-hint">{t('site.row.waiting')}</span>}
         {isUnassignedDevice && (
           <button
             type="button"
             className="row-action"
             data-testid="row-assign"
             tabIndex={innerTab}
-            title="Assign this device to a room"
+            title={t('site.row.assignTitle')}
             onClick={(event: MouseEvent) => {
               event.stopPropagation();
               onAssign(node.id);
             }}
             onKeyDown={(event: KeyboardEvent) => event.stopPropagation()}
           >
-            Assign…
+            {t('site.row.assign')}
           </button>
         )}
       </span>
@@ -213,7 +215,7 @@ export const TreeRowView = memo(function TreeRowView({
         {node.kind === 'channel' && !node.switchable && typeof node.output === 'boolean' && (
           // A state the console does not switch (a Pro 1CB's breaker): shown, not a control.
           <span className="muted" data-testid="channel-state">
-            {node.output ? 'On' : 'Off'}
+            {node.output ? t('site.row.on') : t('site.row.off')}
           </span>
         )}
       </span>
@@ -222,8 +224,14 @@ export const TreeRowView = memo(function TreeRowView({
   );
 });
 
+const MAIN_METER_OF: Record<NonNullable<MeterRoleInfo['scope']>, MessageKey> = {
+  room: 'site.row.main.room',
+  office: 'site.row.main.office',
+  company: 'site.row.main.company',
+};
+
 function roleTitle(node: SiteNode): string {
   const role = node.role;
   if (!role || role.role === 'load') return '';
-  return role.role === 'main' ? `Main meter of its ${role.scope ?? 'room'}` : 'Generation (solar)';
+  return t(role.role === 'main' ? MAIN_METER_OF[role.scope ?? 'room'] : 'site.row.generation');
 }

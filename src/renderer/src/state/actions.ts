@@ -12,6 +12,7 @@ import type {
 } from '../../../shared/contract';
 import type { ApiError, Result } from '../../../shared/result';
 import type { Transport } from '../api';
+import { t } from '../i18n/words';
 import {
   chartResolution,
   dayStartMs,
@@ -175,7 +176,7 @@ export async function allOff(
         const op = useRelays.getState().byChannel[channel.id];
         progress.failed.push({
           channel,
-          message: op?.status === 'failed' ? op.message : 'already being switched',
+          message: op?.status === 'failed' ? op.message : t('dialogs.allOff.busy'),
         });
         // At the desk every other relay would be refused too: say so once, not once per relay.
         if (op?.status === 'failed' && op.code === 'forbidden') queue.length = 0;
@@ -297,8 +298,12 @@ export async function loadEnergy(
     if (reply.ok) childSeries.push({ id: child.id, label: child.name, result: reply.value });
   });
   const errors = [
-    previousReply && !previousReply.ok ? `Previous period: ${previousReply.error.message}` : null,
-    beforeToday && !beforeToday.ok ? `Total before today: ${beforeToday.error.message}` : null,
+    previousReply && !previousReply.ok
+      ? t('details.energy.previousError', { message: previousReply.error.message })
+      : null,
+    beforeToday && !beforeToday.ok
+      ? t('details.energy.beforeTodayError', { message: beforeToday.error.message })
+      : null,
   ].filter((e) => e !== null);
   useHistory.getState().setEnergy({
     key,

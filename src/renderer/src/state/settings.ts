@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { CommandParams, RebuildProgress, Settings } from '../../../shared/contract';
 import { applyDisplay, currentDisplay, type ResolvedDisplay } from '../format';
+import { setWordsLanguage } from '../i18n/words';
 import { api } from './actions';
 
 interface SettingsStore {
@@ -26,7 +27,10 @@ export const useSettings = create<SettingsStore>()((set, get) => ({
   rebuildSeq: 0,
   set: (settings) => {
     const { language, timeZone } = settings.values;
-    const display = applyDisplay({ locale: language === 'system' ? undefined : language, timeZone });
+    const locale = language === 'system' ? undefined : language;
+    // Words first: the remount that a new display causes renders them in the new language.
+    setWordsLanguage(locale);
+    const display = applyDisplay({ locale, timeZone });
     // An unchanged display keeps its object, so nothing that keys on it remounts.
     set({ settings, display: sameDisplay(display, get().display) ? get().display : display });
   },

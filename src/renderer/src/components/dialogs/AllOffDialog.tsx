@@ -1,11 +1,21 @@
 import { useMemo, useState } from 'react';
-import { kindLabel } from '../../format';
+import type { NodeKind } from '../../../../shared/contract';
+import { t, type MessageKey } from '../../i18n/words';
 import { allOff, relaysToSwitchOff, type AllOffProgress } from '../../state/actions';
 import { useTree } from '../../state/tree';
 import { useUi } from '../../state/ui';
 import { Dialog } from './Dialog';
 
 const LISTED = 8;
+
+const IN_PLACE: Record<NodeKind, MessageKey> = {
+  company: 'dialogs.allOff.in.company',
+  office: 'dialogs.allOff.in.office',
+  room: 'dialogs.allOff.in.room',
+  device: 'dialogs.allOff.in.device',
+  channel: 'dialogs.allOff.in.channel',
+  unassigned: 'dialogs.allOff.in.unassigned',
+};
 
 /** "All off" for a room, office or company: says how many relays it will switch, then does it. */
 export function AllOffDialog({ nodeId }: { nodeId: string }) {
@@ -17,9 +27,8 @@ export function AllOffDialog({ nodeId }: { nodeId: string }) {
   const [progress, setProgress] = useState<AllOffProgress | null>(null);
   const isRunning = progress !== null && progress.done < progress.total;
   const isDone = progress !== null && progress.done === progress.total;
-  const where = node ? `${kindLabel(node.kind).toLowerCase()} ${node.path.join(' / ') || node.name}` : '';
+  const where = node ? t(IN_PLACE[node.kind], { path: node.path.join(' / ') || node.name }) : '';
   const count = channels.length;
-  const relays = `${count} ${count === 1 ? 'relay' : 'relays'}`;
 
   const run = async (): Promise<void> => {
     if (progress || count === 0) return;
@@ -29,19 +38,19 @@ export function AllOffDialog({ nodeId }: { nodeId: string }) {
 
   return (
     <Dialog
-      title={count > 0 ? `Switch off ${relays}?` : 'Nothing to switch off'}
+      title={count > 0 ? t('dialogs.allOff.title', { count }) : t('dialogs.allOff.nothing')}
       testId="all-off-dialog"
       onClose={close}
       onSubmit={() => void run()}
       actions={
         isDone || count === 0 ? (
           <button type="button" className="primary" onClick={close} data-testid="all-off-close">
-            Close
+            {t('dialogs.close')}
           </button>
         ) : (
           <>
             <button type="button" onClick={close} disabled={isRunning}>
-              Cancel
+              {t('dialogs.cancel')}
             </button>
             <button
               type="submit"
@@ -49,25 +58,28 @@ export function AllOffDialog({ nodeId }: { nodeId: string }) {
               disabled={isRunning}
               data-testid="confirm-all-off"
             >
-              {isRunning ? `Switching… ${progress?.done ?? 0} of ${count}` : `Switch off ${relays}`}
+              {isRunning
+                ? t('dialogs.allOff.switching', { done: progress?.done ?? 0, count })
+                : t('dialogs.allOff.confirm', { count })}
             </button>
           </>
         )
       }
     >
       {count === 0 ? (
-        <p>Every relay in the {where} is already off.</p>
+        <p>{t('dialogs.allOff.alreadyOff', { where })}</p>
       ) : (
         <>
           <p data-testid="all-off-summary" data-count={count}>
-            This switches off {relays} in the {where} that {count === 1 ? 'is' : 'are'} on or in an unknown
-            state. Whatever they power stops.
+            {t('dialogs.allOff.summary', { count, where })}
           </p>
           <ul className="plain-list">
             {channels.slice(0, LISTED).map((c) => (
               <li key={c.id}>{c.path.slice(-2).join(' · ')}</li>
             ))}
-            {count > LISTED && <li className="muted">and {count - LISTED} more</li>}
+            {count > LISTED && (
+              <li className="muted">{t('dialogs.allOff.more', { count: count - LISTED })}</li>
+            )}
           </ul>
         </>
       )}
@@ -80,9 +92,13 @@ export function AllOffDialog({ nodeId }: { nodeId: string }) {
         >
           {isDone
             ? progress.failed.length === 0
-              ? `All ${relays} confirmed off.`
-              : `${progress.total - progress.failed.length} of ${count} confirmed off; ${progress.failed.length} failed:`
-            : `Switched ${progress.done} of ${count}…`}
+              ? t('dialogs.allOff.confirmed', { count })
+              : t('dialogs.allOff.partial', {
+                  off: progress.total - progress.failed.length,
+                  count,
+                  failed: progress.failed.length,
+                })
+            : t('dialogs.allOff.progress', { done: progress.done, count })}
         </p>
       )}
       {progress && progress.failed.length > 0 && (

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { PLACE_NAME_PATTERN, UNASSIGNED } from '../../../../shared/contract';
+import { t } from '../../i18n/words';
 import { assignDevice } from '../../state/actions';
 import { reveal } from '../../state/navigate';
 import { useTree } from '../../state/tree';
@@ -39,13 +40,13 @@ export function AssignDialog({ deviceId, room }: { deviceId: string; room?: stri
   const problems =
     mode === 'new'
       ? [
-          ['Company', nameProblem(company, PLACE_NAME_PATTERN)],
-          ['Office', nameProblem(office, PLACE_NAME_PATTERN)],
-          ['Room', nameProblem(roomName, PLACE_NAME_PATTERN)],
+          [t('dialogs.assign.company'), nameProblem(company, PLACE_NAME_PATTERN)],
+          [t('dialogs.assign.office'), nameProblem(office, PLACE_NAME_PATTERN)],
+          [t('dialogs.assign.room'), nameProblem(roomName, PLACE_NAME_PATTERN)],
         ].filter(([, problem]) => problem !== null)
       : chosen
         ? []
-        : [['Room', 'Pick a room.']];
+        : [[t('dialogs.assign.room'), t('dialogs.assign.pickRoom')]];
   const nameIssue = name === '' ? null : nameProblem(name, PLACE_NAME_PATTERN);
   const isValid = mode === 'unassigned' || (problems.length === 0 && nameIssue === null && path.length === 3);
 
@@ -63,8 +64,8 @@ export function AssignDialog({ deviceId, room }: { deviceId: string; room?: stri
       .getState()
       .notify(
         mode === 'unassigned'
-          ? `${device?.name ?? deviceId} is Unassigned again; what it counted in ${currentRoom} stays there.`
-          : `${name || device?.name || deviceId} now counts in ${path.join(' / ')}.`,
+          ? t('dialogs.assign.unassignedDone', { device: device?.name ?? deviceId, room: currentRoom })
+          : t('dialogs.assign.done', { device: name || device?.name || deviceId, path: path.join(' / ') }),
       );
     close();
     reveal(deviceId);
@@ -73,41 +74,43 @@ export function AssignDialog({ deviceId, room }: { deviceId: string; room?: stri
   if (!device) {
     return (
       <Dialog
-        title="Assign to room"
+        title={t('dialogs.assign.titleGone')}
         testId="assign-dialog"
         onClose={close}
         actions={
           <button type="button" onClick={close}>
-            Close
+            {t('dialogs.close')}
           </button>
         }
       >
-        <p>This device is no longer on the site.</p>
+        <p>{t('dialogs.assign.gone')}</p>
       </Dialog>
     );
   }
   return (
     <Dialog
-      title={`Assign ${device.name} to a room`}
+      title={t('dialogs.assign.title', { device: device.name })}
       testId="assign-dialog"
       onClose={close}
       onSubmit={() => void submit()}
       actions={
         <>
           <button type="button" onClick={close}>
-            Cancel
+            {t('dialogs.cancel')}
           </button>
           <button type="submit" className="primary" disabled={!isValid || isBusy} data-testid="assign-submit">
-            {isBusy ? 'Assigning…' : mode === 'unassigned' ? 'Move to Unassigned' : 'Assign'}
+            {isBusy
+              ? t('dialogs.assign.assigning')
+              : mode === 'unassigned'
+                ? t('dialogs.assign.toUnassigned')
+                : t('dialogs.assign.submit')}
           </button>
         </>
       }
     >
-      <p className="muted">
-        From now on its energy counts in the room you choose. What it counted so far stays where it was.
-      </p>
+      <p className="muted">{t('dialogs.assign.intro')}</p>
       <fieldset className="choice">
-        <legend>Room</legend>
+        <legend>{t('dialogs.assign.room')}</legend>
         <label className="check">
           <input
             type="radio"
@@ -117,11 +120,11 @@ export function AssignDialog({ deviceId, room }: { deviceId: string; room?: stri
             onChange={() => setMode('existing')}
             data-testid="assign-existing"
           />
-          An existing room
+          {t('dialogs.assign.existing')}
         </label>
         {mode === 'existing' && (
           <select
-            aria-label="Existing room"
+            aria-label={t('dialogs.assign.existingLabel')}
             value={roomId}
             onChange={(e) => setRoomId(e.target.value)}
             data-testid="assign-room"
@@ -141,12 +144,12 @@ export function AssignDialog({ deviceId, room }: { deviceId: string; room?: stri
             onChange={() => setMode('new')}
             data-testid="assign-new"
           />
-          A new room
+          {t('dialogs.assign.new')}
         </label>
         {mode === 'new' && (
           <div className="path-inputs">
             <label>
-              Company
+              {t('dialogs.assign.company')}
               <input
                 value={company}
                 onChange={(e) => setCompany(e.target.value)}
@@ -154,11 +157,11 @@ export function AssignDialog({ deviceId, room }: { deviceId: string; room?: stri
               />
             </label>
             <label>
-              Office
+              {t('dialogs.assign.office')}
               <input value={office} onChange={(e) => setOffice(e.target.value)} data-testid="assign-office" />
             </label>
             <label>
-              Room
+              {t('dialogs.assign.room')}
               <input
                 value={roomName}
                 onChange={(e) => setRoomName(e.target.value)}
@@ -176,13 +179,13 @@ export function AssignDialog({ deviceId, room }: { deviceId: string; room?: stri
               onChange={() => setMode('unassigned')}
               data-testid="assign-unassigned"
             />
-            Back to Unassigned (out of {currentRoom})
+            {t('dialogs.assign.back', { room: currentRoom })}
           </label>
         )}
       </fieldset>
       {mode !== 'unassigned' && (
         <label className="field">
-          Name in the room (optional)
+          {t('dialogs.assign.name')}
           <input
             value={name}
             placeholder={device.name}
@@ -198,7 +201,9 @@ export function AssignDialog({ deviceId, room }: { deviceId: string; room?: stri
             {field}: {problem}
           </p>
         ))}
-      {mode !== 'unassigned' && nameIssue && <p className="field-problem">Name: {nameIssue}</p>}
+      {mode !== 'unassigned' && nameIssue && (
+        <p className="field-problem">{t('dialogs.assign.nameProblem', { problem: nameIssue })}</p>
+      )}
       {error && (
         <p className="field-problem" role="alert" data-testid="assign-error">
           {error}

@@ -8,6 +8,7 @@ import {
 } from '../../../../shared/contract';
 import { saveDownload } from '../../download';
 import { formatShortDateTime } from '../../format';
+import { t } from '../../i18n/words';
 import { api } from '../../state/actions';
 import { useUi } from '../../state/ui';
 import { Dialog } from './Dialog';
@@ -75,25 +76,25 @@ export function AuditDialog() {
     setFilter((f) => ({ ...f, [key]: e.target.value }));
   return (
     <Dialog
-      title="Audit trail"
+      title={t('dialogs.audit.title')}
       testId="audit-dialog"
       onClose={close}
       actions={
         <>
           <button type="button" data-testid="audit-csv" onClick={() => void exportCsv()}>
-            Export CSV
+            {t('dialogs.audit.csv')}
           </button>
           <button type="button" className="primary" onClick={close}>
-            Close
+            {t('dialogs.close')}
           </button>
         </>
       }
     >
       <div className="audit-filters">
         <label className="field">
-          Action
+          {t('dialogs.audit.action')}
           <select value={filter.action} onChange={change('action')} data-testid="audit-action">
-            <option value="">Any</option>
+            <option value="">{t('dialogs.audit.any')}</option>
             {ACTIONS.map((a) => (
               <option key={a} value={a}>
                 {a}
@@ -102,9 +103,9 @@ export function AuditDialog() {
           </select>
         </label>
         <label className="field">
-          Outcome
+          {t('dialogs.audit.outcome')}
           <select value={filter.outcome} onChange={change('outcome')} data-testid="audit-outcome">
-            <option value="">Any</option>
+            <option value="">{t('dialogs.audit.any')}</option>
             {AUDIT_OUTCOMES.map((o) => (
               <option key={o} value={o}>
                 {o}
@@ -113,15 +114,15 @@ export function AuditDialog() {
           </select>
         </label>
         <label className="field">
-          Who
+          {t('dialogs.audit.who')}
           <input value={filter.actor} onChange={change('actor')} data-testid="audit-actor" />
         </label>
         <label className="field">
-          From
+          {t('dialogs.audit.from')}
           <input type="date" value={filter.from} onChange={change('from')} />
         </label>
         <label className="field">
-          To
+          {t('dialogs.audit.to')}
           <input type="date" value={filter.to} onChange={change('to')} />
         </label>
       </div>
@@ -134,12 +135,12 @@ export function AuditDialog() {
         <table className="audit-table" data-testid="audit-table">
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">On</th>
-              <th scope="col">Before → after</th>
-              <th scope="col">Outcome</th>
+              <th scope="col">{t('dialogs.audit.when')}</th>
+              <th scope="col">{t('dialogs.audit.who')}</th>
+              <th scope="col">{t('dialogs.audit.action')}</th>
+              <th scope="col">{t('dialogs.audit.on')}</th>
+              <th scope="col">{t('dialogs.audit.change')}</th>
+              <th scope="col">{t('dialogs.audit.outcome')}</th>
             </tr>
           </thead>
           <tbody>
@@ -168,7 +169,7 @@ export function AuditDialog() {
             ))}
           </tbody>
         </table>
-        {entries?.length === 0 && <p className="muted">Nothing recorded matches.</p>}
+        {entries?.length === 0 && <p className="muted">{t('dialogs.audit.none')}</p>}
       </div>
     </Dialog>
   );

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type FormEvent, type ReactNode } from 'react';
+import { t } from '../../i18n/words';
 
 interface Props {
   title: string;
@@ -48,9 +49,8 @@ export function Dialog({ title, testId, onClose, onSubmit, children, actions }: 
 /** Checks a place or node name the way the core will, to say what is wrong before sending it. */
 export function nameProblem(name: string, pattern: RegExp): string | null {
   const trimmed = name.normalize('NFC');
-  if (trimmed === '') return 'Enter a name.';
-  if (trimmed !== trimmed.trim()) return 'No spaces at the start or the end.';
-  if (!pattern.test(trimmed))
-    return "Use 1–64 letters, digits, spaces or _ . ' & ( ) -, starting with a letter or digit.";
+  if (trimmed === '') return t('dialogs.name.empty');
+  if (trimmed !== trimmed.trim()) return t('dialogs.name.spaces');
+  if (!pattern.test(trimmed)) return t('dialogs.name.pattern');
   return null;
 }

@@ -1,3 +1,4 @@
+import { t } from '../../i18n/words';
 import { useUi } from '../../state/ui';
 import { ErrorBoundary } from '../ErrorBoundary';
 import { AllOffDialog } from './AllOffDialog';
@@ -13,7 +14,7 @@ export function Dialogs() {
   const dialog = useUi((s) => s.dialog);
   if (!dialog) return null;
   return (
-    <ErrorBoundary what="the dialog">
+    <ErrorBoundary what={t('dialogs.boundary')}>
       {dialog.kind === 'assign' && (
         <AssignDialog key={dialog.nodeId} deviceId={dialog.nodeId} room={dialog.room} />
       )}

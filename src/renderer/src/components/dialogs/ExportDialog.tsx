@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { RESOLUTIONS, type NodeKind } from '../../../../shared/contract';
 import { formatSpan } from '../../format';
+import { t, type MessageKey } from '../../i18n/words';
 import {
   customPeriod,
   periodSpan,
@@ -20,22 +21,22 @@ import { Dialog } from './Dialog';
 
 type ResolutionChoice = (typeof RESOLUTIONS)[number];
 
-const RESOLUTION_LABELS: Record<ResolutionChoice, string> = {
-  auto: 'Automatic',
-  minute: 'Per minute',
-  hour: 'Per hour',
-  day: 'Per day',
-  week: 'Per week',
-  month: 'Per month',
+const RESOLUTION_LABELS: Record<ResolutionChoice, MessageKey> = {
+  auto: 'dialogs.export.resolution.auto',
+  minute: 'dialogs.export.resolution.minute',
+  hour: 'dialogs.export.resolution.hour',
+  day: 'dialogs.export.resolution.day',
+  week: 'dialogs.export.resolution.week',
+  month: 'dialogs.export.resolution.month',
 };
 
 /** What "one row per child" means for each kind of node, as the core splits it. */
-const CHILDREN: Record<NodeKind, string | null> = {
-  company: 'office',
-  office: 'room',
-  room: 'device',
-  unassigned: 'device',
-  device: 'channel (phases marked as parts)',
+const CHILDREN: Record<NodeKind, MessageKey | null> = {
+  company: 'dialogs.export.perChild.company',
+  office: 'dialogs.export.perChild.office',
+  room: 'dialogs.export.perChild.room',
+  unassigned: 'dialogs.export.perChild.room',
+  device: 'dialogs.export.perChild.device',
   channel: null,
 };
 
@@ -109,7 +110,7 @@ export function ExportDialog({ nodeId }: { nodeId: string | null }) {
 
   return (
     <Dialog
-      title="Export energy as CSV"
+      title={t('dialogs.export.title')}
       testId="export-dialog"
       onClose={close}
       onSubmit={() => void download()}
@@ -121,9 +122,9 @@ export function ExportDialog({ nodeId }: { nodeId: string | null }) {
               href={csvUrl(params)}
               download
               data-testid="csv-link"
-              title="The file's address"
+              title={t('dialogs.export.linkTitle')}
             >
-              Link
+              {t('dialogs.export.link')}
             </a>
           )}
           {period && node && (
@@ -133,20 +134,20 @@ export function ExportDialog({ nodeId }: { nodeId: string | null }) {
               onClick={close}
               data-testid="export-print"
             >
-              Print / PDF…
+              {t('dialogs.export.print')}
             </a>
           )}
           <button type="button" onClick={close}>
-            Close
+            {t('dialogs.close')}
           </button>
           <button type="submit" className="primary" disabled={!params || isBusy} data-testid="csv-download">
-            {isBusy ? 'Preparing…' : 'Download CSV'}
+            {isBusy ? t('dialogs.export.preparing') : t('dialogs.export.download')}
           </button>
         </>
       }
     >
       <label className="field">
-        Node
+        {t('dialogs.export.node')}
         <select
           value={node}
           onChange={(e) => {
@@ -163,7 +164,7 @@ export function ExportDialog({ nodeId }: { nodeId: string | null }) {
         </select>
       </label>
       <label className="field">
-        Period
+        {t('dialogs.export.period')}
         <select
           value={preset}
           onChange={(e) => {
@@ -174,7 +175,7 @@ export function ExportDialog({ nodeId }: { nodeId: string | null }) {
         >
           {chartSpan && (
             <option value="chart">
-              As in the chart ({formatSpan(chartSpan.fromMs, chartSpan.toMs, 'day')})
+              {t('dialogs.export.asChart', { span: formatSpan(chartSpan.fromMs, chartSpan.toMs, 'day') })}
             </option>
           )}
           {REPORT_PERIODS.map((kind) => (
@@ -187,7 +188,7 @@ export function ExportDialog({ nodeId }: { nodeId: string | null }) {
       {preset === 'custom' && (
         <div className="export-days">
           <label>
-            First day
+            {t('dialogs.export.firstDay')}
             <input
               type="date"
               value={firstDay}
@@ -199,7 +200,7 @@ export function ExportDialog({ nodeId }: { nodeId: string | null }) {
             />
           </label>
           <label>
-            Last day
+            {t('dialogs.export.lastDay')}
             <input
               type="date"
               value={lastDay}
@@ -213,7 +214,7 @@ export function ExportDialog({ nodeId }: { nodeId: string | null }) {
         </div>
       )}
       <label className="field">
-        Resolution
+        {t('dialogs.export.resolution')}
         <select
           value={resolution}
           onChange={(e) => setResolution(e.target.value as ResolutionChoice)}
@@ -221,19 +222,19 @@ export function ExportDialog({ nodeId }: { nodeId: string | null }) {
         >
           {RESOLUTIONS.map((r) => (
             <option key={r} value={r}>
-              {RESOLUTION_LABELS[r]}
+              {t(RESOLUTION_LABELS[r])}
             </option>
           ))}
         </select>
       </label>
       <label className="field">
-        Times in
+        {t('dialogs.export.zone')}
         <select
           value={zone}
           onChange={(e) => setZone(e.target.value as 'local' | 'utc')}
           data-testid="export-zone"
         >
-          <option value="local">The site’s local time (the zone is named in the file)</option>
+          <option value="local">{t('dialogs.export.zoneLocal')}</option>
           <option value="utc">UTC</option>
         </select>
       </label>
@@ -248,21 +249,20 @@ export function ExportDialog({ nodeId }: { nodeId: string | null }) {
             }}
             data-testid="export-per-child"
           />
-          One row per {childKind} in every interval, with what it used here
+          {t(childKind)}
         </label>
       )}
-      {!period && <p className="field-problem">Pick a first day on or before the last day.</p>}
+      {!period && <p className="field-problem">{t('dialogs.export.badDays')}</p>}
       {period && (
         <p className="muted small" data-testid="export-span">
-          {formatSpan(period.fromMs, period.toMs, 'day')}; energy in kWh, a totals row last.
+          {t('dialogs.export.span', { span: formatSpan(period.fromMs, period.toMs, 'day') })}
         </p>
       )}
       {saved && (
         <p className="export-saved" role="status" data-testid="export-saved" data-rows={saved.rows}>
-          Saved “{saved.filename}” to your downloads
           {saved.rows === 0
-            ? ': no data in this period (the file says so).'
-            : ` (${saved.rows} rows and a total).`}
+            ? t('dialogs.export.savedEmpty', { file: saved.filename })
+            : t('dialogs.export.saved', { file: saved.filename, count: saved.rows })}
         </p>
       )}
       {error && (

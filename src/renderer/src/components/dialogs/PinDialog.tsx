@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { t } from '../../i18n/words';
 import { setPin, unlock, useAccess } from '../../state/access';
 import { useUi } from '../../state/ui';
 import { Dialog } from './Dialog';
@@ -45,19 +46,19 @@ export function UnlockDialog() {
       setPinText('');
       return setError(reply.error.message);
     }
-    useUi.getState().notify(`Manager for ${minutes} minutes.`);
+    useUi.getState().notify(t('dialogs.pin.managerFor', { minutes }));
     close();
   };
   return (
     <Dialog
-      title="Unlock as manager"
+      title={t('dialogs.pin.unlockTitle')}
       testId="unlock-dialog"
       onClose={close}
       onSubmit={() => void submit()}
       actions={
         <>
           <button type="button" onClick={close}>
-            Cancel
+            {t('dialogs.cancel')}
           </button>
           <button
             type="submit"
@@ -65,16 +66,19 @@ export function UnlockDialog() {
             disabled={!PIN.test(pin) || isBusy}
             data-testid="unlock-submit"
           >
-            {isBusy ? 'Checking…' : 'Unlock'}
+            {isBusy ? t('dialogs.pin.checking') : t('dialogs.pin.unlock')}
           </button>
         </>
       }
     >
-      <PinField label="Manager PIN" value={pin} onChange={setPinText} testId="pin-input" autoFocus />
-      <p className="muted small">
-        Switching power, moving devices, renaming and connection changes need a manager. This window stays
-        unlocked for {minutes} minutes, or until you lock it.
-      </p>
+      <PinField
+        label={t('dialogs.pin.managerPin')}
+        value={pin}
+        onChange={setPinText}
+        testId="pin-input"
+        autoFocus
+      />
+      <p className="muted small">{t('dialogs.pin.unlockHint', { minutes })}</p>
       {error && (
         <p className="field-problem" role="alert" data-testid="pin-error">
           {error}
@@ -94,11 +98,11 @@ export function SetPinDialog() {
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setBusy] = useState(false);
   const problem = !PIN.test(pin)
-    ? 'A PIN is 4 to 12 digits.'
+    ? t('dialogs.pin.length')
     : pin !== again
-      ? 'The two PINs differ.'
+      ? t('dialogs.pin.differ')
       : isPinSet && !PIN.test(current)
-        ? 'Type the current PIN.'
+        ? t('dialogs.pin.typeCurrent')
         : null;
   const save = async (next: string | null): Promise<void> => {
     if (isBusy || (next !== null && problem)) return;
@@ -106,12 +110,12 @@ export function SetPinDialog() {
     const reply = await setPin(isPinSet ? current : undefined, next);
     setBusy(false);
     if (!reply.ok) return setError(reply.error.message);
-    useUi.getState().notify(next === null ? 'The manager PIN is removed.' : 'The manager PIN is set.');
+    useUi.getState().notify(next === null ? t('dialogs.pin.removed') : t('dialogs.pin.set'));
     close();
   };
   return (
     <Dialog
-      title={isPinSet ? 'Change the manager PIN' : 'Set a manager PIN'}
+      title={isPinSet ? t('dialogs.pin.changeTitle') : t('dialogs.pin.setTitle')}
       testId="set-pin-dialog"
       onClose={close}
       onSubmit={() => void save(pin)}
@@ -124,11 +128,11 @@ export function SetPinDialog() {
               data-testid="remove-pin"
               onClick={() => void save(null)}
             >
-              Remove the PIN
+              {t('dialogs.pin.remove')}
             </button>
           )}
           <button type="button" onClick={close}>
-            Cancel
+            {t('dialogs.cancel')}
           </button>
           <button
             type="submit"
@@ -136,20 +140,28 @@ export function SetPinDialog() {
             disabled={problem !== null || isBusy}
             data-testid="set-pin-submit"
           >
-            {isBusy ? 'Saving…' : 'Save'}
+            {isBusy ? t('dialogs.saving') : t('dialogs.save')}
           </button>
         </>
       }
     >
       {isPinSet && (
-        <PinField label="Current PIN" value={current} onChange={setCurrent} testId="current-pin" />
+        <PinField
+          label={t('dialogs.pin.current')}
+          value={current}
+          onChange={setCurrent}
+          testId="current-pin"
+        />
       )}
-      <PinField label="New PIN" value={pin} onChange={setPinText} testId="new-pin" autoFocus={!isPinSet} />
-      <PinField label="The new PIN again" value={again} onChange={setAgain} testId="new-pin-again" />
-      <p className="muted small">
-        With a PIN, every window and browser starts at the desk: it can look, export and acknowledge alerts.
-        Switching power and changing the set-up need the PIN.
-      </p>
+      <PinField
+        label={t('dialogs.pin.new')}
+        value={pin}
+        onChange={setPinText}
+        testId="new-pin"
+        autoFocus={!isPinSet}
+      />
+      <PinField label={t('dialogs.pin.again')} value={again} onChange={setAgain} testId="new-pin-again" />
+      <p className="muted small">{t('dialogs.pin.setHint')}</p>
       {pin !== '' && problem && <p className="field-problem">{problem}</p>}
       {error && (
         <p className="field-problem" role="alert" data-testid="set-pin-error">

@@ -1,10 +1,19 @@
 import { useState } from 'react';
-import { PLACE_NAME_PATTERN } from '../../../../shared/contract';
-import { kindLabel } from '../../format';
+import { PLACE_NAME_PATTERN, type NodeKind } from '../../../../shared/contract';
+import { t, type MessageKey } from '../../i18n/words';
 import { renameNode } from '../../state/actions';
 import { useTree } from '../../state/tree';
 import { useUi } from '../../state/ui';
 import { Dialog, nameProblem } from './Dialog';
+
+const TITLES: Record<NodeKind, MessageKey> = {
+  company: 'dialogs.rename.title.company',
+  office: 'dialogs.rename.title.office',
+  room: 'dialogs.rename.title.room',
+  device: 'dialogs.rename.title.device',
+  channel: 'dialogs.rename.title.channel',
+  unassigned: 'dialogs.rename.title.unassigned',
+};
 
 /** Gives any node a display name (site.rename); ids and topics do not change. */
 export function RenameDialog({ nodeId }: { nodeId: string }) {
@@ -23,20 +32,20 @@ export function RenameDialog({ nodeId }: { nodeId: string }) {
     const reply = await renameNode(nodeId, name.normalize('NFC'));
     setBusy(false);
     if (!reply.ok) return setError(reply.error.message);
-    useUi.getState().notify(`Renamed to ${reply.value.name}.`);
+    useUi.getState().notify(t('dialogs.rename.done', { name: reply.value.name }));
     close();
   };
 
   return (
     <Dialog
-      title={node ? `Rename ${kindLabel(node.kind).toLowerCase()} ${node.name}` : 'Rename'}
+      title={node ? t(TITLES[node.kind], { name: node.name }) : t('dialogs.rename.submit')}
       testId="rename-dialog"
       onClose={close}
       onSubmit={() => void submit()}
       actions={
         <>
           <button type="button" onClick={close}>
-            Cancel
+            {t('dialogs.cancel')}
           </button>
           <button
             type="submit"
@@ -44,7 +53,7 @@ export function RenameDialog({ nodeId }: { nodeId: string }) {
             disabled={!!problem || isUnchanged || isBusy}
             data-testid="rename-submit"
           >
-            {isBusy ? 'Renaming…' : 'Rename'}
+            {isBusy ? t('dialogs.rename.renaming') : t('dialogs.rename.submit')}
           </button>
         </>
       }
@@ -52,7 +61,7 @@ export function RenameDialog({ nodeId }: { nodeId: string }) {
       {node ? (
         <>
           <label className="field">
-            New name
+            {t('dialogs.rename.newName')}
             <input
               value={name}
               // Opening a rename dialog is asking to type: focus the field.
@@ -62,9 +71,7 @@ export function RenameDialog({ nodeId }: { nodeId: string }) {
               data-testid="rename-input"
             />
           </label>
-          <p className="muted small">
-            Only the name shown here and in reports changes; device topics stay as they are.
-          </p>
+          <p className="muted small">{t('dialogs.rename.hint')}</p>
           {problem && name !== '' && <p className="field-problem">{problem}</p>}
           {error && (
             <p className="field-problem" role="alert" data-testid="rename-error">
@@ -73,7 +80,7 @@ export function RenameDialog({ nodeId }: { nodeId: string }) {
           )}
         </>
       ) : (
-        <p>This node is no longer on the site.</p>
+        <p>{t('dialogs.rename.gone')}</p>
       )}
     </Dialog>
   );

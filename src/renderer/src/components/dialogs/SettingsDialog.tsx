@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionSummary, StorageInfo } from '../../../../shared/contract';
+import { t } from '../../i18n/words';
 import { api, refreshConnection } from '../../state/actions';
+import { useSettings } from '../../state/settings';
 import { useUi } from '../../state/ui';
 import { ConsoleSettings } from '../settings/ConsoleSettings';
 import { RebuildHistory } from '../settings/RebuildHistory';
@@ -35,6 +37,8 @@ function editable(p: ConnectionSummary) {
  */
 export function SettingsDialog() {
   const close = useUi((s) => s.closeDialog);
+  // Dialogs are not remounted when the language changes: re-render so a newly saved one shows here too.
+  useSettings((s) => s.display);
   const [profiles, setProfiles] = useState<ConnectionSummary[] | null>(null);
   const [storage, setStorage] = useState<StorageInfo | null>(null);
   const [outcome, setOutcome] = useState<{ name: string; text: string; isProblem: boolean } | null>(null);
@@ -82,12 +86,11 @@ export function SettingsDialog() {
     act(name, 'test', async () => {
       const reply = await api().invoke('connection.testSaved', { name });
       if (!reply.ok) return problem(reply.error.message);
-      if (reply.value.passed)
-        return { text: 'Test passed: connected, subscribed and heard.', isProblem: false };
-      return problem(reply.value.failure?.message ?? 'The test did not pass.');
+      if (reply.value.passed) return { text: t('dialogs.settings.testPassed'), isProblem: false };
+      return problem(reply.value.failure?.message ?? t('dialogs.settings.testFailed'));
     });
   const remove = (name: string) => {
-    if (!window.confirm(`Delete the saved connection “${name}” with its password and certificates?`)) return;
+    if (!window.confirm(t('dialogs.settings.confirmDelete', { name }))) return;
     void act(name, 'delete', async () => {
       const reply = await api().invoke('connection.delete', { name });
       return reply.ok ? null : problem(reply.error.message);
@@ -100,35 +103,35 @@ export function SettingsDialog() {
 
   return (
     <Dialog
-      title="Settings"
+      title={t('dialogs.settings.title')}
       testId="settings-dialog"
       onClose={close}
       actions={
         <button type="button" className="primary" onClick={close}>
-          Close
+          {t('dialogs.close')}
         </button>
       }
     >
-      <h3 className="settings-heading">Connections</h3>
+      <h3 className="settings-heading">{t('dialogs.settings.connections')}</h3>
       {error && (
         <p className="field-problem" role="alert">
           {error}
         </p>
       )}
-      {profiles?.length === 0 && <p className="muted">No saved connection yet: use Connect… to add one.</p>}
+      {profiles?.length === 0 && <p className="muted">{t('dialogs.settings.noConnections')}</p>}
       <ul className="settings-list" data-testid="settings-connections">
         {profiles?.map((p) => (
           <li key={p.name} data-testid="settings-connection" data-name={p.name} data-active={p.isActive}>
             <span className="settings-name">
               {p.name}
-              {p.isActive && <span className="badge"> used at start</span>}
+              {p.isActive && <span className="badge"> {t('dialogs.settings.usedAtStart')}</span>}
             </span>
             <span className="muted small">
               {p.url}
               {p.username ? ` · ${p.username}` : ''}
-              {p.hasPassword ? ' · password saved' : ''}
-              {p.tls?.hasCa ? ' · own CA' : ''}
-              {p.tls?.hasCert ? ' · client certificate' : ''}
+              {p.hasPassword ? ` · ${t('dialogs.settings.passwordSaved')}` : ''}
+              {p.tls?.hasCa ? ` · ${t('dialogs.settings.ownCa')}` : ''}
+              {p.tls?.hasCert ? ` · ${t('dialogs.settings.clientCert')}` : ''}
             </span>
             <span className="settings-actions">
               <button
@@ -138,7 +141,9 @@ export function SettingsDialog() {
                 data-testid="settings-connect"
                 onClick={() => void connect(p.name)}
               >
-                {busy === `connect:${p.name}` ? 'Connecting…' : 'Connect'}
+                {busy === `connect:${p.name}`
+                  ? t('dialogs.settings.connecting')
+                  : t('dialogs.settings.connect')}
               </button>
               <button
                 type="button"
@@ -147,7 +152,7 @@ export function SettingsDialog() {
                 data-testid="settings-test"
                 onClick={() => void test(p.name)}
               >
-                {busy === `test:${p.name}` ? 'Testing…' : 'Test'}
+                {busy === `test:${p.name}` ? t('dialogs.settings.testing') : t('dialogs.settings.test')}
               </button>
               <button
                 type="button"
@@ -156,7 +161,7 @@ export function SettingsDialog() {
                 data-testid="settings-edit"
                 onClick={() => edit(p)}
               >
-                Edit…
+                {t('dialogs.settings.edit')}
               </button>
               <button
                 type="button"
@@ -165,7 +170,7 @@ export function SettingsDialog() {
                 data-testid="settings-delete"
                 onClick={() => remove(p.name)}
               >
-                Delete
+                {t('dialogs.settings.delete')}
               </button>
             </span>
             {outcome?.name === p.name && (
@@ -180,18 +185,21 @@ export function SettingsDialog() {
           </li>
         ))}
       </ul>
-      <h3 className="settings-heading">Console</h3>
+      <h3 className="settings-heading">{t('dialogs.settings.console')}</h3>
       <ConsoleSettings />
-      <h3 className="settings-heading">Data</h3>
+      <h3 className="settings-heading">{t('dialogs.settings.data')}</h3>
       {storage && (
         <dl className="settings-data" data-testid="settings-storage">
-          <dt>Data folder</dt>
+          <dt>{t('dialogs.settings.folder')}</dt>
           <dd data-testid="settings-folder">{storage.folder}</dd>
-          <dt>Size</dt>
+          <dt>{t('dialogs.settings.size')}</dt>
           <dd data-testid="settings-size" data-bytes={storage.folderBytes}>
-            {megabytes(storage.folderBytes)} (the database {megabytes(storage.dbBytes)})
+            {t('dialogs.settings.sizeValue', {
+              folder: megabytes(storage.folderBytes),
+              db: megabytes(storage.dbBytes),
+            })}
           </dd>
-          <dt>Schema version</dt>
+          <dt>{t('dialogs.settings.schema')}</dt>
           <dd>{storage.schemaVersion}</dd>
         </dl>
       )}

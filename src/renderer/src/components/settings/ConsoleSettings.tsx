@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { LANGUAGES, type SettingKey } from '../../../../shared/contract';
+import { t } from '../../i18n/words';
 import { refreshSettings, saveSettings, useSettings } from '../../state/settings';
 import { useNow } from '../../use-now';
 import { DeskHint, useIsDesk } from './DeskHint';
@@ -14,7 +15,8 @@ import {
   type SettingsDraft,
 } from './setting-form';
 
-type Outcome = { kind: 'saved'; text: string } | { kind: 'error'; text: string } | null;
+// "Saved" is kept as what happened, not as words: a new language is in force once it is saved.
+type Outcome = { kind: 'saved'; isRebuilt: boolean } | { kind: 'error'; text: string } | null;
 
 /**
  * Publishing, retention, the site's time zone and the language numbers and dates are written in.
@@ -34,7 +36,7 @@ export function ConsoleSettings() {
     () => (values ? zoneChoices(values.timeZone, draft.timeZone ?? values.timeZone) : []),
     [values, draft.timeZone],
   );
-  if (!settings || !values) return <p className="muted">Reading the settings…</p>;
+  if (!settings || !values) return <p className="muted">{t('settings.reading')}</p>;
 
   const { changes, problems } = readDraft(draft, values);
   const hasEdits = Object.keys(changes).length > 0 || problems.length > 0;
@@ -54,23 +56,13 @@ export function ConsoleSettings() {
     setSaving(false);
     if (!reply.ok) return setOutcome({ kind: 'error', text: reply.error.message });
     setDraft({});
-    setOutcome({
-      kind: 'saved',
-      text:
-        changes.timeZone !== undefined
-          ? 'Saved and in force; the history was rebuilt for the new zone.'
-          : 'Saved and in force.',
-    });
+    setOutcome({ kind: 'saved', isRebuilt: changes.timeZone !== undefined });
   };
 
   return (
-    <section className="settings-console" aria-label="Console settings" data-testid="settings-console">
+    <section className="settings-console" aria-label={t('settings.console')} data-testid="settings-console">
       {isDesk && <DeskHint testId="settings-console-desk" />}
-      <SettingField
-        name="publishPrefix"
-        settings={settings}
-        hint="Totals are published under this MQTT topic prefix; the console reconnects to publish there."
-      >
+      <SettingField name="publishPrefix" settings={settings} hint={t('settings.hint.publishPrefix')}>
         {(props) => (
           <input
             {...props}
@@ -99,15 +91,11 @@ export function ConsoleSettings() {
               disabled={isDesk || isSaving}
               onChange={edit('publishIntervalS')}
             />
-            seconds
+            {t('settings.seconds')}
           </span>
         )}
       </SettingField>
-      <SettingField
-        name="minuteDays"
-        settings={settings}
-        hint="Minute detail older than this is dropped within the hour; hourly and longer history is kept."
-      >
+      <SettingField name="minuteDays" settings={settings} hint={t('settings.hint.minuteDays')}>
         {(props) => (
           <span className="setting-unit">
             <input
@@ -122,15 +110,11 @@ export function ConsoleSettings() {
               disabled={isDesk || isSaving}
               onChange={edit('minuteDays')}
             />
-            days
+            {t('settings.days')}
           </span>
         )}
       </SettingField>
-      <SettingField
-        name="timeZone"
-        settings={settings}
-        hint="Changing it rebuilds the history's days and months for the new zone."
-      >
+      <SettingField name="timeZone" settings={settings} hint={t('settings.hint.timeZone')}>
         {(props) => (
           // A select cannot be read-only: a pinned one is disabled, its source says why.
           <select
@@ -152,7 +136,7 @@ export function ConsoleSettings() {
         settings={settings}
         hint={
           <>
-            How numbers, dates and times are written (the console&apos;s words stay English):{' '}
+            {t('settings.hint.language')}{' '}
             <span data-testid="setting-preview">{previewOf(text('language'), text('timeZone'), now)}</span>
           </>
         }
@@ -166,7 +150,7 @@ export function ConsoleSettings() {
           >
             {LANGUAGES.map((language) => (
               <option key={language} value={language}>
-                {language === 'system' ? 'As each computer is set' : LANGUAGE_NAMES[language]}
+                {language === 'system' ? t('settings.language.system') : LANGUAGE_NAMES[language]}
               </option>
             ))}
           </select>
@@ -180,14 +164,14 @@ export function ConsoleSettings() {
           disabled={!hasEdits || isSaving || isDesk}
           onClick={() => void save()}
         >
-          {isSaving ? 'Saving…' : 'Save'}
+          {isSaving ? t('settings.saving') : t('settings.save')}
         </button>
         {isSaving && changes.timeZone !== undefined && (
-          <span className="muted small">Rebuilding the history for the new zone (progress under Data)…</span>
+          <span className="muted small">{t('settings.rebuildingZone')}</span>
         )}
         {outcome?.kind === 'saved' && (
           <span className="muted small" role="status" data-testid="settings-saved">
-            {outcome.text}
+            {outcome.isRebuilt ? t('settings.savedRebuilt') : t('settings.saved')}
           </span>
         )}
       </div>

@@ -1,3 +1,4 @@
+import { t } from '../../i18n/words';
 import { useAccess } from '../../state/access';
 
 /** At the desk: a manager PIN is set and this window has not been unlocked with it. */
@@ -8,7 +9,7 @@ export const useIsDesk = (): boolean =>
 export function DeskHint({ testId }: { testId: string }) {
   return (
     <p className="muted small" data-testid={testId}>
-      Only a manager may change these. Unlock with the manager PIN (Unlock… at the top) to change them.
+      {t('settings.desk')}
     </p>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { CommandValue, RebuildProgress } from '../../../../shared/contract';
 import { formatCount } from '../../format';
+import { t, type MessageKey } from '../../i18n/words';
 import { rebuildHistory, useSettings } from '../../state/settings';
 import { DeskHint, useIsDesk } from './DeskHint';
 
@@ -11,20 +12,24 @@ type Step =
   | { kind: 'done'; report: CommandValue<'history.rebuild'> }
   | { kind: 'failed'; message: string };
 
-const PHASE_WORDS: Record<RebuildProgress['phase'], string> = {
-  reading: 'Reading the kept minutes',
-  writing: 'Writing hours, days, weeks and months',
-  done: 'History rebuilt',
-  failed: 'The rebuild stopped',
+const PHASE_WORDS: Record<RebuildProgress['phase'], MessageKey> = {
+  reading: 'settings.rebuild.phase.reading',
+  writing: 'settings.rebuild.phase.writing',
+  done: 'settings.rebuild.phase.done',
+  failed: 'settings.rebuild.phase.failed',
 };
 
 /** "Rebuilt 1,234 buckets from 56,789 minutes; 3 differed and were rewritten." */
 export function reportText({ buckets, minutes, differed }: CommandValue<'history.rebuild'>): string {
   const rewritten =
     differed === 0
-      ? 'none differed'
-      : `${formatCount(differed)} differed and ${differed === 1 ? 'was' : 'were'} rewritten`;
-  return `Rebuilt ${formatCount(buckets)} buckets from ${formatCount(minutes)} minutes; ${rewritten}.`;
+      ? t('settings.rebuild.noneDiffered')
+      : t('settings.rebuild.differed', { count: differed, n: formatCount(differed) });
+  return t('settings.rebuild.report', {
+    buckets: formatCount(buckets),
+    minutes: formatCount(minutes),
+    rewritten,
+  });
 }
 
 /**
@@ -42,11 +47,16 @@ function Progress({ sinceSeq }: { sinceSeq: number }) {
         data-phase={phase}
         value={phase === 'done' ? 1 : total > 0 ? done / total : undefined}
         max={1}
-        aria-label="Rebuilding history"
+        aria-label={t('settings.rebuild.progressLabel')}
       />
       <span className="muted small" role="status">
-        {PHASE_WORDS[phase]}
-        {total > 0 && phase !== 'failed' ? `: ${formatCount(done)} of ${formatCount(total)} minutes` : ''}
+        {total > 0 && phase !== 'failed'
+          ? t('settings.rebuild.count', {
+              phase: t(PHASE_WORDS[phase]),
+              done: formatCount(done),
+              total: formatCount(total),
+            })
+          : t(PHASE_WORDS[phase])}
         {phase === 'failed' && progress.message ? `: ${progress.message}` : ''}
       </span>
     </div>
@@ -71,14 +81,11 @@ export function RebuildHistory() {
   return (
     <div className="settings-rebuild">
       {step.kind === 'confirm' ? (
-        <div className="rebuild-confirm" role="group" aria-label="Rebuild history?">
-          <p>
-            Rebuild history? Hour, day, week and month figures are recomputed from the kept minutes; the
-            console pauses counting while it runs.
-          </p>
+        <div className="rebuild-confirm" role="group" aria-label={t('settings.rebuild.confirmLabel')}>
+          <p>{t('settings.rebuild.confirm')}</p>
           <span className="settings-actions">
             <button type="button" className="tool" onClick={() => setStep({ kind: 'idle' })}>
-              Cancel
+              {t('settings.rebuild.cancel')}
             </button>
             <button
               type="button"
@@ -87,7 +94,7 @@ export function RebuildHistory() {
               disabled={isDesk}
               onClick={() => void run()}
             >
-              Rebuild
+              {t('settings.rebuild.run')}
             </button>
           </span>
         </div>
@@ -99,7 +106,7 @@ export function RebuildHistory() {
           disabled={isDesk || step.kind === 'running'}
           onClick={() => setStep({ kind: 'confirm' })}
         >
-          {step.kind === 'running' ? 'Rebuilding…' : 'Rebuild history…'}
+          {step.kind === 'running' ? t('settings.rebuild.running') : t('settings.rebuild.open')}
         </button>
       )}
       {isDesk && <DeskHint testId="settings-rebuild-desk" />}

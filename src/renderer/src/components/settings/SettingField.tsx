@@ -1,6 +1,6 @@
 import { useId, type ReactNode } from 'react';
 import type { SettingKey, Settings } from '../../../../shared/contract';
-import { isPinned, SETTING_LABELS, sourceText } from './setting-form';
+import { isPinned, settingLabel, sourceText } from './setting-form';
 
 interface Props {
   name: SettingKey;
@@ -17,7 +17,7 @@ export function SettingField({ name, settings, hint, children }: Props) {
   const pinned = isPinned(settings, name);
   return (
     <div className="setting-field" data-source={settings.sources[name]}>
-      <label htmlFor={id}>{SETTING_LABELS[name]}</label>
+      <label htmlFor={id}>{settingLabel(name)}</label>
       <div className="setting-control">
         {children({
           id,

@@ -11,14 +11,18 @@ import {
   type Settings,
   type SettingsValues,
 } from '../../../../shared/contract';
+import { t, type MessageKey } from '../../i18n/words';
 
-export const SETTING_LABELS: Record<SettingKey, string> = {
-  publishPrefix: 'Publish prefix',
-  publishIntervalS: 'Publish interval',
-  minuteDays: 'Minute retention',
-  timeZone: 'Site time zone',
-  language: 'Language',
+const SETTING_LABELS: Record<SettingKey, MessageKey> = {
+  publishPrefix: 'settings.label.publishPrefix',
+  publishIntervalS: 'settings.label.publishIntervalS',
+  minuteDays: 'settings.label.minuteDays',
+  timeZone: 'settings.label.timeZone',
+  language: 'settings.label.language',
 };
+
+/** What a setting is called, in the console's language. */
+export const settingLabel = (key: SettingKey): string => t(SETTING_LABELS[key]);
 
 /** Native names, so whoever reads that language finds it. */
 export const LANGUAGE_NAMES: Record<Exclude<Language, 'system'>, string> = {
@@ -40,13 +44,13 @@ export function sourceText(settings: Settings, key: SettingKey): string {
   const where = settings.pinnedBy[key];
   switch (settings.sources[key]) {
     case 'file':
-      return `Set in ${where ?? 'kilowatch.toml'}`;
+      return t('settings.source.file', { where: where ?? 'kilowatch.toml' });
     case 'flag':
-      return `Set by ${where ?? 'a command-line flag'}`;
+      return t('settings.source.flag', { where: where ?? t('settings.source.someFlag') });
     case 'console':
-      return 'changed here';
+      return t('settings.source.console');
     default:
-      return 'default';
+      return t('settings.source.default');
   }
 }
 
@@ -61,13 +65,14 @@ const WHOLE = /^\s*\d+\s*$/;
 function problemOf(key: SettingKey, text: string): string {
   switch (key) {
     case 'publishIntervalS':
-      return 'The publish interval is a whole number of seconds from 1 to 3600.';
+      return t('settings.problem.interval');
     case 'minuteDays':
-      return 'Minute retention is a whole number of days from 1 to 3660.';
+      return t('settings.problem.minuteDays');
     default: {
       const parsed = SettingsValuesSchema.shape[key].safeParse(text);
-      const why = parsed.success ? 'not valid' : (parsed.error.issues[0]?.message ?? 'not valid');
-      return `${SETTING_LABELS[key]}: ${why}.`;
+      // The schema's own words (the contract's) when it has some.
+      const why = (!parsed.success && parsed.error.issues[0]?.message) || t('settings.problem.notValid');
+      return `${settingLabel(key)}: ${why}.`;
     }
   }
 }

@@ -1,14 +1,19 @@
+import { t, type MessageKey } from '../../i18n/words';
 import { useWizard } from '../../state/wizard';
 import { Field } from './Field';
 import { brokerUrl, isWsProtocol, PRESETS, PROTOCOLS, type PresetId, type Protocol } from './form';
 import { useFieldError } from './useFieldError';
 
-const PROTOCOL_LABELS: Record<Protocol, string> = {
-  mqtt: 'MQTT (plain, usually 1883)',
-  mqtts: 'MQTT over TLS (usually 8883)',
-  ws: 'WebSocket (ws://)',
-  wss: 'WebSocket over TLS (wss://)',
+const PROTOCOL_LABELS: Record<Protocol, MessageKey> = {
+  mqtt: 'wizard.protocol.mqtt',
+  mqtts: 'wizard.protocol.mqtts',
+  ws: 'wizard.protocol.ws',
+  wss: 'wizard.protocol.wss',
 };
+
+/** Broker products keep their names; only "Other" is a word. */
+const presetLabel = (id: PresetId): string =>
+  id === 'custom' ? t('wizard.preset.other') : PRESETS[id].label;
 
 /** Step 1: where the broker is and how to speak to it. */
 export function BrokerStep() {
@@ -28,7 +33,7 @@ export function BrokerStep() {
   return (
     <div className="wizard-step-body">
       <fieldset className="wizard-presets">
-        <legend>Broker</legend>
+        <legend>{t('wizard.step.broker')}</legend>
         {(Object.keys(PRESETS) as PresetId[]).map((id) => (
           <button
             key={id}
@@ -38,12 +43,12 @@ export function BrokerStep() {
             data-testid={`wizard-preset-${id}`}
             onClick={() => choosePreset(id)}
           >
-            {PRESETS[id].label}
+            {presetLabel(id)}
           </button>
         ))}
       </fieldset>
 
-      <Field name="name" label="Connection name" error={errors.name}>
+      <Field name="name" label={t('wizard.broker.name')} error={errors.name}>
         {(p) => (
           <input
             {...p}
@@ -56,7 +61,7 @@ export function BrokerStep() {
       </Field>
 
       <div className="wizard-row">
-        <Field name="protocol" label="Protocol" error={null}>
+        <Field name="protocol" label={t('wizard.broker.protocol')} error={null}>
           {(p) => (
             <select
               {...p}
@@ -65,18 +70,18 @@ export function BrokerStep() {
             >
               {PROTOCOLS.map((protocol) => (
                 <option key={protocol} value={protocol}>
-                  {PROTOCOL_LABELS[protocol]}
+                  {t(PROTOCOL_LABELS[protocol])}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field name="host" label="Host" error={errors.host}>
+        <Field name="host" label={t('wizard.broker.host')} error={errors.host}>
           {(p) => (
             <input
               {...p}
               value={form.host}
-              placeholder="broker.hotel.local or 192.168.1.10"
+              placeholder={t('wizard.broker.hostPlaceholder')}
               autoCapitalize="off"
               spellCheck={false}
               onChange={(e) => setField('host', e.target.value)}
@@ -84,7 +89,7 @@ export function BrokerStep() {
             />
           )}
         </Field>
-        <Field name="port" label="Port" error={errors.port}>
+        <Field name="port" label={t('wizard.broker.port')} error={errors.port}>
           {(p) => (
             <input
               {...p}
@@ -97,7 +102,7 @@ export function BrokerStep() {
           )}
         </Field>
         {isWsProtocol(form.protocol) && (
-          <Field name="path" label="Path" error={errors.path}>
+          <Field name="path" label={t('wizard.broker.path')} error={errors.path}>
             {(p) => (
               <input
                 {...p}
@@ -117,7 +122,7 @@ export function BrokerStep() {
       )}
 
       <fieldset className="wizard-radios">
-        <legend>MQTT version</legend>
+        <legend>{t('wizard.broker.version')}</legend>
         {([4, 5] as const).map((v) => (
           <label key={v}>
             <input
@@ -133,26 +138,26 @@ export function BrokerStep() {
       </fieldset>
 
       <details className="wizard-advanced">
-        <summary>Advanced</summary>
+        <summary>{t('wizard.broker.advanced')}</summary>
         <div className="wizard-row">
           <Field
             name="clientId"
-            label="Client id"
+            label={t('wizard.broker.clientId')}
             error={errors.clientId}
-            hint="Leave empty: Kilowatch uses its own id, the same every time on this computer."
+            hint={t('wizard.broker.clientIdHint')}
           >
             {(p) => (
               <input
                 {...p}
                 value={form.clientId}
-                placeholder="automatic"
+                placeholder={t('wizard.broker.automatic')}
                 spellCheck={false}
                 onChange={(e) => setField('clientId', e.target.value)}
                 onBlur={() => show('clientId')}
               />
             )}
           </Field>
-          <Field name="keepaliveS" label="Keepalive (seconds)" error={errors.keepaliveS}>
+          <Field name="keepaliveS" label={t('wizard.broker.keepalive')} error={errors.keepaliveS}>
             {(p) => (
               <input
                 {...p}

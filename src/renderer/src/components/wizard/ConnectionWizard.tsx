@@ -1,8 +1,9 @@
 import { useEffect, useRef, type ComponentType, type KeyboardEvent } from 'react';
 import type { ConnectionProfileInput } from '../../../../shared/contract';
+import { t } from '../../i18n/words';
 import { useWizard } from '../../state/wizard';
 import { BrokerStep } from './BrokerStep';
-import { isTlsProtocol, stepErrors, WIZARD_STEPS, type WizardStep } from './form';
+import { isTlsProtocol, STEP_TITLES, stepErrors, WIZARD_STEPS, type WizardStep } from './form';
 import { SaveStep } from './SaveStep';
 import { SecurityStep } from './SecurityStep';
 import { TestStep } from './TestStep';
@@ -15,14 +16,6 @@ export interface ConnectionWizardProps {
   /** A profile to start from (e.g. from settings); its secrets are never part of it. */
   initial?: ConnectionProfileInput;
 }
-
-const TITLES: Record<WizardStep, string> = {
-  broker: 'Broker',
-  security: 'Security',
-  topics: 'Topics',
-  test: 'Test',
-  save: 'Save',
-};
 
 const BODIES: Record<WizardStep, ComponentType> = {
   broker: BrokerStep,
@@ -91,11 +84,11 @@ export function ConnectionWizard({ open, onClose, initial }: ConnectionWizardPro
         onKeyDown={onKeyDown}
       >
         <header className="wizard-head">
-          <h2 id="wizard-title">Connect to the site’s broker</h2>
+          <h2 id="wizard-title">{t('wizard.title')}</h2>
           <button
             type="button"
             className="dismiss"
-            aria-label="Close"
+            aria-label={t('wizard.close')}
             onClick={onClose}
             data-testid="wizard-close"
           >
@@ -103,7 +96,7 @@ export function ConnectionWizard({ open, onClose, initial }: ConnectionWizardPro
           </button>
         </header>
 
-        <nav aria-label="Wizard steps">
+        <nav aria-label={t('wizard.steps')}>
           <ol className="wizard-steps">
             {WIZARD_STEPS.map((s, i) => (
               <li key={s}>
@@ -115,7 +108,7 @@ export function ConnectionWizard({ open, onClose, initial }: ConnectionWizardPro
                   onClick={() => goTo(s)}
                   data-testid={`wizard-tab-${s}`}
                 >
-                  <span className="wizard-step-number">{i + 1}</span> {TITLES[s]}
+                  <span className="wizard-step-number">{i + 1}</span> {t(STEP_TITLES[s])}
                 </button>
               </li>
             ))}
@@ -124,15 +117,14 @@ export function ConnectionWizard({ open, onClose, initial }: ConnectionWizardPro
 
         {isTls && !form.verifyServer && (
           <p className="wizard-warning" role="alert" data-testid="wizard-tls-warning">
-            Certificate verification is off: anyone between this computer and the broker could pretend to be
-            it and read the password. Turn it back on as soon as you have the broker’s CA certificate.
+            {t('wizard.tlsWarning')}
           </p>
         )}
 
         {/* A form so Enter means Next and password fields behave; it never submits anywhere. */}
         <form
           className="wizard-body"
-          aria-label={TITLES[step]}
+          aria-label={t(STEP_TITLES[step])}
           noValidate
           onSubmit={(event) => {
             event.preventDefault();
@@ -144,16 +136,16 @@ export function ConnectionWizard({ open, onClose, initial }: ConnectionWizardPro
 
         <footer className="wizard-foot">
           <button type="button" onClick={back} disabled={at === 0} data-testid="wizard-back">
-            Back
+            {t('wizard.back')}
           </button>
           <span className="wizard-spacer" />
           {step !== 'save' ? (
             <button type="button" className="wizard-primary" onClick={() => next()} data-testid="wizard-next">
-              Next
+              {t('wizard.next')}
             </button>
           ) : (
             <button type="button" onClick={onClose} data-testid="wizard-done">
-              {saved ? 'Done' : 'Cancel'}
+              {saved ? t('wizard.done') : t('wizard.cancel')}
             </button>
           )}
         </footer>

@@ -1,5 +1,6 @@
 import { useState, type ChangeEvent } from 'react';
 import { api } from '../../api';
+import { t } from '../../i18n/words';
 import { useWizard } from '../../state/wizard';
 import { Field } from './Field';
 import type { FieldName } from './form';
@@ -31,7 +32,7 @@ export function PemField({ name, label, placeholder, hint }: PemFieldProps) {
     event.target.value = '';
     if (!file) return;
     if (file.size > MAX_BYTES) {
-      setFileNote(`${file.name} is larger than 1 MB: that is not a PEM certificate or key.`);
+      setFileNote(t('wizard.pem.tooLarge', { file: file.name }));
       return;
     }
     const reader = new FileReader();
@@ -39,9 +40,9 @@ export function PemField({ name, label, placeholder, hint }: PemFieldProps) {
       const text = typeof reader.result === 'string' ? reader.result : '';
       setField(name, text);
       show(name);
-      setFileNote(`Read from ${file.name}`);
+      setFileNote(t('wizard.pem.readFrom', { file: file.name }));
     };
-    reader.onerror = () => setFileNote(`${file.name} could not be read.`);
+    reader.onerror = () => setFileNote(t('wizard.pem.unreadable', { file: file.name }));
     reader.readAsText(file);
   };
 
@@ -52,7 +53,7 @@ export function PemField({ name, label, placeholder, hint }: PemFieldProps) {
     if (!picked.value) return;
     setField(name, picked.value.pem);
     show(name);
-    setFileNote(`Read from ${picked.value.file}: ${picked.value.summary}`);
+    setFileNote(t('wizard.pem.readFromSummary', { file: picked.value.file, summary: picked.value.summary }));
   };
 
   return (
@@ -75,11 +76,11 @@ export function PemField({ name, label, placeholder, hint }: PemFieldProps) {
           <div className="wizard-pem-actions">
             {api.kind === 'ipc' ? (
               <button type="button" className="wizard-file" onClick={() => void pickInMain()}>
-                Choose file…
+                {t('wizard.pem.choose')}
               </button>
             ) : (
               <label className="wizard-file">
-                Choose file…
+                {t('wizard.pem.choose')}
                 <input
                   type="file"
                   accept=".pem,.crt,.cer,.key,text/plain,application/x-pem-file"
@@ -97,7 +98,7 @@ export function PemField({ name, label, placeholder, hint }: PemFieldProps) {
                   setFileNote(null);
                 }}
               >
-                Clear
+                {t('wizard.pem.clear')}
               </button>
             )}
           </div>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { t } from '../../i18n/words';
 import { isReportCurrent, useWizard } from '../../state/wizard';
 import { brokerUrl, filtersOf, isTlsProtocol } from './form';
 
@@ -22,25 +23,25 @@ export function SaveStep() {
   return (
     <div className="wizard-step-body">
       <dl className="wizard-summary">
-        <dt>Name</dt>
+        <dt>{t('wizard.summary.name')}</dt>
         <dd>{form.name}</dd>
-        <dt>Broker</dt>
+        <dt>{t('wizard.summary.broker')}</dt>
         <dd>{brokerUrl(form)}</dd>
         <dt>MQTT</dt>
         <dd>{form.protocolVersion === 5 ? '5' : '3.1.1'}</dd>
-        <dt>User</dt>
-        <dd>{form.username || 'anonymous'}</dd>
+        <dt>{t('wizard.summary.user')}</dt>
+        <dd>{form.username || t('wizard.summary.anonymous')}</dd>
         {isTls && (
           <>
-            <dt>Certificate</dt>
+            <dt>{t('wizard.summary.certificate')}</dt>
             <dd>
-              {form.verifyServer ? 'verified' : 'NOT verified'}
-              {form.ca.trim() !== '' && ', own CA'}
-              {form.cert.trim() !== '' && ', client certificate'}
+              {form.verifyServer ? t('wizard.summary.verified') : t('wizard.summary.notVerified')}
+              {form.ca.trim() !== '' && `, ${t('wizard.summary.ownCa')}`}
+              {form.cert.trim() !== '' && `, ${t('wizard.summary.clientCert')}`}
             </dd>
           </>
         )}
-        <dt>Topics</dt>
+        <dt>{t('wizard.summary.topics')}</dt>
         <dd>{filtersOf(form.subscribe).join(', ')}</dd>
       </dl>
 
@@ -51,16 +52,14 @@ export function SaveStep() {
           onChange={(e) => setActivate(e.target.checked)}
           data-testid="wizard-activate"
         />
-        Make this the active connection (Kilowatch reconnects to it when it starts)
+        {t('wizard.save.activate')}
       </label>
 
       {!hasPassed && !saved && (
         <p className="wizard-note" role="status" data-testid="wizard-untested">
-          {report && isCurrent
-            ? 'The last test failed. You can still save it; it replaces the active connection only if you tick the box above.'
-            : 'These settings have not been tested yet.'}{' '}
+          {report && isCurrent ? t('wizard.save.lastFailed') : t('wizard.save.untested')}{' '}
           <button type="button" className="link-button" onClick={() => goTo('test')}>
-            Go to Test
+            {t('wizard.save.goToTest')}
           </button>
         </p>
       )}
@@ -74,12 +73,12 @@ export function SaveStep() {
           data-testid="wizard-save"
         >
           {isSaving
-            ? 'Saving…'
+            ? t('wizard.save.saving')
             : activate
               ? hasPassed
-                ? 'Save & connect'
-                : 'Save & connect anyway'
-              : 'Save'}
+                ? t('wizard.save.saveConnect')
+                : t('wizard.save.saveConnectAnyway')
+              : t('wizard.save.save')}
         </button>
       </div>
 
@@ -87,13 +86,16 @@ export function SaveStep() {
         <div
           className="wizard-replace"
           role="alertdialog"
-          aria-label="Replace the live connection?"
+          aria-label={t('wizard.replace.label')}
           data-testid="wizard-replace"
         >
           <p>
-            Kilowatch is connected with “{replace.live}”{replace.liveBroker ? ` (${replace.liveBroker})` : ''}
-            . Making “{replace.next}” the active connection disconnects “{replace.live}” now and uses “
-            {replace.next}” from then on{hasPassed ? '' : ', although its test has not passed'}.
+            {t('wizard.replace.question', {
+              live: replace.live,
+              next: replace.next,
+              broker: replace.liveBroker ? ` (${replace.liveBroker})` : '',
+              untested: hasPassed ? '' : t('wizard.replace.untested'),
+            })}
           </p>
           <div className="wizard-save-row">
             <button
@@ -102,10 +104,10 @@ export function SaveStep() {
               onClick={() => void answerReplace(true)}
               data-testid="wizard-replace-yes"
             >
-              Replace “{replace.live}” with “{replace.next}”
+              {t('wizard.replace.yes', { live: replace.live, next: replace.next })}
             </button>
             <button type="button" onClick={() => void answerReplace(false)} data-testid="wizard-replace-no">
-              Keep “{replace.live}”, only save “{replace.next}”
+              {t('wizard.replace.no', { live: replace.live, next: replace.next })}
             </button>
           </div>
         </div>
@@ -118,11 +120,11 @@ export function SaveStep() {
           data-testid="wizard-saved"
           data-status={saved.state?.status ?? ''}
         >
-          Saved “{saved.name}”.{' '}
+          {t('wizard.saved', { name: saved.name })}{' '}
           {saved.connectError
-            ? `Not connected yet: ${saved.connectError.message}`
+            ? t('wizard.saved.notConnected', { message: saved.connectError.message })
             : saved.state
-              ? `Connected to ${saved.state.broker ?? 'the broker'}.`
+              ? t('wizard.saved.connected', { broker: saved.state.broker ?? t('wizard.saved.theBroker') })
               : ''}
         </p>
       )}

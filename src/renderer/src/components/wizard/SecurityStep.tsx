@@ -1,3 +1,4 @@
+import { t } from '../../i18n/words';
 import { useWizard } from '../../state/wizard';
 import { Field } from './Field';
 import { isTlsProtocol } from './form';
@@ -20,7 +21,7 @@ export function SecurityStep() {
   return (
     <div className="wizard-step-body">
       <div className="wizard-row">
-        <Field name="username" label="User name" error={errors.username}>
+        <Field name="username" label={t('wizard.security.username')} error={errors.username}>
           {(p) => (
             <input
               {...p}
@@ -35,9 +36,9 @@ export function SecurityStep() {
         </Field>
         <Field
           name="password"
-          label="Password"
+          label={t('wizard.security.password')}
           error={errors.password}
-          hint="Kept in this computer's secret store, never in the settings file or logs."
+          hint={t('wizard.security.passwordHint')}
         >
           {(p) => (
             <input
@@ -54,8 +55,7 @@ export function SecurityStep() {
 
       {!isTls && form.password !== '' && (
         <p className="wizard-note" role="status">
-          With plain MQTT the password travels unencrypted. Use MQTT over TLS (mqtts://) if the broker offers
-          it.
+          {t('wizard.security.plain')}
         </p>
       )}
 
@@ -68,24 +68,20 @@ export function SecurityStep() {
               onChange={(e) => setField('verifyServer', e.target.checked)}
               data-testid="wizard-field-verifyServer"
             />
-            Verify the broker’s certificate (recommended)
+            {t('wizard.security.verify')}
           </label>
 
           <PemField
             name="ca"
-            label="CA certificate (PEM), if the broker’s certificate is not from a public authority"
+            label={t('wizard.security.ca')}
             placeholder="-----BEGIN CERTIFICATE-----"
-            hint="Paste it, or choose the .pem / .crt file your IT contractor gave you."
+            hint={t('wizard.security.caHint')}
           />
-          <PemField
-            name="cert"
-            label="Client certificate (PEM), only if the broker asks for one"
-            placeholder="-----BEGIN CERTIFICATE-----"
-          />
-          <PemField name="key" label="Client key (PEM)" placeholder="-----BEGIN PRIVATE KEY-----" />
+          <PemField name="cert" label={t('wizard.security.cert')} placeholder="-----BEGIN CERTIFICATE-----" />
+          <PemField name="key" label={t('wizard.security.key')} placeholder="-----BEGIN PRIVATE KEY-----" />
           <div className="wizard-row">
             {form.key.trim() !== '' && (
-              <Field name="passphrase" label="Key passphrase, if the key has one" error={errors.passphrase}>
+              <Field name="passphrase" label={t('wizard.security.passphrase')} error={errors.passphrase}>
                 {(p) => (
                   <input
                     {...p}
@@ -100,15 +96,15 @@ export function SecurityStep() {
             )}
             <Field
               name="servername"
-              label="Server name (SNI)"
+              label={t('wizard.security.servername')}
               error={errors.servername}
-              hint="Only when the certificate is for another name than the host you typed."
+              hint={t('wizard.security.servernameHint')}
             >
               {(p) => (
                 <input
                   {...p}
                   value={form.servername}
-                  placeholder={form.host || 'same as host'}
+                  placeholder={form.host || t('wizard.security.sameAsHost')}
                   spellCheck={false}
                   onChange={(e) => setField('servername', e.target.value)}
                   onBlur={() => show('servername')}

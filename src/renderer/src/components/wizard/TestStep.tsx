@@ -1,25 +1,18 @@
 import type { ConnectionTestReport } from '../../../../shared/contract';
+import { t, type MessageKey } from '../../i18n/words';
 import { isReportCurrent, useWizard } from '../../state/wizard';
-import { isTlsProtocol, stepToFix, type WizardStep } from './form';
+import { isTlsProtocol, STEP_TITLES, stepToFix } from './form';
 
 type CheckName = ConnectionTestReport['steps'][number]['step'];
 type CheckState = 'pending' | 'running' | 'ok' | 'warn' | 'fail' | 'skipped';
 
-const CHECK_LABELS: Record<CheckName, string> = {
-  resolve: 'Find the broker (DNS)',
-  tcp: 'Reach the port',
-  tls: 'Secure connection (TLS)',
-  connack: 'Log in (MQTT CONNECT)',
-  subscribe: 'Subscribe to the topics',
-  'first-message': 'First message received',
-};
-
-const STEP_TITLES: Record<WizardStep, string> = {
-  broker: 'Broker',
-  security: 'Security',
-  topics: 'Topics',
-  test: 'Test',
-  save: 'Save',
+const CHECK_LABELS: Record<CheckName, MessageKey> = {
+  resolve: 'wizard.check.resolve',
+  tcp: 'wizard.check.tcp',
+  tls: 'wizard.check.tls',
+  connack: 'wizard.check.connack',
+  subscribe: 'wizard.check.subscribe',
+  'first-message': 'wizard.check.firstMessage',
 };
 
 const ICONS: Record<CheckState, string> = {
@@ -69,7 +62,7 @@ export function TestStep() {
           disabled={isTesting}
           data-testid="wizard-test"
         >
-          {isTesting ? 'Testing…' : report ? 'Test again' : 'Test connection'}
+          {isTesting ? t('wizard.test.testing') : report ? t('wizard.test.again') : t('wizard.test.run')}
         </button>
         {report && !isTesting && (
           <span
@@ -77,8 +70,8 @@ export function TestStep() {
             data-testid="wizard-verdict"
             data-passed={report.passed}
           >
-            {report.passed ? 'The connection works.' : 'The connection does not work yet.'}
-            {!isCurrent && ' (The settings have changed since: test again.)'}
+            {report.passed ? t('wizard.test.works') : t('wizard.test.fails')}
+            {!isCurrent && ` ${t('wizard.test.stale')}`}
           </span>
         )}
       </div>
@@ -104,7 +97,7 @@ export function TestStep() {
               <span className="wizard-check-icon" aria-hidden="true">
                 {ICONS[state]}
               </span>
-              <span className="wizard-check-label">{CHECK_LABELS[name]}</span>
+              <span className="wizard-check-label">{t(CHECK_LABELS[name])}</span>
               {done && <span className="wizard-check-ms">{done.ms} ms</span>}
               {/* A failure's reason is shown once, in full, below the list. */}
               {done?.message && state !== 'fail' && (
@@ -125,7 +118,7 @@ export function TestStep() {
           <p>{report.failure.message}</p>
           {fixAt && (
             <button type="button" className="link-button" onClick={() => goTo(fixAt)}>
-              Change it in {STEP_TITLES[fixAt]}
+              {t('wizard.test.fixIn', { step: t(STEP_TITLES[fixAt]) })}
             </button>
           )}
         </div>

@@ -1,6 +1,18 @@
+import { t } from '../../i18n/words';
 import { useWizard } from '../../state/wizard';
 import { Field } from './Field';
 import { useFieldError } from './useFieldError';
+
+/** The examples the hint shows as code, by their placeholder in the sentence. */
+const CODE: Record<string, string> = { all: '#', example1: 'Coreflux/#', example2: 'shellies/#' };
+
+/** The hint in the current language, its `{placeholders}` as <code> (word order differs by language). */
+function hint() {
+  // Split on a captured group: the placeholders are every second part.
+  return t('wizard.topics.hint')
+    .split(/\{(\w+)\}/)
+    .map((part, i) => (i % 2 === 1 ? <code key={i}>{CODE[part] ?? part}</code> : part));
+}
 
 /** Step 3: which topics carry the site's Shelly messages. */
 export function TopicsStep() {
@@ -10,17 +22,7 @@ export function TopicsStep() {
   const error = useFieldError('subscribe');
   return (
     <div className="wizard-step-body">
-      <Field
-        name="subscribe"
-        label="Topic filters, one per line"
-        error={error}
-        hint={
-          <>
-            <code>#</code> is everything on a broker used only by this site; on a shared broker use the site’s
-            branch, e.g. <code>Coreflux/#</code> or <code>shellies/#</code>.
-          </>
-        }
-      >
+      <Field name="subscribe" label={t('wizard.topics.label')} error={error} hint={hint()}>
         {(p) => (
           <textarea
             {...p}

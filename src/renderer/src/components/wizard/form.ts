@@ -11,9 +11,17 @@ import {
   type ConnectionProfile,
   type ConnectionProfileInput,
 } from '../../../../shared/contract';
+import { t, type MessageKey } from '../../i18n/words';
 
 export const WIZARD_STEPS = ['broker', 'security', 'topics', 'test', 'save'] as const;
 export type WizardStep = (typeof WIZARD_STEPS)[number];
+export const STEP_TITLES: Record<WizardStep, MessageKey> = {
+  broker: 'wizard.step.broker',
+  security: 'wizard.step.security',
+  topics: 'wizard.step.topics',
+  test: 'wizard.step.test',
+  save: 'wizard.step.save',
+};
 
 export const PROTOCOLS = ['mqtt', 'mqtts', 'ws', 'wss'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -120,15 +128,14 @@ export function formFromProfile(profile: ConnectionProfileInput): WizardForm {
   };
 }
 
-/** Why a topic filter is malformed (MQTT §4.7), or null. Same rule as the core's test. */
+/** Why a topic filter is malformed (MQTT §4.7), as a sentence, or null. Same rule as the core's test. */
 export function topicFilterProblem(filter: string): string | null {
-  if (filter.length === 0) return 'a topic filter cannot be empty';
+  if (filter.length === 0) return t('wizard.error.filterEmpty');
   const levels = filter.split('/');
   for (const [i, level] of levels.entries()) {
     if (level.includes('#') && (level !== '#' || i !== levels.length - 1))
-      return `"${filter}": # must be a whole level and the last one (like site/#)`;
-    if (level.includes('+') && level !== '+')
-      return `"${filter}": + must be a whole level (like site/+/status)`;
+      return t('wizard.error.filterHash', { filter });
+    if (level.includes('+') && level !== '+') return t('wizard.error.filterPlus', { filter });
   }
   return null;
 }
@@ -141,7 +148,7 @@ export const filtersOf = (text: string): string[] =>
 
 const firstIssue = (schema: ZodType, value: unknown): string | null => {
   const parsed = schema.safeParse(value);
-  return parsed.success ? null : (parsed.error.issues[0]?.message ?? 'not valid');
+  return parsed.success ? null : (parsed.error.issues[0]?.message ?? t('wizard.error.notValid'));
 };
 
 const shape = ConnectionProfileSchema.shape;
@@ -152,44 +159,40 @@ export function fieldError(form: WizardForm, field: FieldName): string | null {
   const isTls = isTlsProtocol(form.protocol);
   switch (field) {
     case 'name':
-      if (form.name.trim() === '') return 'Give this connection a name, e.g. "Hotel Porto".';
+      if (form.name.trim() === '') return t('wizard.error.name');
       return firstIssue(shape.name, form.name.trim());
     case 'host': {
       const host = form.host.trim();
-      if (host === '') return 'Enter the broker’s host name or IP address.';
-      if (/^[a-z]+:\/\//i.test(host)) return 'Enter only the host name, without mqtt:// or mqtts://.';
-      if (/[\s/@?#]/.test(host)) return 'A host name has no spaces, slashes, @, ? or #.';
-      if (host.includes(':') && !/^\[?[0-9a-fA-F:.]+\]?$/.test(host))
-        return 'Put the port in the Port field, not after the host name.';
+      if (host === '') return t('wizard.error.hostEmpty');
+      if (/^[a-z]+:\/\//i.test(host)) return t('wizard.error.hostScheme');
+      if (/[\s/@?#]/.test(host)) return t('wizard.error.hostChars');
+      if (host.includes(':') && !/^\[?[0-9a-fA-F:.]+\]?$/.test(host)) return t('wizard.error.hostPort');
       return null;
     }
     case 'port': {
       const port = Number(form.port);
       if (form.port.trim() === '' || !Number.isInteger(port) || port < 1 || port > 65535)
-        return 'A port is a whole number from 1 to 65535 (MQTT: 1883, MQTT over TLS: 8883).';
+        return t('wizard.error.port');
       return null;
     }
     case 'path':
       if (!isWsProtocol(form.protocol)) return null;
-      return form.path.startsWith('/') && !/\s/.test(form.path)
-        ? null
-        : 'The WebSocket path starts with / (often /mqtt).';
+      return form.path.startsWith('/') && !/\s/.test(form.path) ? null : t('wizard.error.path');
     case 'protocol':
     case 'protocolVersion':
       return null;
     case 'clientId':
       if (form.clientId === '') return null;
-      if (/\s/.test(form.clientId)) return 'A client id has no spaces.';
+      if (/\s/.test(form.clientId)) return t('wizard.error.clientIdSpaces');
       return firstIssue(shape.clientId, form.clientId);
     case 'keepaliveS': {
       const n = Number(form.keepaliveS);
-      if (form.keepaliveS.trim() === '' || !Number.isFinite(n))
-        return 'Enter a number of seconds (30 is usual).';
-      return firstIssue(shape.keepaliveS, n) && 'Keepalive is 5 to 3600 whole seconds (30 is usual).';
+      if (form.keepaliveS.trim() === '' || !Number.isFinite(n)) return t('wizard.error.keepaliveNumber');
+      return firstIssue(shape.keepaliveS, n) && t('wizard.error.keepaliveRange');
     }
     case 'username':
       if (form.password !== '' && form.username === '' && form.protocolVersion === 4)
-        return 'MQTT 3.1.1 needs a user name when a password is set.';
+        return t('wizard.error.username');
       return firstIssue(shape.username, form.username);
     case 'password':
       return firstIssue(shape.password, form.password);
@@ -197,35 +200,30 @@ export function fieldError(form: WizardForm, field: FieldName): string | null {
       return null;
     case 'ca':
       if (!isTls || form.ca.trim() === '') return null;
-      if (!form.ca.includes('-----BEGIN CERTIFICATE-----'))
-        return 'Paste the CA certificate in PEM form: it starts with -----BEGIN CERTIFICATE-----.';
+      if (!form.ca.includes('-----BEGIN CERTIFICATE-----')) return t('wizard.error.caPem');
       return firstIssue(tlsShape.ca, form.ca);
     case 'cert':
       if (!isTls) return null;
-      if (form.cert.trim() === '')
-        return form.key.trim() !== '' ? 'A client key needs its client certificate.' : null;
-      if (!form.cert.includes('-----BEGIN CERTIFICATE-----'))
-        return 'Paste the client certificate in PEM form: it starts with -----BEGIN CERTIFICATE-----.';
+      if (form.cert.trim() === '') return form.key.trim() !== '' ? t('wizard.error.certMissing') : null;
+      if (!form.cert.includes('-----BEGIN CERTIFICATE-----')) return t('wizard.error.certPem');
       return firstIssue(tlsShape.cert, form.cert);
     case 'key':
       if (!isTls) return null;
-      if (form.key.trim() === '')
-        return form.cert.trim() !== '' ? 'A client certificate needs its private key.' : null;
-      if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(form.key))
-        return 'Paste the private key in PEM form: it starts with -----BEGIN … PRIVATE KEY-----.';
+      if (form.key.trim() === '') return form.cert.trim() !== '' ? t('wizard.error.keyMissing') : null;
+      if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(form.key)) return t('wizard.error.keyPem');
       return firstIssue(tlsShape.key, form.key);
     case 'passphrase':
       return isTls ? firstIssue(tlsShape.passphrase, form.passphrase) : null;
     case 'servername':
       if (!isTls || form.servername === '') return null;
-      if (/[\s/:]/.test(form.servername)) return 'Enter a host name only, e.g. broker.hotel.example.';
+      if (/[\s/:]/.test(form.servername)) return t('wizard.error.servername');
       return firstIssue(tlsShape.servername, form.servername);
     case 'subscribe': {
       const filters = filtersOf(form.subscribe);
-      if (filters.length === 0) return 'Enter at least one topic filter (# means everything).';
+      if (filters.length === 0) return t('wizard.error.noFilters');
       for (const filter of filters) {
         const problem = topicFilterProblem(filter);
-        if (problem) return `${problem[0]?.toUpperCase()}${problem.slice(1)}.`;
+        if (problem) return problem;
       }
       return firstIssue(shape.subscribe, filters);
     }
@@ -300,7 +298,7 @@ export function toProfile(
         : head === 'tls'
           ? ((tlsField as FieldName | undefined) ?? 'ca')
           : ((head as FieldName | undefined) ?? 'name');
-    return { ok: false, errors: { [field]: issue?.message ?? 'not valid' } };
+    return { ok: false, errors: { [field]: issue?.message ?? t('wizard.error.notValid') } };
   }
   return { ok: true, profile: parsed.data };
 }
