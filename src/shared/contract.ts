@@ -339,8 +339,8 @@ export const TimeZoneSchema = z
   }, 'not a time zone name (use one like "Europe/Lisbon")');
 
 /**
- * How numbers, dates and times are written in the console; `system` follows the computer's.
- * The console's words stay English (README "Settings").
+ * How numbers, dates and times are written in the console, and its words where a catalog exists
+ * (English, Portuguese); `system` follows the computer's (README "Settings").
  */
 export const LANGUAGES = [
   'system',
@@ -355,6 +355,22 @@ export const LANGUAGES = [
 ] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/**
+ * Topic layouts the aggregator publishes (README "Coreflux-compatible topics"): Kilowatch's own
+ * `<prefix>/…/energy`, and those of the two public Coreflux examples.
+ */
+export const PUBLISH_PROFILES = ['kilowatch', 'coreflux-csharp', 'coreflux-python'] as const;
+export type PublishProfile = (typeof PUBLISH_PROFILES)[number];
+const named = PUBLISH_PROFILES.map((p) => `"${p}"`).join(', ');
+/** Known names, each at most once; empty publishes nothing. */
+export const PublishProfilesSchema = z
+  .array(
+    z.enum(PUBLISH_PROFILES, {
+      error: (issue) => `unknown publish profile ${JSON.stringify(issue.input)}; use ${named}`,
+    }),
+  )
+  .refine((list) => new Set(list).size === list.length, 'a publish profile is named twice');
+
 export const SettingsValuesSchema = z.object({
   publishPrefix: PublishPrefixSchema,
   publishIntervalS: z.number().int().min(1).max(3600),
@@ -362,6 +378,7 @@ export const SettingsValuesSchema = z.object({
   minuteDays: z.number().int().min(1).max(3660),
   timeZone: TimeZoneSchema,
   language: z.enum(LANGUAGES),
+  publishProfiles: PublishProfilesSchema,
 });
 export type SettingsValues = z.infer<typeof SettingsValuesSchema>;
 export type SettingKey = keyof SettingsValues;
@@ -378,6 +395,7 @@ export const SettingsSchema = z.object({
     minuteDays: SettingSource,
     timeZone: SettingSource,
     language: SettingSource,
+    publishProfiles: SettingSource,
   }),
   /** For a value from the file or a flag: where exactly ("kilowatch.toml [publish] prefix"). */
   pinnedBy: z.record(z.string(), z.string()),
@@ -500,6 +518,63 @@ export const StatsSchema = z.object({
   }),
 });
 export type Stats = z.infer<typeof StatsSchema>;
+
+// ---- metrics (GET /metrics on the headless bridge, README "Prometheus") --------------------------
+
+/** How long the store's recent commits took (core/store/commit-timings.ts). */
+export const CommitTimingsSnapshotSchema = z.object({
+  /** Commits that landed since start, and the seconds they took in all. */
+  commits: z.number().int().nonnegative(),
+  seconds: z.number().nonnegative(),
+  /** Over the latest commits; empty before the first. */
+  recent: z.array(z.object({ quantile: z.number().min(0).max(1), seconds: z.number().nonnegative() })),
+});
+export type CommitTimingsSnapshot = z.infer<typeof CommitTimingsSnapshotSchema>;
+
+/** What a Prometheus scrape shows, as the core knows it at `at`; the bridge only formats it. */
+export const MetricsSnapshotSchema = z.object({
+  at: IsoTime,
+  /** Every node with totals, as in site.tree (`path`: its names, company first). */
+  nodes: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(NODE_KINDS),
+      path: z.array(z.string()),
+      energyWh: z.number(),
+      powerW: z.number(),
+    }),
+  ),
+  devices: z.array(
+    z.object({
+      /** The Shelly id, or the topic prefix of a device that has not said it. */
+      id: z.string(),
+      path: z.array(z.string()),
+      online: z.boolean(),
+      /** Seconds since the device was last heard; null if never. */
+      lastSeenAgeS: z.number().nonnegative().nullable(),
+    }),
+  ),
+  messages: z.object({
+    received: z.number().int().nonnegative(),
+    rejected: z.record(z.string(), z.number().int().nonnegative()),
+  }),
+  commits: CommitTimingsSnapshotSchema,
+  broker: z.object({ connected: z.boolean(), aggregator: z.boolean() }),
+  sensors: z.array(
+    z.object({
+      address: z.string(),
+      name: z.string().nullable(),
+      /** The room's names (company, office, room); null for a sensor in no room. */
+      room: z.array(z.string()).nullable(),
+      temperatureC: z.number().nullable(),
+      humidityPct: z.number().nullable(),
+      batteryPct: z.number().nullable(),
+      /** When it last read, in Unix seconds. */
+      lastSeenS: z.number().nullable(),
+    }),
+  ),
+});
+export type MetricsSnapshot = z.infer<typeof MetricsSnapshotSchema>;
 
 // ---- alerts ------------------------------------------------------------------------------------
 
@@ -739,6 +814,20 @@ export const commands = {
     value: z.object({ entries: z.array(LedgerEntrySchema) }),
   },
   'stats.get': { params: Empty, value: StatsSchema },
+  /** The figures GET /metrics formats for Prometheus (headless bridge). */
+  'metrics.snapshot': {
+    params: z
+      .object({
+        /**
+         * Channels' energy and power too: a series per relay and meter phase, four times the
+         * places' and devices' on a large site, so only when asked (`/metrics?channels=1`).
+         */
+        channels: z.boolean().default(false),
+      })
+      .strict()
+      .default({ channels: false }),
+    value: MetricsSnapshotSchema,
+  },
   /** Marks a meter (device or channel) as a load, the main meter of a place, or generation. */
   'meter.role': {
     params: z

@@ -97,19 +97,26 @@ describe('console settings', () => {
     await c.page.getByTestId('setting-publishIntervalS').fill('5');
     await c.page.getByTestId('setting-language').selectOption('de-DE');
     await c.page.getByTestId('setting-timeZone').selectOption('Asia/Tokyo');
+    await c.page.getByTestId('setting-profile-coreflux-python').check();
     await c.page.getByTestId('settings-save').click();
     // The zone change rebuilds the history first: the reply (and the confirmation) come after it.
     await c.page.getByTestId('settings-saved').waitFor({ timeout: 60_000 });
     await expect(c.page.getByTestId('settings-error').count()).resolves.toBe(0);
 
     const settings = await settingsOf(headless.url);
-    expect(settings.values).toMatchObject({ publishIntervalS: 5, language: 'de-DE', timeZone: 'Asia/Tokyo' });
+    expect(settings.values).toMatchObject({
+      publishIntervalS: 5,
+      language: 'de-DE',
+      timeZone: 'Asia/Tokyo',
+      publishProfiles: ['kilowatch', 'coreflux-python'],
+    });
     expect(settings.sources).toEqual({
       publishPrefix: 'file',
       publishIntervalS: 'console',
       minuteDays: 'default',
       timeZone: 'console',
       language: 'console',
+      publishProfiles: 'console',
     });
 
     for (const page of [c, other])

@@ -28,6 +28,8 @@ let meter: MqttClient;
 let watcher: MqttClient;
 /** Aggregates as the broker hands them out: topic → its last payload. */
 const published = new Map<string, { energyWh: number }>();
+/** The Coreflux Python example's room topics: topic → its last payload. */
+const coreflux = new Map<string, { total_energy: number }>();
 let wh = 100;
 /** The baseline: energy is what the counter rose since the first reading (101 Wh). */
 const FIRST_WH = 101;
@@ -78,10 +80,14 @@ beforeAll(async () => {
   meter = await testClient(mosquitto.url, 'fake-meter');
   watcher = await testClient(mosquitto.url, 'watcher');
   watcher.on('message', (topic, payload) => {
-    if (topic.endsWith('/energy'))
+    if (topic.endsWith('/aggregated/energy'))
+      coreflux.set(topic, JSON.parse(payload.toString()) as { total_energy: number });
+    else if (topic.endsWith('/energy'))
       published.set(topic, JSON.parse(payload.toString()) as { energyWh: number });
   });
-  await watcher.subscribeAsync(['kilowatch/#', 'site/energy/#'], { qos: 1 });
+  await watcher.subscribeAsync(['kilowatch/#', 'site/energy/#', 'Aurora/+/+/aggregated/energy'], {
+    qos: 1,
+  });
   await start();
   // The first reading is the counter's baseline; the second is energy.
   await reading();
@@ -175,10 +181,34 @@ describe('settings on a running console', () => {
     expect(JSON.stringify(stats)).not.toContain('site/energy');
   });
 
+  it('publishes the Coreflux topics once the profile is chosen, with no restart, and does not read them back', async () => {
+    const set = await call<Settings>('settings.set', { publishProfiles: ['kilowatch', 'coreflux-python'] });
+    expect(set).toMatchObject({
+      ok: true,
+      value: {
+        values: { publishProfiles: ['kilowatch', 'coreflux-python'] },
+        sources: { publishProfiles: 'console' },
+      },
+    });
+    await reading();
+    const expected = wh - FIRST_WH;
+    await waitFor(
+      () => coreflux.get('Aurora/Faro/Kitchen/aggregated/energy')?.total_energy === expected,
+      25_000,
+      `${expected} Wh on the Coreflux room topic`,
+    );
+    const tree = await call<{ nodes: Array<{ id: string }> }>('site.tree');
+    expect(JSON.stringify(tree)).not.toContain('aggregated');
+    expect(await call('settings.set', { publishProfiles: ['kilowatch', 'coreflux-java'] })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-params' },
+    });
+  }, 40_000);
+
   it('records each change in the audit trail, before and after', async () => {
     const r = await call<{ entries: AuditEntry[] }>('audit.query', { action: 'settings.set' });
     if (!r.ok) throw new Error(r.error.message);
-    const done = r.value.entries.find((e) => e.outcome === 'done');
+    const done = r.value.entries.find((e) => e.outcome === 'done' && e.target?.startsWith('publishPrefix'));
     expect(done).toMatchObject({
       target: 'publishPrefix, publishIntervalS',
       before: 'publishPrefix=kilowatch, publishIntervalS=15',

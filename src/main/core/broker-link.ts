@@ -11,7 +11,9 @@ import type {
   RaisedAlert,
 } from '../../shared/contract';
 import type { ApiError } from '../../shared/result';
-import { AggregatePublisher } from './aggregate/publisher';
+import { AggregatePublisher, publishTargets, type AggregatePublication } from './aggregate/publisher';
+import { corefluxPublications, PythonPublisher } from './aggregate/coreflux-profiles';
+import type { CorefluxProfile, PublishProfile } from './aggregate/publish-profiles';
 import {
   AggregatorLease,
   LEASE_CHECK_MS,
@@ -29,6 +31,8 @@ import type { IngestStats } from './stats';
 export interface BrokerLinkDeps {
   clientId: string;
   outPrefix: string;
+  /** The topic layouts published (publish-profiles.ts); Kilowatch's own only with 'kilowatch'. */
+  publishProfiles: readonly PublishProfile[];
   isDemo: boolean;
   /** How often the aggregator lease is renewed (default LEASE_RENEW_MS; shorter in tests). */
   leaseRenewMs: number | undefined;
@@ -64,6 +68,9 @@ export class BrokerLink {
   private wasConnected = false;
   private publisher: AggregatePublisher;
   private outPrefix: string;
+  private profiles: ReadonlySet<PublishProfile>;
+  /** What `coreflux-python` last published, to publish only changes. */
+  private readonly python = new PythonPublisher();
   private readonly componentRequests = new Map<string, number>();
   private nextRequestId = 1_000_000;
   /** Who publishes the aggregates among the consoles on this broker (aggregator-lease.ts). */
@@ -80,6 +87,7 @@ export class BrokerLink {
 
   constructor(private readonly deps: BrokerLinkDeps) {
     this.outPrefix = deps.outPrefix;
+    this.profiles = new Set(deps.publishProfiles);
     this.publisher = new AggregatePublisher(deps.outPrefix);
     this.leaseTopic = leaseTopic(deps.outPrefix);
     this.lease = this.newLease(deps.clientId);
@@ -98,6 +106,14 @@ export class BrokerLink {
     this.publisher = new AggregatePublisher(prefix);
     this.leaseTopic = leaseTopic(prefix);
     return wasOn && profile ? this.connect(profile) : null;
+  }
+
+  /** Publishes these topic layouts from now on; one turned on publishes everything at its next turn. */
+  setPublishProfiles(profiles: readonly PublishProfile[]): void {
+    const next = new Set(profiles);
+    if (next.has('kilowatch') && !this.profiles.has('kilowatch')) this.publisher.forget();
+    if (next.has('coreflux-python') && !this.profiles.has('coreflux-python')) this.python.forget();
+    this.profiles = next;
   }
 
   /** The profile connected with last, if any. */
@@ -159,16 +175,51 @@ export class BrokerLink {
 
   /** Publishes changed aggregates now; returns how many were published. */
   async publishAggregates(): Promise<number> {
+    if (!this.profiles.has('kilowatch')) return 0;
+    const connection = await this.aggregatorConnection();
+    if (!connection) return 0;
+    const now = this.deps.clock();
+    const changes = this.publisher.changes(this.deps.registry, this.deps.snapshot(), now);
+    // A failed publish is retried at the next interval.
+    if (!(await this.publishAll(connection, changes, true))) this.publisher.forget();
+    return changes.length;
+  }
+
+  /**
+   * Publishes a Coreflux profile's topics now (coreflux-profiles.ts), when it is on and this
+   * console is the aggregator; returns how many. Not retained, as in the examples. QoS 1 where
+   * the examples use 0: a subscriber's own QoS caps what it gets, so a QoS 0 dashboard sees the same.
+   */
+  async publishProfile(profile: CorefluxProfile): Promise<number> {
+    if (!this.profiles.has(profile)) return 0;
+    const connection = await this.aggregatorConnection();
+    if (!connection) return 0;
+    const totals = this.deps.snapshot();
+    const targets = publishTargets(this.deps.registry, totals);
+    const out = corefluxPublications(profile, this.python, targets, totals, this.deps.clock());
+    if (!(await this.publishAll(connection, out, false)) && profile === 'coreflux-python')
+      this.python.forget();
+    return out.length;
+  }
+
+  /** The link to publish aggregates on, once the lease is decided; none for a standby or no link. */
+  private async aggregatorConnection(): Promise<BrokerConnection | null> {
     if (this.connection?.isConnected && this.lease.role === 'deciding') await this.leaseDecisionOrTimeout();
     const connection = this.connection;
     // A standby counts everything (to take over with exact totals) but never publishes.
-    if (!connection?.isConnected || !this.lease.isAggregator) return 0;
-    const now = this.deps.clock();
-    const changes = this.publisher.changes(this.deps.registry, this.deps.snapshot(), now);
-    const results = await Promise.all(changes.map((c) => connection.publish(c.topic, c.payload, true)));
-    // A failed publish is retried at the next interval.
-    if (results.some((e) => e !== null)) this.publisher.forget();
-    return changes.length;
+    return connection?.isConnected && this.lease.isAggregator ? connection : null;
+  }
+
+  /** True when every one was published. */
+  private async publishAll(
+    connection: BrokerConnection,
+    publications: readonly AggregatePublication[],
+    retain: boolean,
+  ): Promise<boolean> {
+    const results = await Promise.all(
+      publications.map((c) => connection.publish(c.topic, c.payload, retain)),
+    );
+    return results.every((e) => e === null);
   }
 
   get state(): ConnectionState {
@@ -314,7 +365,10 @@ export class BrokerLink {
     if (step.invalid) this.deps.stats.reject(step.invalid, this.leaseTopic, this.deps.clock());
     if (step.publish !== undefined) void this.connection?.publish(this.leaseTopic, step.publish, true);
     // A new aggregator publishes everything, not just what changed since it last did.
-    if (step.roleChanged && this.lease.isAggregator) this.publisher.forget();
+    if (step.roleChanged && this.lease.isAggregator) {
+      this.publisher.forget();
+      this.python.forget();
+    }
     if (step.expiredHolder !== undefined) {
       const now = this.deps.clock();
       const silentS = Math.round(this.lease.expiryMs / 1000);

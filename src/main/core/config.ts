@@ -15,6 +15,7 @@ import {
   type SettingKey,
 } from '../../shared/contract';
 import { err, ok, type ApiError, type Result } from '../../shared/result';
+import { DEFAULT_PUBLISH_PROFILES, PublishProfilesSchema } from './aggregate/publish-profiles';
 
 const BrokerSection = z
   .object({
@@ -62,9 +63,11 @@ export const ConfigSchema = z
       .object({
         prefix: PublishPrefixSchema.default('kilowatch'),
         intervalS: z.number().int().min(1).max(3600).default(15),
+        // Topic layouts published beside (or instead of) Kilowatch's own: README "Coreflux-compatible topics".
+        profiles: PublishProfilesSchema.default([...DEFAULT_PUBLISH_PROFILES]),
       })
       .strict()
-      .default({ prefix: 'kilowatch', intervalS: 15 }),
+      .default({ prefix: 'kilowatch', intervalS: 15, profiles: [...DEFAULT_PUBLISH_PROFILES] }),
     storage: z
       .object({
         path: z.string().optional(),
@@ -148,6 +151,7 @@ const IN_FILE: ReadonlyArray<[SettingKey, readonly string[], string]> = [
   ['minuteDays', ['storage', 'retention', 'minuteDays'], '[storage.retention] minuteDays'],
   ['timeZone', ['site', 'timezone'], '[site] timezone'],
   ['language', ['site', 'language'], '[site] language'],
+  ['publishProfiles', ['publish', 'profiles'], '[publish] profiles'],
 ];
 
 /** Which settings the file itself sets, as written (before defaults fill the rest in). */

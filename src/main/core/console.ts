@@ -16,6 +16,12 @@ import { err, ok, type ApiError, type Result } from '../../shared/result';
 import { RunningTotals } from './aggregate/running-totals';
 import { systemTimeZone, TodayTotals } from './aggregate/today-totals';
 import { SiteTotals } from './aggregate/site-totals';
+import {
+  checkPublishProfiles,
+  DEFAULT_PUBLISH_PROFILES,
+  type PublishProfile,
+} from './aggregate/publish-profiles';
+import { ProfileSchedule } from './aggregate/profile-schedule';
 import type { ProfileStore } from './broker/profile-store';
 import { Ingest } from './ingest';
 import { CoverControl } from './cover-control';
@@ -58,6 +64,7 @@ import { meterCommands } from './commands/meter';
 import { relayCommands } from './commands/relay';
 import { siteCommands } from './commands/site';
 import { statsCommands } from './commands/stats';
+import { metricsCommands } from './commands/metrics';
 import { diagnosticsCommands } from './commands/diagnostics';
 import { settingsCommands } from './commands/settings';
 import type { PinnedSettings } from './config';
@@ -80,6 +87,8 @@ export interface ConsoleOptions {
   clientId: string;
   outPrefix: string;
   publishIntervalS: number;
+  /** Topic layouts the aggregator publishes (`[publish] profiles`; default Kilowatch's own only). */
+  publishProfiles?: readonly PublishProfile[];
   /** `totals.live` is coalesced: at most one push per interval (≤ 4/s). */
   liveIntervalMs?: number;
   /**
@@ -135,6 +144,9 @@ export class KilowatchConsole {
   /** Publish prefix and interval, retention, zone and language, as the settings screen keeps them. */
   readonly settings: ConsoleSettings;
   private publishTimer: NodeJS.Timeout | null = null;
+  /** The Coreflux-compatible profiles' own timers (profile-schedule.ts). */
+  private readonly profileSchedule: ProfileSchedule;
+  private profiles: readonly PublishProfile[];
   private readonly audit: AuditStore;
   /** What the core's parts say happened (events.ts); alerts, commands, queries and live totals listen. */
   readonly events = new DomainEventSink();
@@ -168,10 +180,12 @@ export class KilowatchConsole {
         minuteDays: options.minuteDays ?? 35,
         timeZone: options.timeZone ?? systemTimeZone(),
         language: options.language ?? 'system',
+        publishProfiles: [...(options.publishProfiles ?? DEFAULT_PUBLISH_PROFILES)],
       },
       options.pinned ?? {},
     );
     const { publishPrefix, timeZone } = this.settings.values;
+    this.profiles = this.settings.values.publishProfiles;
     this.access = new AccessControl({ pins: new PinStore(store.database, store.path), clock: this.clock });
     this.audit = new AuditStore(store.database, store.path);
     this.alerts = new AlertBook({
@@ -236,6 +250,7 @@ export class KilowatchConsole {
     this.link = new BrokerLink({
       clientId: options.clientId,
       outPrefix: publishPrefix,
+      publishProfiles: this.profiles,
       isDemo: options.isDemo ?? false,
       leaseRenewMs: options.leaseRenewMs,
       registry: this.registry,
@@ -287,8 +302,10 @@ export class KilowatchConsole {
       events: this.events,
       clock: this.clock,
       outPrefix: publishPrefix,
+      publishProfiles: this.profiles,
       ...(options.observe && { observe: options.observe }),
     });
+    this.profileSchedule = new ProfileSchedule((profile) => this.link.publishProfile(profile));
     this.rejections = new RejectionAlerts({
       stats: this.stats,
       clock: this.clock,
@@ -430,6 +447,7 @@ export class KilowatchConsole {
         uptimeS: () => Math.round((this.clock() - this.startedMs) / 1000),
         lease: () => this.link.currentLease,
       }),
+      ...metricsCommands({ core: this, clock: this.clock }),
       ...diagnosticsCommands({
         store,
         alerts: this.alerts,
@@ -517,6 +535,8 @@ export class KilowatchConsole {
   private async applySettings({ after, changed }: SettingsChange): Promise<Result<void, ApiError>> {
     let result: Result<void, ApiError> = ok(undefined);
     if (changed.includes('publishIntervalS')) this.startPublishTimer();
+    // Checked by the contract already: the same names setPublishProfiles accepts.
+    if (changed.includes('publishProfiles')) this.setPublishProfiles(after.publishProfiles);
     if (changed.includes('publishPrefix')) {
       this.ingest.setOutPrefix(after.publishPrefix);
       // A reconnect that fails is the link's news (its state and alerts say so, and it retries).
@@ -593,6 +613,7 @@ export class KilowatchConsole {
     const liveMs = this.options.liveIntervalMs ?? 250;
     this.timers.push(setInterval(() => this.pushLive(), liveMs));
     this.startPublishTimer();
+    this.profileSchedule.set(this.profiles);
     this.timers.push(setInterval(() => this.alertRejections(), REJECTION_ALERT_INTERVAL_MS));
     this.timers.push(setInterval(() => this.ingest.releaseHeld(), 1000));
     // Lease renewals and expiry run on the wall clock, like decideLease (and for the same reason,
@@ -633,6 +654,26 @@ export class KilowatchConsole {
   /** Publishes changed aggregates now (when this console holds the lease); returns how many. */
   publishAggregates(): Promise<number> {
     return this.link.publishAggregates();
+  }
+
+  // ---- publish profiles (README "Coreflux-compatible topics") -----------------------------------
+
+  get publishProfiles(): readonly PublishProfile[] {
+    return this.profiles;
+  }
+
+  /**
+   * Publishes these topic layouts from now on, no restart: ingest ignores exactly the outputs of
+   * the profiles on, and each Coreflux profile runs on its own timer. Unknown names are refused.
+   */
+  setPublishProfiles(list: readonly string[]): Result<readonly PublishProfile[], ApiError> {
+    const checked = checkPublishProfiles(list);
+    if (!checked.ok) return checked;
+    this.profiles = checked.value;
+    this.ingest.setPublishProfiles(this.profiles);
+    this.link.setPublishProfiles(this.profiles);
+    this.profileSchedule.set(this.profiles);
+    return checked;
   }
 
   get connectionState(): ConnectionState {
@@ -693,6 +734,7 @@ export class KilowatchConsole {
     this.timers = [];
     if (this.publishTimer) clearInterval(this.publishTimer);
     this.publishTimer = null;
+    this.profileSchedule.stop();
     // What the flood guard still holds is read before the last totals go out.
     this.ingest.releaseHeld();
     await this.publishAggregates().catch(() => 0);

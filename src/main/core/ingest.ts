@@ -5,6 +5,8 @@
 import type { RaisedAlert, Sensor } from '../../shared/contract';
 import { unitsToWh } from './units';
 import { RunningTotals } from './aggregate/running-totals';
+import { isCorefluxOutput } from './aggregate/coreflux-profiles';
+import type { PublishProfile } from './aggregate/publish-profiles';
 import type { TodayTotals, TodayUnits } from './aggregate/today-totals';
 import {
   applyReading,
@@ -132,6 +134,8 @@ export interface IngestDeps {
   clock: () => number;
   /** Our own published aggregates live here; never read them back as device data. */
   outPrefix: string;
+  /** The Coreflux profiles' outputs (on the same root as the devices) are not device data either. */
+  publishProfiles?: readonly PublishProfile[];
   /**
    * Diagnostics: what happened to each message, in the fixtures' label vocabulary (a string for
    * the whole message, or one label per counter: `switch:0`, `switch:0.ret`).
@@ -143,6 +147,7 @@ export interface IngestDeps {
 
 export class Ingest {
   private ownTopicPrefix: string;
+  private publishProfiles: ReadonlySet<PublishProfile>;
   /** Labels of the message being handled, only while someone observes. */
   private labels: Record<string, string> | null = null;
   private readonly bookings = new WeakMap<Channel, Booking>();
@@ -159,6 +164,7 @@ export class Ingest {
 
   constructor(private readonly deps: IngestDeps) {
     this.ownTopicPrefix = `${deps.outPrefix}/`;
+    this.publishProfiles = new Set(deps.publishProfiles);
     this.floodGuard = new FloodGuard<HeldMessage>(deps.flood, (held, next) =>
       isResetAfter(held.outcome.facts, next.outcome.facts),
     );
@@ -169,10 +175,15 @@ export class Ingest {
     this.ownTopicPrefix = `${prefix}/`;
   }
 
+  /** The Coreflux topic shapes published now are the console's own too. */
+  setPublishProfiles(profiles: readonly PublishProfile[]): void {
+    this.publishProfiles = new Set(profiles);
+  }
+
   handle(topic: string, payload: Uint8Array, isRetained: boolean): void {
     const { stats, clock } = this.deps;
     stats.received++;
-    if (topic.startsWith(this.ownTopicPrefix)) {
+    if (topic.startsWith(this.ownTopicPrefix) || isCorefluxOutput(topic, this.publishProfiles)) {
       stats.ignored++;
       return;
     }

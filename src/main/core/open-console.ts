@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Language } from '../../shared/contract';
 import { ok, type ApiError, type Result } from '../../shared/result';
 import type { PinnedSettings } from './config';
+import type { PublishProfile } from './aggregate/publish-profiles';
 import type { ProfileStore } from './broker/profile-store';
 import type { DiagnosticsSources } from './diagnostics/sources';
 import { KilowatchConsole } from './console';
@@ -16,6 +17,8 @@ export interface OpenOptions {
   dbPath: string;
   outPrefix: string;
   publishIntervalS: number;
+  /** Topic layouts the aggregator publishes (`[publish] profiles`). */
+  publishProfiles?: readonly PublishProfile[];
   isDemo?: boolean;
   clock?: () => number;
   liveIntervalMs?: number;
@@ -75,6 +78,7 @@ export function openConsole(
     outPrefix: options.outPrefix,
     publishIntervalS: options.publishIntervalS,
     isDemo: options.isDemo ?? false,
+    ...(options.publishProfiles && { publishProfiles: options.publishProfiles }),
     ...(options.timeZone && { timeZone: options.timeZone }),
     ...(options.profiles && { profiles: options.profiles }),
     ...(options.meterRoles && { meterRoles: options.meterRoles }),

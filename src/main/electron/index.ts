@@ -143,6 +143,7 @@ async function start(): Promise<void> {
     dbPath,
     outPrefix: config.publish.prefix,
     publishIntervalS: config.publish.intervalS,
+    publishProfiles: config.publish.profiles,
     minuteDays: config.storage.retention.minuteDays,
     isDemo,
     meterRoles: config.meter,

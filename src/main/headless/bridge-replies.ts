@@ -27,6 +27,21 @@ export function send(
   res.end(JSON.stringify(body));
 }
 
+/** Plain text, for clients that show a body as it is (a Prometheus scraper's error, curl). */
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
 export const refuse = (res: ServerResponse, r: Refusal, headers: Record<string, string> = {}) =>
   send(
     res,

@@ -4,6 +4,7 @@
  *   GET  /api/events      WebSocket of {"event","payload"} messages
  *   GET  /api/report.csv  the report.csv command as a download
  *   GET  /healthz         broker, subscription and database health
+ *   GET  /metrics         Prometheus text format (metrics-text.ts), with the token or a session
  *   GET/POST /login       the sign-in form, when the console is shared on the network
  * and the built renderer for everything else.
  *
@@ -16,7 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { ConsoleApi } from '../core/console-api';
-import type { Caller, Role } from '../../shared/contract';
+import type { Caller, MetricsSnapshot, Role } from '../../shared/contract';
 import type { Logger } from '../core/dispatch';
 import { createBridgeAuth, type Credential, type SignedIn } from './bridge-auth';
 import {
@@ -28,6 +29,7 @@ import {
   replyEncoded,
   send,
   sendLoginPage,
+  sendText,
   tooManyTries,
   WRONG_TOKEN,
   type Refusal,
@@ -37,6 +39,7 @@ import { createAttemptLimiter } from '../core/access/attempt-limiter';
 import { hashSecret, verifySecret } from '../core/access/secret-hash';
 import { limiterKey } from './login-limiter';
 import { loginFromForm, loginPage } from './login-page';
+import { metricsText } from './metrics-text';
 import { parseRequestPath, readBody } from './request-input';
 import { rawHttpReply, setSecurityHeaders } from './security-headers';
 import { serveStatic } from './static-files';
@@ -255,6 +258,29 @@ export function createBridge(
     res.end(csv);
   }
 
+  /**
+   * Prometheus scrapes with `Authorization: Bearer` (bearer_token_file); a signed-in browser may
+   * look too. Refusals are plain text: a scraper shows the body as its error, and a 401 names the
+   * scheme it wants.
+   */
+  async function metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET') return sendText(res, 405, 'Use GET.\n', { allow: 'GET' });
+    const allowed = authorize(req);
+    if ('refusal' in allowed) {
+      const { status, message, headers } = allowed.refusal;
+      const challenge: Record<string, string> =
+        status === 401 ? { 'www-authenticate': 'Bearer realm="kilowatch"' } : {};
+      return sendText(res, status, `${message}\n`, { ...headers, ...challenge });
+    }
+    const channels = new URL(req.url ?? '/', 'http://kilowatch').searchParams.get('channels') === '1';
+    const result = await core.invoke('metrics.snapshot', { channels }, callerOf(req, allowed.credential));
+    // The engine starting again, or a bug (logged by the core): no scrape rather than a partial one.
+    if (!result.ok) return sendText(res, 503, `${result.error.message}\n`);
+    const { contentType, text } = await metricsText(result.value as MetricsSnapshot);
+    res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+    res.end(text);
+  }
+
   function page(req: IncomingMessage, res: ServerResponse, url: URL): void {
     if (auth.loginRequired && auth.check(req) !== 'session') {
       res.writeHead(303, { location: '/login', 'cache-control': 'no-store' });
@@ -285,6 +311,7 @@ export function createBridge(
       // again) is this console failing; a broker away is the site's, and the body says which.
       return send(res, health.db === 'ok' ? 200 : 503, health);
     }
+    if (url.pathname === '/metrics') return metrics(req, res);
     if (url.pathname === '/login') return login(req, res);
     if (url.pathname === '/api/report.csv' && req.method === 'GET') return reportCsv(req, res, url);
     if (url.pathname.startsWith('/api/')) return api(req, res, url.pathname.slice('/api/'.length));

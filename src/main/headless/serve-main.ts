@@ -147,6 +147,7 @@ async function main(entryDir: string): Promise<void> {
     dbPath,
     outPrefix: flags.outPrefix ?? config.publish.prefix,
     publishIntervalS: flags.publishIntervalS ?? config.publish.intervalS,
+    publishProfiles: config.publish.profiles,
     isDemo,
     minuteDays: config.storage.retention.minuteDays,
     meterRoles: config.meter,

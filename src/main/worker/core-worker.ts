@@ -83,6 +83,7 @@ function open(
     outPrefix: options.outPrefix,
     publishIntervalS: options.publishIntervalS,
     isDemo: options.isDemo,
+    ...(options.publishProfiles && { publishProfiles: options.publishProfiles }),
     ...(options.timeZone && { timeZone: options.timeZone }),
     ...(options.minuteDays && { minuteDays: options.minuteDays }),
     ...(options.language && { language: options.language }),

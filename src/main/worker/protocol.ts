@@ -5,6 +5,7 @@
  */
 import type { Caller, ConnectionProfile, EventName, Language, RaisedAlert } from '../../shared/contract';
 import type { PinnedSettings } from '../core/config';
+import type { PublishProfile } from '../core/aggregate/publish-profiles';
 import type { ApiError, Result } from '../../shared/result';
 import type { ConsoleHealth } from '../core/console-api';
 import type { DiagnosticsSources } from '../core/diagnostics/sources';
@@ -16,6 +17,8 @@ export interface WorkerOpenOptions {
   dbPath: string;
   outPrefix: string;
   publishIntervalS: number;
+  /** Topic layouts the aggregator publishes (`[publish] profiles`). */
+  publishProfiles?: readonly PublishProfile[];
   isDemo: boolean;
   timeZone?: string;
   minuteDays?: number;

@@ -13,7 +13,8 @@ export interface AggregatePublication {
   payload: string;
 }
 
-interface Target {
+/** A node the aggregates are published for, with its place's names (unescaped). */
+export interface PublishTarget {
   node: string;
   path: string[];
 }
@@ -27,9 +28,13 @@ function placePath(node: string): string[] | null {
   return depth !== undefined && path.length === depth ? path : null;
 }
 
-function targets(registry: SiteRegistry, totals: ReadonlyMap<string, NodeTotals>): Target[] {
+/** Every placed device and every company, office and room: the Coreflux profiles publish the same. */
+export function publishTargets(
+  registry: SiteRegistry,
+  totals: ReadonlyMap<string, NodeTotals>,
+): PublishTarget[] {
   const seen = new Set<string>();
-  const out: Target[] = [];
+  const out: PublishTarget[] = [];
   const add = (node: string, path: string[]) => {
     if (seen.has(node)) return;
     seen.add(node);
@@ -64,7 +69,7 @@ export class AggregatePublisher {
     nowMs: number,
   ): AggregatePublication[] {
     const out: AggregatePublication[] = [];
-    for (const { node, path } of targets(registry, totals)) {
+    for (const { node, path } of publishTargets(registry, totals)) {
       const t = totals.get(node);
       if (!t || t.since === null) continue;
       const body = {

@@ -23,6 +23,7 @@ export const SETTING_LABELS: Record<SettingKey, string> = {
   minuteDays: 'Minute retention',
   timeZone: 'The site time zone',
   language: 'The language',
+  publishProfiles: 'The publish profiles',
 };
 
 export interface SettingsChange {
@@ -105,7 +106,8 @@ export class ConsoleSettings {
     if (!saved.ok) return saved;
     this.stored = next;
     const after = this.values;
-    const changed = SETTING_KEYS.filter((key) => before[key] !== after[key]);
+    // String(): a list (the publish profiles) is the same when its names are.
+    const changed = SETTING_KEYS.filter((key) => String(before[key]) !== String(after[key]));
     return ok({ before, after, changed });
   }
 }

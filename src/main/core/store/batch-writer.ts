@@ -14,6 +14,7 @@ import { Batch, minuteKey } from './batch';
 import type { PlaceRow } from './rows';
 import type { Calendar } from './calendar';
 import type { CommitAck, CommitThread } from './commit-thread';
+import { CommitTimings } from './commit-timings';
 import { planRollups } from './rollup-plan';
 import type { JournalRange, Store } from './store';
 
@@ -37,7 +38,12 @@ export const ROLLUP_APPLY_MS = 5_000;
 export class BatchWriter {
   private current = new Batch();
   /** Handed to the commit thread, not yet acknowledged. */
-  private inFlight: { id: number; batch: Batch | null; apply: JournalRange | null } | null = null;
+  private inFlight: {
+    id: number;
+    batch: Batch | null;
+    apply: JournalRange | null;
+    sentAtMs: number;
+  } | null = null;
   private nextCommitId = 1;
   /** The rollups are applied on this thread's connection, never beside a commit in flight. */
   private isApplyDue = false;
@@ -49,6 +55,8 @@ export class BatchWriter {
   /** After stop() a flush still commits, but nothing is scheduled: the store is about to close. */
   private isStopped = false;
   lastError: ApiError | null = null;
+  /** Until a batch is on disk, as this thread sees it (queue, commit and acknowledgement): /metrics. */
+  readonly commitTimings = new CommitTimings();
 
   constructor(
     private readonly store: Store,
@@ -108,7 +116,7 @@ export class BatchWriter {
       batch.rollups = planRollups(batch.minutes.values(), this.calendar);
       this.current = new Batch();
     }
-    const sent = { id: this.nextCommitId++, batch, apply };
+    const sent = { id: this.nextCommitId++, batch, apply, sentAtMs: performance.now() };
     this.inFlight = sent;
     // Packed as it is posted: the thread writes the values of this moment, as a commit here would.
     thread.send(sent);
@@ -127,6 +135,7 @@ export class BatchWriter {
     }
     if (sent.batch && ack.committed) {
       if (ack.committed.ok) {
+        this.commitTimings.note(performance.now() - sent.sentAtMs);
         this.store.noteCommitted(sent.batch.rollups, ack.committed.value);
         this.succeeded();
       } else {
@@ -190,8 +199,10 @@ export class BatchWriter {
     }
     if (this.current.isEmpty) return true;
     this.current.rollups = planRollups(this.current.minutes.values(), this.calendar);
+    const startedMs = performance.now();
     const result = this.store.commit(this.current);
     if (result.ok) {
+      this.commitTimings.note(performance.now() - startedMs);
       this.current.clear();
       this.succeeded();
       if (this.isApplyDue) this.applyRollups();
