@@ -1,6 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
-import { LANGUAGES, type SettingKey } from '../../../../shared/contract';
-import { t } from '../../i18n/words';
+import {
+  LANGUAGES,
+  PUBLISH_PROFILES,
+  type PublishProfile,
+  type SettingKey,
+} from '../../../../shared/contract';
+import { t, type MessageKey } from '../../i18n/words';
 import { refreshSettings, saveSettings, useSettings } from '../../state/settings';
 import { useNow } from '../../use-now';
 import { DeskHint, useIsDesk } from './DeskHint';
@@ -11,11 +16,19 @@ import {
   LANGUAGE_NAMES,
   previewOf,
   readDraft,
+  settingLabel,
+  toggledList,
   zoneChoices,
   type SettingsDraft,
 } from './setting-form';
 
 // "Saved" is kept as what happened, not as words: a new language is in force once it is saved.
+const PROFILE_NAMES: Record<PublishProfile, MessageKey> = {
+  kilowatch: 'settings.profile.kilowatch',
+  'coreflux-csharp': 'settings.profile.corefluxCsharp',
+  'coreflux-python': 'settings.profile.corefluxPython',
+};
+
 type Outcome = { kind: 'saved'; isRebuilt: boolean } | { kind: 'error'; text: string } | null;
 
 /**
@@ -154,6 +167,40 @@ export function ConsoleSettings() {
               </option>
             ))}
           </select>
+        )}
+      </SettingField>
+      <SettingField name="publishProfiles" settings={settings} hint={t('settings.hint.publishProfiles')}>
+        {(props) => (
+          <div
+            {...props}
+            role="group"
+            aria-label={settingLabel('publishProfiles')}
+            className="setting-choices"
+          >
+            {PUBLISH_PROFILES.map((profile) => (
+              <label key={profile} className="setting-choice">
+                <input
+                  type="checkbox"
+                  data-testid={`setting-profile-${profile}`}
+                  checked={text('publishProfiles').split(',').includes(profile)}
+                  disabled={isLocked('publishProfiles')}
+                  onChange={(event) =>
+                    edit('publishProfiles')({
+                      target: {
+                        value: toggledList(
+                          text('publishProfiles'),
+                          profile,
+                          event.target.checked,
+                          PUBLISH_PROFILES,
+                        ),
+                      },
+                    })
+                  }
+                />{' '}
+                {t(PROFILE_NAMES[profile])}
+              </label>
+            ))}
+          </div>
         )}
       </SettingField>
       <div className="settings-save">

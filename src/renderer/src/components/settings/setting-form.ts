@@ -19,6 +19,7 @@ const SETTING_LABELS: Record<SettingKey, MessageKey> = {
   minuteDays: 'settings.label.minuteDays',
   timeZone: 'settings.label.timeZone',
   language: 'settings.label.language',
+  publishProfiles: 'settings.label.publishProfiles',
 };
 
 /** What a setting is called, in the console's language. */
@@ -62,6 +63,16 @@ export const fieldText = (draft: SettingsDraft, values: SettingsValues, key: Set
 
 const WHOLE = /^\s*\d+\s*$/;
 
+const listOf = (text: string): string[] => (text === '' ? [] : text.split(','));
+
+/** The draft of a list with `name` turned on or off, in the contract's order. */
+export function toggledList(text: string, name: string, isOn: boolean, order: readonly string[]): string {
+  const chosen = new Set(listOf(text));
+  if (isOn) chosen.add(name);
+  else chosen.delete(name);
+  return order.filter((n) => chosen.has(n)).join(',');
+}
+
 function problemOf(key: SettingKey, text: string): string {
   switch (key) {
     case 'publishIntervalS':
@@ -95,9 +106,11 @@ export function readDraft(
       problems.push(problemOf(key, text));
       continue;
     }
-    const parsed = SettingsValuesSchema.shape[key].safeParse(isNumber ? Number(text) : text);
+    // A list (the publish profiles) is drafted as its names joined by commas, as String() writes it.
+    const typed = isNumber ? Number(text) : Array.isArray(values[key]) ? listOf(text) : text;
+    const parsed = SettingsValuesSchema.shape[key].safeParse(typed);
     if (!parsed.success) problems.push(problemOf(key, text));
-    else if (parsed.data !== values[key]) changes[key] = parsed.data;
+    else if (String(parsed.data) !== String(values[key])) changes[key] = parsed.data;
   }
   return { changes: changes as Partial<SettingsValues>, problems };
 }
