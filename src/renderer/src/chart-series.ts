@@ -7,6 +7,14 @@
  * compare-with-previous difference and the live today added to the completed days.
  */
 import type { HistoryResult } from '../../shared/contract';
+import {
+  plusDaysMs,
+  plusMonthsMs,
+  startOfDayMs,
+  startOfHourMs,
+  startOfMonthMs,
+  startOfWeekMs,
+} from './site-calendar';
 
 export type Resolution = HistoryResult['resolution'];
 
@@ -27,33 +35,24 @@ export const MAX_SLOTS = 1500;
 export function nextStart(startMs: number, resolution: Resolution, direction: 1 | -1): number {
   if (resolution === 'minute') return startMs + direction * MINUTE;
   if (resolution === 'hour') return startMs + direction * HOUR;
-  const d = new Date(startMs);
-  if (resolution === 'day') d.setDate(d.getDate() + direction);
-  else if (resolution === 'week') d.setDate(d.getDate() + 7 * direction);
-  else d.setMonth(d.getMonth() + direction);
-  return d.getTime();
+  if (resolution === 'day') return plusDaysMs(startMs, direction);
+  if (resolution === 'week') return plusDaysMs(startMs, 7 * direction);
+  return plusMonthsMs(startMs, direction);
 }
 
 /** Where the bucket holding `ms` starts, in local time (the core's buckets are the site's local ones). */
 export function localBucketStart(ms: number, resolution: Resolution): number {
-  const d = new Date(ms);
   switch (resolution) {
     case 'minute':
       return Math.floor(ms / MINUTE) * MINUTE;
     case 'hour':
-      d.setMinutes(0, 0, 0);
-      return d.getTime();
+      return startOfHourMs(ms);
     case 'day':
-      d.setHours(0, 0, 0, 0);
-      return d.getTime();
+      return startOfDayMs(ms);
     case 'week':
-      d.setHours(0, 0, 0, 0);
-      d.setDate(d.getDate() - ((d.getDay() + 6) % 7));
-      return d.getTime();
+      return startOfWeekMs(ms);
     default:
-      d.setHours(0, 0, 0, 0);
-      d.setDate(1);
-      return d.getTime();
+      return startOfMonthMs(ms);
   }
 }
 

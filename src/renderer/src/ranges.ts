@@ -1,8 +1,17 @@
 /**
- * Time ranges the staff pick (today, 7 days, 30 days, 12 months, custom), in the browser's local
- * time. Only calendar arithmetic lives here; every energy figure comes from the core.
+ * Time ranges the staff pick (today, 7 days, 30 days, 12 months, custom), in the site's time zone
+ * (site-calendar.ts). Only calendar arithmetic lives here; every energy figure comes from the core.
  */
 import { t, type MessageKey } from './i18n/words';
+import {
+  fromSiteWallClock,
+  plusDaysMs,
+  plusMonthsMs,
+  siteDateTime,
+  startOfDayMs,
+  startOfMonthMs as monthStart,
+  startOfWeekMs as weekStart,
+} from './site-calendar';
 
 export const RANGE_KINDS = ['today', '7d', '30d', '12m', 'custom'] as const;
 export type RangeKind = (typeof RANGE_KINDS)[number];
@@ -21,39 +30,20 @@ export interface Span {
   toMs: number;
 }
 
-const startOfDay = (ms: number): Date => {
-  const d = new Date(ms);
-  d.setHours(0, 0, 0, 0);
-  return d;
-};
-
-const addDays = (d: Date, days: number): Date => {
-  const out = new Date(d);
-  out.setDate(out.getDate() + days);
-  return out;
-};
-
-const addMonths = (d: Date, months: number): Date => {
-  const out = new Date(d);
-  out.setMonth(out.getMonth() + months);
-  return out;
-};
-
 /** Whole local days (or months) ending with the current one, so the axis shows complete periods. */
 export function presetSpan(kind: Exclude<RangeKind, 'custom'>, nowMs: number): Span {
-  const today = startOfDay(nowMs);
-  const tomorrow = addDays(today, 1);
+  const today = startOfDayMs(nowMs);
+  const tomorrow = plusDaysMs(today, 1);
   switch (kind) {
     case 'today':
-      return { fromMs: today.getTime(), toMs: tomorrow.getTime() };
+      return { fromMs: today, toMs: tomorrow };
     case '7d':
-      return { fromMs: addDays(today, -6).getTime(), toMs: tomorrow.getTime() };
+      return { fromMs: plusDaysMs(today, -6), toMs: tomorrow };
     case '30d':
-      return { fromMs: addDays(today, -29).getTime(), toMs: tomorrow.getTime() };
+      return { fromMs: plusDaysMs(today, -29), toMs: tomorrow };
     case '12m': {
-      const month = startOfDay(nowMs);
-      month.setDate(1);
-      return { fromMs: addMonths(month, -11).getTime(), toMs: addMonths(month, 1).getTime() };
+      const month = startOfMonthMs(nowMs);
+      return { fromMs: plusMonthsMs(month, -11), toMs: plusMonthsMs(month, 1) };
     }
   }
 }
@@ -63,10 +53,10 @@ export function presetSpan(kind: Exclude<RangeKind, 'custom'>, nowMs: number): S
  * whole days back for the day ranges (so 09:00 stays 09:00 across DST), the span's length for custom.
  */
 export function shiftBack(kind: RangeKind, span: Span, ms: number): number {
-  if (kind === '12m') return addMonths(new Date(ms), -12).getTime();
+  if (kind === '12m') return plusMonthsMs(ms, -12);
   if (kind !== 'custom') {
     const days = Math.round((span.toMs - span.fromMs) / 86_400_000);
-    return addDays(new Date(ms), -days).getTime();
+    return plusDaysMs(ms, -days);
   }
   return ms - (span.toMs - span.fromMs);
 }
@@ -127,34 +117,21 @@ export function usableResolutions(span: Span): ChartResolution[] {
   });
 }
 
-/** Local midnight starting the day of `ms`. */
-export const dayStartMs = (ms: number): number => startOfDay(ms).getTime();
+/** The site's midnight starting the day of `ms`. */
+export const dayStartMs = startOfDayMs;
 
-/** Monday 00:00 local of the current week. */
-export function startOfWeekMs(nowMs: number): number {
-  const d = startOfDay(nowMs);
-  const weekday = (d.getDay() + 6) % 7;
-  return addDays(d, -weekday).getTime();
-}
+/** Monday 00:00 of the current week, in the site's zone. */
+export const startOfWeekMs = (nowMs: number): number => weekStart(nowMs);
 
-/** The 1st of the current month, 00:00 local. */
-export function startOfMonthMs(nowMs: number): number {
-  const d = startOfDay(nowMs);
-  d.setDate(1);
-  return d.getTime();
-}
+/** The 1st of the current month, 00:00 in the site's zone. */
+export const startOfMonthMs = (nowMs: number): number => monthStart(nowMs);
 
-/** `datetime-local` input value ↔ epoch ms, in local time. */
-export function toLocalInput(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
+/** `datetime-local` input value ↔ epoch ms, in the site's wall-clock time. */
+export const toLocalInput = siteDateTime;
 
 export function fromLocalInput(value: string): number | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return null;
-  const ms = new Date(value).getTime();
-  return Number.isFinite(ms) ? ms : null;
+  return fromSiteWallClock(value);
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();

@@ -1,9 +1,19 @@
 /**
  * The periods people send reports for (yesterday, last week, this or last month, last year, or
- * whole days they pick), in the browser's local time. Calendar arithmetic only; every energy
- * figure comes from the core.
+ * whole days they pick), in the site's time zone (site-calendar.ts). Calendar arithmetic only;
+ * every energy figure comes from the core.
  */
 import { t, type MessageKey } from './i18n/words';
+import {
+  fromSiteWallClock,
+  plusDaysMs,
+  plusMonthsMs,
+  siteDate,
+  startOfDayMs,
+  startOfMonthMs,
+  startOfWeekMs,
+  startOfYearMs,
+} from './site-calendar';
 
 export const REPORT_PERIODS = [
   'yesterday',
@@ -44,45 +54,41 @@ export interface Period {
   toMs: number;
 }
 
-const midnight = (year: number, month: number, day: number): number => new Date(year, month, day).getTime();
-
 /** The whole local days, weeks, months or year of a preset around `nowMs`. */
 export function periodSpan(kind: Exclude<ReportPeriod, 'custom'>, nowMs: number): Period {
-  const now = new Date(nowMs);
-  const [y, m, d] = [now.getFullYear(), now.getMonth(), now.getDate()];
+  const today = startOfDayMs(nowMs);
   switch (kind) {
     case 'yesterday':
-      return { fromMs: midnight(y, m, d - 1), toMs: midnight(y, m, d) };
+      return { fromMs: plusDaysMs(today, -1), toMs: today };
     case 'last-week': {
-      const monday = d - ((now.getDay() + 6) % 7);
-      return { fromMs: midnight(y, m, monday - 7), toMs: midnight(y, m, monday) };
+      const monday = startOfWeekMs(nowMs);
+      return { fromMs: plusDaysMs(monday, -7), toMs: monday };
     }
-    case 'this-month':
-      return { fromMs: midnight(y, m, 1), toMs: midnight(y, m + 1, 1) };
-    case 'last-month':
-      return { fromMs: midnight(y, m - 1, 1), toMs: midnight(y, m, 1) };
-    case 'last-year':
-      return { fromMs: midnight(y - 1, 0, 1), toMs: midnight(y, 0, 1) };
+    case 'this-month': {
+      const first = startOfMonthMs(nowMs);
+      return { fromMs: first, toMs: plusMonthsMs(first, 1) };
+    }
+    case 'last-month': {
+      const first = startOfMonthMs(nowMs);
+      return { fromMs: plusMonthsMs(first, -1), toMs: first };
+    }
+    case 'last-year': {
+      const first = startOfYearMs(nowMs);
+      return { fromMs: plusMonthsMs(first, -12), toMs: first };
+    }
   }
 }
 
-/** `YYYY-MM-DD` of a local day, as a `date` input holds it. */
-export function toDateInput(ms: number): string {
-  const t = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
-}
+/** `YYYY-MM-DD` of a day in the site's zone, as a `date` input holds it. */
+export const toDateInput = siteDate;
 
 /** First and last day (both included, as people say them) → a period; null when not a range. */
 export function customPeriod(firstDay: string, lastDay: string): Period | null {
-  const parse = (value: string): [number, number, number] | null => {
-    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-    return match ? [Number(match[1]), Number(match[2]) - 1, Number(match[3])] : null;
-  };
-  const first = parse(firstDay);
-  const last = parse(lastDay);
-  if (!first || !last) return null;
-  const fromMs = midnight(...first);
-  const toMs = midnight(last[0], last[1], last[2] + 1);
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  if (!day.test(firstDay) || !day.test(lastDay)) return null;
+  const fromMs = fromSiteWallClock(firstDay);
+  const last = fromSiteWallClock(lastDay);
+  if (fromMs === null || last === null) return null;
+  const toMs = plusDaysMs(last, 1);
   return toMs > fromMs ? { fromMs, toMs } : null;
 }

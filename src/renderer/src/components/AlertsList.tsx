@@ -1,4 +1,5 @@
 import { Fragment, useState, type ReactNode } from 'react';
+import { startOfDayMs } from '../site-calendar';
 import { ALERT_KINDS, type Alert, type AlertKind } from '../../../shared/contract';
 import { formatCount, formatDateTime, formatTime } from '../format';
 import { t, type MessageKey } from '../i18n/words';
@@ -33,7 +34,8 @@ function withParts(key: MessageKey, parts: Record<string, ReactNode>): ReactNode
 
 /** Stored alerts outlive the day they were raised: older ones carry their date. */
 function when(iso: string): string {
-  return new Date(iso).toDateString() === new Date().toDateString() ? formatTime(iso) : formatDateTime(iso);
+  const ms = Date.parse(iso);
+  return startOfDayMs(ms) === startOfDayMs(Date.now()) ? formatTime(iso) : formatDateTime(iso);
 }
 
 function AlertItem({ alert }: { alert: Alert }) {

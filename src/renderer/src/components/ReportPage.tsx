@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { startOfDayMs } from '../site-calendar';
 import type { ReportSummary } from '../../../shared/contract';
 import { formatDateTime, formatEnergy, formatSlot, formatSpan, kindLabel } from '../format';
 import { t, type MessageKey } from '../i18n/words';
@@ -229,7 +230,7 @@ function ReportBody({ summary }: { summary: ReportSummary }) {
 function multiDay(summary: ReportSummary): boolean {
   const first = summary.points[0];
   const last = summary.points.at(-1);
-  return !!first && !!last && new Date(first.start).toDateString() !== new Date(last.start).toDateString();
+  return !!first && !!last && startOfDayMs(Date.parse(first.start)) !== startOfDayMs(Date.parse(last.start));
 }
 
 /** Bars scaled to the largest bucket, for the eye only; the figures are in the table. */

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { fromSiteWallClock, plusDaysMs } from '../../site-calendar';
 import {
   AUDIT_OUTCOMES,
   MANAGER_COMMANDS,
@@ -19,17 +20,16 @@ interface Filter {
   action: string;
   outcome: AuditOutcome | '';
   actor: string;
-  /** yyyy-mm-dd, local days. */
+  /** yyyy-mm-dd, days in the site's zone. */
   from: string;
   to: string;
 }
 
 function queryOf(filter: Filter): CommandParams<'audit.query'> {
+  // Days in the site's zone, as everything else the console shows.
   const day = (text: string, plusDays = 0): string | undefined => {
-    if (!text) return undefined;
-    const d = new Date(`${text}T00:00:00`);
-    d.setDate(d.getDate() + plusDays);
-    return d.toISOString();
+    const ms = text ? fromSiteWallClock(text) : null;
+    return ms === null ? undefined : new Date(plusDaysMs(ms, plusDays)).toISOString();
   };
   const from = day(filter.from);
   const to = day(filter.to, 1);

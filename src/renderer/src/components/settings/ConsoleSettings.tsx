@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ComponentProps } from 'react';
 import {
   LANGUAGES,
   PUBLISH_PROFILES,
@@ -28,6 +28,8 @@ const PROFILE_NAMES: Record<PublishProfile, MessageKey> = {
   'coreflux-csharp': 'settings.profile.corefluxCsharp',
   'coreflux-python': 'settings.profile.corefluxPython',
 };
+
+type FieldProps = Parameters<ComponentProps<typeof SettingField>['children']>[0];
 
 type Outcome = { kind: 'saved'; isRebuilt: boolean } | { kind: 'error'; text: string } | null;
 
@@ -60,6 +62,30 @@ export function ConsoleSettings() {
   };
   const isLocked = (key: SettingKey) => isDesk || isSaving || isPinned(settings, key);
 
+  /** A count of seconds or days: typed freely, checked on save (readDraft) and by the core. */
+  const wholeNumber = (
+    props: FieldProps,
+    key: 'publishIntervalS' | 'minuteDays',
+    max: number,
+    unit: string,
+  ) => (
+    <span className="setting-unit">
+      <input
+        {...props}
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={max}
+        step={1}
+        value={text(key)}
+        readOnly={isPinned(settings, key)}
+        disabled={isDesk || isSaving}
+        onChange={edit(key)}
+      />
+      {unit}
+    </span>
+  );
+
   const save = async (): Promise<void> => {
     if (problems.length > 0) return setOutcome({ kind: 'error', text: problems.join(' ') });
     if (Object.keys(changes).length === 0) return;
@@ -90,42 +116,10 @@ export function ConsoleSettings() {
         )}
       </SettingField>
       <SettingField name="publishIntervalS" settings={settings}>
-        {(props) => (
-          <span className="setting-unit">
-            <input
-              {...props}
-              type="number"
-              inputMode="numeric"
-              min={1}
-              max={3600}
-              step={1}
-              value={text('publishIntervalS')}
-              readOnly={isPinned(settings, 'publishIntervalS')}
-              disabled={isDesk || isSaving}
-              onChange={edit('publishIntervalS')}
-            />
-            {t('settings.seconds')}
-          </span>
-        )}
+        {(props) => wholeNumber(props, 'publishIntervalS', 3600, t('settings.seconds'))}
       </SettingField>
       <SettingField name="minuteDays" settings={settings} hint={t('settings.hint.minuteDays')}>
-        {(props) => (
-          <span className="setting-unit">
-            <input
-              {...props}
-              type="number"
-              inputMode="numeric"
-              min={1}
-              max={3660}
-              step={1}
-              value={text('minuteDays')}
-              readOnly={isPinned(settings, 'minuteDays')}
-              disabled={isDesk || isSaving}
-              onChange={edit('minuteDays')}
-            />
-            {t('settings.days')}
-          </span>
-        )}
+        {(props) => wholeNumber(props, 'minuteDays', 3660, t('settings.days'))}
       </SettingField>
       <SettingField name="timeZone" settings={settings} hint={t('settings.hint.timeZone')}>
         {(props) => (
