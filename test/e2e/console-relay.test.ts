@@ -35,11 +35,14 @@ async function expectCoreToShow(id: string, checked: string | null): Promise<voi
 /** Waits until the switch settles (not pending) and returns its aria-checked and state. */
 async function settled(selector: string): Promise<{ checked: string | null; state: string | null }> {
   const toggle = c.page.locator(selector).first();
+  // Both read in one step: read apart, a reply landing between them pairs the old checked state
+  // with the settled one (a torn read, as console-cover had).
   return poll(
-    async () => ({
-      checked: await toggle.getAttribute('aria-checked'),
-      state: await toggle.getAttribute('data-state'),
-    }),
+    () =>
+      toggle.evaluate((el) => ({
+        checked: el.getAttribute('aria-checked'),
+        state: el.getAttribute('data-state'),
+      })),
     (v) => v.state !== 'pending',
     15_000,
     `${selector} to settle`,

@@ -13,6 +13,7 @@ import {
   openConsole,
   poll,
   row,
+  scrollToRow,
   search,
   selectNode,
   waitForRows,
@@ -223,6 +224,13 @@ describe('the device tree', () => {
     expect(expected.today).toBeGreaterThan(500);
 
     // The screen's own figures: today from the live totals, week and month from history, exact.
+    // Its row first: on a busy machine the tree may not have heard of it yet.
+    await poll(
+      () => scrollToRow(page, device),
+      (isThere) => isThere,
+      15_000,
+      'the screen in the tree',
+    );
     await selectNode(page, device);
     const details = page.getByTestId('node-details');
     const tile = async (id: string) => parseEnergyWh((await details.getByTestId(id).textContent()) ?? '');
