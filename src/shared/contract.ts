@@ -79,6 +79,8 @@ export interface SiteNode {
   former?: boolean;
   /** A device's or channel's metering role, when not a plain load. */
   role?: MeterRoleInfo;
+  /** A device read over HTTP (`[[poll]]` in kilowatch.toml), not on MQTT. */
+  polled?: true;
   children: SiteNode[];
 }
 
@@ -124,6 +126,7 @@ const siteNodeFields = {
   lastSeen: IsoTime.optional(),
   former: z.boolean().optional(),
   role: MeterRoleInfoSchema.optional(),
+  polled: z.literal(true).optional(),
 };
 
 /** company → office → room → device → channel; Unassigned → device → channel. */

@@ -14,6 +14,8 @@ import type { ApiError } from '../../shared/result';
 import { AggregatePublisher, publishTargets, type AggregatePublication } from './aggregate/publisher';
 import { corefluxPublications, PythonPublisher } from './aggregate/coreflux-profiles';
 import type { CorefluxProfile, PublishProfile } from './aggregate/publish-profiles';
+import { discoveryConfigs, isDiscoveryConfigTopic } from './aggregate/ha-discovery';
+import { DiscoveryState } from './aggregate/ha-discovery-state';
 import {
   AggregatorLease,
   LEASE_CHECK_MS,
@@ -33,6 +35,8 @@ export interface BrokerLinkDeps {
   outPrefix: string;
   /** The topic layouts published (publish-profiles.ts); Kilowatch's own only with 'kilowatch'. */
   publishProfiles: readonly PublishProfile[];
+  /** Home Assistant discovery's prefix when it is on (`[homeassistant]`), else null. */
+  homeAssistantPrefix: string | null;
   isDemo: boolean;
   /** How often the aggregator lease is renewed (default LEASE_RENEW_MS; shorter in tests). */
   leaseRenewMs: number | undefined;
@@ -84,6 +88,10 @@ export class BrokerLink {
   private settleLeaseDecision: (() => void) | null = null;
   /** The broker took this connection only without its Last Will on the lease topic. */
   private isWillDropped = false;
+  /** Home Assistant discovery configs on the broker (ha-discovery-state.ts); null when off. */
+  private readonly discovery: DiscoveryState | null;
+  /** Discovery without Kilowatch's own topics was said (once, until they are on again). */
+  private saidDiscoveryIdle = false;
 
   constructor(private readonly deps: BrokerLinkDeps) {
     this.outPrefix = deps.outPrefix;
@@ -91,6 +99,8 @@ export class BrokerLink {
     this.publisher = new AggregatePublisher(deps.outPrefix);
     this.leaseTopic = leaseTopic(deps.outPrefix);
     this.lease = this.newLease(deps.clientId);
+    this.discovery =
+      deps.homeAssistantPrefix === null ? null : new DiscoveryState(deps.homeAssistantPrefix, deps.outPrefix);
   }
 
   /**
@@ -103,6 +113,7 @@ export class BrokerLink {
     const profile = this.profile;
     await this.leave();
     this.outPrefix = prefix;
+    this.discovery?.setOutPrefix(prefix);
     this.publisher = new AggregatePublisher(prefix);
     this.leaseTopic = leaseTopic(prefix);
     return wasOn && profile ? this.connect(profile) : null;
@@ -175,14 +186,68 @@ export class BrokerLink {
 
   /** Publishes changed aggregates now; returns how many were published. */
   async publishAggregates(): Promise<number> {
-    if (!this.profiles.has('kilowatch')) return 0;
+    if (!this.profiles.has('kilowatch')) {
+      await this.discoveryWithoutOwnTopics();
+      return 0;
+    }
+    this.saidDiscoveryIdle = false;
     const connection = await this.aggregatorConnection();
     if (!connection) return 0;
     const now = this.deps.clock();
-    const changes = this.publisher.changes(this.deps.registry, this.deps.snapshot(), now);
+    const totals = this.deps.snapshot();
+    const changes = this.publisher.changes(this.deps.registry, totals, now);
     // A failed publish is retried at the next interval.
     if (!(await this.publishAll(connection, changes, true))) this.publisher.forget();
+    // After the aggregates, so a new entity's state topic already holds its figures.
+    await this.publishDiscovery(connection, totals);
     return changes.length;
+  }
+
+  /**
+   * Home Assistant discovery (ha-discovery.ts): retained configs for the nodes published now,
+   * only those that changed, and empty ones for nodes that went away. Without `totals` every
+   * config is retracted. A failed publish leaves the known set as it was: the next run retries.
+   */
+  private async publishDiscovery(
+    connection: BrokerConnection,
+    totals: ReadonlyMap<string, NodeTotals> | null,
+  ): Promise<void> {
+    const discovery = this.discovery;
+    if (!discovery || this.deps.homeAssistantPrefix === null) return;
+    const wanted = totals
+      ? discoveryConfigs(publishTargets(this.deps.registry, new Map()), totals, {
+          haPrefix: this.deps.homeAssistantPrefix,
+          outPrefix: this.outPrefix,
+          availabilityTopic: this.lease.role === 'unchecked' ? null : this.leaseTopic,
+          names: this.deps.registry.names,
+        })
+      : [];
+    const plan = discovery.plan(wanted);
+    if (await this.publishAll(connection, plan, true)) discovery.done(plan);
+  }
+
+  /**
+   * Discovery needs Kilowatch's own topics (HA's sensors read them): with them off it says so
+   * once, and the aggregator takes its configs back rather than leave HA reading figures nobody
+   * updates.
+   */
+  private async discoveryWithoutOwnTopics(): Promise<void> {
+    if (!this.discovery) return;
+    if (!this.saidDiscoveryIdle) {
+      this.saidDiscoveryIdle = true;
+      const now = this.deps.clock();
+      this.deps.alert({
+        id: alertId('ha-discovery-idle', now),
+        at: new Date(now).toISOString(),
+        severity: 'warning',
+        kind: 'engine',
+        message:
+          'Home Assistant discovery is on, but the publish profiles leave out "kilowatch", whose topics ' +
+          "Home Assistant's sensors read: no discovery configs are published until it is chosen again.",
+      });
+    }
+    const connection = await this.aggregatorConnection();
+    if (connection) await this.publishDiscovery(connection, null);
   }
 
   /**
@@ -256,10 +321,19 @@ export class BrokerLink {
         onMessage: (topic, payload, isRetained) => {
           if (topic === this.leaseTopic)
             this.leaseStep(this.lease.received(payload.toString('utf8'), isRetained, Date.now()));
-          else this.deps.onDeviceMessage(topic, payload, isRetained);
+          else {
+            // Discovery configs are read back to know what to retract; ingest ignores them.
+            if (this.discovery && this.deps.homeAssistantPrefix !== null)
+              if (isDiscoveryConfigTopic(topic, this.deps.homeAssistantPrefix))
+                this.discovery.seen(topic, payload);
+            this.deps.onDeviceMessage(topic, payload, isRetained);
+          }
         },
         onReady: () => {
           this.publisher.forget();
+          this.discovery?.forget();
+          // Before the lease, so the retained configs are in by the time the lease is decided.
+          void this.subscribeDiscovery();
           void this.subscribeLease();
           this.askForFreshState();
         },
@@ -273,6 +347,18 @@ export class BrokerLink {
       this.deps.isDemo && profile.name === 'demo',
     );
     return this.connection.start();
+  }
+
+  /**
+   * Every console of the group reads the discovery configs back (retained at connect, live since),
+   * so whichever holds the lease knows what to retract. A broker that refuses it costs nothing
+   * but retraction across restarts: the configs published from now on are still known.
+   */
+  private async subscribeDiscovery(): Promise<void> {
+    const prefix = this.deps.homeAssistantPrefix;
+    if (!this.connection || prefix === null) return;
+    // Node and object ids cannot be matched in part: every sensor config comes, ours are kept.
+    await this.connection.subscribeOptional(`${prefix}/sensor/+/+/config`);
   }
 
   /**
@@ -368,6 +454,7 @@ export class BrokerLink {
     if (step.roleChanged && this.lease.isAggregator) {
       this.publisher.forget();
       this.python.forget();
+      this.discovery?.forget();
     }
     if (step.expiredHolder !== undefined) {
       const now = this.deps.clock();

@@ -16,6 +16,7 @@ import {
 } from '../../shared/contract';
 import { err, ok, type ApiError, type Result } from '../../shared/result';
 import { DEFAULT_PUBLISH_PROFILES, PublishProfilesSchema } from './aggregate/publish-profiles';
+import { PollSections } from './polling/poll-config';
 
 const BrokerSection = z
   .object({
@@ -52,6 +53,28 @@ const MeterSection = z
     message: 'scope is only for a main meter',
     path: ['scope'],
   });
+
+/**
+ * Home Assistant MQTT discovery (README "Home Assistant"): off unless asked for; the prefix is
+ * HA's discovery prefix, `homeassistant` unless HA's `discovery_prefix` was changed.
+ */
+const HomeAssistantSection = z
+  .object({
+    discovery: z.boolean().default(false),
+    prefix: PublishPrefixSchema.default('homeassistant'),
+  })
+  .strict();
+export type HomeAssistantOptions = z.infer<typeof HomeAssistantSection>;
+
+/** A head office (README "Head office"): the publish prefixes of the site consoles it reads. */
+const HeadOfficeSection = z
+  .object({
+    sites: z
+      .array(PublishPrefixSchema)
+      .default([])
+      .refine((sites) => new Set(sites).size === sites.length, 'site prefixes must differ'),
+  })
+  .strict();
 
 export const ConfigSchema = z
   .object({
@@ -128,12 +151,21 @@ export const ConfigSchema = z
       .default({ port: 5178, host: '127.0.0.1', hosts: [], users: [] }),
     broker: z.array(BrokerSection).default([]),
     meter: z.array(MeterSection).default([]),
+    // Shellys read over HTTP instead of MQTT: README "Devices not on MQTT".
+    poll: PollSections,
     logging: z
       .object({ level: z.enum(LOG_LEVELS).default('info') })
       .strict()
       .default({ level: 'info' }),
+    homeassistant: HomeAssistantSection.default({ discovery: false, prefix: 'homeassistant' }),
+    headoffice: HeadOfficeSection.default({ sites: [] }),
   })
-  .strict();
+  .strict()
+  // HA's sensors read Kilowatch's own topics: discovery pointing at topics never published is refused.
+  .refine((c) => !c.homeassistant.discovery || c.publish.profiles.includes('kilowatch'), {
+    message: 'discovery = true needs "kilowatch" in [publish] profiles (its sensors read those topics)',
+    path: ['homeassistant', 'discovery'],
+  });
 export type Config = z.infer<typeof ConfigSchema>;
 export type BrokerConfig = z.infer<typeof BrokerSection>;
 

@@ -24,6 +24,7 @@ import {
 import { ProfileSchedule } from './aggregate/profile-schedule';
 import type { ProfileStore } from './broker/profile-store';
 import { Ingest } from './ingest';
+import { siteConflict, SiteSources, withSiteFilters } from './sites/site-sources';
 import { CoverControl } from './cover-control';
 import { PendingCommands } from './pending-commands';
 import { RelayControl } from './relay-control';
@@ -67,7 +68,10 @@ import { statsCommands } from './commands/stats';
 import { metricsCommands } from './commands/metrics';
 import { diagnosticsCommands } from './commands/diagnostics';
 import { settingsCommands } from './commands/settings';
-import type { PinnedSettings } from './config';
+import { Polling } from './polling/polling';
+import { withPolledMarks } from './polling/polled-tree';
+import type { PollTarget } from './polling/poll-targets';
+import type { HomeAssistantOptions, PinnedSettings } from './config';
 import { ConsoleSettings, type SettingsChange } from './settings/console-settings';
 import { storageError } from './store/storage-error';
 import type { DiagnosticsSources } from './diagnostics/sources';
@@ -89,6 +93,8 @@ export interface ConsoleOptions {
   publishIntervalS: number;
   /** Topic layouts the aggregator publishes (`[publish] profiles`; default Kilowatch's own only). */
   publishProfiles?: readonly PublishProfile[];
+  /** Home Assistant MQTT discovery (`[homeassistant]`; README "Home Assistant"); off without it. */
+  homeAssistant?: HomeAssistantOptions;
   /** `totals.live` is coalesced: at most one push per interval (≤ 4/s). */
   liveIntervalMs?: number;
   /**
@@ -109,11 +115,17 @@ export interface ConsoleOptions {
   seedRoles?: readonly ConfiguredRole[];
   /** The log folder and the loaded kilowatch.toml, for diagnostics.export. */
   diagnostics?: DiagnosticsSources;
+  /** Devices read over HTTP instead of MQTT (`[[poll]]`; README "Devices not on MQTT"). */
+  poll?: readonly PollTarget[];
+  /** A head office: the publish prefixes of the site consoles it reads (`[headoffice] sites`). */
+  headOfficeSites?: readonly string[];
 }
 
 export type EventListener = (message: EventMessage) => void;
 
 const REJECTION_ALERT_INTERVAL_MS = 10_000;
+const homeAssistantPrefix = (ha: HomeAssistantOptions | undefined): string | null =>
+  ha?.discovery ? ha.prefix : null;
 /** Set once the seed roles were applied: a staff change afterwards is never undone by a restart. */
 const ROLES_SEEDED_SETTING = 'meter-roles-seeded';
 
@@ -159,6 +171,8 @@ export class KilowatchConsole {
   /** The broker, what the console asks devices for, and the aggregator lease. */
   private readonly link: BrokerLink;
   private readonly rejections: RejectionAlerts;
+  /** `[[poll]]` devices: read over HTTP into ingest, as if they had published on the broker. */
+  private readonly polling: Polling;
   private timers: NodeJS.Timeout[] = [];
   constructor(private readonly options: ConsoleOptions) {
     const { store } = options;
@@ -251,6 +265,7 @@ export class KilowatchConsole {
       clientId: options.clientId,
       outPrefix: publishPrefix,
       publishProfiles: this.profiles,
+      homeAssistantPrefix: homeAssistantPrefix(options.homeAssistant),
       isDemo: options.isDemo ?? false,
       leaseRenewMs: options.leaseRenewMs,
       registry: this.registry,
@@ -303,9 +318,20 @@ export class KilowatchConsole {
       clock: this.clock,
       outPrefix: publishPrefix,
       publishProfiles: this.profiles,
+      homeAssistantPrefix: homeAssistantPrefix(options.homeAssistant),
       ...(options.observe && { observe: options.observe }),
+      ...(options.headOfficeSites?.length && {
+        sites: new SiteSources(options.headOfficeSites, this.registry),
+      }),
     });
     this.profileSchedule = new ProfileSchedule((profile) => this.link.publishProfile(profile));
+    this.polling = new Polling(options.poll ?? [], {
+      // Not retained: each answer is the device's state now, and may signal a reset.
+      deliver: ({ topic, payload }) => this.ingest.handle(topic, Buffer.from(payload, 'utf8'), false),
+      alert: (alert) => this.alert(alert),
+      isKnown: (key) => this.registry.devices.has(key),
+      clock: this.clock,
+    });
     this.rejections = new RejectionAlerts({
       stats: this.stats,
       clock: this.clock,
@@ -370,6 +396,7 @@ export class KilowatchConsole {
     });
     this.seedToday();
     this.startTimers();
+    this.polling.start();
   }
 
   /** Who hears what ingest and the other parts say happened. */
@@ -407,15 +434,18 @@ export class KilowatchConsole {
         connect: (profile) => this.connect(profile),
         disconnect: () => this.disconnect(),
       }),
-      ...siteCommands({
-        store,
-        registry: this.registry,
-        sensors: this.sensors,
-        roleChanges: this.roleChanges,
-        clock: this.clock,
-        totals: () => this.snapshot(),
-        totalsMoved,
-      }),
+      ...withPolledMarks(
+        siteCommands({
+          store,
+          registry: this.registry,
+          sensors: this.sensors,
+          roleChanges: this.roleChanges,
+          clock: this.clock,
+          totals: () => this.snapshot(),
+          totalsMoved,
+        }),
+        () => this.polling.keys,
+      ),
       ...relayCommands({ relays: this.relays, covers: this.covers }),
       ...historyCommands({
         store,
@@ -439,6 +469,14 @@ export class KilowatchConsole {
       ...settingsCommands({
         settings: this.settings,
         apply: (change) => this.applySettings(change),
+        // A head office publishing into a site's prefix would read its own totals as the site's.
+        refuse: ({ publishPrefix }) => {
+          const conflict =
+            publishPrefix === undefined
+              ? null
+              : siteConflict(publishPrefix, this.options.headOfficeSites ?? []);
+          return conflict ? { code: 'invalid-params', message: conflict } : null;
+        },
         rebuild: () => this.rebuildHistory(),
       }),
       ...statsCommands({
@@ -682,7 +720,7 @@ export class KilowatchConsole {
 
   /** Connects with a profile; resolves with the first failure, if any (reconnecting goes on). */
   connect(profile: ConnectionProfile): Promise<ApiError | null> {
-    return this.link.connect(profile);
+    return this.link.connect(withSiteFilters(profile, this.options.headOfficeSites ?? []));
   }
 
   async disconnect(): Promise<void> {
@@ -735,6 +773,7 @@ export class KilowatchConsole {
     if (this.publishTimer) clearInterval(this.publishTimer);
     this.publishTimer = null;
     this.profileSchedule.stop();
+    await this.polling.stop();
     // What the flood guard still holds is read before the last totals go out.
     this.ingest.releaseHeld();
     await this.publishAggregates().catch(() => 0);

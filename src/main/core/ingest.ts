@@ -6,6 +6,7 @@ import type { RaisedAlert, Sensor } from '../../shared/contract';
 import { unitsToWh } from './units';
 import { RunningTotals } from './aggregate/running-totals';
 import { isCorefluxOutput } from './aggregate/coreflux-profiles';
+import { isDiscoveryConfigTopic } from './aggregate/ha-discovery';
 import type { PublishProfile } from './aggregate/publish-profiles';
 import type { TodayTotals, TodayUnits } from './aggregate/today-totals';
 import {
@@ -17,6 +18,8 @@ import {
   type Decision,
 } from './energy/counter-rules';
 import { decodeShelly } from './shelly/decode';
+import { SITE_COMPONENT } from './sites/site-aggregate';
+import type { SiteSources } from './sites/site-sources';
 import { MAX_DEVICE_NAME } from './shelly/device-name';
 import {
   UNREADABLE_ENERGY,
@@ -136,6 +139,8 @@ export interface IngestDeps {
   outPrefix: string;
   /** The Coreflux profiles' outputs (on the same root as the devices) are not device data either. */
   publishProfiles?: readonly PublishProfile[];
+  /** Home Assistant discovery's prefix when it is on: its configs are the console's own output. */
+  homeAssistantPrefix?: string | null;
   /**
    * Diagnostics: what happened to each message, in the fixtures' label vocabulary (a string for
    * the whole message, or one label per counter: `switch:0`, `switch:0.ret`).
@@ -143,6 +148,8 @@ export interface IngestDeps {
   observe?: (topic: string, outcome: string | Record<string, string>) => void;
   /** Flood guard limits (tests); the defaults are justified in flood-guard.ts. */
   flood?: Partial<FloodGuardOptions>;
+  /** A head office: other consoles' device aggregates are its devices (sites/site-sources.ts). */
+  sites?: SiteSources;
 }
 
 export class Ingest {
@@ -183,12 +190,18 @@ export class Ingest {
   handle(topic: string, payload: Uint8Array, isRetained: boolean): void {
     const { stats, clock } = this.deps;
     stats.received++;
-    if (topic.startsWith(this.ownTopicPrefix) || isCorefluxOutput(topic, this.publishProfiles)) {
+    const haPrefix = this.deps.homeAssistantPrefix;
+    if (
+      topic.startsWith(this.ownTopicPrefix) ||
+      isCorefluxOutput(topic, this.publishProfiles) ||
+      (haPrefix != null && isDiscoveryConfigTopic(topic, haPrefix))
+    ) {
       stats.ignored++;
       return;
     }
     const atMs = clock();
-    const outcome = decodeShelly(topic, payload, { arrivalS: atMs / 1000, isRetained });
+    const ctx = { arrivalS: atMs / 1000, isRetained };
+    const outcome = this.deps.sites?.decode(topic, payload, ctx) ?? decodeShelly(topic, payload, ctx);
     if (outcome.kind === 'rejected') {
       stats.reject(outcome.reason, topic, atMs);
       this.deps.observe?.(topic, `rejected:${outcome.reason}`);
@@ -612,7 +625,11 @@ export class Ingest {
     const { registry, writer } = this.deps;
     const { channel, isNew } = registry.channel(device, fact.component, fact.isGross, fact.isPhase);
     if (isNew) writer.batch.channels.set(channel.row.id, channel.row);
-    const previous = channel.counters[fact.direction];
+    // A site's counter is known to start at zero at its `since`; a Shelly's first reading is a baseline.
+    const previous =
+      this.deps.sites && fact.component === SITE_COMPONENT
+        ? this.deps.sites.previous(channel, fact, device.memory, isRetained)
+        : channel.counters[fact.direction];
     const decision = applyReading(previous, fact, device.memory, atMs / 1000, isRetained);
     writer.batch.readings++;
     if (decision.next) {

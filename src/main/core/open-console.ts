@@ -3,15 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Language } from '../../shared/contract';
-import { ok, type ApiError, type Result } from '../../shared/result';
-import type { PinnedSettings } from './config';
+import { err, ok, type ApiError, type Result } from '../../shared/result';
+import type { HomeAssistantOptions, PinnedSettings } from './config';
 import type { PublishProfile } from './aggregate/publish-profiles';
 import type { ProfileStore } from './broker/profile-store';
 import type { DiagnosticsSources } from './diagnostics/sources';
 import { KilowatchConsole } from './console';
 import { limitHeapGrowth } from './heap-growth';
 import type { ConfiguredRole } from './site/role-changes';
+import type { PollTarget } from './polling/poll-targets';
 import { Store } from './store/store';
+import { siteConflict } from './sites/site-sources';
 
 export interface OpenOptions {
   dbPath: string;
@@ -19,6 +21,10 @@ export interface OpenOptions {
   publishIntervalS: number;
   /** Topic layouts the aggregator publishes (`[publish] profiles`). */
   publishProfiles?: readonly PublishProfile[];
+  /** Home Assistant discovery (`[homeassistant]`). */
+  homeAssistant?: HomeAssistantOptions;
+  /** A head office: the publish prefixes of the site consoles it reads (`[headoffice] sites`). */
+  headOfficeSites?: readonly string[];
   isDemo?: boolean;
   clock?: () => number;
   liveIntervalMs?: number;
@@ -40,6 +46,8 @@ export interface OpenOptions {
   commitThreadPath?: string;
   /** The log folder and the loaded kilowatch.toml, for diagnostics.export. */
   diagnostics?: DiagnosticsSources;
+  /** Devices read over HTTP (`[[poll]]`, passwords read). */
+  poll?: readonly PollTarget[];
   /** Diagnostics: what the pipeline did with each message (tests, troubleshooting). */
   observe?: (topic: string, outcome: string | Record<string, string>) => void;
 }
@@ -69,6 +77,8 @@ export function openConsole(
 ): Result<{ console: KilowatchConsole; store: Store }, ApiError> {
   // Here because the core runs wherever a console is opened (the app, headless, a worker thread).
   limitHeapGrowth();
+  const conflict = siteConflict(options.outPrefix, options.headOfficeSites ?? []);
+  if (conflict) return err('invalid-params', conflict);
   const opened = Store.open(options.dbPath);
   if (!opened.ok) return opened;
   const store = opened.value;
@@ -79,6 +89,8 @@ export function openConsole(
     publishIntervalS: options.publishIntervalS,
     isDemo: options.isDemo ?? false,
     ...(options.publishProfiles && { publishProfiles: options.publishProfiles }),
+    ...(options.homeAssistant && { homeAssistant: options.homeAssistant }),
+    ...(options.headOfficeSites && { headOfficeSites: options.headOfficeSites }),
     ...(options.timeZone && { timeZone: options.timeZone }),
     ...(options.profiles && { profiles: options.profiles }),
     ...(options.meterRoles && { meterRoles: options.meterRoles }),
@@ -92,6 +104,7 @@ export function openConsole(
     ...(options.liveIntervalMs && { liveIntervalMs: options.liveIntervalMs }),
     ...(options.commitThreadPath && { commitThreadPath: options.commitThreadPath }),
     ...(options.diagnostics && { diagnostics: options.diagnostics }),
+    ...(options.poll && { poll: options.poll }),
   });
   return ok({ console: core, store });
 }

@@ -5,7 +5,7 @@
  * reboot, by design); the EM keeps `total`/`total_returned` in Wh with 1 decimal across reboots.
  */
 import { EnergyCounter, TwoWayCounter } from './energy-counter';
-import { toJson, wh } from './json';
+import { fixed, toJson, wh, type JsonObject } from './json';
 import type { LoadSpec } from './load';
 import { FIRMWARE, MODELS } from './models';
 import type { Prng } from './prng';
@@ -125,14 +125,36 @@ export class Gen1Relay extends Gen1Device {
     this.meter.advance(atMs, this.isOn, (p, from, to) => this.energy.add(Math.abs(p), from, to));
   }
 
+  /** 1 Wh = 60 watt-minutes, so 1 mWh = 0.06 watt-minutes; truncated so it never runs ahead. */
+  private get wattMinutes(): number {
+    return Math.floor((this.energy.mwh * 3) / 50);
+  }
+
   protected state(): Outbound[] {
-    // 1 Wh = 60 watt-minutes, so 1 mWh = 0.06 watt-minutes; truncated so it never runs ahead.
-    const wattMinutes = Math.floor((this.energy.mwh * 3) / 50);
     return [
       { topic: `${this.base}/relay/0`, payload: this.isOn ? 'on' : 'off' },
       { topic: `${this.base}/relay/0/power`, payload: this.meter.powerW.toFixed(2) },
-      { topic: `${this.base}/relay/0/energy`, payload: String(wattMinutes) },
+      { topic: `${this.base}/relay/0/energy`, payload: String(this.wattMinutes) },
     ];
+  }
+
+  /** The local HTTP `/status` (the fields a poller reads), metered up to `atMs`. */
+  httpStatus(atMs: number): JsonObject {
+    if (!this.isRebooting) this.advance(atMs);
+    return {
+      relays: [{ ison: this.isOn, has_timer: false, overpower: false, source: 'http' }],
+      meters: [
+        {
+          power: fixed(this.meter.powerW, 2),
+          overpower: fixed(0, 2),
+          is_valid: true,
+          timestamp: Math.floor(atMs / 1000),
+          total: this.wattMinutes,
+        },
+      ],
+      mac: this.spec.mac,
+      unixtime: Math.floor(atMs / 1000),
+    };
   }
 
   protected restart(atMs: number): void {

@@ -12,6 +12,8 @@ import { openConsole } from '../core/open-console';
 import { ProfileStore } from '../core/broker/profile-store';
 import { profileFromConfig } from '../core/profile-from-config';
 import { startDemo } from '../demo';
+import { startDemoHttpDevices } from '../demo/http-devices';
+import { pollTargets } from '../core/polling/poll-targets';
 import { backfillDemoHistory, describeBackfill, type BackfillReport } from '../demo/backfill';
 import { DEMO_ROLES } from '../demo/demo-roles';
 import { CoreHost, WORKER_ENTRY } from '../worker/core-host';
@@ -114,6 +116,8 @@ async function start(): Promise<void> {
   const { config, pinned } = loaded.value;
   const profile = profileFromConfig(config, { subscribe: [] }, process.env);
   if (!profile.ok) throw new StartupError(profile.error.message, fixConfig);
+  const polled = pollTargets(config.poll);
+  if (!polled.ok) throw new StartupError(polled.error.message, fixConfig);
   // Profiles from the connection wizard; their passwords encrypted with safeStorage.
   const userData = app.getPath('userData');
   const fixUserData = `Check that ${userData} exists and that you can write to it, then start Kilowatch again.`;
@@ -139,14 +143,19 @@ async function start(): Promise<void> {
   const isDemo = configured === null;
   const dbPath =
     config.storage.path ?? join(app.getPath('userData'), isDemo ? 'kilowatch-demo.db' : 'kilowatch.db');
+  // The demo's plugs not on MQTT answer HTTP on loopback before the console starts polling them.
+  const demoPlugs = isDemo ? await startDemoHttpDevices() : null;
   const openOptions = {
     dbPath,
     outPrefix: config.publish.prefix,
     publishIntervalS: config.publish.intervalS,
     publishProfiles: config.publish.profiles,
+    homeAssistant: config.homeassistant,
+    headOfficeSites: config.headoffice.sites,
     minuteDays: config.storage.retention.minuteDays,
     isDemo,
     meterRoles: config.meter,
+    poll: [...polled.value, ...(demoPlugs?.targets ?? [])],
     ...(isDemo && { seedRoles: DEMO_ROLES }),
     ...(config.site.timezone && { timeZone: config.site.timezone }),
     ...(config.site.language && { language: config.site.language }),
@@ -192,6 +201,7 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     void core.close().then(async () => {
       await demo?.stop();
+      await demoPlugs?.stop();
       app.quit();
     });
   });

@@ -13,6 +13,8 @@ import { ProfileStore } from '../core/broker/profile-store';
 import { FileSecretStore } from '../core/broker/secret-store';
 import { profileFromConfig } from '../core/profile-from-config';
 import { startDemo } from '../demo';
+import { startDemoHttpDevices } from '../demo/http-devices';
+import { pollTargets } from '../core/polling/poll-targets';
 import { describeBackfill, type BackfillReport } from '../demo/backfill';
 import { DEMO_ROLES } from '../demo/demo-roles';
 import { configuredToken, writeStartToken, type ApiToken } from './api-token';
@@ -142,15 +144,22 @@ async function main(entryDir: string): Promise<void> {
   const dbPath = resolve(
     flags.db ?? config.storage.path ?? join(dataDir, isDemo ? 'kilowatch-demo.db' : 'kilowatch.db'),
   );
+  const polled = pollTargets(config.poll);
+  if (!polled.ok) fail(polled.error.message);
+  // The demo's plugs not on MQTT answer HTTP on loopback before the console starts polling them.
+  const demoPlugs = isDemo && !flags.rebuildRollups ? await startDemoHttpDevices() : null;
 
   const openOptions = {
     dbPath,
     outPrefix: flags.outPrefix ?? config.publish.prefix,
     publishIntervalS: flags.publishIntervalS ?? config.publish.intervalS,
     publishProfiles: config.publish.profiles,
+    homeAssistant: config.homeassistant,
+    headOfficeSites: config.headoffice.sites,
     isDemo,
     minuteDays: config.storage.retention.minuteDays,
     meterRoles: config.meter,
+    poll: [...polled.value, ...(demoPlugs?.targets ?? [])],
     ...(isDemo && { seedRoles: DEMO_ROLES }),
     ...(timeZone && { timeZone }),
     ...(config.site.language && { language: config.site.language }),
@@ -159,8 +168,8 @@ async function main(entryDir: string): Promise<void> {
     diagnostics: { logDir: appLog.dir, config },
   };
   if (flags.rebuildRollups) {
-    // A one-shot job with nothing to keep responsive: the console on this thread does it.
-    const opened = openConsole({ ...openOptions, profiles: profiles.value });
+    // A one-shot job with nothing to keep responsive (and no devices to poll): the console on this thread does it.
+    const opened = openConsole({ ...openOptions, poll: [], profiles: profiles.value });
     if (!opened.ok) fail(opened.error.message);
     const { console: core, store } = opened.value;
     const report = core.rebuildRollups();
@@ -224,6 +233,7 @@ async function main(entryDir: string): Promise<void> {
     server.close();
     const saved = await core.api.close();
     await demo?.stop();
+    await demoPlugs?.stop();
     if (!saved)
       fail('some readings could not be saved (see the storage error above); the next start recounts them.');
     process.exit(0);

@@ -84,6 +84,8 @@ function open(
     publishIntervalS: options.publishIntervalS,
     isDemo: options.isDemo,
     ...(options.publishProfiles && { publishProfiles: options.publishProfiles }),
+    ...(options.homeAssistant && { homeAssistant: options.homeAssistant }),
+    ...(options.headOfficeSites && { headOfficeSites: options.headOfficeSites }),
     ...(options.timeZone && { timeZone: options.timeZone }),
     ...(options.minuteDays && { minuteDays: options.minuteDays }),
     ...(options.language && { language: options.language }),
@@ -91,6 +93,7 @@ function open(
     ...(options.dataDir && { dataDir: options.dataDir }),
     ...(options.meterRoles && { meterRoles: options.meterRoles }),
     ...(options.seedRoles && { seedRoles: options.seedRoles }),
+    ...(options.poll && { poll: options.poll }),
     ...(profiles && { profiles }),
     ...(options.diagnostics && { diagnostics: options.diagnostics }),
     // Built beside this file (electron.vite.config.ts): commits leave this thread too.

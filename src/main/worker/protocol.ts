@@ -4,12 +4,13 @@
  * the secret store that only the main thread can reach (Electron's safeStorage).
  */
 import type { Caller, ConnectionProfile, EventName, Language, RaisedAlert } from '../../shared/contract';
-import type { PinnedSettings } from '../core/config';
+import type { HomeAssistantOptions, PinnedSettings } from '../core/config';
 import type { PublishProfile } from '../core/aggregate/publish-profiles';
 import type { ApiError, Result } from '../../shared/result';
 import type { ConsoleHealth } from '../core/console-api';
 import type { DiagnosticsSources } from '../core/diagnostics/sources';
 import type { ConfiguredRole } from '../core/site/role-changes';
+import type { PollTarget } from '../core/polling/poll-targets';
 import type { BackfillReport } from '../demo/backfill';
 
 /** openConsole's options, as far as they can cross a thread (no functions, no open handles). */
@@ -19,6 +20,10 @@ export interface WorkerOpenOptions {
   publishIntervalS: number;
   /** Topic layouts the aggregator publishes (`[publish] profiles`). */
   publishProfiles?: readonly PublishProfile[];
+  /** Home Assistant discovery (`[homeassistant]`). */
+  homeAssistant?: HomeAssistantOptions;
+  /** A head office: the publish prefixes of the site consoles it reads (`[headoffice] sites`). */
+  headOfficeSites?: readonly string[];
   isDemo: boolean;
   timeZone?: string;
   minuteDays?: number;
@@ -30,6 +35,8 @@ export interface WorkerOpenOptions {
   pinned?: PinnedSettings;
   meterRoles?: readonly ConfiguredRole[];
   seedRoles?: readonly ConfiguredRole[];
+  /** Devices read over HTTP (`[[poll]]`), passwords already read by the main thread. */
+  poll?: readonly PollTarget[];
   /** The log folder (the main thread writes it) and kilowatch.toml, for diagnostics.export. */
   diagnostics?: DiagnosticsSources;
   /**

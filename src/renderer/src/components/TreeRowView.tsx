@@ -189,6 +189,11 @@ export const TreeRowView = memo(function TreeRowView({
             {roleBadge(node.role)}
           </span>
         )}
+        {node.polled && (
+          <span className="role-badge" data-testid="polled-badge" title={t('site.row.polledTitle')}>
+            {t('site.row.polled')}
+          </span>
+        )}
         {node.kind === 'device' && <OfflineNote node={node} />}
         {isRoom && <SensorBadge roomId={node.id} />}
         {node.former && <FormerNote id={node.id} />}

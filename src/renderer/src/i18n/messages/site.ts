@@ -52,6 +52,8 @@ export const en = {
   'site.row.main.office': 'Main meter of its office',
   'site.row.main.company': 'Main meter of its company',
   'site.row.generation': 'Generation (solar)',
+  'site.row.polled': 'polled',
+  'site.row.polledTitle': 'Not on MQTT: Kilowatch reads it over HTTP ([[poll]] in kilowatch.toml).',
 
   'site.online.online': 'online',
   'site.online.offline': 'offline',
@@ -109,6 +111,8 @@ export const pt: Record<keyof typeof en, Message> = {
   'site.row.main.office': 'Contador principal do seu escritório',
   'site.row.main.company': 'Contador principal da sua empresa',
   'site.row.generation': 'Produção (solar)',
+  'site.row.polled': 'lido por HTTP',
+  'site.row.polledTitle': 'Não está no MQTT: o Kilowatch lê-o por HTTP ([[poll]] em kilowatch.toml).',
 
   'site.online.online': 'com ligação',
   'site.online.offline': 'sem ligação',
