@@ -21,6 +21,7 @@ import {
   DEFAULT_PUBLISH_PROFILES,
   type PublishProfile,
 } from './aggregate/publish-profiles';
+import { OwnTopics } from './aggregate/own-topics';
 import { ProfileSchedule } from './aggregate/profile-schedule';
 import type { ProfileStore } from './broker/profile-store';
 import { Ingest } from './ingest';
@@ -73,7 +74,7 @@ import { withPolledMarks } from './polling/polled-tree';
 import type { PollTarget } from './polling/poll-targets';
 import type { HomeAssistantOptions, PinnedSettings } from './config';
 import { ConsoleSettings, type SettingsChange } from './settings/console-settings';
-import { storageError } from './store/storage-error';
+import { guardedWrite } from './store/storage-error';
 import type { DiagnosticsSources } from './diagnostics/sources';
 
 export interface ConsoleOptions {
@@ -159,6 +160,8 @@ export class KilowatchConsole {
   /** The Coreflux-compatible profiles' own timers (profile-schedule.ts). */
   private readonly profileSchedule: ProfileSchedule;
   private profiles: readonly PublishProfile[];
+  /** What ingest must not read back: this console's own outputs, as the settings change them. */
+  private readonly ownTopics: OwnTopics;
   private readonly audit: AuditStore;
   /** What the core's parts say happened (events.ts); alerts, commands, queries and live totals listen. */
   readonly events = new DomainEventSink();
@@ -200,6 +203,7 @@ export class KilowatchConsole {
     );
     const { publishPrefix, timeZone } = this.settings.values;
     this.profiles = this.settings.values.publishProfiles;
+    this.ownTopics = new OwnTopics(publishPrefix, this.profiles, homeAssistantPrefix(options.homeAssistant));
     this.access = new AccessControl({ pins: new PinStore(store.database, store.path), clock: this.clock });
     this.audit = new AuditStore(store.database, store.path);
     this.alerts = new AlertBook({
@@ -316,9 +320,7 @@ export class KilowatchConsole {
       stats: this.stats,
       events: this.events,
       clock: this.clock,
-      outPrefix: publishPrefix,
-      publishProfiles: this.profiles,
-      homeAssistantPrefix: homeAssistantPrefix(options.homeAssistant),
+      ownTopics: this.ownTopics,
       ...(options.observe && { observe: options.observe }),
       ...(options.headOfficeSites?.length && {
         sites: new SiteSources(options.headOfficeSites, this.registry),
@@ -555,14 +557,9 @@ export class KilowatchConsole {
       );
     const applied = store.applyRollups();
     if (!applied.ok) return failed(applied.error);
-    let report: RebuildReport;
-    try {
-      report = this.rebuildRollups(progress);
-    } catch (e) {
-      const mapped = storageError(e, store.path);
-      if (!mapped) throw e;
-      return failed(mapped);
-    }
+    const rebuilt = guardedWrite(store.path, () => this.rebuildRollups(progress));
+    if (!rebuilt.ok) return failed(rebuilt.error);
+    const report = rebuilt.value;
     const saved = store.saveSetting('rollup-zone', this.calendar.timeZone);
     if (!saved.ok) return failed(saved.error);
     progress({ phase: 'done', done: report.minutes, total: report.minutes });
@@ -576,7 +573,7 @@ export class KilowatchConsole {
     // Checked by the contract already: the same names setPublishProfiles accepts.
     if (changed.includes('publishProfiles')) this.setPublishProfiles(after.publishProfiles);
     if (changed.includes('publishPrefix')) {
-      this.ingest.setOutPrefix(after.publishPrefix);
+      this.ownTopics.setOutPrefix(after.publishPrefix);
       // A reconnect that fails is the link's news (its state and alerts say so, and it retries).
       await this.link.setOutPrefix(after.publishPrefix);
     }
@@ -708,7 +705,7 @@ export class KilowatchConsole {
     const checked = checkPublishProfiles(list);
     if (!checked.ok) return checked;
     this.profiles = checked.value;
-    this.ingest.setPublishProfiles(this.profiles);
+    this.ownTopics.setProfiles(this.profiles);
     this.link.setPublishProfiles(this.profiles);
     this.profileSchedule.set(this.profiles);
     return checked;

@@ -4,10 +4,8 @@
  */
 import type { RaisedAlert, Sensor } from '../../shared/contract';
 import { unitsToWh } from './units';
+import type { OwnTopics } from './aggregate/own-topics';
 import { RunningTotals } from './aggregate/running-totals';
-import { isCorefluxOutput } from './aggregate/coreflux-profiles';
-import { isDiscoveryConfigTopic } from './aggregate/ha-discovery';
-import type { PublishProfile } from './aggregate/publish-profiles';
 import type { TodayTotals, TodayUnits } from './aggregate/today-totals';
 import {
   applyReading,
@@ -135,12 +133,8 @@ export interface IngestDeps {
   /** Where ingest says what it saw (events.ts); it calls nobody else. */
   events: DomainEventSink;
   clock: () => number;
-  /** Our own published aggregates live here; never read them back as device data. */
-  outPrefix: string;
-  /** The Coreflux profiles' outputs (on the same root as the devices) are not device data either. */
-  publishProfiles?: readonly PublishProfile[];
-  /** Home Assistant discovery's prefix when it is on: its configs are the console's own output. */
-  homeAssistantPrefix?: string | null;
+  /** The console's own outputs (aggregates, Coreflux topics, HA configs): never device data. */
+  ownTopics: OwnTopics;
   /**
    * Diagnostics: what happened to each message, in the fixtures' label vocabulary (a string for
    * the whole message, or one label per counter: `switch:0`, `switch:0.ret`).
@@ -153,8 +147,6 @@ export interface IngestDeps {
 }
 
 export class Ingest {
-  private ownTopicPrefix: string;
-  private publishProfiles: ReadonlySet<PublishProfile>;
   /** Labels of the message being handled, only while someone observes. */
   private labels: Record<string, string> | null = null;
   private readonly bookings = new WeakMap<Channel, Booking>();
@@ -170,32 +162,15 @@ export class Ingest {
   private readonly unreadableSaid = new Set<string>();
 
   constructor(private readonly deps: IngestDeps) {
-    this.ownTopicPrefix = `${deps.outPrefix}/`;
-    this.publishProfiles = new Set(deps.publishProfiles);
     this.floodGuard = new FloodGuard<HeldMessage>(deps.flood, (held, next) =>
       isResetAfter(held.outcome.facts, next.outcome.facts),
     );
   }
 
-  /** The console publishes under a new prefix (settings): its own messages are those now. */
-  setOutPrefix(prefix: string): void {
-    this.ownTopicPrefix = `${prefix}/`;
-  }
-
-  /** The Coreflux topic shapes published now are the console's own too. */
-  setPublishProfiles(profiles: readonly PublishProfile[]): void {
-    this.publishProfiles = new Set(profiles);
-  }
-
   handle(topic: string, payload: Uint8Array, isRetained: boolean): void {
     const { stats, clock } = this.deps;
     stats.received++;
-    const haPrefix = this.deps.homeAssistantPrefix;
-    if (
-      topic.startsWith(this.ownTopicPrefix) ||
-      isCorefluxOutput(topic, this.publishProfiles) ||
-      (haPrefix != null && isDiscoveryConfigTopic(topic, haPrefix))
-    ) {
+    if (this.deps.ownTopics.has(topic)) {
       stats.ignored++;
       return;
     }

@@ -1,7 +1,7 @@
 /** The `access_pin` table (migration 0006): the manager PIN's hash, or no row when none is set. */
 import type Database from 'better-sqlite3';
-import { ok, type ApiError, type Result } from '../../../shared/result';
-import { storageError } from '../store/storage-error';
+import type { ApiError, Result } from '../../../shared/result';
+import { guardedWrite } from '../store/storage-error';
 
 export class PinStore {
   private readonly read;
@@ -24,14 +24,9 @@ export class PinStore {
   }
 
   set(hash: string | null, atMs: number): Result<void, ApiError> {
-    try {
+    return guardedWrite(this.path, () => {
       if (hash === null) this.remove.run();
       else this.write.run(hash, atMs);
-      return ok(undefined);
-    } catch (e) {
-      const mapped = storageError(e, this.path);
-      if (mapped) return { ok: false, error: mapped };
-      throw e;
-    }
+    });
   }
 }

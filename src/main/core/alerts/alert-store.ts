@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { AlertKind } from '../../../shared/contract';
 import { err, ok, type ApiError, type Result } from '../../../shared/result';
-import { storageError } from '../store/storage-error';
+import { guardedWrite } from '../store/storage-error';
 
 export interface AlertRow {
   id: number;
@@ -152,12 +152,6 @@ export class AlertStore {
   }
 
   private guard<T>(write: () => T): Result<T, ApiError> {
-    try {
-      return ok(write());
-    } catch (e) {
-      const mapped = storageError(e, this.path);
-      if (mapped) return { ok: false, error: mapped };
-      throw e;
-    }
+    return guardedWrite(this.path, write);
   }
 }

@@ -4,8 +4,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { AuditEntry, AuditOutcome, Role } from '../../../shared/contract';
-import { ok, type ApiError, type Result } from '../../../shared/result';
-import { storageError } from '../store/storage-error';
+import type { ApiError, Result } from '../../../shared/result';
+import { guardedWrite } from '../store/storage-error';
 
 export interface AuditRecord {
   atMs: number;
@@ -64,14 +64,7 @@ export class AuditStore {
   }
 
   append(record: AuditRecord): Result<void, ApiError> {
-    try {
-      this.insert.run(record);
-      return ok(undefined);
-    } catch (e) {
-      const mapped = storageError(e, this.path);
-      if (mapped) return { ok: false, error: mapped };
-      throw e;
-    }
+    return guardedWrite(this.path, () => void this.insert.run(record));
   }
 
   query(filter: AuditFilter): AuditEntry[] {

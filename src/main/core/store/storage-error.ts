@@ -1,5 +1,5 @@
 /** SQLite failures a person can act on, in words (the contract's storage codes). */
-import type { ApiError } from '../../../shared/result';
+import { ok, type ApiError, type Result } from '../../../shared/result';
 
 interface CodedError {
   code?: unknown;
@@ -47,4 +47,18 @@ export function storageError(e: unknown, path: string): ApiError | null {
       detail,
     };
   return null;
+}
+
+/**
+ * Runs a database write: a failure a person can act on (full disk, read-only file…) comes back
+ * as a value in words; anything else is a bug and is thrown.
+ */
+export function guardedWrite<T>(path: string, write: () => T): Result<T, ApiError> {
+  try {
+    return ok(write());
+  } catch (e) {
+    const mapped = storageError(e, path);
+    if (mapped) return { ok: false, error: mapped };
+    throw e;
+  }
 }

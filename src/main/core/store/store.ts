@@ -12,7 +12,7 @@ import type { Batch, BatchRows } from './batch';
 import type { Rollup } from './calendar';
 import { migrate, SCHEMA_VERSION } from './migrations';
 import { PendingRollups } from './rollup-journal';
-import { storageError } from './storage-error';
+import { guardedWrite, storageError } from './storage-error';
 import type { ChannelRow, CounterRow, DeviceRow, LedgerRow, PlaceRow, RollupRow, TotalRow } from './rows';
 
 type Row = Record<string, unknown>;
@@ -493,14 +493,7 @@ export class Store {
   }
 
   private guard(write: () => unknown): Result<void, ApiError> {
-    try {
-      write();
-      return ok(undefined);
-    } catch (e) {
-      const mapped = storageError(e, this.path);
-      if (mapped) return { ok: false, error: mapped };
-      throw e;
-    }
+    return guardedWrite(this.path, () => void write());
   }
 
   loadDevices(): DeviceRow[] {
