@@ -70,7 +70,6 @@ import { metricsCommands } from './commands/metrics';
 import { diagnosticsCommands } from './commands/diagnostics';
 import { settingsCommands } from './commands/settings';
 import { Polling } from './polling/polling';
-import { withPolledMarks } from './polling/polled-tree';
 import type { PollTarget } from './polling/poll-targets';
 import type { HomeAssistantOptions, PinnedSettings } from './config';
 import { ConsoleSettings, type SettingsChange } from './settings/console-settings';
@@ -436,18 +435,16 @@ export class KilowatchConsole {
         connect: (profile) => this.connect(profile),
         disconnect: () => this.disconnect(),
       }),
-      ...withPolledMarks(
-        siteCommands({
-          store,
-          registry: this.registry,
-          sensors: this.sensors,
-          roleChanges: this.roleChanges,
-          clock: this.clock,
-          totals: () => this.snapshot(),
-          totalsMoved,
-        }),
-        () => this.polling.keys,
-      ),
+      ...siteCommands({
+        store,
+        registry: this.registry,
+        sensors: this.sensors,
+        roleChanges: this.roleChanges,
+        clock: this.clock,
+        totals: () => this.snapshot(),
+        totalsMoved,
+        polledKeys: () => this.polling.keys,
+      }),
       ...relayCommands({ relays: this.relays, covers: this.covers }),
       ...historyCommands({
         store,

@@ -8,6 +8,7 @@ import { nodeId, type Place } from '../site/placement';
 import { NO_PLACE, type Device, type SiteRegistry } from '../site/registry';
 import { resolveNameableNode } from '../site/resolve-node';
 import { markRoles, type RoleChanges } from '../site/role-changes';
+import { markPolled } from '../polling/polled-tree';
 import type { SensorRegistry } from '../site/sensors';
 import { siteTree } from '../site/site-tree';
 import type { Store } from '../store/store';
@@ -23,6 +24,8 @@ export interface SiteCommandDeps {
   totals(): ReadonlyMap<string, NodeTotals>;
   /** A device moved: the next live push carries the totals it changed. */
   totalsMoved(): void;
+  /** Keys of the devices polled over HTTP (polling/), marked in the tree. */
+  polledKeys(): ReadonlySet<string>;
 }
 
 /** Another device placed in `place`'s room whose name gives the same topic segment, if any. */
@@ -42,6 +45,7 @@ export function siteCommands(
     'site.tree': () => {
       const tree = siteTree(registry, deps.totals(), deps.sensors.list());
       markRoles(tree.nodes, registry, deps.roleChanges);
+      markPolled(tree.nodes, deps.polledKeys());
       return ok(tree);
     },
     'site.assign': ({ device: ref, path, name }) => {

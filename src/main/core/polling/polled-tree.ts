@@ -1,6 +1,5 @@
-/** Marks the polled devices in site.tree (`polled: true`), the way markRoles marks roles. */
-import type { Caller, SiteNode } from '../../../shared/contract';
-import type { CommandPart } from '../commands/part';
+/** Marks the polled devices in site.tree (`polled: true`), beside markRoles in commands/site.ts. */
+import type { SiteNode } from '../../../shared/contract';
 import { nodeId } from '../site/placement';
 
 export function markPolled(nodes: SiteNode[], keys: ReadonlySet<string>): void {
@@ -17,20 +16,4 @@ export function markPolled(nodes: SiteNode[], keys: ReadonlySet<string>): void {
     }
   };
   walk(nodes);
-}
-
-/** The site commands with site.tree marking the polled devices (keys read when asked). */
-export function withPolledMarks<P extends CommandPart<'site.tree'>>(
-  part: P,
-  keys: () => ReadonlySet<string>,
-): P {
-  const tree = part['site.tree'];
-  return {
-    ...part,
-    'site.tree': async (params: Parameters<typeof tree>[0], caller?: Caller) => {
-      const reply = await tree(params, caller);
-      if (reply.ok) markPolled(reply.value.nodes, keys());
-      return reply;
-    },
-  };
 }
