@@ -579,6 +579,95 @@ export const MetricsSnapshotSchema = z.object({
 });
 export type MetricsSnapshot = z.infer<typeof MetricsSnapshotSchema>;
 
+// ---- commissioning (README "Add a Shelly") -----------------------------------------------------
+
+/**
+ * Where a Shelly answers on the LAN: an IPv4 address or a host name, with `:port` when not 80.
+ * Never a URL: the console builds the device's own paths itself.
+ */
+export const DEVICE_ADDRESS_PATTERN =
+  /^(?=[^:]{1,253}(?::\d{1,5})?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62})*(?::\d{1,5})?$/;
+const DeviceAddress = z
+  .string()
+  .trim()
+  .regex(DEVICE_ADDRESS_PATTERN, 'an IP address or host name, with :port when not 80 (no http://, no path)');
+
+/** A device's own login: Gen2+ answer with digest (the user is always `admin`), Gen1 with basic. */
+export const DeviceLoginSchema = z.object({
+  /** Gen1 only; Gen2+ always use `admin`. */
+  username: z.string().min(1).max(64).optional(),
+  password: z.string().min(1).max(256),
+});
+
+/** What a Shelly says about itself on its local HTTP API. */
+export const ShellyFoundSchema = z.object({
+  /** `host` or `host:port`, as it can be given back to `device.commission`. */
+  address: z.string(),
+  generation: z.number().int().min(1),
+  /** The id it uses on MQTT; null for a protected Gen1 read without its password. */
+  id: z.string().nullable(),
+  mac: z.string(),
+  /** Model code: `SNPL-00112EU`, Gen1 `SHPLG-S`. */
+  model: z.string(),
+  /** The name set in the Shelly app, if any. */
+  name: z.string().nullable(),
+  firmware: z.string().nullable(),
+  /** The device asks for a password (everything but its identity). */
+  authRequired: z.boolean(),
+  /** Its MQTT settings now; null when they could not be read (protected, no password given). */
+  mqtt: z
+    .object({
+      enabled: z.boolean(),
+      server: z.string().nullable(),
+      user: z.string().nullable(),
+      /** Gen2+ `topic_prefix`; Gen1 `shellies/<mqtt id>`. */
+      topicPrefix: z.string().nullable(),
+    })
+    .nullable(),
+  /** The console already knows it: its device node and where it is placed (empty: Unassigned). */
+  known: z.object({ node: z.string(), path: z.array(z.string()) }).nullable(),
+});
+export type ShellyFound = z.infer<typeof ShellyFoundSchema>;
+
+/** How the device reaches the broker: Shelly's `ssl_ca` (Gen1 has plain MQTT only). */
+export const DEVICE_MQTT_TLS = ['none', 'built-in-ca', 'user-ca'] as const;
+
+export const CommissionParamsSchema = z.object({
+  address: DeviceAddress,
+  login: DeviceLoginSchema.optional(),
+  /** Company, office, room. */
+  path: z.tuple([PlaceName, PlaceName, PlaceName]),
+  /** The device's name there, the last segment of its topic prefix. */
+  name: PlaceName,
+  mqtt: z.object({
+    /** The broker as the device reaches it, `host:port` (the console's own address may differ). */
+    server: z
+      .string()
+      .trim()
+      .regex(/^[^:/\s]{1,253}:\d{1,5}$/, 'host:port, as the device reaches the broker'),
+    user: z.string().min(1).max(256).optional(),
+    password: z.string().min(1).max(256).optional(),
+    tls: z.enum(DEVICE_MQTT_TLS).default('none'),
+  }),
+});
+
+export const CommissionReportSchema = z.object({
+  /** The device node it will appear as. */
+  device: z.string(),
+  id: z.string(),
+  generation: z.number().int().min(1),
+  /** Where it now publishes: Gen2+ the place's topic prefix, Gen1 `shellies/<id>`. */
+  topicPrefix: z.string(),
+  /** Company, office, room: from the prefix (Gen2+) or assigned by the console (Gen1). */
+  path: z.array(z.string()),
+  /** The device was asked to restart so the settings take effect. */
+  restarted: z.boolean(),
+});
+export type CommissionReport = z.infer<typeof CommissionReportSchema>;
+
+/** A /22 at most (1,022 hosts): a LAN, not the internet. */
+export const SCAN_NETWORK_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(2[2-9]|3[0-2])$/;
+
 // ---- alerts ------------------------------------------------------------------------------------
 
 export const ALERT_KINDS = [
@@ -748,6 +837,24 @@ export const commands = {
   /** Recomputes hour…month history from the kept minutes (`rollup --rebuild`), with progress events. */
   'history.rebuild': { params: Empty, value: RebuildReportSchema },
   'site.tree': { params: Empty, value: SiteTreeSchema },
+  /** What answers at an address: a Shelly's identity and MQTT settings, read over local HTTP. */
+  'device.probe': {
+    params: z.object({ address: DeviceAddress, login: DeviceLoginSchema.optional() }),
+    value: ShellyFoundSchema,
+  },
+  /** The Shellys answering on a LAN (`192.168.1.0/24`), at one port. */
+  'device.scan': {
+    params: z.object({
+      network: z.string().trim().regex(SCAN_NETWORK_PATTERN, 'a network such as 192.168.1.0/24 (/22 to /32)'),
+      port: z.number().int().min(1).max(65_535).default(80),
+    }),
+    value: z.object({ scanned: z.number().int().nonnegative(), found: z.array(ShellyFoundSchema) }),
+  },
+  /**
+   * Puts a Shelly on the site's broker under a place: Gen2+ `MQTT.SetConfig` with the place's
+   * topic prefix, Gen1 `/settings?mqtt_…` and an assignment; then a restart.
+   */
+  'device.commission': { params: CommissionParamsSchema, value: CommissionReportSchema },
   'site.assign': {
     params: z
       .object({
@@ -922,6 +1029,9 @@ export const MANAGER_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   'alerts.clearAll',
   'settings.set',
   'history.rebuild',
+  'device.probe',
+  'device.scan',
+  'device.commission',
 ]);
 export type CommandParams<C extends CommandName> = z.input<(typeof commands)[C]['params']>;
 export type ParsedParams<C extends CommandName> = z.output<(typeof commands)[C]['params']>;

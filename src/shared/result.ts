@@ -20,6 +20,10 @@ export const ERROR_CODES = [
   'storage-unavailable',
   'not-found',
   'timeout',
+  /** A Shelly on the LAN did not answer, or what answered is not a Shelly. */
+  'device-unreachable',
+  /** A Shelly answered but refused the change. */
+  'device-refused',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,6 +1,6 @@
 /**
  * Asks Gen2+ devices for their configuration (`Shelly.GetConfig`), where staff named the channels
- * in the Shelly app: once when a device is first seen (on connect every known device is asked with
+ * in the Shelly app (and a device first heard without a model, who it is: `Shelly.GetDeviceInfo`): once when a device is first seen (on connect every known device is asked with
  * the rest of its state, console.ts askForFreshState), and again when it says its configuration
  * changed. The answer comes back on our reply address and is read by shelly/config-names.ts.
  * Gen1 devices publish no names over MQTT (their `settings` are HTTP only), so they are not asked.
@@ -28,7 +28,11 @@ export class ConfigQuery {
   /** `id`: a Shelly id or device key, as `device.discovered` names devices. Asks once per device. */
   askOnce(id: string): void {
     const device = this.deps.registry.find(id);
-    if (device && !this.askedAtMs.has(device.row.key)) this.ask(device);
+    if (!device || this.askedAtMs.has(device.row.key)) return;
+    this.ask(device);
+    // A device that joined after the connect (just commissioned, just powered) has not been asked
+    // who it is: its model and name come from Shelly.GetDeviceInfo, not from its status.
+    if (device.row.generation === 2 && device.row.model === null) this.send(device, 'Shelly.GetDeviceInfo');
   }
 
   /**
@@ -57,10 +61,14 @@ export class ConfigQuery {
     if (device.row.generation !== 2) return;
     const key = device.row.key;
     this.askedAtMs.set(key, Date.now());
-    const request = { id: this.deps.requestId(), src: this.deps.clientId, method: 'Shelly.GetConfig' };
     // Not sent (no broker yet): the connect asks every known device anyway.
-    void this.deps.publish(`${key}/rpc`, JSON.stringify(request)).then((e) => {
+    void this.send(device, 'Shelly.GetConfig').then((e) => {
       if (e) this.askedAtMs.delete(key);
     });
+  }
+
+  private send(device: Device, method: string): Promise<Error | null> {
+    const request = { id: this.deps.requestId(), src: this.deps.clientId, method };
+    return this.deps.publish(`${device.row.key}/rpc`, JSON.stringify(request));
   }
 }

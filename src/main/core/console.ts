@@ -69,6 +69,7 @@ import { statsCommands } from './commands/stats';
 import { metricsCommands } from './commands/metrics';
 import { diagnosticsCommands } from './commands/diagnostics';
 import { settingsCommands } from './commands/settings';
+import { deviceCommands } from './commands/device';
 import { Polling } from './polling/polling';
 import type { PollTarget } from './polling/poll-targets';
 import type { HomeAssistantOptions, PinnedSettings } from './config';
@@ -117,6 +118,8 @@ export interface ConsoleOptions {
   diagnostics?: DiagnosticsSources;
   /** Devices read over HTTP instead of MQTT (`[[poll]]`; README "Devices not on MQTT"). */
   poll?: readonly PollTarget[];
+  /** Addresses every `device.scan` asks besides its network: the demo's plugs waiting on loopback ports. */
+  alsoScan?: readonly string[];
   /** A head office: the publish prefixes of the site consoles it reads (`[headoffice] sites`). */
   headOfficeSites?: readonly string[];
 }
@@ -426,6 +429,16 @@ export class KilowatchConsole {
   private commandTable(): CommandHandlers {
     const { store, profiles, clientId } = this.options;
     const totalsMoved = () => this.siteTotals.markAll();
+    const site = siteCommands({
+      store,
+      registry: this.registry,
+      sensors: this.sensors,
+      roleChanges: this.roleChanges,
+      clock: this.clock,
+      totals: () => this.snapshot(),
+      totalsMoved,
+      polledKeys: () => this.polling.keys,
+    });
     return {
       ...connectionCommands({
         clientId,
@@ -435,16 +448,7 @@ export class KilowatchConsole {
         connect: (profile) => this.connect(profile),
         disconnect: () => this.disconnect(),
       }),
-      ...siteCommands({
-        store,
-        registry: this.registry,
-        sensors: this.sensors,
-        roleChanges: this.roleChanges,
-        clock: this.clock,
-        totals: () => this.snapshot(),
-        totalsMoved,
-        polledKeys: () => this.polling.keys,
-      }),
+      ...site,
       ...relayCommands({ relays: this.relays, covers: this.covers }),
       ...historyCommands({
         store,
@@ -485,6 +489,12 @@ export class KilowatchConsole {
         lease: () => this.link.currentLease,
       }),
       ...metricsCommands({ core: this, clock: this.clock }),
+      ...deviceCommands({
+        registry: this.registry,
+        subscribed: () => this.link.currentProfile?.subscribe ?? null,
+        assign: (device, path, name) => site['site.assign']({ device, path, name }),
+        ...(this.options.alsoScan && { alsoScan: this.options.alsoScan }),
+      }),
       ...diagnosticsCommands({
         store,
         alerts: this.alerts,

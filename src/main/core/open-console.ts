@@ -48,6 +48,8 @@ export interface OpenOptions {
   diagnostics?: DiagnosticsSources;
   /** Devices read over HTTP (`[[poll]]`, passwords read). */
   poll?: readonly PollTarget[];
+  /** Addresses every `device.scan` also asks: the demo's plugs waiting on loopback ports. */
+  alsoScan?: readonly string[];
   /** Diagnostics: what the pipeline did with each message (tests, troubleshooting). */
   observe?: (topic: string, outcome: string | Record<string, string>) => void;
 }
@@ -105,6 +107,7 @@ export function openConsole(
     ...(options.commitThreadPath && { commitThreadPath: options.commitThreadPath }),
     ...(options.diagnostics && { diagnostics: options.diagnostics }),
     ...(options.poll && { poll: options.poll }),
+    ...(options.alsoScan && { alsoScan: options.alsoScan }),
   });
   return ok({ console: core, store });
 }

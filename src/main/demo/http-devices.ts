@@ -1,8 +1,10 @@
 /**
  * Simulated Shelly plugs that are not on MQTT: each answers its local HTTP API on its own
- * loopback port (Gen2+ `/rpc/<Method>` with digest authentication, Gen1 `/shelly` and `/status`
- * with basic authentication), from the same simulated meters and counters the fleet uses. The demo
- * console polls two of them (README "Devices not on MQTT"); the polling test drives them.
+ * loopback port (Gen2+ `/rpc/<Method>` with digest authentication, Gen1 `/shelly`, `/status` and
+ * `/settings` with basic authentication), from the same simulated meters and counters the fleet
+ * uses. The demo console polls two of them (README "Devices not on MQTT") and has a third waiting
+ * to be added ("Add a Shelly"): told an MQTT server (Gen2+ `MQTT.SetConfig`, Gen1
+ * `/settings?mqtt_…`) and restarted, a plug joins that broker as a device of its own.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -16,6 +18,8 @@ import { handleRpc } from './gen2-rpc';
 import { toJson } from './json';
 import { MODELS } from './models';
 import { createPrng, deriveSeed } from './prng';
+import { joinBroker, type DeviceMqttSession } from './device-mqtt';
+import type { SimDevice } from './types';
 import type { DeviceSpec } from './site-plan';
 
 export interface HttpPlugOptions {
@@ -31,6 +35,21 @@ export interface HttpPlugOptions {
   username?: string;
   seed?: number;
   clock?: () => number;
+  /** Once on a broker (commissioned): wall time between two updates. */
+  tickMs?: number;
+  /** Where a commissioned plug's MQTT failures go; it keeps retrying, as a device does. */
+  onError?: (error: Error) => void;
+}
+
+/** What the plug does about MQTT: off until commissioned, as a device fresh out of its box. */
+export interface PlugMqttState {
+  enabled: boolean;
+  server: string | null;
+  user: string | null;
+  /** Gen2+ `topic_prefix`; Gen1 `shellies/<mqtt id>`. */
+  topicPrefix: string;
+  /** Connected to that server now. */
+  connected: boolean;
 }
 
 export interface HttpPlug {
@@ -47,6 +66,8 @@ export interface HttpPlug {
   readonly statusReads: number;
   /** The counter as each status answer printed it: Gen2+ `aenergy.total` (Wh), Gen1 `total` (watt-minutes). */
   readonly served: readonly number[];
+  /** Its MQTT settings and whether it is on that broker now. */
+  readonly mqtt: PlugMqttState;
   /** Restarts it; its counter starts again from 0 (old Plus firmware; every Gen1). */
   reboot(): void;
   /** Off the network: every connection is cut at once (and counted) until plugged in again. */
@@ -77,15 +98,25 @@ function specOf(options: HttpPlugOptions, seed: number): DeviceSpec {
   };
 }
 
-/** RPC parameters from a query string, as Shelly reads them (`?id=0&on=true`). */
+/** RPC parameters from a query string, as Shelly reads them (`?id=0&on=true&config={"enable":true}`). */
 function queryParams(search: URLSearchParams): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   for (const [key, text] of search) {
-    if (text === 'true' || text === 'false') params[key] = text === 'true';
+    if (text.startsWith('{') || text.startsWith('[')) params[key] = parsedOrText(text);
+    else if (text === 'true' || text === 'false') params[key] = text === 'true';
     else if (/^-?\d+(\.\d+)?$/.test(text)) params[key] = Number(text);
     else params[key] = text;
   }
   return params;
+}
+
+function parsedOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // A device takes a malformed object as text, and then refuses it as an invalid argument.
+    return text;
+  }
 }
 
 /** Digest (RFC 7616, SHA-256, qop auth) checked on the device's side, independently of the client. */
@@ -123,8 +154,39 @@ class DigestGuard {
 export async function startHttpPlug(options: HttpPlugOptions): Promise<HttpPlug> {
   const clock = options.clock ?? Date.now;
   const seed = options.seed ?? 20250310;
-  const spec = specOf(options, seed);
-  const device = buildDevice(spec, seed, clock());
+  let spec = specOf(options, seed);
+  let device: SimDevice = buildDevice(spec, seed, clock());
+  const onError = options.onError ?? ((error: Error) => console.error(`[demo plug ${options.name}]`, error));
+  // Off, as out of the box; the topic prefix is where it would publish (Gen2+ default: its id).
+  const mqtt = {
+    enable: false,
+    server: null as string | null,
+    user: null as string | null,
+    pass: null as string | null,
+    prefix: spec.prefix,
+  };
+  let session: DeviceMqttSession | null = null;
+  let restarting: Promise<void> = Promise.resolve();
+  /** A restart that applies what it was told: the prefix it files under, and its broker. */
+  const restart = () => {
+    restarting = restarting.then(async () => {
+      await session?.stop();
+      session = null;
+      spec = { ...spec, prefix: mqtt.prefix };
+      // Back up with its counter at 0, as the old firmware it simulates.
+      device = buildDevice(spec, seed, clock());
+      if (!mqtt.enable || mqtt.server === null) return;
+      try {
+        session = await joinBroker(
+          device,
+          { server: mqtt.server, user: mqtt.user, pass: mqtt.pass },
+          { tickMs: options.tickMs ?? 3000, clock, onError },
+        );
+      } catch (error) {
+        onError(new Error(`could not reach the MQTT server ${mqtt.server}`, { cause: error }));
+      }
+    });
+  };
   const digest =
     options.generation === 2 && options.password !== undefined
       ? new DigestGuard(spec.id, options.password)
@@ -158,9 +220,82 @@ export async function startHttpPlug(options: HttpPlugOptions): Promise<HttpPlug>
     return true;
   };
 
+  /** Gen2+ MQTT settings and restart, as the firmware answers them (`MQTT.SetConfig` needs a restart). */
+  const mqttRpc = (method: string, params: Record<string, unknown>, res: ServerResponse) => {
+    if (method === 'MQTT.GetConfig')
+      return send(
+        res,
+        200,
+        toJson({
+          enable: mqtt.enable,
+          server: mqtt.server,
+          client_id: spec.id,
+          user: mqtt.user,
+          ssl_ca: null,
+          topic_prefix: mqtt.prefix,
+          rpc_ntf: true,
+          status_ntf: false,
+          use_client_cert: false,
+          enable_control: true,
+        }),
+      );
+    if (method === 'Shelly.Reboot') {
+      send(res, 200, 'null');
+      restart();
+      return;
+    }
+    const config = params.config;
+    if (typeof config !== 'object' || config === null || Array.isArray(config))
+      return send(res, 400, toJson({ code: -103, message: "Invalid argument 'config'!" }));
+    const c = config as Record<string, unknown>;
+    const server = c.server === undefined ? mqtt.server : c.server;
+    if (server !== null && (typeof server !== 'string' || !/^[^:\s]+:\d+$/.test(server)))
+      return send(res, 400, toJson({ code: -103, message: "Invalid argument 'server'!" }));
+    if (c.topic_prefix !== undefined && (typeof c.topic_prefix !== 'string' || /[#+]/.test(c.topic_prefix)))
+      return send(res, 400, toJson({ code: -103, message: "Invalid argument 'topic_prefix'!" }));
+    if (typeof c.enable === 'boolean') mqtt.enable = c.enable;
+    mqtt.server = server;
+    if (c.user !== undefined) mqtt.user = typeof c.user === 'string' ? c.user : null;
+    if (c.pass !== undefined) mqtt.pass = typeof c.pass === 'string' ? c.pass : null;
+    if (typeof c.topic_prefix === 'string') mqtt.prefix = c.topic_prefix;
+    send(res, 200, toJson({ restart_required: true }));
+  };
+
+  /** Gen1 `/settings`: read, or changed by its query (`mqtt_enable`, `mqtt_server`, …). */
+  const gen1Settings = (search: URLSearchParams, res: ServerResponse) => {
+    const server = search.get('mqtt_server');
+    if (server !== null && !/^[^:\s]+:\d+$/.test(server)) return send(res, 400, 'Bad mqtt_server!');
+    if (search.has('mqtt_enable')) mqtt.enable = ['true', '1'].includes(search.get('mqtt_enable') ?? '');
+    if (server !== null) mqtt.server = server;
+    if (search.has('mqtt_user')) mqtt.user = search.get('mqtt_user') || null;
+    if (search.has('mqtt_pass')) mqtt.pass = search.get('mqtt_pass') || null;
+    const id = search.get('mqtt_id');
+    if (id) mqtt.prefix = `shellies/${id}`;
+    send(
+      res,
+      200,
+      toJson({
+        device: { type: GEN1_PLUG_MODEL, mac: spec.mac, hostname: spec.id },
+        name: spec.name,
+        fw: GEN1_FIRMWARE,
+        mqtt: {
+          enable: mqtt.enable,
+          server: mqtt.server ?? '192.168.33.3:1883',
+          user: mqtt.user ?? '',
+          id: mqtt.prefix.slice('shellies/'.length),
+          clean_session: true,
+          retain: false,
+          qos: 0,
+          update_period: 30,
+        },
+      }),
+    );
+  };
+
   const gen2 = (path: string, search: URLSearchParams, req: IncomingMessage, res: ServerResponse) => {
     const g2 = device as Gen2Device;
     const m = /^\/rpc\/([\w.]+)$/.exec(path);
+    const method = m?.[1];
     if (path === '/shelly' || m?.[1] === 'Shelly.GetDeviceInfo')
       // Unprotected on a real device too: it says whether the rest needs a password.
       return send(
@@ -170,6 +305,8 @@ export async function startHttpPlug(options: HttpPlugOptions): Promise<HttpPlug>
       );
     if (!m) return send(res, 404, 'Not Found');
     if (!authorised(req, res)) return;
+    if (method === 'MQTT.GetConfig' || method === 'MQTT.SetConfig' || method === 'Shelly.Reboot')
+      return mqttRpc(method, queryParams(search), res);
     const atMs = clock();
     g2.tick(atMs);
     const { outcome } = handleRpc(
@@ -187,7 +324,7 @@ export async function startHttpPlug(options: HttpPlugOptions): Promise<HttpPlug>
     send(res, 200, body);
   };
 
-  const gen1 = (path: string, req: IncomingMessage, res: ServerResponse) => {
+  const gen1 = (path: string, search: URLSearchParams, req: IncomingMessage, res: ServerResponse) => {
     const relay = device as Gen1Relay;
     if (path === '/shelly')
       return send(
@@ -195,8 +332,14 @@ export async function startHttpPlug(options: HttpPlugOptions): Promise<HttpPlug>
         200,
         toJson({ type: GEN1_PLUG_MODEL, mac: spec.mac, auth: basic !== null, fw: GEN1_FIRMWARE }),
       );
-    if (path !== '/status') return send(res, 404, 'Not Found');
+    if (path !== '/status' && path !== '/settings' && path !== '/reboot') return send(res, 404, 'Not Found');
     if (!authorised(req, res)) return;
+    if (path === '/settings') return gen1Settings(search, res);
+    if (path === '/reboot') {
+      send(res, 200, toJson({ ok: true }));
+      restart();
+      return;
+    }
     const body = toJson(relay.httpStatus(clock()));
     statusReads++;
     served.push((JSON.parse(body) as { meters: Array<{ total: number }> }).meters[0]?.total ?? NaN);
@@ -210,7 +353,7 @@ export async function startHttpPlug(options: HttpPlugOptions): Promise<HttpPlug>
     const { pathname, searchParams } = new URL(req.url ?? '/', 'http://device');
     if (req.method !== 'GET') return send(res, 405, 'Method Not Allowed');
     if (options.generation === 2) gen2(pathname, searchParams, req, res);
-    else gen1(pathname, req, res);
+    else gen1(pathname, searchParams, req, res);
   });
   server.on('connection', (socket: Socket) => {
     if (isUnplugged) {
@@ -234,7 +377,18 @@ export async function startHttpPlug(options: HttpPlugOptions): Promise<HttpPlug>
     url: `http://127.0.0.1:${port}`,
     id: spec.id,
     generation: options.generation,
-    prefix: spec.prefix,
+    get prefix() {
+      return spec.prefix;
+    },
+    get mqtt() {
+      return {
+        enabled: mqtt.enable,
+        server: mqtt.server,
+        user: mqtt.user,
+        topicPrefix: mqtt.prefix,
+        connected: session?.isConnected ?? false,
+      };
+    },
     get requests() {
       return requests;
     },
@@ -254,11 +408,14 @@ export async function startHttpPlug(options: HttpPlugOptions): Promise<HttpPlug>
       isUnplugged = value;
       if (value) for (const s of sockets) s.destroy();
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      await restarting;
+      await session?.stop();
+      await new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 
@@ -266,8 +423,15 @@ export interface DemoHttpDevices {
   plugs: HttpPlug[];
   /** What the demo console polls. */
   targets: PollTarget[];
+  /** Plugs on no broker and not polled, waiting to be added from the console ("Add a Shelly"). */
+  waiting: HttpPlug[];
+  /** Their addresses, which the demo console's LAN scans also ask (they answer on loopback ports). */
+  scanAddresses: string[];
   stop(): Promise<void>;
 }
+
+/** The demo's plug waiting to be added asks for this password (README "Add a Shelly"). */
+export const DEMO_PLUG_PASSWORD = 'kilowatch';
 
 /** Polled often enough to look alive in the demo, rarely enough to be a real site's setting. */
 const DEMO_POLL_INTERVAL_MS = 10_000;
@@ -288,6 +452,15 @@ export async function startDemoHttpDevices(seed?: number): Promise<DemoHttpDevic
     }),
     await startHttpPlug({ generation: 1, name: 'DeskFan', ...(seed !== undefined && { seed }) }),
   ];
+  const waiting = [
+    await startHttpPlug({
+      generation: 2,
+      name: 'CoffeeMachine',
+      password: DEMO_PLUG_PASSWORD,
+      load: { peakW: 1200, idleW: 2, curve: 'office', noise: 0.2 },
+      ...(seed !== undefined && { seed }),
+    }),
+  ];
   return {
     plugs,
     targets: plugs.map((p) => ({
@@ -296,8 +469,10 @@ export async function startDemoHttpDevices(seed?: number): Promise<DemoHttpDevic
       generation: p.generation,
       intervalMs: DEMO_POLL_INTERVAL_MS,
     })),
+    waiting,
+    scanAddresses: waiting.map((p) => new URL(p.url).host),
     stop: async () => {
-      await Promise.all(plugs.map((p) => p.stop()));
+      await Promise.all([...plugs, ...waiting].map((p) => p.stop()));
     },
   };
 }

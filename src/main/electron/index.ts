@@ -156,6 +156,7 @@ async function start(): Promise<void> {
     isDemo,
     meterRoles: config.meter,
     poll: [...polled.value, ...(demoPlugs?.targets ?? [])],
+    ...(demoPlugs && { alsoScan: demoPlugs.scanAddresses }),
     ...(isDemo && { seedRoles: DEMO_ROLES }),
     ...(config.site.timezone && { timeZone: config.site.timezone }),
     ...(config.site.language && { language: config.site.language }),

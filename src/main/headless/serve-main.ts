@@ -160,6 +160,7 @@ async function main(entryDir: string): Promise<void> {
     minuteDays: config.storage.retention.minuteDays,
     meterRoles: config.meter,
     poll: [...polled.value, ...(demoPlugs?.targets ?? [])],
+    ...(demoPlugs && { alsoScan: demoPlugs.scanAddresses }),
     ...(isDemo && { seedRoles: DEMO_ROLES }),
     ...(timeZone && { timeZone }),
     ...(config.site.language && { language: config.site.language }),

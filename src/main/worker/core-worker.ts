@@ -94,6 +94,7 @@ function open(
     ...(options.meterRoles && { meterRoles: options.meterRoles }),
     ...(options.seedRoles && { seedRoles: options.seedRoles }),
     ...(options.poll && { poll: options.poll }),
+    ...(options.alsoScan && { alsoScan: options.alsoScan }),
     ...(profiles && { profiles }),
     ...(options.diagnostics && { diagnostics: options.diagnostics }),
     // Built beside this file (electron.vite.config.ts): commits leave this thread too.

@@ -37,6 +37,8 @@ export interface WorkerOpenOptions {
   seedRoles?: readonly ConfiguredRole[];
   /** Devices read over HTTP (`[[poll]]`), passwords already read by the main thread. */
   poll?: readonly PollTarget[];
+  /** Addresses every `device.scan` also asks: the demo's plugs waiting on loopback ports. */
+  alsoScan?: readonly string[];
   /** The log folder (the main thread writes it) and kilowatch.toml, for diagnostics.export. */
   diagnostics?: DiagnosticsSources;
   /**

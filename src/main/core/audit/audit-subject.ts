@@ -144,6 +144,25 @@ export function subjectOf<C extends CommandName>(
         after: settingsText(p, keys),
       };
     }
+    case 'device.probe':
+    case 'device.scan': {
+      const p = params as ParsedParams<'device.probe'> & ParsedParams<'device.scan'>;
+      return {
+        target: command === 'device.scan' ? `${p.network} port ${p.port}` : p.address,
+        before: null,
+        after: null,
+      };
+    }
+    case 'device.commission': {
+      // The device's and the broker's passwords stay out: only who logs in, and where.
+      const p = params as ParsedParams<'device.commission'>;
+      const user = p.mqtt.user ? ` as ${p.mqtt.user}` : '';
+      return {
+        target: p.address,
+        before: null,
+        after: `MQTT ${p.mqtt.server}${user} (TLS ${p.mqtt.tls}), in ${[...p.path, p.name].join(' › ')}`,
+      };
+    }
     case 'history.rebuild':
       return { target: 'hour, day, week and month history', before: null, after: 'rebuilt from minutes' };
     default:

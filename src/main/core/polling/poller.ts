@@ -7,7 +7,7 @@ import type { RaisedAlert } from '../../../shared/contract';
 import { alertId } from '../alert-id';
 import { nodeId } from '../site/placement';
 import { PollBackoff } from './backoff';
-import { getJson, POLL_TIMEOUT_MS, type Credentials, type GetFailure } from './http-get';
+import { getJson, POLL_TIMEOUT_MS, type Credentials, type GetFailure } from '../device-http/http-get';
 import type { PollTarget } from './poll-targets';
 import {
   gen1Announce,
