@@ -711,6 +711,11 @@ export const AlertSchema = RaisedAlertSchema.extend({
   ackedAt: IsoTime.nullable(),
   ackedBy: z.string().nullable(),
   clearedAt: IsoTime.nullable(),
+  /**
+   * When the fault ended by itself (a device back online ends its "went offline"); the alert stays
+   * on the list, acknowledged or not, until cleared. Null while it lasts.
+   */
+  resolvedAt: IsoTime.nullable(),
 });
 export type Alert = z.infer<typeof AlertSchema>;
 const AlertId = z.string().min(1).max(40);

@@ -180,4 +180,22 @@ describe('alerts on screen', () => {
     await expect(rejected(c).count()).resolves.toBe(0);
     expect(c.errors).toEqual([]);
   });
+  it('says when an offline device is back, live, and keeps its alert on the list', async () => {
+    await expect(offline(c).getAttribute('data-over')).resolves.toBe('false');
+    await publish(client, `${LISBON.prefix}/online`, 'true');
+    await c.page.waitForFunction(
+      (node) =>
+        document
+          .querySelector(`[data-testid="alert"][data-kind="device-offline"][data-node="${node}"]`)
+          ?.getAttribute('data-over') === 'true',
+      LISBON_DEVICE,
+    );
+    await expect(offline(c).getByTestId('alert-over').textContent()).resolves.toMatch(/^Back online \d/);
+    // Still its message and count: it happened; it is over.
+    await expect(offline(c).getAttribute('data-count')).resolves.toBe('2');
+    await c.page.reload();
+    await shown(offline(c));
+    await expect(offline(c).getAttribute('data-over')).resolves.toBe('true');
+    expect(c.errors).toEqual([]);
+  });
 });

@@ -124,10 +124,16 @@ describe('alerts that stay', () => {
     await publish(client, `${LISBON.prefix}/online`, 'true');
     await publish(client, `${LISBON.prefix}/online`, 'false');
     firstOffline = await alertWhere(offlineOfLisbon, () => true, 'the first offline alert');
-    expect(firstOffline.count).toBe(1);
+    expect(firstOffline).toMatchObject({ count: 1, resolvedAt: null });
     await publish(client, `${LISBON.prefix}/online`, 'true');
+    // Back online: the alert stays, saying the fault is over, and when.
+    const over = await alertWhere(offlineOfLisbon, (a) => a.resolvedAt !== null, 'the offline alert, over');
+    expect(over).toMatchObject({ id: firstOffline.id, count: 1, clearedAt: null });
+    expect(Date.parse(over.resolvedAt as string)).toBeGreaterThanOrEqual(Date.parse(firstOffline.at));
     await publish(client, `${LISBON.prefix}/online`, 'false');
     const offline = await alertWhere(offlineOfLisbon, (a) => a.count === 2, 'the offline alert, twice');
+    // Offline again: on again, no longer over.
+    expect(offline.resolvedAt).toBeNull();
     expect(offline).toMatchObject({
       id: firstOffline.id,
       firstAt: firstOffline.firstAt,

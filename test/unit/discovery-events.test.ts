@@ -48,11 +48,17 @@ describe('availability alerts', () => {
     for (const online of ['true', 'false', 'true', 'false']) t.feed(`${prefix}/online`, online);
     const alerts = events
       .filter((e) => e.event === 'alert')
-      .map((e) => e.payload as { id: string; kind: string; count: number });
-    expect(alerts.map((a) => a.kind)).toEqual(['device-offline', 'device-online', 'device-offline']);
+      .map((e) => e.payload as { id: string; kind: string; count: number; resolvedAt: string | null });
+    // Back online also sends the offline alert again, now over; offline again makes it current.
+    expect(alerts.map((a) => [a.kind, a.count, a.resolvedAt !== null])).toEqual([
+      ['device-offline', 1, false],
+      ['device-online', 1, false],
+      ['device-offline', 1, true],
+      ['device-offline', 2, false],
+    ]);
     // Every change is sent; the second time offline is the same stored alert, counted twice.
-    expect(alerts.map((a) => a.count)).toEqual([1, 1, 2]);
     expect(alerts[2]?.id).toBe(alerts[0]?.id);
+    expect(alerts[3]?.id).toBe(alerts[0]?.id);
     expect(alerts[1]?.id).not.toBe(alerts[0]?.id);
     await t.close();
   });

@@ -408,6 +408,23 @@ export class KilowatchConsole {
     const { events } = this;
     // An alert goes out as stored: counted, with its place and whether someone acknowledged it.
     events.on('alert', ({ alert }) => this.broadcast({ event: 'alert', payload: this.alerts.raise(alert) }));
+    // Back online ends its "went offline": the alert stays, saying when the device came back.
+    events.on('alert', ({ alert }) => {
+      if (alert.kind !== 'device-online') return;
+      const resolved = this.alerts.resolve('device-offline', alert, Date.parse(alert.at));
+      if (resolved.ok) {
+        if (resolved.value) this.broadcast({ event: 'alert', payload: resolved.value });
+        return;
+      }
+      // The disk refused: the offline alert still looks open; say why, beside it.
+      this.alert({
+        id: alertId('alert-resolve', this.clock()),
+        at: new Date(this.clock()).toISOString(),
+        severity: 'warning',
+        kind: 'storage',
+        message: `${alert.message} Its "went offline" alert could not be marked as over: ${resolved.error.message}`,
+      });
+    });
     events.on('device.state', ({ payload }) => this.commands.onDeviceState(payload.id));
     // A relay first seen through its energy, or a device back online, may not have said its state.
     events.on('device.state', ({ payload }) => this.stateQuery.askIfUnknown(payload.id));

@@ -69,6 +69,7 @@ export function alertOfRow(row: AlertRow): Alert {
     ackedAt: iso(row.ackedMs),
     ackedBy: row.ackedBy,
     clearedAt: iso(row.clearedMs),
+    resolvedAt: iso(row.resolvedMs),
   };
 }
 
@@ -103,12 +104,23 @@ export class AlertBook {
       ackedMs: null,
       ackedBy: null,
       clearedMs: null,
+      resolvedMs: null,
     });
     return {
       ...alert,
       id: `unsaved-${this.unsaved}`,
       technical: `${alert.technical}\nnot saved: ${stored.error.message}`,
     };
+  }
+
+  /**
+   * The fault of `raised`'s kind about the same subject is over (a device back online ends its
+   * "went offline"): its open alert says so and stays. Null when none was open.
+   */
+  resolve(kind: AlertKind, subjectOf: Pick<RaisedAlert, 'id'>, atMs: number): Result<Alert | null, ApiError> {
+    const row = this.deps.store.resolve(alertKey({ kind, id: subjectOf.id }), atMs);
+    if (!row.ok) return row;
+    return ok(row.value ? alertOfRow(row.value) : null);
   }
 
   list(options: { kinds?: readonly AlertKind[]; includeCleared: boolean; limit: number }): Alert[] {

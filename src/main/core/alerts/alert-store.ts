@@ -24,6 +24,8 @@ export interface AlertRow {
   ackedMs: number | null;
   ackedBy: string | null;
   clearedMs: number | null;
+  /** When the fault ended by itself (a device back online); the alert stays until cleared. */
+  resolvedMs: number | null;
 }
 
 /** One occurrence of a fault, as raised (before it is counted against what is stored). */
@@ -44,6 +46,7 @@ const toRow = (r: Record<string, unknown>): AlertRow => ({
   ackedMs: r.acked_ms as number | null,
   ackedBy: r.acked_by as string | null,
   clearedMs: r.cleared_ms as number | null,
+  resolvedMs: (r.resolved_ms ?? null) as number | null,
 });
 
 export class AlertStore {
@@ -54,6 +57,7 @@ export class AlertStore {
   private readonly remove;
   private readonly ackRow;
   private readonly clearRow;
+  private readonly resolveRow;
   private readonly record: (o: Occurrence, atMs: number) => AlertRow;
 
   constructor(
@@ -69,7 +73,7 @@ export class AlertStore {
     // The latest words and place win: a device renamed or moved since is named as it is now.
     this.repeat = db.prepare(
       `UPDATE alert SET count = count + 1, last_ms = max(last_ms, @atMs), severity = @severity,
-         node = @node, path = @path, message = @message, detail = @detail
+         node = @node, path = @path, message = @message, detail = @detail, resolved_ms = NULL
        WHERE id = @id RETURNING *`,
     );
     this.remove = db.prepare('DELETE FROM alert WHERE id = ?');
@@ -77,6 +81,10 @@ export class AlertStore {
       'UPDATE alert SET acked_ms = ?, acked_by = ? WHERE id = ? AND acked_ms IS NULL AND cleared_ms IS NULL',
     );
     this.clearRow = db.prepare('UPDATE alert SET cleared_ms = ? WHERE id = ? AND cleared_ms IS NULL');
+    this.resolveRow = db.prepare(
+      `UPDATE alert SET resolved_ms = @atMs
+       WHERE dedup_key = @key AND cleared_ms IS NULL AND resolved_ms IS NULL RETURNING *`,
+    );
     this.record = db.transaction((o: Occurrence, atMs: number): AlertRow => {
       const found = this.byKey.get(o.key) as Record<string, unknown> | undefined;
       const open = found && found.acked_ms === null && found.cleared_ms === null;
@@ -91,6 +99,14 @@ export class AlertStore {
   /** Counts the occurrence on its open alert, or opens one. */
   raise(o: Occurrence, atMs: number): Result<AlertRow, ApiError> {
     return this.guard(() => this.record(o, atMs));
+  }
+
+  /** Marks the open alert of this fault as over; undefined when none is open (or it already is). */
+  resolve(key: string, atMs: number): Result<AlertRow | undefined, ApiError> {
+    return this.guard(() => {
+      const r = this.resolveRow.get({ key, atMs }) as Record<string, unknown> | undefined;
+      return r ? toRow(r) : undefined;
+    });
   }
 
   get(id: number): AlertRow | undefined {

@@ -9,4 +9,5 @@ export const MIGRATION_FILES = [
   '0004_meter_roles.sql',
   '0005_alerts.sql',
   '0006_access_audit.sql',
+  '0007_alert_resolved.sql',
 ] as const;

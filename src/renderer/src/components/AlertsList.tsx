@@ -42,15 +42,17 @@ function AlertItem({ alert }: { alert: Alert }) {
   const hasNode = useTree((s) => (alert.node ? s.byId[alert.node] !== undefined : false));
   const actionError = useAlerts((s) => (s.actionError?.id === alert.id ? s.actionError.message : null));
   const isAcked = alert.ackedAt !== null;
+  const isOver = alert.resolvedAt !== null;
   return (
     <li
-      className={`alert alert-${alert.severity}${isAcked ? ' alert-acked' : ''}`}
+      className={`alert alert-${alert.severity}${isAcked ? ' alert-acked' : ''}${isOver ? ' alert-over' : ''}`}
       data-testid="alert"
       data-alert-id={alert.id}
       data-kind={alert.kind}
       data-count={alert.count}
       data-node={alert.node ?? undefined}
       data-acked={isAcked}
+      data-over={isOver}
     >
       <div className="alert-top">
         <span className="alert-kind">{kindLabel(alert.kind)}</span>
@@ -76,6 +78,13 @@ function AlertItem({ alert }: { alert: Alert }) {
       <p className="alert-message" data-testid="alert-message">
         {alert.message}
       </p>
+      {isOver && (
+        <p className="alert-over-note" data-testid="alert-over">
+          {withParts('alerts.over', {
+            when: <time dateTime={alert.resolvedAt as string}>{when(alert.resolvedAt as string)}</time>,
+          })}
+        </p>
+      )}
       {alert.count > 1 && (
         <p className="alert-times" data-testid="alert-times">
           {withParts('alerts.times', {

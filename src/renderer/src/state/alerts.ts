@@ -27,13 +27,13 @@ export interface AlertsStore {
 const byLatest = (a: Alert, b: Alert): number =>
   a.at === b.at ? Number(b.id) - Number(a.id) : a.at < b.at ? 1 : -1;
 
-/** The later of two states of one alert: a newer occurrence, more repeats, or acknowledged. */
+/** The later of two states of one alert: a newer occurrence, more repeats, acknowledged, over or cleared. */
 function isNewer(next: Alert, known: Alert): boolean {
   if (next.id !== known.id) return next.firstAt >= known.firstAt;
   if (next.count !== known.count) return next.count > known.count;
-  return (
-    (next.ackedAt !== null && known.ackedAt === null) || (next.clearedAt !== null && known.clearedAt === null)
-  );
+  const gained = (field: 'ackedAt' | 'clearedAt' | 'resolvedAt') =>
+    next[field] !== null && known[field] === null;
+  return gained('ackedAt') || gained('clearedAt') || gained('resolvedAt');
 }
 
 export const useAlerts = create<AlertsStore>()((set) => ({
