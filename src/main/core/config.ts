@@ -17,6 +17,7 @@ import {
 import { err, ok, type ApiError, type Result } from '../../shared/result';
 import { DEFAULT_PUBLISH_PROFILES, PublishProfilesSchema } from './aggregate/publish-profiles';
 import { PollSections } from './polling/poll-config';
+import { TariffSchema } from './cost/tariff-schema';
 
 const BrokerSection = z
   .object({
@@ -159,6 +160,8 @@ export const ConfigSchema = z
       .default({ level: 'info' }),
     homeassistant: HomeAssistantSection.default({ discovery: false, prefix: 'homeassistant' }),
     headoffice: HeadOfficeSection.default({ sites: [] }),
+    // Prices and their effective dates (issue #18): cost/tariff-schema.ts; no section, no costs.
+    tariff: TariffSchema.optional(),
   })
   .strict()
   // HA's sensors read Kilowatch's own topics: discovery pointing at topics never published is refused.

@@ -1,0 +1,219 @@
+/**
+ * The `[tariff]` section of kilowatch.toml (issue #18): a currency, holidays, and periods each in
+ * force from its date (site-zone midnight) until the next one, so a price change never rewrites
+ * the past. A period prices import by time-of-use bands and has one feed-in price and one standing
+ * charge. Parsing turns every decimal price into exact integers once (decimal-price.ts); the cost
+ * engine never sees a float.
+ *
+ * Bands: the first band that matches a minute wins, so a last band with no days or hours is
+ * "everything else". Every minute of every kind of day must be matched (a gap is an error naming
+ * the day kind and the time), and a band that never wins is an error too (it is always a mistake).
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { readPrice } from './decimal-price';
+
+/** A holiday is neither a weekday nor a weekend day for pricing; holidays are looked up first. */
+export const DAY_KINDS = ['weekday', 'weekend', 'holiday'] as const;
+export type DayKind = (typeof DAY_KINDS)[number];
+
+export const MINUTES_PER_DAY = 1440;
+
+export interface TariffBand {
+  days: readonly DayKind[];
+  /** Local wall-clock minutes of the day: [fromMin, toMin), across midnight when toMin <= fromMin. */
+  fromMin: number;
+  toMin: number;
+  /** Millionths of the minor unit per kWh (EUR: 0.1234 €/kWh is 12 340 000). */
+  importMicroPerKWh: number;
+}
+
+export interface TariffPeriod {
+  /** Local date (yyyy-MM-dd) from whose site-zone midnight the period is in force. */
+  from: string;
+  /** Millionths of the minor unit per local day, whatever the day's length (23 or 25 hours). */
+  standingMicroPerDay: number;
+  feedInMicroPerKWh: number;
+  bands: TariffBand[];
+}
+
+/** A parsed tariff: plain integers only, so it crosses JSON and process boundaries unchanged. */
+export interface Tariff {
+  currency: string;
+  /** The currency's minor-unit decimals (Intl): EUR 2, JPY 0, KWD 3. */
+  minorDigits: number;
+  /** Sorted, unique local dates. */
+  holidays: string[];
+  /** Sorted by `from`, dates unique. */
+  periods: TariffPeriod[];
+}
+
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+export function minorDigitsOf(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+    .maximumFractionDigits as number;
+}
+
+const LocalDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-31')
+  .refine((d) => DateTime.fromISO(d).isValid, 'is not a calendar date');
+
+const ClockTime = z
+  .string()
+  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a time like 07:00 (00:00 to 24:00)');
+
+const minutesOf = (time: string): number => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+
+const Price = z.union([
+  z.number().finite(),
+  z.string().regex(/^[+-]?\d+(\.\d+)?$/, 'must be a decimal like 0.1234'),
+]);
+
+const BandSection = z
+  .object({
+    days: z.array(z.enum(DAY_KINDS)).min(1).optional(),
+    from: ClockTime.optional(),
+    to: ClockTime.optional(),
+    perKWh: Price,
+  })
+  .strict()
+  .superRefine((band, ctx) => {
+    if ((band.from === undefined) !== (band.to === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [band.from === undefined ? 'from' : 'to'],
+        message: 'from and to go together (leave both out for the whole day)',
+      });
+    else if (band.from !== undefined && band.to !== undefined) {
+      if (band.from === '24:00')
+        ctx.addIssue({ code: 'custom', path: ['from'], message: 'a band starts at 00:00, not 24:00' });
+      else if (minutesOf(band.from) === minutesOf(band.to))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: 'from and to are the same time (leave both out for the whole day)',
+        });
+    }
+  });
+
+const PeriodSection = z
+  .object({
+    from: LocalDate,
+    standingPerDay: Price.default(0),
+    feedInPerKWh: Price.default(0),
+    bands: z.array(BandSection).min(1, 'a period needs at least one band'),
+  })
+  .strict();
+
+const hhmm = (minute: number): string =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/**
+ * Which band prices each local minute of a `kind` day (first match wins); -1 where none does.
+ * Wall-clock minutes: a minute skipped by DST simply never occurs, a repeated one is priced twice.
+ */
+export function bandByMinute(
+  bands: readonly Pick<TariffBand, 'days' | 'fromMin' | 'toMin'>[],
+  kind: DayKind,
+): Int16Array {
+  const table = new Int16Array(MINUTES_PER_DAY).fill(-1);
+  bands.forEach((band, index) => {
+    if (!band.days.includes(kind)) return;
+    const length = (band.toMin - band.fromMin + MINUTES_PER_DAY) % MINUTES_PER_DAY || MINUTES_PER_DAY;
+    for (let i = 0; i < length; i++) {
+      const minute = (band.fromMin + i) % MINUTES_PER_DAY;
+      if (table[minute] === -1) table[minute] = index;
+    }
+  });
+  return table;
+}
+
+/** Runs of -1 in a table, in words: "weekday 07:00–08:00". */
+function gapsIn(table: Int16Array, kind: DayKind): string[] {
+  const gaps: string[] = [];
+  for (let m = 0; m < MINUTES_PER_DAY; m++) {
+    if (table[m] !== -1) continue;
+    const start = m;
+    while (m < MINUTES_PER_DAY && table[m] === -1) m++;
+    gaps.push(`${kind} ${hhmm(start)}–${hhmm(m)}`);
+  }
+  return gaps;
+}
+
+type Section = z.infer<typeof TariffInput>;
+
+const TariffInput = z
+  .object({
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like EUR')
+      .refine((c) => KNOWN_CURRENCIES.has(c), 'is not a currency this runtime knows (ISO 4217)'),
+    holidays: z.array(LocalDate).default([]),
+    periods: z.array(PeriodSection).min(1, 'a tariff needs at least one period'),
+  })
+  .strict();
+
+function toTariff(input: Section, ctx: z.RefinementCtx): Tariff {
+  const minorDigits = minorDigitsOf(input.currency);
+  const price = (value: number | string, path: (string | number)[]): number => {
+    const read = readPrice(value, minorDigits, input.currency);
+    if (read.ok) return read.micro;
+    ctx.addIssue({ code: 'custom', path, message: read.message });
+    return 0;
+  };
+  const periods = input.periods.map((period, p): TariffPeriod => {
+    const at = ['periods', p];
+    const previous = input.periods[p - 1];
+    if (previous && previous.from >= period.from)
+      ctx.addIssue({
+        code: 'custom',
+        path: [...at, 'from'],
+        message: `periods must be in date order, each on its own date: ${period.from} is not after ${previous.from}`,
+      });
+    const bands = period.bands.map((band, b): TariffBand => ({
+      days: band.days ?? DAY_KINDS,
+      fromMin: band.from === undefined ? 0 : minutesOf(band.from),
+      toMin: band.to === undefined ? 0 : minutesOf(band.to) % MINUTES_PER_DAY,
+      importMicroPerKWh: price(band.perKWh, [...at, 'bands', b, 'perKWh']),
+    }));
+    const winners = new Set<number>();
+    const gaps: string[] = [];
+    for (const kind of DAY_KINDS) {
+      const table = bandByMinute(bands, kind);
+      for (const index of table) winners.add(index);
+      gaps.push(...gapsIn(table, kind));
+    }
+    if (gaps.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: [...at, 'bands'],
+        message: `no band prices ${gaps.join(', ')} (add a last band with no days, from or to for everything else)`,
+      });
+    bands.forEach((_, b) => {
+      if (!winners.has(b))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'bands', b],
+          message:
+            'this band never applies: bands before it already price all its days and hours (the first match wins)',
+        });
+    });
+    return {
+      from: period.from,
+      standingMicroPerDay: price(period.standingPerDay, [...at, 'standingPerDay']),
+      feedInMicroPerKWh: price(period.feedInPerKWh, [...at, 'feedInPerKWh']),
+      bands,
+    };
+  });
+  return {
+    currency: input.currency,
+    minorDigits,
+    holidays: [...new Set(input.holidays)].sort(),
+    periods,
+  };
+}
+
+/** `[tariff]` as written → Tariff, with every problem named by its field. */
+export const TariffSchema = TariffInput.transform((input, ctx) => toTariff(input, ctx));
