@@ -146,6 +146,21 @@ describe('the console in Portuguese', () => {
     await wizard.waitFor({ state: 'detached' });
   });
 
+  it('switches with a device’s live power chart on screen, without an error', async () => {
+    // The workspace is remounted in the new language: the chart's pending redraw must not touch
+    // a canvas already taken off the page.
+    const device = await c.page
+      .locator('[role="treeitem"][data-node-id^="device:"]')
+      .first()
+      .getAttribute('data-node-id');
+    await selectNode(c.page, device as string);
+    await c.page.getByTestId('power-chart').waitFor();
+    for (const language of ['en-GB', 'pt-PT', 'en-GB', 'pt-PT']) await setLanguage(language);
+    await c.page.getByTestId('power-chart').waitFor();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(c.errors).toEqual([]);
+  });
+
   it('is English again when switched back', async () => {
     await setLanguage('en-GB');
     await expect(c.page.getByTestId('open-settings').textContent()).resolves.toBe(en['app.header.settings']);

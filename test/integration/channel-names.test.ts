@@ -16,6 +16,7 @@ import type { SiteNode } from '../../src/shared/contract';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { testClient } from '../support/mqtt-client';
 import { tempDir } from '../support/temp-dir';
+import { findNode } from '../support/find-node';
 
 const FIXTURES = resolve(__dirname, '../fixtures/shelly');
 const strip = JSON.parse(readFileSync(`${FIXTURES}/config/power-strip-gen4.json`, 'utf8')) as {
@@ -45,15 +46,6 @@ let device: MqttClient;
 /** What the strip's configuration says now; a test changes it as staff would in the Shelly app. */
 let config = structuredClone(strip.config);
 const configRequests: string[] = [];
-
-function findNode(nodes: SiteNode[], id: string): SiteNode | undefined {
-  for (const node of nodes) {
-    if (node.id === id) return node;
-    const below = findNode(node.children, id);
-    if (below) return below;
-  }
-  return undefined;
-}
 
 async function nodeOf(id: string): Promise<SiteNode | undefined> {
   const tree = await core.handlers['site.tree']({});

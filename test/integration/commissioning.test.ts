@@ -19,20 +19,12 @@ import { startHttpPlug, type HttpPlug } from '../../src/main/demo/http-devices';
 import { api, startHeadless, type Headless } from '../support/headless';
 import { freePort, startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { tempDir } from '../support/temp-dir';
+import { findNode } from '../support/find-node';
 
 type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 
 const PASSWORD = 'Correct Horse 7';
 const hostOf = (plug: HttpPlug) => new URL(plug.url).host;
-
-function findNode(nodes: SiteNode[], id: string): SiteNode | undefined {
-  for (const n of nodes) {
-    if (n.id === id) return n;
-    const inner = findNode(n.children, id);
-    if (inner) return inner;
-  }
-  return undefined;
-}
 
 describe('Add a Shelly: read it on the LAN, put it on the broker, see it in its room', () => {
   const dir = tempDir('kw-commission-');

@@ -12,10 +12,11 @@ import type { KilowatchConsole } from '../../src/main/core/console';
 import { dispatch } from '../../src/main/core/dispatch';
 import { openConsole } from '../../src/main/core/open-console';
 import type { Store } from '../../src/main/core/store/store';
-import type { CoverStatus, SiteNode } from '../../src/shared/contract';
+import type { CoverStatus } from '../../src/shared/contract';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { testClient, waitFor } from '../support/mqtt-client';
 import { tempDir } from '../support/temp-dir';
+import { findNode } from '../support/find-node';
 
 const BLINDS = { prefix: 'Covers/HQ/Meeting/Blinds', src: 'shellyplus2pm-c0ffee0000c1' };
 const SHUTTER = { prefix: 'Covers/HQ/Meeting/Shutter', src: 'shellyplus2pm-c0ffee0000c2' };
@@ -93,15 +94,6 @@ function answer(topic: string, payload: string): void {
     return;
   }
   void reply({ result: null }).then(() => notify(BLINDS, movement(request.method, request.params)));
-}
-
-function findNode(nodes: SiteNode[], id: string): SiteNode | undefined {
-  for (const node of nodes) {
-    if (node.id === id) return node;
-    const below = findNode(node.children, id);
-    if (below) return below;
-  }
-  return undefined;
 }
 
 async function coverOf(id: string): Promise<CoverStatus | undefined> {

@@ -14,6 +14,7 @@ import type { SiteNode } from '../../src/shared/contract';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { testClient } from '../support/mqtt-client';
 import { tempDir } from '../support/temp-dir';
+import { findNode } from '../support/find-node';
 
 const PRO3 = { prefix: 'Hidden/HQ/ServerRoom/Ventilation', src: 'shellypro3-c0ffee000031' };
 const BROKEN = { prefix: 'Hidden/HQ/Lab/Broken', src: 'shellyplus1pm-c0ffee000032' };
@@ -25,15 +26,6 @@ let store: Store;
 let device: MqttClient;
 let clientId: string;
 const asked: Array<{ topic: string; payload: string }> = [];
-
-function findNode(nodes: SiteNode[], id: string): SiteNode | undefined {
-  for (const node of nodes) {
-    if (node.id === id) return node;
-    const below = findNode(node.children, id);
-    if (below) return below;
-  }
-  return undefined;
-}
 
 async function nodeOf(id: string): Promise<SiteNode | undefined> {
   const tree = await core.handlers['site.tree']({});

@@ -14,6 +14,7 @@ import { startHttpPlug, type HttpPlug } from '../../src/main/demo/http-devices';
 import { api, startHeadless, type Headless } from '../support/headless';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { tempDir } from '../support/temp-dir';
+import { findNode } from '../support/find-node';
 
 type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 
@@ -39,15 +40,6 @@ function countedFrom(served: readonly number[], toInteger: (v: number) => number
 const gen2Wh = (plug: HttpPlug) => countedFrom(plug.served, (wh) => Math.round(wh * 1000)) / 1000;
 /** Gen1 `total` is watt-minutes: Wh = Wmin / 60, shown to the mWh. */
 const gen1Wh = (plug: HttpPlug) => Math.round((countedFrom(plug.served, (wm) => wm) * 1000) / 60) / 1000;
-
-function findNode(nodes: SiteNode[], id: string): SiteNode | undefined {
-  for (const n of nodes) {
-    if (n.id === id) return n;
-    const inner = findNode(n.children, id);
-    if (inner) return inner;
-  }
-  return undefined;
-}
 
 describe('[[poll]] in kilowatch.toml', () => {
   const dir = tempDir('kw-poll-config-');

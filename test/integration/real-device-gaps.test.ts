@@ -16,6 +16,7 @@ import type { EventMessage, Sensor, SiteNode } from '../../src/shared/contract';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { testClient } from '../support/mqtt-client';
 import { tempDir } from '../support/temp-dir';
+import { findNode } from '../support/find-node';
 
 const ST802 = 'st-802-8cbfeaa74600';
 const WALL = { id: 'ShellyWallDisplay-AABBCCDDEEFF', prefix: 'Acme/HQ/Lobby/Display' };
@@ -35,15 +36,6 @@ async function tree(): Promise<{ nodes: SiteNode[]; sensors: Sensor[] }> {
   const reply = await core.handlers['site.tree']({});
   if (!reply.ok) throw new Error(reply.error.message);
   return reply.value;
-}
-
-function findNode(nodes: SiteNode[], id: string): SiteNode | undefined {
-  for (const node of nodes) {
-    if (node.id === id) return node;
-    const below = findNode(node.children, id);
-    if (below) return below;
-  }
-  return undefined;
 }
 
 async function until<T>(read: () => Promise<T>, isDone: (v: T) => boolean, what: string): Promise<T> {

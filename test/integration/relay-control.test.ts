@@ -10,10 +10,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { KilowatchConsole } from '../../src/main/core/console';
 import { openConsole } from '../../src/main/core/open-console';
 import type { Store } from '../../src/main/core/store/store';
-import type { SiteNode } from '../../src/shared/contract';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { testClient, waitFor } from '../support/mqtt-client';
 import { tempDir } from '../support/temp-dir';
+import { findNode } from '../support/find-node';
 
 const GEN2 = { prefix: 'Relays/HQ/Desk/Lamp', src: 'shellyplus1pm-c0ffee000001' };
 const GEN1_ID = 'shelly1pm-A1B2C3';
@@ -90,15 +90,6 @@ function answer(topic: string, payload: string): void {
   const gen1 = /^shellies\/(.+)\/relay\/(\d+)\/command$/.exec(topic);
   if (gen1 && behaviour === 'confirm' && (payload === 'on' || payload === 'off'))
     void device.publishAsync(`shellies/${gen1[1]}/relay/${gen1[2]}`, payload);
-}
-
-function findNode(nodes: SiteNode[], id: string): SiteNode | undefined {
-  for (const node of nodes) {
-    if (node.id === id) return node;
-    const below = findNode(node.children, id);
-    if (below) return below;
-  }
-  return undefined;
 }
 
 async function switchable(id: string): Promise<boolean> {

@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KilowatchConsole } from '../../src/main/core/console';
 import { openConsole } from '../../src/main/core/open-console';
 import type { Store } from '../../src/main/core/store/store';
-import type { SiteNode } from '../../src/shared/contract';
 import { switchNotify } from '../support/core';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { testClient } from '../support/mqtt-client';
 import { tempDir } from '../support/temp-dir';
+import { findNode } from '../support/find-node';
 
 const SILENT = { prefix: 'State/HQ/Desk/Heater', src: 'shellyplus1pm-c0ffee000011' };
 const KNOWN = { prefix: 'State/HQ/Desk/Lamp', src: 'shellyplus1pm-c0ffee000012' };
@@ -26,15 +26,6 @@ let store: Store;
 let device: MqttClient;
 let clientId: string;
 const arrived: Array<{ topic: string; payload: string }> = [];
-
-function findNode(nodes: SiteNode[], id: string): SiteNode | undefined {
-  for (const node of nodes) {
-    if (node.id === id) return node;
-    const below = findNode(node.children, id);
-    if (below) return below;
-  }
-  return undefined;
-}
 
 async function outputOf(channelId: string): Promise<boolean | null | undefined> {
   const tree = await core.handlers['site.tree']({});

@@ -13,8 +13,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openConsole } from '../../src/main/core/open-console';
 import { MIGRATION_FILES, MIGRATIONS, SCHEMA_VERSION } from '../../src/main/core/store/migrations';
 import { Store } from '../../src/main/core/store/store';
-import type { SiteNode } from '../../src/shared/contract';
 import { tempDir } from '../support/temp-dir';
+import { findNode } from '../support/find-node';
 
 const FROZEN = resolve(__dirname, '../fixtures/db');
 const MIGRATIONS_DIR = resolve(__dirname, '../../src/main/core/store/migrations');
@@ -73,15 +73,6 @@ const userVersion = (path: string): number => {
   db.close();
   return version;
 };
-
-function findNode(nodes: SiteNode[], id: string): SiteNode | undefined {
-  for (const node of nodes) {
-    if (node.id === id) return node;
-    const below = findNode(node.children, id);
-    if (below) return below;
-  }
-  return undefined;
-}
 
 describe('released migrations', () => {
   it('are byte for byte as released, in their place, each with a frozen database of its schema', () => {

@@ -35,14 +35,7 @@ export async function coreTree(url: string): Promise<SiteNode[]> {
   return (body.value as { nodes: SiteNode[] }).nodes;
 }
 
-export function findNode(nodes: SiteNode[], id: string): SiteNode | undefined {
-  for (const node of nodes) {
-    if (node.id === id) return node;
-    const below = findNode(node.children, id);
-    if (below) return below;
-  }
-  return undefined;
-}
+export { findNode } from './find-node';
 
 export function switchableBelow(node: SiteNode): SiteNode[] {
   const out: SiteNode[] = node.kind === 'channel' && node.switchable ? [node] : [];

@@ -84,6 +84,7 @@ export function LivePowerChart({ nodeId, name }: { nodeId: string; name: string 
     });
 
     const applyTheme = (): void => {
+      if (!canvas.isConnected) return;
       colours = themeColours();
       const dataset = chart.data.datasets[0];
       if (dataset) {
@@ -103,6 +104,9 @@ export function LivePowerChart({ nodeId, name }: { nodeId: string; name: string 
     let timer: ReturnType<typeof setTimeout> | null = null;
     const redraw = (): void => {
       timer = null;
+      // React takes an unmounted tree off the page before its effects' cleanups run: a redraw due
+      // in between would measure a canvas without a parent (chart.js reads its ownerDocument).
+      if (!canvas.isConnected) return;
       last = Date.now();
       const nodeId = nodeRef.current;
       const trail: PowerSample[] = usePowerTrail.getState().trails[nodeId] ?? [];

@@ -2,6 +2,7 @@ import { useDeferredValue, useEffect, useRef, type KeyboardEvent } from 'react';
 import { t } from '../i18n/words';
 import { useTree } from '../state/tree';
 import { useUi } from '../state/ui';
+import { AddShellyButton } from './commission/AddShellyButton';
 import { DeviceTree } from './DeviceTree';
 import { EmptyState } from './EmptyState';
 
@@ -88,6 +89,7 @@ export function SitePanel() {
         >
           {t('site.expandRooms')}
         </button>
+        <AddShellyButton />
       </div>
       <TreeNotice />
       {error && (

@@ -13,6 +13,7 @@ export type DialogState =
   | { kind: 'set-pin' }
   | { kind: 'audit' }
   | { kind: 'settings' }
+  | { kind: 'add-shelly' }
   | null;
 
 export interface ChartRange {

@@ -1,4 +1,5 @@
 import { t } from '../../i18n/words';
+import { AddShellyDialog } from '../commission/AddShellyDialog';
 import { useUi } from '../../state/ui';
 import { ErrorBoundary } from '../ErrorBoundary';
 import { AllOffDialog } from './AllOffDialog';
@@ -25,6 +26,7 @@ export function Dialogs() {
       {dialog.kind === 'set-pin' && <SetPinDialog />}
       {dialog.kind === 'audit' && <AuditDialog />}
       {dialog.kind === 'settings' && <SettingsDialog />}
+      {dialog.kind === 'add-shelly' && <AddShellyDialog />}
     </ErrorBoundary>
   );
 }

@@ -11,6 +11,7 @@ import * as report from './report';
 import * as dialogs from './dialogs';
 import * as wizard from './wizard';
 import * as settings from './settings';
+import * as commission from './commission';
 
 const en = {
   ...app.en,
@@ -21,6 +22,7 @@ const en = {
   ...dialogs.en,
   ...wizard.en,
   ...settings.en,
+  ...commission.en,
 } satisfies Record<string, Message>;
 export type MessageKey = keyof typeof en;
 
@@ -33,6 +35,7 @@ const pt: Record<MessageKey, Message> = {
   ...dialogs.pt,
   ...wizard.pt,
   ...settings.pt,
+  ...commission.pt,
 };
 
 export type { Message };
