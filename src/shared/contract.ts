@@ -450,6 +450,8 @@ export const HistoryResultSchema = z.object({
   gaps: z.array(z.object({ from: IsoTime, to: IsoTime })),
 });
 export type HistoryResult = z.infer<typeof HistoryResultSchema>;
+/** The bucket size of a history answer. */
+export type Resolution = HistoryResult['resolution'];
 
 /** A node's period as the printed report shows it: its history and its children ranked. */
 export const ReportSummarySchema = z.object({

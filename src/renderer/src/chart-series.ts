@@ -6,7 +6,7 @@
  * reports a gap over it, or when it is still in the future. The only arithmetic here is the
  * compare-with-previous difference and the live today added to the completed days.
  */
-import type { HistoryResult } from '../../shared/contract';
+import type { HistoryResult, Resolution } from '../../shared/contract';
 import {
   plusDaysMs,
   plusMonthsMs,
@@ -16,7 +16,7 @@ import {
   startOfWeekMs,
 } from './site-calendar';
 
-export type Resolution = HistoryResult['resolution'];
+export type { Resolution };
 
 export interface Slot {
   startMs: number;

@@ -3,8 +3,7 @@
  * and writes them the way the settings say (language, the site's time zone). The few words that
  * go with them ("since", node kinds) come from the words catalog (i18n/words.ts).
  */
-import type { NodeKind } from '../../shared/contract';
-import type { Resolution } from './chart-series';
+import type { NodeKind, Resolution } from '../../shared/contract';
 import { t, type MessageKey } from './i18n/words';
 
 const NBSP = '\u00a0';
@@ -24,11 +23,32 @@ export interface ResolvedDisplay {
   timeZone: string;
 }
 
+/**
+ * An object whose every property is made on first read, then kept. Creating a formatter costs a
+ * few milliseconds, and the page made all twenty of them while it started, twice (again when the
+ * settings arrive), on the way to its first frame; most are read only by charts and dialogs.
+ */
+function lazily<T extends object>(makers: { [K in keyof T]: () => T[K] }): T {
+  const made = {} as T;
+  for (const key of Object.keys(makers) as Array<keyof T>) {
+    Object.defineProperty(made, key, {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        const value = makers[key]();
+        Object.defineProperty(made, key, { value, enumerable: true });
+        return value;
+      },
+    });
+  }
+  return made;
+}
+
 function build({ locale, timeZone }: Display) {
-  const number = (options: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, options);
-  const dates = (options: Intl.DateTimeFormatOptions) =>
+  const number = (options: Intl.NumberFormatOptions) => () => new Intl.NumberFormat(locale, options);
+  const dates = (options: Intl.DateTimeFormatOptions) => () =>
     new Intl.DateTimeFormat(locale, { ...options, timeZone });
-  return {
+  return lazily({
     base: number({ maximumFractionDigits: 1 }),
     kilo2: number({ minimumFractionDigits: 2, maximumFractionDigits: 2 }),
     kilo3: number({ minimumFractionDigits: 3, maximumFractionDigits: 3 }),
@@ -48,21 +68,22 @@ function build({ locale, timeZone }: Display) {
     monthYear: dates({ month: 'short', year: 'numeric' }),
     dayMonthTime: dates({ day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }),
     dayYearTime: dates({ dateStyle: 'medium', timeStyle: 'short' }),
-    relative: new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' }),
+    relative: () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' }),
     // Calendar questions (is this midnight, which day) are asked in the site's zone, in digits a
     // program reads whatever the language.
-    calendar: new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      numberingSystem: 'latn',
-    }),
-  };
+    calendar: () =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+        numberingSystem: 'latn',
+      }),
+  });
 }
 
 /** A zone this browser's Intl does not know (the core's may know more) falls back to the computer's. */
