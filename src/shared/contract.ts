@@ -670,6 +670,82 @@ export type CommissionReport = z.infer<typeof CommissionReportSchema>;
 /** A /22 at most (1,022 hosts): a LAN, not the internet. */
 export const SCAN_NETWORK_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(2[2-9]|3[0-2])$/;
 
+// ---- insight (README "Insight") ---------------------------------------------------------------
+
+/** One period against the one it is compared with, up to the same local time. */
+export const ComparisonSchema = z.object({
+  from: IsoTime,
+  to: IsoTime,
+  energyWh: z.number(),
+  previousFrom: IsoTime,
+  previousTo: IsoTime,
+  previousWh: z.number(),
+  changeWh: z.number(),
+  /** Null when the previous period used nothing (no percentage of zero). */
+  changePct: z.number().nullable(),
+  /** Read to the hour, not the minute: that part of the previous period's minutes is no longer kept. */
+  isToTheHour: z.boolean(),
+});
+export type Comparison = z.infer<typeof ComparisonSchema>;
+
+/** A child of the node, by energy. */
+export const RankedChildSchema = z.object({
+  node: z.string(),
+  name: z.string(),
+  energyWh: z.number(),
+  /** Of the node's own energy in the same period, 0–1; null when the node used nothing. */
+  share: z.number().nullable(),
+});
+
+export const MoverSchema = z.object({
+  node: z.string(),
+  name: z.string(),
+  energyWh: z.number(),
+  previousWh: z.number(),
+  changeWh: z.number(),
+  changePct: z.number().nullable(),
+});
+
+/** What a node's figures say, computed by the core from its history (nothing estimated). */
+export const InsightSchema = z.object({
+  node: z.string(),
+  /** The site's zone the days and nights follow. */
+  zone: z.string(),
+  at: IsoTime,
+  /** Today so far against the same weekday a week ago, to the same local time. */
+  today: ComparisonSchema,
+  /** This month so far against last month, to the same day and time (its last day when shorter). */
+  month: ComparisonSchema,
+  /**
+   * The lowest sustained power of the last complete night (the lowest 15-minute mean inside the
+   * night window, only where every minute has data), and what it adds up to over a day. Null when
+   * the night has no 15 minutes fully read.
+   */
+  baseLoad: z
+    .object({
+      watts: z.number(),
+      from: IsoTime,
+      to: IsoTime,
+      night: z.object({ from: IsoTime, to: IsoTime }),
+      /** The base load over 24 hours, Wh. */
+      perDayWh: z.number(),
+      /** Of the last complete day's energy, 0–1; null when that day used nothing. */
+      shareOfDay: z.number().nullable(),
+    })
+    .nullable(),
+  /** The children using most this month so far (at most 5). */
+  topConsumers: z.array(RankedChildSchema),
+  /** The children whose use moved most: the last 7 complete days against the 7 before (at most 5). */
+  topMovers: z.array(MoverSchema),
+  /** Rooms at or below the node by their energy in the last complete night, most first (at most 10). */
+  nights: z.object({
+    from: IsoTime,
+    to: IsoTime,
+    rooms: z.array(RankedChildSchema),
+  }),
+});
+export type Insight = z.infer<typeof InsightSchema>;
+
 // ---- alerts ------------------------------------------------------------------------------------
 
 export const ALERT_KINDS = [
@@ -921,6 +997,8 @@ export const commands = {
     }),
   },
   'report.summary': { params: HistoryQuerySchema, value: ReportSummarySchema },
+  /** What a node's history says: today and this month compared, base load, top consumers and movers, nights. */
+  'insight.get': { params: z.object({ node: NodeId }), value: InsightSchema },
   'ledger.query': {
     params: z.object({
       node: NodeId,

@@ -77,6 +77,20 @@ const HeadOfficeSection = z
   })
   .strict();
 
+/** A local time on the hour, `"22:00"`: nights are read from the hour rollups, kept for good. */
+const OnTheHour = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):00$/, 'a local time on the hour, "00:00" to "23:00"')
+  .transform((t) => Number(t.slice(0, 2)));
+
+const InsightSection = z
+  .object({ nightFrom: OnTheHour.default(22), nightTo: OnTheHour.default(7) })
+  .strict()
+  .refine((n) => n.nightFrom !== n.nightTo, {
+    message: 'nightFrom and nightTo must differ',
+    path: ['nightTo'],
+  });
+
 export const ConfigSchema = z
   .object({
     company: z
@@ -160,6 +174,8 @@ export const ConfigSchema = z
       .default({ level: 'info' }),
     homeassistant: HomeAssistantSection.default({ discovery: false, prefix: 'homeassistant' }),
     headoffice: HeadOfficeSection.default({ sites: [] }),
+    // The night window of insight.get (hotels: what each room uses overnight) and its base load.
+    insight: InsightSection.default({ nightFrom: 22, nightTo: 7 }),
     // Prices and their effective dates (issue #18): cost/tariff-schema.ts; no section, no costs.
     tariff: TariffSchema.optional(),
   })

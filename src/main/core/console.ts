@@ -62,6 +62,7 @@ import { BrokerLink } from './broker-link';
 import { alertCommands } from './commands/alerts';
 import { connectionCommands } from './commands/connection';
 import { historyCommands } from './commands/history';
+import { DEFAULT_NIGHT } from './reports/insight';
 import { meterCommands } from './commands/meter';
 import { relayCommands } from './commands/relay';
 import { siteCommands } from './commands/site';
@@ -122,6 +123,8 @@ export interface ConsoleOptions {
   alsoScan?: readonly string[];
   /** A head office: the publish prefixes of the site consoles it reads (`[headoffice] sites`). */
   headOfficeSites?: readonly string[];
+  /** insight.get's night window, local hours (`[insight]`; default 22:00–07:00). */
+  night?: { fromHour: number; toHour: number };
 }
 
 export type EventListener = (message: EventMessage) => void;
@@ -473,6 +476,9 @@ export class KilowatchConsole {
         calendar: this.calendar,
         nodeIds: this.nodeIds,
         writer: this.writer,
+        clock: this.clock,
+        night: this.options.night ?? DEFAULT_NIGHT,
+        minuteDays: () => this.settings.values.minuteDays,
       }),
       ...meterCommands({ roleChanges: this.roleChanges, totalsMoved }),
       ...alertCommands({

@@ -25,6 +25,8 @@ export interface OpenOptions {
   homeAssistant?: HomeAssistantOptions;
   /** A head office: the publish prefixes of the site consoles it reads (`[headoffice] sites`). */
   headOfficeSites?: readonly string[];
+  /** insight.get's night window, local hours (`[insight]`). */
+  night?: { fromHour: number; toHour: number };
   isDemo?: boolean;
   clock?: () => number;
   liveIntervalMs?: number;
@@ -93,6 +95,7 @@ export function openConsole(
     ...(options.publishProfiles && { publishProfiles: options.publishProfiles }),
     ...(options.homeAssistant && { homeAssistant: options.homeAssistant }),
     ...(options.headOfficeSites && { headOfficeSites: options.headOfficeSites }),
+    ...(options.night && { night: options.night }),
     ...(options.timeZone && { timeZone: options.timeZone }),
     ...(options.profiles && { profiles: options.profiles }),
     ...(options.meterRoles && { meterRoles: options.meterRoles }),

@@ -152,6 +152,7 @@ async function start(): Promise<void> {
     publishProfiles: config.publish.profiles,
     homeAssistant: config.homeassistant,
     headOfficeSites: config.headoffice.sites,
+    night: { fromHour: config.insight.nightFrom, toHour: config.insight.nightTo },
     minuteDays: config.storage.retention.minuteDays,
     isDemo,
     meterRoles: config.meter,

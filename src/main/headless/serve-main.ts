@@ -156,6 +156,7 @@ async function main(entryDir: string): Promise<void> {
     publishProfiles: config.publish.profiles,
     homeAssistant: config.homeassistant,
     headOfficeSites: config.headoffice.sites,
+    night: { fromHour: config.insight.nightFrom, toHour: config.insight.nightTo },
     isDemo,
     minuteDays: config.storage.retention.minuteDays,
     meterRoles: config.meter,

@@ -86,6 +86,7 @@ function open(
     ...(options.publishProfiles && { publishProfiles: options.publishProfiles }),
     ...(options.homeAssistant && { homeAssistant: options.homeAssistant }),
     ...(options.headOfficeSites && { headOfficeSites: options.headOfficeSites }),
+    ...(options.night && { night: options.night }),
     ...(options.timeZone && { timeZone: options.timeZone }),
     ...(options.minuteDays && { minuteDays: options.minuteDays }),
     ...(options.language && { language: options.language }),

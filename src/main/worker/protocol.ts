@@ -24,6 +24,8 @@ export interface WorkerOpenOptions {
   homeAssistant?: HomeAssistantOptions;
   /** A head office: the publish prefixes of the site consoles it reads (`[headoffice] sites`). */
   headOfficeSites?: readonly string[];
+  /** insight.get's night window, local hours (`[insight]`). */
+  night?: { fromHour: number; toHour: number };
   isDemo: boolean;
   timeZone?: string;
   minuteDays?: number;

@@ -2,6 +2,7 @@
 import type { ParsedParams } from '../../../shared/contract';
 import { csvReport } from '../reports/csv-report';
 import { historyQuery, type HistoryDeps } from '../reports/history';
+import { insightOf, type NightWindow } from '../reports/insight';
 import { ledgerQuery } from '../reports/ledger';
 import { reportSummary } from '../reports/summary';
 import type { SiteRegistry } from '../site/registry';
@@ -18,6 +19,11 @@ export interface HistoryCommandDeps {
   calendar: Calendar;
   nodeIds: KeyIndex;
   writer: BatchWriter;
+  clock(): number;
+  /** insight.get's night window. */
+  night: NightWindow;
+  /** Minute retention now (settings): older stretches are read by the hour. */
+  minuteDays(): number;
 }
 
 /**
@@ -31,7 +37,7 @@ const isLight = (params: ParsedParams<'history.query'>): boolean =>
 
 export function historyCommands(
   deps: HistoryCommandDeps,
-): CommandPart<'history.query' | 'report.csv' | 'report.summary' | 'ledger.query'> {
+): CommandPart<'history.query' | 'report.csv' | 'report.summary' | 'ledger.query' | 'insight.get'> {
   const { store, registry, calendar, nodeIds, writer } = deps;
   /**
    * Queries read the file: what is pending is committed first so an answer includes the last
@@ -52,6 +58,16 @@ export function historyCommands(
     'history.query': (params) => reading(!isLight(params), (d) => historyQuery(d, params)),
     'report.csv': (params) => reading(true, (d) => csvReport(d, params)),
     'report.summary': (params) => reading(true, (d) => reportSummary(d, params)),
+    // A dozen reads of rollups and minutes: on a snapshot, like a report.
+    'insight.get': ({ node }) => {
+      const nowMs = deps.clock();
+      return reading(true, (d) =>
+        insightOf(
+          { ...d, nowMs, night: deps.night, minutesKeptFromMs: nowMs - deps.minuteDays() * 86_400_000 },
+          node,
+        ),
+      );
+    },
     'ledger.query': (params) => {
       writer.flush();
       return ledgerQuery(store, registry, params);
