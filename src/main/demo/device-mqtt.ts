@@ -12,6 +12,12 @@ export interface DeviceBrokerSettings {
   server: string;
   user: string | null;
   pass: string | null;
+  /**
+   * `ssl_ca`: null is plain MQTT; `ca.pem` verifies the broker against the built-in bundle (here:
+   * Node's); `user_ca.pem` against a CA uploaded to the device, which a simulated plug never has,
+   * so its connection fails as a real one without the upload would.
+   */
+  sslCa?: string | null;
 }
 
 export interface DeviceMqttSession {
@@ -36,7 +42,13 @@ export async function joinBroker(
     ...(settings.pass !== null && { password: settings.pass }),
     ...(will && { will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true } }),
   };
-  const client: MqttClient = await connectAsync(`mqtt://${settings.server}`, clientOptions, false);
+  const isTls = settings.sslCa !== undefined && settings.sslCa !== null;
+  if (settings.sslCa === 'user_ca.pem') clientOptions.ca = [];
+  const client: MqttClient = await connectAsync(
+    `${isTls ? 'mqtts' : 'mqtt'}://${settings.server}`,
+    clientOptions,
+    false,
+  );
   let isStopped = false;
   const publish = (messages: Outbound[]) => {
     for (const m of messages)

@@ -163,6 +163,8 @@ export async function startHttpPlug(options: HttpPlugOptions): Promise<HttpPlug>
     server: null as string | null,
     user: null as string | null,
     pass: null as string | null,
+    /** Shelly's `ssl_ca`: null plain MQTT; `ca.pem` its built-in bundle; `user_ca.pem` one uploaded (none here). */
+    sslCa: null as string | null,
     prefix: spec.prefix,
   };
   let session: DeviceMqttSession | null = null;
@@ -179,7 +181,7 @@ export async function startHttpPlug(options: HttpPlugOptions): Promise<HttpPlug>
       try {
         session = await joinBroker(
           device,
-          { server: mqtt.server, user: mqtt.user, pass: mqtt.pass },
+          { server: mqtt.server, user: mqtt.user, pass: mqtt.pass, sslCa: mqtt.sslCa },
           { tickMs: options.tickMs ?? 3000, clock, onError },
         );
       } catch (error) {
@@ -231,7 +233,7 @@ export async function startHttpPlug(options: HttpPlugOptions): Promise<HttpPlug>
           server: mqtt.server,
           client_id: spec.id,
           user: mqtt.user,
-          ssl_ca: null,
+          ssl_ca: mqtt.sslCa,
           topic_prefix: mqtt.prefix,
           rpc_ntf: true,
           status_ntf: false,
@@ -257,6 +259,7 @@ export async function startHttpPlug(options: HttpPlugOptions): Promise<HttpPlug>
     mqtt.server = server;
     if (c.user !== undefined) mqtt.user = typeof c.user === 'string' ? c.user : null;
     if (c.pass !== undefined) mqtt.pass = typeof c.pass === 'string' ? c.pass : null;
+    if (c.ssl_ca !== undefined) mqtt.sslCa = typeof c.ssl_ca === 'string' ? c.ssl_ca : null;
     if (typeof c.topic_prefix === 'string') mqtt.prefix = c.topic_prefix;
     send(res, 200, toJson({ restart_required: true }));
   };
