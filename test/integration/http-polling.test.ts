@@ -13,6 +13,8 @@ import { pollTargets } from '../../src/main/core/polling/poll-targets';
 import { startHttpPlug, type HttpPlug } from '../../src/main/demo/http-devices';
 import { api, startHeadless, type Headless } from '../support/headless';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
+import { testClient } from '../support/mqtt-client';
+import type { MqttClient } from 'mqtt';
 import { tempDir } from '../support/temp-dir';
 import { findNode } from '../support/find-node';
 
@@ -114,6 +116,8 @@ describe('Shellys polled over HTTP, through the same decoders and energy rules',
   let gen1: HttpPlug;
   let locked: HttpPlug;
   let gen1Key: string;
+  let listener: MqttClient | undefined;
+  const asked: string[] = [];
 
   async function call<T>(command: string, params: unknown = {}): Promise<T> {
     const reply = (await api(headless.url, command, params)).body as unknown as Reply<T>;
@@ -215,6 +219,12 @@ describe('Shellys polled over HTTP, through the same decoders and energy rules',
       ].join('\n'),
     );
     mosquitto = await startMosquitto();
+    // Whatever the console asks the polled devices over MQTT, from its first connect on.
+    listener = await testClient(mosquitto.url);
+    listener.on('message', (topic) => asked.push(topic));
+    await listener.subscribeAsync(
+      [GEN2_PREFIX, LOCKED_PREFIX, gen1Key].flatMap((p) => [`${p}/rpc`, `${p}/command`, `${p}/command/#`]),
+    );
     headless = await startHeadless(
       ['--broker', mosquitto.url, '--db', `${dir.path}/poll.db`, '--config', config, '--port', '0'],
       { KILOWATCH_BROKER_PASSWORD: undefined, KILOWATCH_BROKER_USERNAME: undefined },
@@ -222,6 +232,7 @@ describe('Shellys polled over HTTP, through the same decoders and energy rules',
   }, 60_000);
 
   afterAll(async () => {
+    await listener?.endAsync();
     await headless?.stop();
     await Promise.all([gen2?.stop(), gen1?.stop(), locked?.stop()]);
     await mosquitto?.stop();
@@ -345,5 +356,8 @@ describe('Shellys polled over HTTP, through the same decoders and energy rules',
     await refreshTree();
     expect(node(`device:${LOCKED_PREFIX}`)).toBeUndefined();
     expect(headless.child.exitCode).toBeNull();
+  });
+  it('never asks a polled device anything over MQTT: nobody would answer there', () => {
+    expect(asked).toEqual([]);
   });
 });

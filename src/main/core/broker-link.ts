@@ -51,6 +51,8 @@ export interface BrokerLinkDeps {
   broadcast(message: EventMessage): void;
   /** A device was asked for its configuration on connect (config-query.ts need not ask again). */
   configAsked(device: Device): void;
+  /** False for a device read some other way (polled over HTTP, a head office's site): never asked over MQTT. */
+  isAskable(device: Device): boolean;
 }
 
 /** How long a publish waits for a new link's lease before going on without one. */
@@ -493,7 +495,7 @@ export class BrokerLink {
     if (!connection) return;
     void connection.publish('shellies/command', 'announce', false);
     for (const device of this.deps.registry.devices.values()) {
-      if (device.row.generation !== 2) continue;
+      if (device.row.generation !== 2 || !this.deps.isAskable(device)) continue;
       void connection.publish(`${device.row.key}/command`, 'status_update', false);
       for (const method of ['Shelly.GetDeviceInfo', 'Shelly.GetStatus', 'Shelly.GetConfig']) {
         const request = { id: this.nextRequestId++, src: this.deps.clientId, method };

@@ -15,6 +15,8 @@ export interface ConfigQueryDeps {
   clientId: string;
   requestId(): number;
   publish(topic: string, payload: string): Promise<Error | null>;
+  /** False for a device read some other way (polled over HTTP, a head office's site): never asked over MQTT. */
+  isAskable(device: Device): boolean;
 }
 
 export class ConfigQuery {
@@ -32,7 +34,8 @@ export class ConfigQuery {
     this.ask(device);
     // A device that joined after the connect (just commissioned, just powered) has not been asked
     // who it is: its model and name come from Shelly.GetDeviceInfo, not from its status.
-    if (device.row.generation === 2 && device.row.model === null) this.send(device, 'Shelly.GetDeviceInfo');
+    if (device.row.generation === 2 && device.row.model === null && this.deps.isAskable(device))
+      void this.send(device, 'Shelly.GetDeviceInfo');
   }
 
   /**
@@ -58,7 +61,7 @@ export class ConfigQuery {
   }
 
   private ask(device: Device): void {
-    if (device.row.generation !== 2) return;
+    if (device.row.generation !== 2 || !this.deps.isAskable(device)) return;
     const key = device.row.key;
     this.askedAtMs.set(key, Date.now());
     // Not sent (no broker yet): the connect asks every known device anyway.

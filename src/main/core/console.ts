@@ -34,7 +34,7 @@ import { StateQuery } from './state-query';
 import { Calendar } from './store/calendar';
 import { KeyIndex, placeKey } from './store/key-index';
 import { PRUNED_BEFORE_SETTING, rebuildRollups, type RebuildReport } from './store/rollup-rebuild';
-import { SiteRegistry } from './site/registry';
+import { SiteRegistry, type Device } from './site/registry';
 import { EnergyRouting } from './site/energy-routing';
 import { MeterRoles } from './site/meter-roles';
 import { RoleChanges, storedRoles, type ConfiguredRole } from './site/role-changes';
@@ -270,6 +270,12 @@ export class KilowatchConsole {
       undefined,
       commitThread,
     );
+    const sites = options.headOfficeSites?.length
+      ? new SiteSources(options.headOfficeSites, this.registry)
+      : null;
+    const polled = new Set((options.poll ?? []).map((target) => target.prefix));
+    // Read over HTTP, or a site's sum read from its aggregates: nobody answers on their rpc topics.
+    const isAskable = (device: Device) => !polled.has(device.row.key) && !sites?.owns(device.row.key);
     this.link = new BrokerLink({
       clientId: options.clientId,
       outPrefix: publishPrefix,
@@ -285,6 +291,7 @@ export class KilowatchConsole {
       alert: (alert) => this.alert(alert),
       broadcast: (message) => this.broadcast(message),
       configAsked: (device) => this.configQuery.noteAsked(device),
+      isAskable,
     });
     const publishCommand = (topic: string, payload: string): Promise<Error | null> =>
       this.link.publish(topic, payload);
@@ -299,12 +306,14 @@ export class KilowatchConsole {
       clientId: options.clientId,
       requestId: () => this.commands.requestId(),
       publish: publishCommand,
+      isAskable,
     });
     this.configQuery = new ConfigQuery({
       registry: this.registry,
       clientId: options.clientId,
       requestId: () => this.commands.requestId(),
       publish: publishCommand,
+      isAskable,
     });
     this.covers = new CoverControl({
       registry: this.registry,
@@ -327,9 +336,7 @@ export class KilowatchConsole {
       clock: this.clock,
       ownTopics: this.ownTopics,
       ...(options.observe && { observe: options.observe }),
-      ...(options.headOfficeSites?.length && {
-        sites: new SiteSources(options.headOfficeSites, this.registry),
-      }),
+      ...(sites && { sites }),
     });
     this.profileSchedule = new ProfileSchedule((profile) => this.link.publishProfile(profile));
     this.polling = new Polling(options.poll ?? [], {

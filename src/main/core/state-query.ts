@@ -6,7 +6,7 @@
  * someone switched it. The answer arrives as an ordinary status and is read like any other.
  * Gen2+: `Shelly.GetStatus` to our reply address; Gen1: `update`, which republishes its state.
  */
-import type { SiteRegistry } from './site/registry';
+import type { Device, SiteRegistry } from './site/registry';
 
 const SWITCHABLE = /^(switch|relay):\d+$/;
 const COVER = /^cover:\d+$/;
@@ -18,6 +18,8 @@ export interface StateQueryDeps {
   clientId: string;
   requestId(): number;
   publish(topic: string, payload: string): Promise<Error | null>;
+  /** False for a device read some other way (polled over HTTP, a head office's site): never asked over MQTT. */
+  isAskable(device: Device): boolean;
 }
 
 export class StateQuery {
@@ -29,7 +31,7 @@ export class StateQuery {
   /** `id`: a Shelly id or device key, as `device.discovered` and `device.state` name devices. */
   askIfUnknown(id: string): void {
     const device = this.deps.registry.find(id);
-    if (!device || device.memory.isOnline === false) return;
+    if (!device || device.memory.isOnline === false || !this.deps.isAskable(device)) return;
     const isUnknown = [...device.channels.keys()].some((component) => {
       if (SWITCHABLE.test(component)) return !device.outputs.has(component);
       if (!COVER.test(component)) return false;

@@ -29,7 +29,11 @@ export interface SiteCommandDeps {
 }
 
 /** Another device placed in `place`'s room whose name gives the same topic segment, if any. */
-export function deviceNamed(registry: SiteRegistry, place: Place, except: Device | undefined): Device | undefined {
+export function deviceNamed(
+  registry: SiteRegistry,
+  place: Place,
+  except: Device | undefined,
+): Device | undefined {
   const segment = (p: Place) => [p.company, p.office, p.room, p.device].map(topicSegment).join('/');
   const wanted = segment(place);
   for (const d of registry.devices.values())

@@ -54,6 +54,11 @@ export class SiteSources {
     return null;
   }
 
+  /** A device counted from a site's aggregates (its key under a site prefix): nobody to ask over MQTT. */
+  owns(deviceKey: string): boolean {
+    return this.prefixOf(`${deviceKey}/`) !== null;
+  }
+
   /** A site's topic decoded, or null when the topic is not a site's (decodeShelly reads it). */
   decode(topic: string, payload: Uint8Array, ctx: DecodeContext): DecodeOutcome | null {
     const prefix = this.prefixOf(topic);
