@@ -33,7 +33,7 @@ const said = (key: string): string => {
  * looked at (the tree's rows and the details' name are left out).
  */
 const ENGLISH =
-  /\b(Settings|Connect|Search|Today|This week|This month|Export|Alerts|Unlock|Lock|Rename|Assign|Close|Cancel|Save|Power now|Energy|Details|Switch (on|off)|Collapse all|Print report|Show the values)\b/;
+  /\b(Settings|Connect|Search|Today|This week|This month|Export|Alerts|Unlock|Lock|Rename|Assign|Close|Cancel|Save|Power now|Energy|Details|Switch (on|off)|Collapse all|Print report|Show the values|Insight|Base load|Top consumers|Top movers|Rooms by night)\b/;
 
 /** The text a person reads on the console's controls: buttons, headings, labels, aria-labels. */
 const controlTexts = (page: ConsolePage) =>

@@ -26,6 +26,7 @@ import { ChildrenRanking } from './ChildrenRanking';
 import { CoverControl } from './CoverControl';
 import { EnergyChart } from './EnergyChart';
 import { ErrorBoundary } from './ErrorBoundary';
+import { hasInsight, InsightPanel } from './InsightPanel';
 import { LedgerPanel } from './LedgerPanel';
 import { LivePowerChart } from './LivePowerChart';
 import { OnlineDot } from './OnlineDot';
@@ -408,6 +409,11 @@ export function NodeDetails() {
           </ErrorBoundary>
           <ChildrenRanking node={node} />
         </div>
+      )}
+      {isMetered && hasInsight(node.kind) && (
+        <ErrorBoundary what={t('insight.boundary')}>
+          <InsightPanel key={node.id} node={node} />
+        </ErrorBoundary>
       )}
       {isMetered && <LedgerPanel key={node.id} nodeId={node.id} />}
     </section>

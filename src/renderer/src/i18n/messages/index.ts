@@ -12,6 +12,7 @@ import * as dialogs from './dialogs';
 import * as wizard from './wizard';
 import * as settings from './settings';
 import * as commission from './commission';
+import * as insight from './insight';
 
 const en = {
   ...app.en,
@@ -23,6 +24,7 @@ const en = {
   ...wizard.en,
   ...settings.en,
   ...commission.en,
+  ...insight.en,
 } satisfies Record<string, Message>;
 export type MessageKey = keyof typeof en;
 
@@ -36,6 +38,7 @@ const pt: Record<MessageKey, Message> = {
   ...wizard.pt,
   ...settings.pt,
   ...commission.pt,
+  ...insight.pt,
 };
 
 export type { Message };
