@@ -1,16 +1,10 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { api } from './api';
-import { App } from './App';
-import { wire } from './state/wire';
-import './styles.css';
+/**
+ * The page's first script, kept to a few kilobytes: in a browser it opens the event stream (and
+ * with it asks for the first snapshots, early-stream.ts) before the console's own code, a chunk
+ * of its own, has loaded and run. The desktop app talks over IPC and has nothing to start early.
+ */
+import { startEarlyStream } from './api/early-stream';
 
-wire(api);
+if (!window.kilowatch) startEarlyStream(window.location);
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+void import('./boot');

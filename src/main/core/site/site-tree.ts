@@ -25,28 +25,33 @@ function byName(a: SiteNode, b: SiteNode): number {
   return a.name.localeCompare(b.name);
 }
 
-function withElectrical(device: Device, component: string): Pick<SiteNode, 'electrical'> {
-  const electrical = electricalOf(device, component);
-  return electrical ? { electrical } : {};
-}
-
-function deviceNode(registry: SiteRegistry, device: Device, path: string[]): SiteNode {
-  const id = nodeId.device(device.row.key);
-  const children: SiteNode[] = shownComponents(device).map((component) => ({
+// Built field by field, not with conditional spreads: a 10,000-device site builds ~20,000 of
+// these per `site.tree`, and every spread allocates an object only to copy it.
+function channelNode(registry: SiteRegistry, device: Device, component: string, path: string[]): SiteNode {
+  const node: SiteNode = {
     id: nodeId.channel(device.row.key, component),
     kind: 'channel',
     name: registry.channelName(device, component),
     path: [...path, component],
     children: [],
-    ...(SWITCHABLE.test(component) && { switchable: true, output: device.outputs.get(component) ?? null }),
+  };
+  if (SWITCHABLE.test(component)) {
+    node.switchable = true;
+    node.output = device.outputs.get(component) ?? null;
+  } else if (device.outputs.has(component)) {
     // A state the console does not switch (a Pro 1CB's breaker `cb:0`) is still shown.
-    ...(!SWITCHABLE.test(component) &&
-      device.outputs.has(component) && { output: device.outputs.get(component) ?? null }),
-    ...(COVER_COMPONENT.test(component) && { cover: coverStatus(device.covers.get(component)) }),
-    ...withElectrical(device, component),
-  }));
+    node.output = device.outputs.get(component) ?? null;
+  }
+  if (COVER_COMPONENT.test(component)) node.cover = coverStatus(device.covers.get(component));
+  const electrical = electricalOf(device, component);
+  if (electrical) node.electrical = electrical;
+  return node;
+}
+
+function deviceNode(registry: SiteRegistry, device: Device, path: string[]): SiteNode {
+  const children = shownComponents(device).map((component) => channelNode(registry, device, component, path));
   const node: SiteNode = {
-    id,
+    id: nodeId.device(device.row.key),
     kind: 'device',
     name: registry.displayName(device),
     path,
@@ -75,6 +80,9 @@ export function siteTree(
     path: [],
     children: [],
   };
+  // Offices and rooms by id: looking each device's room up among its office's children made the
+  // tree O(devices × rooms per office).
+  const places = new Map<string, SiteNode>();
   const child = (
     parent: SiteNode,
     id: string,
@@ -83,10 +91,11 @@ export function siteTree(
     path: string[],
     isFormer = false,
   ): SiteNode => {
-    let node = parent.children.find((c) => c.id === id);
+    let node = places.get(id);
     if (!node) {
       node = { id, kind, name: registry.names.get(id) ?? name, path, children: [] };
       if (isFormer) node.former = true;
+      places.set(id, node);
       parent.children.push(node);
     }
     return node;

@@ -1,4 +1,5 @@
 import { createIpcApi } from './ipc';
+import { takeEarlyStream } from './early-stream';
 import type { Transport } from './transport';
 import { createWebApi } from './web';
 
@@ -7,4 +8,4 @@ export type { Transport, TransportNotice } from './transport';
 /** Inside Electron the preload has set `window.kilowatch`; in a browser we talk to the bridge. */
 export const api: Transport = window.kilowatch
   ? createIpcApi(window.kilowatch)
-  : createWebApi(window.location);
+  : createWebApi(window.location, takeEarlyStream());

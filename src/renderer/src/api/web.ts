@@ -3,6 +3,7 @@
  * arrives on one WebSocket at `/api/events`.
  */
 import type { CommandName, CommandParams, CommandReply, EventName } from '../../../shared/contract';
+import type { EarlyStream } from './early-stream';
 import { createNotices, type Transport } from './transport';
 import { checkEvent, checkEventFrame, checkReply } from './validate';
 
@@ -14,11 +15,23 @@ interface Place {
   host: string;
 }
 
-export function createWebApi(place: Place): Transport {
+/** `early`: the stream the page's first script opened (early-stream.ts), taken over on first use. */
+export function createWebApi(place: Place, early: EarlyStream | null = null): Transport {
   const notices = createNotices();
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   let started = false;
   let retryMs = RETRY_FIRST_MS;
+  /** Replies asked for when the early stream opened; valid only while that stream stays open. */
+  let earlySnapshots: Map<string, Promise<Response>> | null = null;
+
+  /** The early stream's reply to `command`, once, if it is the same question (no params). */
+  function takeEarlySnapshot(command: CommandName, params: unknown): Promise<Response> | undefined {
+    const hasParams = typeof params === 'object' && params !== null && Object.keys(params).length > 0;
+    if (!earlySnapshots || hasParams) return undefined;
+    const reply = earlySnapshots.get(command);
+    earlySnapshots.delete(command);
+    return reply;
+  }
 
   /**
    * The bridge's session cookie lives as long as the service: after a restart the page's cookie is
@@ -52,7 +65,7 @@ export function createWebApi(place: Place): Transport {
   ): Promise<CommandReply<C>> {
     let response: Response;
     try {
-      response = await post(command, params);
+      response = await (takeEarlySnapshot(command, params) ?? post(command, params));
       if (response.status === 401 && (await renewSession())) response = await post(command, params);
     } catch {
       return { ok: false, error: { code: 'internal', message: 'The Kilowatch service is not reachable' } };
@@ -84,23 +97,47 @@ export function createWebApi(place: Place): Transport {
     listeners.get(frame.value.event)?.forEach((listener) => listener(frame.value.payload));
   }
 
+  function opened(ws: WebSocket): void {
+    retryMs = RETRY_FIRST_MS;
+    if (early?.ws === ws) earlySnapshots = early.snapshots;
+    notices.emit({ kind: 'stream-open' });
+  }
+
+  // A failed or dropped socket always ends in `close`, so retrying lives there alone.
+  function closed(): void {
+    earlySnapshots = null;
+    // Jitter keeps many open consoles from reconnecting in step after a service restart.
+    const delay = Math.round(retryMs * (0.8 + Math.random() * 0.4));
+    retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+    notices.emit({ kind: 'stream-closed', retryInMs: delay });
+    // A browser never sees why an upgrade was refused: renew the session in case it went stale.
+    setTimeout(() => void renewSession().then(connect), delay);
+  }
+
+  function listen(ws: WebSocket): void {
+    ws.onopen = () => opened(ws);
+    ws.onmessage = (message) => dispatch(message.data);
+    ws.onclose = closed;
+  }
+
   function connect(): void {
     const scheme = place.protocol === 'https:' ? 'wss' : 'ws';
-    const ws = new WebSocket(`${scheme}://${place.host}/api/events`);
-    ws.onopen = () => {
-      retryMs = RETRY_FIRST_MS;
-      notices.emit({ kind: 'stream-open' });
-    };
-    ws.onmessage = (message) => dispatch(message.data);
-    // A failed or dropped socket always ends in `close`, so retrying lives there alone.
-    ws.onclose = () => {
-      // Jitter keeps many open consoles from reconnecting in step after a service restart.
-      const delay = Math.round(retryMs * (0.8 + Math.random() * 0.4));
-      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
-      notices.emit({ kind: 'stream-closed', retryInMs: delay });
-      // A browser never sees why an upgrade was refused: renew the session in case it went stale.
-      setTimeout(() => void renewSession().then(connect), delay);
-    };
+    listen(new WebSocket(`${scheme}://${place.host}/api/events`));
+  }
+
+  /**
+   * Takes over the early stream once the console has subscribed (wire() does so in one go, so a
+   * microtask later). What it said before is told now, after stream-open has asked for the
+   * snapshots: the stores count those events as newer than the snapshots, as they would have
+   * counted them had they arrived while the snapshots were on their way.
+   */
+  function adopt(stream: EarlyStream): void {
+    const { ws } = stream;
+    listen(ws);
+    if (ws.readyState === WebSocket.OPEN) opened(ws);
+    for (const frame of stream.frames.splice(0)) dispatch(frame);
+    // Closed before anyone listened (a closing one still calls `onclose`).
+    if (ws.readyState === WebSocket.CLOSED) closed();
   }
 
   return {
@@ -117,7 +154,8 @@ export function createWebApi(place: Place): Transport {
       subscribers.add(checked);
       if (!started) {
         started = true;
-        connect();
+        if (early) queueMicrotask(() => adopt(early));
+        else connect();
       }
       return () => subscribers.delete(checked);
     },

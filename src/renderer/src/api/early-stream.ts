@@ -1,0 +1,64 @@
+/**
+ * The bridge's event stream and the first snapshots, started by the page's first few kilobytes of
+ * script while the rest of the console still loads. On a large site the core takes about as long
+ * to answer `site.tree` as the page takes to load its code; asked only once that code had run, the
+ * two waits came one after the other.
+ *
+ * The snapshots are still asked for only once the stream is open, as web.ts does on every
+ * (re)open: whatever happens after a snapshot is taken then arrives as an event. Events that come
+ * before the console has subscribed are kept, in order, and handed over with the stream.
+ *
+ * Nothing here may import the contract or the stores: this module is in the page's first script,
+ * and what it imports would load before the stream could start.
+ */
+
+/** What the console asks for whenever the stream opens (wire.ts `refreshAll`), all with `{}`. */
+const FIRST_SNAPSHOTS = [
+  'site.tree',
+  'connection.status',
+  'alerts.query',
+  'access.status',
+  'settings.get',
+] as const;
+
+export interface EarlyStream {
+  ws: WebSocket;
+  /** Frames received before the console took the stream over, oldest first. */
+  frames: unknown[];
+  /** The replies to FIRST_SNAPSHOTS, asked for when the stream opened; each is used once. */
+  snapshots: Map<string, Promise<Response>>;
+}
+
+let started: EarlyStream | null = null;
+
+function askSnapshot(command: string): Promise<Response> {
+  const reply = fetch(`/api/${command}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  // Read (and a failure reported) when the console takes the reply; until then it is not unhandled.
+  reply.catch(() => undefined);
+  return reply;
+}
+
+export function startEarlyStream(place: { protocol: string; host: string }): void {
+  if (started) return;
+  const scheme = place.protocol === 'https:' ? 'wss' : 'ws';
+  const ws = new WebSocket(`${scheme}://${place.host}/api/events`);
+  const stream: EarlyStream = { ws, frames: [], snapshots: new Map() };
+  // A listener, not `onopen`: web.ts sets `onopen` when it takes over, and this one must still run
+  // first so that its stream-open finds the replies already asked for.
+  ws.addEventListener('open', () => {
+    for (const command of FIRST_SNAPSHOTS) stream.snapshots.set(command, askSnapshot(command));
+  });
+  ws.onmessage = (message) => stream.frames.push(message.data);
+  started = stream;
+}
+
+/** The stream started by the page's first script, once; null when none was (desktop app, tests). */
+export function takeEarlyStream(): EarlyStream | null {
+  const stream = started;
+  started = null;
+  return stream;
+}

@@ -1,0 +1,125 @@
+/// <reference lib="dom" />
+/**
+ * Issue #15: the page asks for the site (and opens its event stream) from its first few kB of
+ * script, while the console's own code (the `boot` chunk) still loads, so the core's answer and
+ * the page's loading overlap. Here that chunk is held back: the site must arrive without it, and
+ * what happens while it is held (a device going offline after the snapshot was taken) must still
+ * show once it runs. The tree is fetched once. No console errors allowed.
+ */
+import { join } from 'node:path';
+import type { MqttClient } from 'mqtt';
+import type { Browser, Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, watchErrors } from '../support/browser';
+import { poll } from '../support/e2e-console';
+import { coreTree, findNode } from '../support/e2e-demo';
+import { energyFrame, publish, type FixtureDevice } from '../support/e2e-fixtures';
+import { startHeadless, type Headless } from '../support/headless';
+import { startMosquitto, type Mosquitto } from '../support/mosquitto';
+import { testClient } from '../support/mqtt-client';
+import { tempDir } from '../support/temp-dir';
+
+const METER: FixtureDevice = { prefix: 'Early/HQ/Lab/Meter', src: 'shellyplus1pm-e0a000000001' };
+const DEVICE = `device:${METER.prefix}`;
+
+const dir = tempDir('kw-early-');
+let mosquitto: Mosquitto;
+let headless: Headless;
+let client: MqttClient;
+let browser: Browser;
+
+beforeAll(async () => {
+  mosquitto = await startMosquitto();
+  headless = await startHeadless([
+    '--broker',
+    mosquitto.url,
+    '--port',
+    '0',
+    '--db',
+    join(dir.path, 'early.db'),
+  ]);
+  client = await testClient(mosquitto.url);
+  const minuteS = Math.floor(Date.now() / 60_000) * 60 - 60;
+  await publish(
+    client,
+    `${METER.prefix}/events/rpc`,
+    energyFrame(METER, { minuteTsS: minuteS, totalWh: 10 }),
+  );
+  // Said online once: going offline later is then news, an alert naming the device node.
+  await publish(client, `${METER.prefix}/online`, 'true');
+  await poll(
+    async () => findNode(await coreTree(headless.url), DEVICE)?.online,
+    (online) => online === true,
+    20_000,
+    'the meter online in the core',
+  );
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await client?.endAsync();
+  expect(await headless?.stop()).toBe(0);
+  await mosquitto?.stop();
+  dir.remove();
+});
+
+/** Holds the console's code chunk until `release()`; the page's first script loads as usual. */
+async function holdConsoleCode(page: Page): Promise<{ release(): void }> {
+  const held: Route[] = [];
+  let isReleased = false;
+  await page.route('**/assets/boot-*.js', (route) => {
+    if (isReleased) return void route.continue();
+    held.push(route);
+  });
+  return {
+    release() {
+      isReleased = true;
+      for (const route of held.splice(0)) void route.continue();
+    },
+  };
+}
+
+describe('the first snapshot, asked before the console code has loaded', () => {
+  it('arrives while that code is held back, and what happened meanwhile still shows', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
+    const errors = watchErrors(page);
+    const code = await holdConsoleCode(page);
+    const offlineAlert = new Promise<void>((resolve) =>
+      page.on('websocket', (ws) =>
+        ws.on('framereceived', ({ payload }) => {
+          if (String(payload).includes('"kind":"device-offline"')) resolve();
+        }),
+      ),
+    );
+    const treeReply = page.waitForResponse((r) => r.url().endsWith('/api/site.tree'), { timeout: 20_000 });
+    // Not until `load`: the held chunk is preloaded, and the load event waits for it.
+    await page.goto(headless.url, { waitUntil: 'commit' });
+    expect((await treeReply).ok()).toBe(true);
+    // Nothing of the console has run: the site was asked for by the page's first script.
+    expect(await page.evaluate(() => document.getElementById('root')?.childElementCount)).toBe(0);
+
+    // After the snapshot was taken, the meter goes offline: the page hears it on the stream
+    // before any of its stores exist.
+    await publish(client, `${METER.prefix}/online`, 'false');
+    await offlineAlert;
+    code.release();
+
+    // Shown offline from the first snapshot on, not only once a later fetch of the tree has it
+    // (the page refetches a small site a few seconds after a state it could not place).
+    const shown = await page.waitForFunction(
+      (device) => {
+        const dot = document.querySelector(`[role="treeitem"][data-node-id="${device}"] [data-online]`);
+        if (!dot) return false;
+        const treeFetches = performance
+          .getEntriesByType('resource')
+          .filter((e) => e.name.endsWith('/api/site.tree')).length;
+        return { online: dot.getAttribute('data-online'), treeFetches };
+      },
+      DEVICE,
+      { timeout: 20_000, polling: 'raf' },
+    );
+    expect(await shown.jsonValue()).toEqual({ online: 'offline', treeFetches: 1 });
+    expect(errors).toEqual([]);
+  });
+});
