@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { WORKER_SEMI_SPACE_MB } from '../../src/main/worker/young-generation';
+import { WORKER_SEMI_SPACE_MB, WRITER_SEMI_SPACE_MB } from '../../src/main/worker/young-generation';
 
 const PROBE = resolve(__dirname, '../support/young-generation-probe.ts');
 const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
@@ -20,11 +20,15 @@ interface NewSpaces {
   worker: number;
 }
 
-async function probe(mode: string): Promise<NewSpaces> {
+async function run(mode: string): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', TSX_LOADER, PROBE, mode], {
     timeout: 30_000,
   });
-  const spaces = JSON.parse(stdout) as NewSpaces;
+  return stdout;
+}
+
+async function probe(mode: string): Promise<NewSpaces> {
+  const spaces = JSON.parse(await run(mode)) as NewSpaces;
   // Start-up alone must leave room to grow, or the cases below would prove nothing.
   expect(spaces.mainBefore).toBeLessThan(32 * MiB);
   return spaces;
@@ -53,5 +57,10 @@ describe('young generations (memory-peak)', () => {
   it('released (the core on the main thread): the main thread grows again to 2 × 16 MiB', async () => {
     const { main } = await probe('released');
     expect(main).toBe(32 * MiB);
+  });
+
+  it('the batch writer, sized after the engine started, has 2 × its own size; the engine keeps its own', async () => {
+    const spaces = JSON.parse(await run('writer')) as { core: number; writer: number };
+    expect(spaces).toEqual({ core: 2 * WORKER_SEMI_SPACE_MB * MiB, writer: 2 * WRITER_SEMI_SPACE_MB * MiB });
   });
 });

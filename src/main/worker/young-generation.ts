@@ -10,7 +10,9 @@
  * The worker's ingest makes many short-lived objects per message, so it gets a fixed
  * WORKER_SEMI_SPACE_MB per semi-space from the start: 2 × 8 MB peaked at 258 MB, 2 × 4 MB at
  * 251 MB (against 309 MB left to V8, same machine and load), with no change in the ingest ratio
- * that its noise could show.
+ * that its noise could show. A later probe of every thread's heap (2026-12-06) found the batch
+ * writer started with the engine's size too (its new space a third of its heap) and the engine's
+ * 2 × 4 MB still 8 MB of ~115: the engine now has 2 × 2 MB and the writer 2 × 1 MB, 4 + 6 MB less.
  *
  * These are V8 flags set at run time (the console is started as `node headless.js` or by
  * Electron, not with flags of our choosing), and V8 promises nothing about flags changed late;
@@ -24,7 +26,14 @@
 import { setFlagsFromString } from 'node:v8';
 
 /** The worker's semi-space size, MB (its new space is two of them). */
-export const WORKER_SEMI_SPACE_MB = 4;
+export const WORKER_SEMI_SPACE_MB = 2;
+
+/**
+ * The batch writer's (core/store/commit-thread.ts): it reads each batch's rows out of the arrays
+ * that crossed, one row object refilled, so it makes little that lives; with the engine's 2 × 4 MB
+ * its new space was a third of its heap (memory-peak).
+ */
+export const WRITER_SEMI_SPACE_MB = 1;
 
 /** No new space grows from now on (until an isolate is created). */
 export function holdMainYoungGeneration(): void {
@@ -36,7 +45,11 @@ export function releaseMainYoungGeneration(): void {
   setFlagsFromString('--semi-space-growth-factor=2');
 }
 
-/** Before the core's worker is started: its new space is 2 × `semiSpaceMb` from the start. */
+/**
+ * Before a worker is started (the core's, or the batch writer's with WRITER_SEMI_SPACE_MB): its new
+ * space is 2 × `semiSpaceMb` from the start. Threads started later get the same until it is set
+ * again, which is why CoreHost sets it before every start.
+ */
 export function sizeWorkerYoungGeneration(semiSpaceMb = WORKER_SEMI_SPACE_MB): void {
   setFlagsFromString(`--max-semi-space-size=${semiSpaceMb}`);
   setFlagsFromString(`--min-semi-space-size=${semiSpaceMb}`);

@@ -66,6 +66,10 @@ export function brokerOptions(
     reconnectPeriod: 0,
     connectTimeout: 10_000,
     resubscribe: true,
+    // mqtt.js otherwise builds a Buffer for each of the 65,536 packet ids on the first write and
+    // keeps them for good: 7.4 MB of the engine's live heap (a heap snapshot at memory-peak), to
+    // spare a 2-byte allocation per PUBACK.
+    writeCache: false,
     ...(username !== undefined && { username }),
     ...(password !== undefined && { password }),
     ...(profile.protocolVersion === 5 && {

@@ -14,6 +14,7 @@ import type { ApiError, Result } from '../../../shared/result';
 import type { Batch } from './batch';
 import { toWire, type BatchWire } from './batch-wire';
 import type { JournalRange } from './store';
+import { sizeWorkerYoungGeneration, WRITER_SEMI_SPACE_MB } from '../../worker/young-generation';
 
 /** The thread's entry in out/main (electron.vite.config.ts names it). */
 export const STORE_WRITER_ENTRY = 'store-writer.js';
@@ -75,6 +76,8 @@ export class CommitThread {
   static start(workerPath: string, dbPath: string): CommitThread {
     const { port1, port2 } = new MessageChannel();
     const acks = new SharedArrayBuffer(4);
+    // V8 flags, read when the thread's isolate is made: every later start sets its own size again.
+    sizeWorkerYoungGeneration(WRITER_SEMI_SPACE_MB);
     const worker = new Worker(workerPath, {
       workerData: { dbPath, port: port2, acks } satisfies StoreWriterData,
       transferList: [port2],
