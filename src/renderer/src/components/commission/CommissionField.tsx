@@ -1,4 +1,5 @@
-import { useId, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { LabelledField, type ControlProps } from '../LabelledField';
 
 interface Props {
   label: string;
@@ -7,41 +8,24 @@ interface Props {
   /** Said as soon as it appears, and tied to the control (aria-invalid, aria-describedby). */
   problem?: string | null;
   testId: string;
-  children: (control: {
-    id: string;
-    'aria-invalid': boolean;
-    'aria-describedby': string | undefined;
-    'data-testid': string;
-  }) => ReactNode;
+  children: (control: ControlProps) => ReactNode;
 }
 
-/** A label, its control, a hint and the field's own problem right under it. */
+const CLASSES = { field: 'field commission-field', hint: 'muted small', problem: 'field-problem' };
+
+/** A field of the "Add a Shelly" dialog: a label, its control, a hint and its own problem. */
 export function CommissionField({ label, hint, problem, testId, children }: Props) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const problemId = `${id}-problem`;
-  const describedBy =
-    [hint ? hintId : null, problem ? problemId : null].filter(Boolean).join(' ') || undefined;
   return (
-    <div className="field commission-field">
-      <label htmlFor={id}>{label}</label>
-      {children({
-        id,
-        'aria-invalid': Boolean(problem),
-        'aria-describedby': describedBy,
-        'data-testid': testId,
-      })}
-      {hint && (
-        <p className="muted small" id={hintId}>
-          {hint}
-        </p>
-      )}
-      {problem && (
-        <p className="field-problem" id={problemId} role="alert" data-testid={`${testId}-problem`}>
-          {problem}
-        </p>
-      )}
-    </div>
+    <LabelledField
+      label={label}
+      hint={hint}
+      problem={problem}
+      testId={testId}
+      problemTestId={`${testId}-problem`}
+      classes={CLASSES}
+    >
+      {children}
+    </LabelledField>
   );
 }
 
