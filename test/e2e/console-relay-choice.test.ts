@@ -48,8 +48,9 @@ beforeAll(async () => {
       method: string;
       params?: { on?: boolean };
     };
-    // Its names are asked for too (Shelly.GetConfig); this test watches the state and the commands.
-    if (request.method === 'Shelly.GetConfig') return;
+    // Its names and identity are asked for too (Shelly.GetConfig, Shelly.GetDeviceInfo); this test
+    // watches the state and the commands.
+    if (request.method === 'Shelly.GetConfig' || request.method === 'Shelly.GetDeviceInfo') return;
     methods.push(request.method);
     if (request.method !== 'Switch.Set' || typeof request.params?.on !== 'boolean') return;
     const on = request.params.on;

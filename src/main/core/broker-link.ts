@@ -381,8 +381,10 @@ export class BrokerLink {
       );
     const subscribed = await connection.subscribeOptional(this.leaseTopic);
     if (subscribed === 'granted') return this.decideLease();
+    // A link replaced meanwhile: its answer is not the new link's decision, which must still wait.
+    if (lease !== this.lease) return;
     // The link closed before the SUBACK: no answer from the broker, and the next connect retries.
-    if (subscribed === 'lost' || lease !== this.lease) return this.leaseDecisionMade();
+    if (subscribed === 'lost') return this.leaseDecisionMade();
     this.leaseUnchecked(
       `The broker does not let Kilowatch read ${this.leaseTopic}, so it cannot see whether another ` +
         `console already publishes the totals; this one publishes them.`,

@@ -752,6 +752,11 @@ export class KilowatchConsole {
     return this.link.state;
   }
 
+  /** Keys of the devices read over HTTP (`[[poll]]`, the demo's plugs). */
+  get polledKeys(): ReadonlySet<string> {
+    return this.polling.keys;
+  }
+
   /** Connects with a profile; resolves with the first failure, if any (reconnecting goes on). */
   connect(profile: ConnectionProfile): Promise<ApiError | null> {
     return this.link.connect(withSiteFilters(profile, this.options.headOfficeSites ?? []));
