@@ -46,6 +46,9 @@ export async function openConsole(
   if (opts.countRenders) await page.addInitScript(() => void (window.__kilowatchRenders = {}));
   if (opts.init) await page.addInitScript(opts.init);
   await page.goto(url);
+  // The console's code is a chunk of its own (main.tsx): loaded after the page's `load`, so wait
+  // until it has rendered something before a test looks for it.
+  await page.waitForSelector('#root > *', { state: 'attached', timeout: 30_000 });
   return { browser, page, errors, failedRequests };
 }
 
