@@ -314,12 +314,16 @@ export class BrokerLink {
     this.isWillDropped = false;
     // Dying without a goodbye empties the aggregator lease, so a standby takes over.
     const will = { topic: this.leaseTopic, payload: Buffer.alloc(0), qos: 1 as const, retain: true };
-    this.connection = new BrokerConnection(
+    const connection: BrokerConnection = new BrokerConnection(
       { ...options.value, will },
       safeBrokerUrl(profile.url),
       filters,
       {
-        onState: (state) => this.connectionChanged(state),
+        // A replaced link's last words (its close, after a new link started) are not this link's
+        // state: they would mark the new lease disconnected while it decides.
+        onState: (state) => {
+          if (this.connection === connection) this.connectionChanged(state);
+        },
         onMessage: (topic, payload, isRetained) => {
           if (topic === this.leaseTopic)
             this.leaseStep(this.lease.received(payload.toString('utf8'), isRetained, Date.now()));
@@ -348,7 +352,8 @@ export class BrokerLink {
       // Only the embedded demo broker is "demo"; a broker chosen in the wizard is real.
       this.deps.isDemo && profile.name === 'demo',
     );
-    return this.connection.start();
+    this.connection = connection;
+    return connection.start();
   }
 
   /**
