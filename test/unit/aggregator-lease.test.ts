@@ -91,6 +91,35 @@ describe('aggregator lease', () => {
     });
   });
 
+  it('claims when its settle timer fires, even if the wall clock reads a little short of it', () => {
+    // Node fires a 500 ms timer when its own truncated clock says so; Date.now() may read 499.
+    const broker = new Broker();
+    const a = new AggregatorLease('kilowatch-aaaa', 500);
+    broker.join(a, T0);
+    broker.flush(T0 + 499);
+    const step = a.settled(T0 + 499);
+    expect(a.role).toBe('aggregator');
+    expect(JSON.parse(step.publish ?? '')).toMatchObject({ clientId: 'kilowatch-aaaa' });
+  });
+
+  it('its settle timer claims nothing already held, nor after the link dropped', () => {
+    const broker = new Broker();
+    const b = new AggregatorLease('kilowatch-bbbb', 500);
+    broker.join(b, T0);
+    broker.poll(T0 + 500);
+    const a = new AggregatorLease('kilowatch-aaaa', 500);
+    broker.join(a, T0 + 1000);
+    broker.flush(T0 + 1000);
+    expect(a.settled(T0 + 1500)).toEqual({});
+    expect(a.role).toBe('standby');
+    const c = new AggregatorLease('kilowatch-cccc', 500);
+    c.disconnected();
+    c.subscribed(T0);
+    c.disconnected();
+    expect(c.settled(T0 + 500)).toEqual({});
+    expect(c.role).toBe('deciding');
+  });
+
   it('a console that arrives later stands by, even with a lower client id', () => {
     const broker = new Broker();
     const b = new AggregatorLease('kilowatch-bbbb', 500);

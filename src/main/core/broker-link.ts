@@ -419,7 +419,7 @@ export class BrokerLink {
     lease.subscribed(Date.now());
     const decide = () => {
       if (lease !== this.lease) return;
-      this.leaseStep(lease.poll(Date.now()));
+      this.leaseStep(lease.settled(Date.now()));
       this.leaseDecisionMade();
     };
     // Timers run before socket reads in an event-loop turn: after a stall (a busy machine) the

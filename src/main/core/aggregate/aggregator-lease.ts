@@ -153,6 +153,18 @@ export class AggregatorLease {
     }
   }
 
+  /**
+   * The settle timer fired: a lease still free is claimed now. The timer measured the settle time,
+   * yet the wall clock may read a millisecond or more short of it (Node's timers run on a truncated,
+   * loop-cached monotonic clock), so `poll` would find the time not yet up. Nothing would claim the
+   * lease until the next tick, and a publish that waited for the decision would find none.
+   */
+  settled(nowMs: number): LeaseStep {
+    if (this.currentRole !== 'deciding' || this.heldBy || this.decideAtMs === Number.POSITIVE_INFINITY)
+      return {};
+    return this.claim(nowMs);
+  }
+
   /** A message on the lease topic: the retained copy sent on subscribing, or a live one. */
   received(payload: string, isRetained: boolean, nowMs: number): LeaseStep {
     if (this.currentRole === 'deciding' && !isRetained) return {};
