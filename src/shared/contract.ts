@@ -433,20 +433,40 @@ export const HistoryQuerySchema = z.object({
   resolution: z.enum(RESOLUTIONS).default('auto'),
 });
 export const REPORT_ZONES = ['local', 'utc'] as const;
+/**
+ * A bucket's money with a tariff (`[tariff]`), in whole minor units of `currency` (cents), each
+ * rounded once from the exact sum. Absent where any of the bucket's energy was counted without a
+ * price (before the tariff's first period, or before the tariff was set: Rebuild history prices
+ * the kept minutes).
+ */
+const CostFiguresSchema = z.object({
+  /** Consumption (energyWh) priced at the import price in force at each minute. */
+  costMinor: z.number().int().optional(),
+  /** Returned or exported energy (returnedWh) credited at the feed-in price. */
+  exportCreditMinor: z.number().int().optional(),
+});
 export const HistoryPointSchema = z.object({
   start: IsoTime,
   end: IsoTime,
   energyWh: z.number(),
   returnedWh: z.number(),
   ...RoleFiguresSchema.shape,
+  ...CostFiguresSchema.shape,
 });
 export const HistoryResultSchema = z.object({
   node: z.string(),
   resolution: z.enum(RESOLUTIONS),
   unit: z.literal('Wh'),
+  /** ISO 4217 code of the cost figures; absent without a tariff. */
+  currency: z.string().optional(),
   points: z.array(HistoryPointSchema),
   /** The sum of the points, added exactly by the core (the renderer does no energy arithmetic). */
-  total: z.object({ energyWh: z.number(), returnedWh: z.number(), ...RoleFiguresSchema.shape }),
+  total: z.object({
+    energyWh: z.number(),
+    returnedWh: z.number(),
+    ...RoleFiguresSchema.shape,
+    ...CostFiguresSchema.shape,
+  }),
   gaps: z.array(z.object({ from: IsoTime, to: IsoTime })),
 });
 export type HistoryResult = z.infer<typeof HistoryResultSchema>;

@@ -178,6 +178,8 @@ describe('history in Europe/Lisbon', () => {
       'returned_kwh',
       'part_of',
       'note',
+      'cost',
+      'currency',
     ]);
     expect(rows[0]?.['start (Europe/Lisbon)']).toMatch(/^2025-06-01T\d\d:00:00\+01:00$/);
     const totalRow = rows.at(-1);

@@ -133,6 +133,8 @@ describe('the real Pro 3EM through Mosquitto', () => {
       'returned_kwh',
       'part_of',
       'note',
+      'cost',
+      'currency',
     ]);
     expect(rows.at(-1)?.note).toBe('total');
     const whole = rows.filter((r) => r.part_of === '' && r.note === '');

@@ -63,6 +63,8 @@ import { alertCommands } from './commands/alerts';
 import { connectionCommands } from './commands/connection';
 import { historyCommands } from './commands/history';
 import { DEFAULT_NIGHT } from './reports/insight';
+import { RollupPricing } from './cost/priced-rollups';
+import type { Tariff } from './cost/tariff-schema';
 import { meterCommands } from './commands/meter';
 import { relayCommands } from './commands/relay';
 import { siteCommands } from './commands/site';
@@ -125,6 +127,8 @@ export interface ConsoleOptions {
   headOfficeSites?: readonly string[];
   /** insight.get's night window, local hours (`[insight]`; default 22:00–07:00). */
   night?: { fromHour: number; toHour: number };
+  /** Prices and their effective dates (`[tariff]`): cost is kept from then on. */
+  tariff?: Tariff;
 }
 
 export type EventListener = (message: EventMessage) => void;
@@ -141,6 +145,8 @@ export class KilowatchConsole {
   readonly today: TodayTotals;
   readonly calendar: Calendar;
   readonly nodeIds: KeyIndex;
+  /** Energy kept per price beside the rollups (`[tariff]`); null: no cost. */
+  private readonly pricing: RollupPricing | null;
   readonly placeIds: KeyIndex;
   readonly bookingIds: KeyIndex;
   readonly roles: MeterRoles;
@@ -232,6 +238,7 @@ export class KilowatchConsole {
       routing: this.routing,
     });
     this.calendar = new Calendar(timeZone);
+    this.pricing = options.tariff ? new RollupPricing(options.tariff, timeZone, this.nodeIds) : null;
     const commitThread =
       options.commitThreadPath && store.path !== ':memory:'
         ? CommitThread.start(options.commitThreadPath, store.path)
@@ -270,6 +277,7 @@ export class KilowatchConsole {
       undefined,
       commitThread,
     );
+    this.writer.pricing = this.pricing;
     const sites = options.headOfficeSites?.length
       ? new SiteSources(options.headOfficeSites, this.registry)
       : null;
@@ -486,6 +494,7 @@ export class KilowatchConsole {
         clock: this.clock,
         night: this.options.night ?? DEFAULT_NIGHT,
         minuteDays: () => this.settings.values.minuteDays,
+        pricing: this.pricing,
       }),
       ...meterCommands({ roleChanges: this.roleChanges, totalsMoved }),
       ...alertCommands({
@@ -570,6 +579,7 @@ export class KilowatchConsole {
         return device ? device.placement : { reason: 'no-placement' };
       },
       onProgress,
+      this.pricing,
     );
   }
 
@@ -617,6 +627,7 @@ export class KilowatchConsole {
     if (changed.includes('timeZone')) {
       this.writer.flush();
       this.calendar.setZone(after.timeZone);
+      this.pricing?.setZone(after.timeZone);
       this.today.setZone(after.timeZone, this.clock());
       const rebuilt = this.rebuildHistory();
       if (!rebuilt.ok)

@@ -13,6 +13,7 @@ import { limitHeapGrowth } from './heap-growth';
 import type { ConfiguredRole } from './site/role-changes';
 import type { PollTarget } from './polling/poll-targets';
 import { Store } from './store/store';
+import type { Tariff } from './cost/tariff-schema';
 import { siteConflict } from './sites/site-sources';
 
 export interface OpenOptions {
@@ -27,6 +28,8 @@ export interface OpenOptions {
   headOfficeSites?: readonly string[];
   /** insight.get's night window, local hours (`[insight]`). */
   night?: { fromHour: number; toHour: number };
+  /** Prices and their effective dates (`[tariff]`). */
+  tariff?: Tariff;
   isDemo?: boolean;
   clock?: () => number;
   liveIntervalMs?: number;
@@ -96,6 +99,7 @@ export function openConsole(
     ...(options.homeAssistant && { homeAssistant: options.homeAssistant }),
     ...(options.headOfficeSites && { headOfficeSites: options.headOfficeSites }),
     ...(options.night && { night: options.night }),
+    ...(options.tariff && { tariff: options.tariff }),
     ...(options.timeZone && { timeZone: options.timeZone }),
     ...(options.profiles && { profiles: options.profiles }),
     ...(options.meterRoles && { meterRoles: options.meterRoles }),

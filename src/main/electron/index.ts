@@ -153,6 +153,7 @@ async function start(): Promise<void> {
     homeAssistant: config.homeassistant,
     headOfficeSites: config.headoffice.sites,
     night: { fromHour: config.insight.nightFrom, toHour: config.insight.nightTo },
+    ...(config.tariff && { tariff: config.tariff }),
     minuteDays: config.storage.retention.minuteDays,
     isDemo,
     meterRoles: config.meter,

@@ -157,6 +157,7 @@ async function main(entryDir: string): Promise<void> {
     homeAssistant: config.homeassistant,
     headOfficeSites: config.headoffice.sites,
     night: { fromHour: config.insight.nightFrom, toHour: config.insight.nightTo },
+    ...(config.tariff && { tariff: config.tariff }),
     isDemo,
     minuteDays: config.storage.retention.minuteDays,
     meterRoles: config.meter,

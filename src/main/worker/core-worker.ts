@@ -87,6 +87,7 @@ function open(
     ...(options.homeAssistant && { homeAssistant: options.homeAssistant }),
     ...(options.headOfficeSites && { headOfficeSites: options.headOfficeSites }),
     ...(options.night && { night: options.night }),
+    ...(options.tariff && { tariff: options.tariff }),
     ...(options.timeZone && { timeZone: options.timeZone }),
     ...(options.minuteDays && { minuteDays: options.minuteDays }),
     ...(options.language && { language: options.language }),

@@ -12,6 +12,7 @@ import type { DiagnosticsSources } from '../core/diagnostics/sources';
 import type { ConfiguredRole } from '../core/site/role-changes';
 import type { PollTarget } from '../core/polling/poll-targets';
 import type { BackfillReport } from '../demo/backfill';
+import type { Tariff } from '../core/cost/tariff-schema';
 
 /** openConsole's options, as far as they can cross a thread (no functions, no open handles). */
 export interface WorkerOpenOptions {
@@ -26,6 +27,8 @@ export interface WorkerOpenOptions {
   headOfficeSites?: readonly string[];
   /** insight.get's night window, local hours (`[insight]`). */
   night?: { fromHour: number; toHour: number };
+  /** Prices and their effective dates (`[tariff]`): plain integers, so it crosses as it is. */
+  tariff?: Tariff;
   isDemo: boolean;
   timeZone?: string;
   minuteDays?: number;

@@ -1,5 +1,6 @@
 /** Commands that read the past from the file: history, reports and the ledger. */
 import type { ParsedParams } from '../../../shared/contract';
+import type { RollupPricing } from '../cost/priced-rollups';
 import { csvReport } from '../reports/csv-report';
 import { historyQuery, type HistoryDeps } from '../reports/history';
 import { insightOf, type NightWindow } from '../reports/insight';
@@ -24,6 +25,8 @@ export interface HistoryCommandDeps {
   night: NightWindow;
   /** Minute retention now (settings): older stretches are read by the hour. */
   minuteDays(): number;
+  /** The tariff's priced rollups; null without `[tariff]` (no cost anywhere). */
+  pricing: RollupPricing | null;
 }
 
 /**
@@ -49,7 +52,14 @@ export function historyCommands(
     writer.flush();
     const snapshot: HistorySnapshot = heavy ? openSnapshot(store) : directReads(store);
     try {
-      return await read({ store, reads: snapshot.reader, registry, calendar, nodeIds });
+      return await read({
+        store,
+        reads: snapshot.reader,
+        registry,
+        calendar,
+        nodeIds,
+        pricing: deps.pricing,
+      });
     } finally {
       snapshot.close();
     }

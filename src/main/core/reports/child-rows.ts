@@ -20,6 +20,8 @@ export interface ChildSeries {
   /** For an EM phase: the channel (as labelled) whose energy already holds it; else ''. */
   partOf: string;
   buckets: Bucket[];
+  /** The node whose own buckets these are (its rollups, its priced twins); none for a device's share of a room. */
+  node?: string;
 }
 
 /** Matches history.ts: a device's clock may stamp minutes up to a day after an assignment. */
@@ -44,6 +46,7 @@ export async function childSeries(
       label,
       partOf: partOf(deps, label, channelLabels),
       buckets: await nodeBuckets(deps, resolved, fromMs, toMs, resolution),
+      node: resolved.id,
     });
   }
   return out;

@@ -8,7 +8,8 @@ import type { ParsedParams } from '../../../shared/contract';
 import { ok, type ApiError, type Result } from '../../../shared/result';
 import { unitsToKWhText as kWh } from '../units';
 import { childSeries, labelOf, remainder, type ChildSeries } from './child-rows';
-import { nodeBuckets, resolveQuery, type HistoryDeps } from './history';
+import { bucketCosts, costFigures, totalCostFigures } from './bucket-cost';
+import { nodeBuckets, resolveQuery, type Bucket, type HistoryDeps } from './history';
 import { mergeByStart } from './merge-by-start';
 
 /** `note` of the last row: the node's total over the whole period. */
@@ -32,6 +33,10 @@ export function csvHeader(zone: string): string[] {
     // Appended last so readers of the older columns keep working.
     'part_of',
     'note',
+    // With a tariff: the consumption's cost in the currency's major unit (1.23, not cents), empty
+    // where part of a row's energy was counted without a price.
+    'cost',
+    'currency',
   ];
 }
 
@@ -55,11 +60,20 @@ export async function csvReport(
   const perChild = params.perChild && node.kind !== 'channel';
   const series: ChildSeries[] = perChild
     ? await childSeries(deps, node, fromMs, toMs, resolution)
-    : [{ label: self, partOf: '', buckets: own }];
+    : [{ label: self, partOf: '', buckets: own, node: node.id }];
   const leftOver = perChild ? await remainder(own, series, deps.reads.pace) : [];
   if (leftOver.length > 0)
     series.push({ label: { ...self, device: '', channel: '' }, partOf: '', buckets: leftOver });
 
+  const costs = await Promise.all(
+    series.map((s) => (s.node === undefined ? null : bucketCosts(deps, s.node, s.buckets, resolution))),
+  );
+  const currency = deps.pricing?.currency ?? '';
+  const money = majorText(deps.pricing?.tariff.minorDigits ?? 0);
+  const costText = (i: number, b: Bucket) => {
+    const figures = costs[i] ? costFigures(b, costs[i].get(b.startMs)) : {};
+    return figures.costMinor === undefined ? '' : money(figures.costMinor);
+  };
   // Rows by start, then in series order; stringified a part at a time (each record ends with its
   // own delimiter, so the parts join into exactly the one text), breathing between rows.
   const out = new CsvParts();
@@ -79,12 +93,16 @@ export async function csvReport(
       kWh(b.returnedUnits),
       s.partOf,
       s.buckets === leftOver ? NOT_ITEMISED_NOTE : '',
+      costText(i, b),
+      currency,
     ]);
     rows++;
     const turn = deps.reads.pace.breathe();
     if (turn) await turn;
   }
   const sum = (key: 'energyUnits' | 'returnedUnits') => own.reduce((total, b) => total + b[key], 0);
+  const ownCosts = perChild ? await bucketCosts(deps, node.id, own, resolution) : costs[0];
+  const totalCost = ownCosts ? totalCostFigures(own, ownCosts).costMinor : undefined;
   out.add([
     time(fromMs),
     time(toMs),
@@ -97,8 +115,22 @@ export async function csvReport(
     kWh(sum('returnedUnits')),
     '',
     rows === 0 ? EMPTY_NOTE : TOTAL_NOTE,
+    totalCost === undefined ? '' : money(totalCost),
+    currency,
   ]);
   return ok({ filename: reportFilename(node.id, fromMs, toMs, zone), csv: out.text(), rows });
+}
+
+/** Minor units as the major unit's decimal text: 12345 cents → "123.45", −5 → "-0.05", yen as they are. */
+export function majorText(minorDigits: number): (minor: number) => string {
+  const scale = 10 ** minorDigits;
+  return (minor) => {
+    if (minorDigits === 0) return String(minor);
+    const magnitude = Math.abs(minor);
+    const whole = Math.floor(magnitude / scale);
+    const fraction = String(magnitude % scale).padStart(minorDigits, '0');
+    return `${minor < 0 ? '-' : ''}${whole}.${fraction}`;
+  };
 }
 
 /** The CSV's text, stringified a few hundred records at a time. */

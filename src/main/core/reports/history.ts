@@ -17,6 +17,8 @@ import type { Calendar, Resolution } from '../store/calendar';
 import type { HistoryReader, MinuteSum } from '../store/history-reader';
 import type { KeyIndex } from '../store/key-index';
 import type { PlaceMatch, Store } from '../store/store';
+import type { RollupPricing } from '../cost/priced-rollups';
+import { bucketCosts, costFigures, totalCostFigures } from './bucket-cost';
 
 export interface HistoryDeps {
   store: Store;
@@ -25,6 +27,8 @@ export interface HistoryDeps {
   registry: SiteRegistry;
   calendar: Calendar;
   nodeIds: KeyIndex;
+  /** The tariff's priced rollups; null without `[tariff]`. */
+  pricing: RollupPricing | null;
 }
 
 export interface Bucket {
@@ -343,6 +347,7 @@ export async function historyQuery(
   let buckets = await nodeBuckets(deps, node, fromMs, toMs, resolution);
   const roles = await roleSeries(deps, node, fromMs, toMs, resolution);
   if (roles) buckets = withRoleBuckets(deps, buckets, roles, resolution);
+  const costs = await bucketCosts(deps, node.id, buckets, resolution);
   const points: HistoryResult['points'] = [];
   for (const b of buckets) {
     points.push({
@@ -356,6 +361,7 @@ export async function historyQuery(
           roles.loads.get(b.startMs)?.energyUnits ?? 0,
           roles.production.get(b.startMs),
         )),
+      ...(costs && costFigures(b, costs.get(b.startMs))),
     });
     const turn = deps.reads.pace.breathe();
     if (turn) await turn;
@@ -364,12 +370,14 @@ export async function historyQuery(
     node: node.id,
     resolution,
     unit: 'Wh',
+    ...(deps.pricing && { currency: deps.pricing.currency }),
     points,
     total: {
       energyWh: unitsToWh(buckets.reduce((sum, b) => sum + b.energyUnits, 0)),
       returnedWh: unitsToWh(buckets.reduce((sum, b) => sum + b.returnedUnits, 0)),
       ...(roles &&
         roleFigures(sumOf(roles.supply), sumOf(roles.loads)?.energyUnits ?? 0, sumOf(roles.production))),
+      ...(costs && totalCostFigures(buckets, costs)),
     },
     gaps: gaps.map((g) => ({
       from: new Date(g.fromS * 1000).toISOString(),

@@ -11,11 +11,12 @@
  */
 import type { ApiError } from '../../../shared/result';
 import { Batch, minuteKey } from './batch';
-import type { PlaceRow } from './rows';
+import type { PlaceRow, RollupRow } from './rows';
 import type { Calendar } from './calendar';
 import type { CommitAck, CommitThread } from './commit-thread';
 import { CommitTimings } from './commit-timings';
 import { planRollups } from './rollup-plan';
+import type { RollupPricing } from '../cost/priced-rollups';
 import type { JournalRange, Store } from './store';
 
 export interface BatchWriterEvents {
@@ -57,6 +58,8 @@ export class BatchWriter {
   lastError: ApiError | null = null;
   /** Until a batch is on disk, as this thread sees it (queue, commit and acknowledgement): /metrics. */
   readonly commitTimings = new CommitTimings();
+  /** The tariff's energy-per-price twins (cost/priced-rollups.ts); null: no tariff, no cost. */
+  pricing: RollupPricing | null = null;
 
   constructor(
     private readonly store: Store,
@@ -78,6 +81,12 @@ export class BatchWriter {
    */
   ready(): Promise<void> {
     return this.thread?.online ?? Promise.resolve();
+  }
+
+  /** The rollup increments of a batch, with the priced twins when a tariff is set. */
+  private plan(batch: Batch): RollupRow[] {
+    const twinOf = this.pricing?.twinFinder((id, key) => batch.nodes.set(id, key));
+    return planRollups(batch.minutes.values(), this.calendar, twinOf);
   }
 
   /** What ingest adds to: the batch being gathered. */
@@ -113,7 +122,7 @@ export class BatchWriter {
     let batch: Batch | null = null;
     if (!this.current.isEmpty) {
       batch = this.current;
-      batch.rollups = planRollups(batch.minutes.values(), this.calendar);
+      batch.rollups = this.plan(batch);
       this.current = new Batch();
     }
     const sent = { id: this.nextCommitId++, batch, apply, sentAtMs: performance.now() };
@@ -198,7 +207,7 @@ export class BatchWriter {
       if (this.inFlight) return false;
     }
     if (this.current.isEmpty) return true;
-    this.current.rollups = planRollups(this.current.minutes.values(), this.calendar);
+    this.current.rollups = this.plan(this.current);
     const startedMs = performance.now();
     const result = this.store.commit(this.current);
     if (result.ok) {

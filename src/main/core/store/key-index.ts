@@ -17,6 +17,10 @@ export class KeyIndex {
     return this.ids.get(key);
   }
 
+  keys(): IterableIterator<string> {
+    return this.ids.keys();
+  }
+
   /** The id of `key`; a new id is announced through `onNew` so it can be persisted. */
   id(key: string, onNew: (id: number) => void): number {
     let id = this.ids.get(key);

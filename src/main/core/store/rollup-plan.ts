@@ -25,16 +25,29 @@ function accumulate(map: Map<number, Sum>, key: number, energyUnits: number, ret
   } else map.set(key, { energyUnits, returnedUnits });
 }
 
-export function planRollups(minutes: Iterable<MinuteRow>, calendar: Calendar): RollupRow[] {
+/**
+ * `twinOf`, with a tariff: the node that keeps a node's energy at the price of that minute
+ * (cost/priced-rollups.ts); it receives the same increments as the node itself.
+ */
+export function planRollups(
+  minutes: Iterable<MinuteRow>,
+  calendar: Calendar,
+  twinOf?: (nodeId: number, minute: number) => number | null,
+): RollupRow[] {
   const hours = new Map<number, Sum>();
+  const add = (id: number, minute: number, hour: number, e: number, r: number) => {
+    accumulate(hours, id * NODE_STRIDE + hour, e, r);
+    const twin = twinOf?.(id, minute);
+    if (twin != null) accumulate(hours, twin * NODE_STRIDE + hour, e, r);
+  };
   for (const m of minutes) {
     if (!m.nodeIds || (m.energyUnits === 0 && m.returnedUnits === 0)) continue;
     const hour = calendar.starts(m.minute).hour;
-    for (const id of m.nodeIds) accumulate(hours, id * NODE_STRIDE + hour, m.energyUnits, m.returnedUnits);
+    for (const id of m.nodeIds) add(id, m.minute, hour, m.energyUnits, m.returnedUnits);
     if (m.shaped) {
       for (const code of m.shaped) {
         const [e, r] = shaped((code % 4) as Shape, m.energyUnits, m.returnedUnits);
-        accumulate(hours, Math.floor(code / 4) * NODE_STRIDE + hour, e, r);
+        add(Math.floor(code / 4), m.minute, hour, e, r);
       }
     }
   }

@@ -11,6 +11,7 @@ import type { RebuildProgress } from '../../../shared/contract';
 import { countedNodes, type Placement } from '../site/placement';
 import { ROLLUPS, type Calendar, type Rollup } from './calendar';
 import { planRollups } from './rollup-plan';
+import type { RollupPricing } from '../cost/priced-rollups';
 import type { MinuteRow } from './rows';
 import { isUnassignedPlace, placeKey, UNASSIGNED_PLACE, type KeyIndex } from './key-index';
 import type { Store } from './store';
@@ -40,6 +41,7 @@ export function rebuildRollups(
   placeIds: KeyIndex,
   placementOfDevice: (deviceKey: string) => Placement,
   onProgress?: (progress: RebuildProgress) => void,
+  pricing?: RollupPricing | null,
 ): RebuildReport {
   // Journaled increments first: left pending, they would land again on top of the rebuilt buckets.
   const applied = store.applyRollups();
@@ -146,7 +148,9 @@ export function rebuildRollups(
     }
   }
   const sums = new Map<string, Sum>();
-  for (const r of planRollups(minuteRows(), calendar)) {
+  // Priced again with today's tariff: twins of other prices within the range are rewritten.
+  const twinOf = pricing?.twinFinder((id, key) => newNodes.set(id, key));
+  for (const r of planRollups(minuteRows(), calendar, twinOf)) {
     if (r.startMin < firstWhole[r.rollup]) continue; // began before the retention cutoff
     sums.set(`${r.rollup}|${r.nodeId}|${r.startMin}`, {
       energyUnits: r.energyUnits,
