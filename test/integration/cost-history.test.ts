@@ -19,7 +19,7 @@ import type { HistoryResult } from '../../src/shared/contract';
 import { TariffSchema } from '../../src/main/core/cost/tariff-schema';
 import { openConsole, type OpenOptions } from '../../src/main/core/open-console';
 import { startMosquitto } from '../support/mosquitto';
-import { testClient, waitFor } from '../support/mqtt-client';
+import { retainedJson, testClient, waitFor } from '../support/mqtt-client';
 import { switchNotify } from '../support/core';
 import { tempDir } from '../support/temp-dir';
 
@@ -111,7 +111,7 @@ async function site() {
     );
     await waitFor(() => seen > before, 5000, `delivery at ${atIso}`);
   };
-  return { open, send };
+  return { open, send, mosquittoUrl: mosquitto.url };
 }
 
 type Core = Awaited<ReturnType<Awaited<ReturnType<typeof site>>['open']>>['core'];
@@ -195,6 +195,27 @@ describe('cost kept like energy (#18 item 2)', () => {
     await expectTheFigures(again.core);
     expect(again.core.rebuildRollups().differed).toBe(0);
     await expectTheFigures(again.core);
+
+    // The published aggregates carry this local month's cost: none for March (its first 100 Wh
+    // had no price). April in Lisbon (UTC+1 from 29 March): 100 Wh at 0.50 at 11:00 = 5 c.
+    await again.core.publishAggregates();
+    let published = await retainedJson(s.mosquittoUrl, 'kilowatch/#');
+    expect(published.get('kilowatch/Hotel/Lisbon/Room101/energy')).toMatchObject({ energyWh: 2280 });
+    expect(published.get('kilowatch/Hotel/Lisbon/Room101/energy')).not.toHaveProperty('monthCostMinor');
+    await s.send('2026-04-01T10:00:00Z', 3180);
+    await s.send('2026-04-01T10:01:00Z', 3280);
+    await again.core.publishAggregates();
+    published = await retainedJson(s.mosquittoUrl, 'kilowatch/#');
+    for (const topic of [
+      'kilowatch/Hotel/energy',
+      'kilowatch/Hotel/Lisbon/Room101/energy',
+      'kilowatch/Hotel/Lisbon/Room101/Heater/energy',
+    ])
+      expect(published.get(topic), topic).toMatchObject({
+        energyWh: 2380,
+        monthCostMinor: 5,
+        currency: 'EUR',
+      });
 
     // Without a tariff there is no cost anywhere (not a cost of zero).
     await again.close();

@@ -29,6 +29,7 @@ import { brokerOptions, safeBrokerUrl } from './broker/options';
 import { alertId } from './alert-id';
 import type { Device, SiteRegistry } from './site/registry';
 import type { IngestStats } from './stats';
+import type { MonthCost } from './aggregate/month-cost';
 
 export interface BrokerLinkDeps {
   clientId: string;
@@ -45,6 +46,8 @@ export interface BrokerLinkDeps {
   clock: () => number;
   /** Every node's totals now, for publishing. */
   snapshot(): ReadonlyMap<string, NodeTotals>;
+  /** With a tariff: a node's cost this month, published with its aggregate. */
+  monthCost?: (node: string, nowMs: number) => MonthCost | undefined;
   /** A device's message (anything but the lease). */
   onDeviceMessage(topic: string, payload: Buffer, isRetained: boolean): void;
   alert(alert: RaisedAlert): void;
@@ -197,7 +200,9 @@ export class BrokerLink {
     if (!connection) return 0;
     const now = this.deps.clock();
     const totals = this.deps.snapshot();
-    const changes = this.publisher.changes(this.deps.registry, totals, now);
+    const monthCost = this.deps.monthCost;
+    const costOf = monthCost && ((node: string) => monthCost(node, now));
+    const changes = this.publisher.changes(this.deps.registry, totals, now, costOf);
     // A failed publish is retried at the next interval.
     if (!(await this.publishAll(connection, changes, true))) this.publisher.forget();
     // After the aggregates, so a new entity's state topic already holds its figures.

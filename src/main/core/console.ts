@@ -64,6 +64,7 @@ import { connectionCommands } from './commands/connection';
 import { historyCommands } from './commands/history';
 import { DEFAULT_NIGHT } from './reports/insight';
 import { RollupPricing } from './cost/priced-rollups';
+import { monthCost, type MonthCost } from './aggregate/month-cost';
 import type { Tariff } from './cost/tariff-schema';
 import { meterCommands } from './commands/meter';
 import { relayCommands } from './commands/relay';
@@ -295,6 +296,7 @@ export class KilowatchConsole {
       stats: this.stats,
       clock: this.clock,
       snapshot: () => this.snapshot(),
+      ...(this.pricing && { monthCost: this.monthCostOf(this.pricing) }),
       onDeviceMessage: (topic, payload, isRetained) => this.ingest.handle(topic, payload, isRetained),
       alert: (alert) => this.alert(alert),
       broadcast: (message) => this.broadcast(message),
@@ -546,6 +548,19 @@ export class KilowatchConsole {
         ...(this.options.diagnostics && { sources: this.options.diagnostics }),
         clock: this.clock,
       }),
+    };
+  }
+
+  /** A node's cost this month for its aggregate, from what is committed (pending readings first). */
+  private monthCostOf(pricing: RollupPricing): (node: string, nowMs: number) => MonthCost | undefined {
+    return (node, nowMs) => {
+      // Costly only for the first node of a publish run: then nothing is pending or in flight.
+      this.writer.flush();
+      return monthCost(
+        { store: this.options.store, calendar: this.calendar, nodeIds: this.nodeIds, pricing },
+        node,
+        nowMs,
+      );
     };
   }
 

@@ -6,6 +6,7 @@ import type { NodeTotals } from '../../../shared/contract';
 import type { Place } from '../site/placement';
 import { nodeId } from '../site/placement';
 import type { SiteRegistry } from '../site/registry';
+import type { MonthCost } from './month-cost';
 import { topicSegment } from './topic-name';
 
 export interface AggregatePublication {
@@ -63,10 +64,12 @@ export class AggregatePublisher {
 
   constructor(private readonly outPrefix: string) {}
 
+  /** `costOf`, with a tariff: a node's cost this month (month-cost.ts), published beside its energy. */
   changes(
     registry: SiteRegistry,
     totals: ReadonlyMap<string, NodeTotals>,
     nowMs: number,
+    costOf?: (node: string) => MonthCost | undefined,
   ): AggregatePublication[] {
     const out: AggregatePublication[] = [];
     for (const { node, path } of publishTargets(registry, totals)) {
@@ -83,6 +86,7 @@ export class AggregatePublisher {
         ...(t.productionWh !== undefined && { productionWh: t.productionWh }),
         ...(t.unmeteredWh !== undefined && { unmeteredWh: t.unmeteredWh, exportWh: t.exportWh }),
         ...(t.selfConsumptionWh !== undefined && { selfConsumptionWh: t.selfConsumptionWh }),
+        ...costOf?.(node),
       };
       const key = JSON.stringify(body);
       if (this.last.get(node) === key) continue;
