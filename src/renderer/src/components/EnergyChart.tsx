@@ -1,6 +1,6 @@
 import type { ChartDataset, Plugin } from 'chart.js';
 import { Fragment, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { SiteNode } from '../../../shared/contract';
+import type { HistoryResult, SiteNode } from '../../../shared/contract';
 import { Chart, onThemeChange, themeColours, type ThemeColours } from '../charts/chart-setup';
 import {
   buildSlots,
@@ -8,6 +8,7 @@ import {
   delta,
   gapsPerSlot,
   slotDeltas,
+  slotIndex,
   slotValues,
   sumPointsWh,
   withToday,
@@ -35,6 +36,7 @@ import {
   usableResolutions,
   type ChartResolution,
 } from '../ranges';
+import { formatMoney } from '../money';
 import { loadEnergy } from '../state/actions';
 import { useHistory, type EnergyView } from '../state/history';
 import { useLive } from '../state/live';
@@ -70,10 +72,40 @@ interface EnergyModel {
   hasPoints: boolean;
   /** Where the node's data begins (counting start or first stored bucket); null: none at all. */
   dataStartMs: number | null;
+  /** The currency of the core's cost figures (ISO 4217); null without a tariff. */
+  currency: string | null;
+  /**
+   * The core's cost of each slot in minor units (null: the core gave none there); null when no
+   * point has a cost at all (no tariff, or nothing in the range was priced).
+   */
+  costs: Array<number | null> | null;
+  /**
+   * The range's cost as the core added it over the history it returned (minor units); null when
+   * it gave none (no tariff, or part of the energy was counted without a price): never 0 for that.
+   */
+  totalCostMinor: number | null;
 }
 
 const round3 = (wh: number): number => Math.round(wh * 1000) / 1000;
 const REFRESH_MS = 30_000;
+
+/**
+ * Each slot's cost exactly as the core gave it on the slot's point. The renderer adds no money:
+ * a slot holding several points (never, with the core's buckets) shows none rather than a sum.
+ */
+function slotCosts(result: HistoryResult, slots: Slot[]): Array<number | null> | null {
+  const costs: Array<number | null> = slots.map(() => null);
+  const seen = new Set<number>();
+  let isAnyPriced = false;
+  for (const point of result.points) {
+    const i = slotIndex(slots, Date.parse(point.start));
+    if (i < 0) continue;
+    costs[i] = !seen.has(i) && point.costMinor !== undefined ? point.costMinor : null;
+    seen.add(i);
+    if (point.costMinor !== undefined) isAnyPriced = true;
+  }
+  return isAnyPriced ? costs : null;
+}
 
 /** Sums over the slots both periods know, up to the last completed one: like against like. */
 function overallDelta(
@@ -129,6 +161,8 @@ function buildModel(
   }
   const gaps = gapsPerSlot(slots, total.gaps);
   const noData = totalValues.map((v, i) => v === null && (slots[i] as Slot).startMs <= now);
+  // Cost only from what history.query returned for the span (never the live today figure).
+  const currency = total.currency ?? null;
   return {
     labels,
     slots,
@@ -148,6 +182,9 @@ function buildModel(
     resolution: total.resolution,
     hasPoints: total.points.length > 0,
     dataStartMs: dataStart,
+    currency,
+    costs: currency ? slotCosts(total, slots) : null,
+    totalCostMinor: currency !== null && total.total.costMinor !== undefined ? total.total.costMinor : null,
   };
 }
 
@@ -442,10 +479,15 @@ const unitWord = (resolution: string, n: number): string => t(unitKey(UNIT_WORDS
 const cell = (wh: number | null | undefined): string =>
   wh === null || wh === undefined ? t('details.chart.noData') : formatEnergy(wh);
 
+/** A cost the core gave, written in its currency; a dash where it gave none (never 0). */
+const costCell = (minor: number | null | undefined, currency: string): string =>
+  minor === null || minor === undefined ? '—' : formatMoney(minor, currency);
+
 /** The chart's values as a table, for screen readers and for reading exact figures. */
 function ChartTable({ model, totalWh, nodeName }: { model: EnergyModel; totalWh: number; nodeName: string }) {
   // One column per stacked part, then the node's own value (the bars alone when it has no parts).
   const showBars = model.bars.length > 1;
+  const currency = model.costs ? model.currency : null;
   return (
     <div className="chart-table-wrap">
       <table className="chart-table" data-testid="chart-table">
@@ -460,6 +502,11 @@ function ChartTable({ model, totalWh, nodeName }: { model: EnergyModel; totalWh:
                 </th>
               ))}
             <th scope="col">{nodeName}</th>
+            {currency && (
+              <th scope="col" data-testid="chart-table-cost-head">
+                {t('details.chart.cost')}
+              </th>
+            )}
             {model.previous && <th scope="col">{t('details.chart.previous')}</th>}
             {model.previous && <th scope="col">{t('details.chart.change')}</th>}
           </tr>
@@ -472,6 +519,11 @@ function ChartTable({ model, totalWh, nodeName }: { model: EnergyModel; totalWh:
                 <th scope="row">{label}</th>
                 {showBars && model.bars.map((bar) => <td key={bar.id}>{cell(bar.values[i])}</td>)}
                 <td data-wh={model.totalValues[i] ?? undefined}>{cell(model.totalValues[i])}</td>
+                {currency && (
+                  <td data-testid="chart-table-cost" data-cost-minor={model.costs?.[i] ?? undefined}>
+                    {costCell(model.costs?.[i], currency)}
+                  </td>
+                )}
                 {model.previous && <td>{cell(model.previous[i])}</td>}
                 {model.previous && (
                   <td>
@@ -489,6 +541,11 @@ function ChartTable({ model, totalWh, nodeName }: { model: EnergyModel; totalWh:
             <th scope="row">{t('details.chart.total')}</th>
             {showBars && model.bars.map((bar, i) => <td key={bar.id}>{cell(model.childTotalsWh[i])}</td>)}
             <td data-testid="chart-table-total">{formatEnergy(totalWh)}</td>
+            {currency && (
+              <td data-testid="chart-table-total-cost" data-cost-minor={model.totalCostMinor ?? undefined}>
+                {costCell(model.totalCostMinor, currency)}
+              </td>
+            )}
             {model.previous && <td />}
             {model.previous && (
               <td>
@@ -638,6 +695,19 @@ export function EnergyChart({ node }: { node: SiteNode }) {
         {model && totalWh !== null && (
           <span className="chart-total">
             {t('details.chart.total')} <strong data-testid="chart-total">{formatEnergy(totalWh)}</strong>
+            {model.currency !== null && model.totalCostMinor !== null && (
+              <>
+                {' · '}
+                <strong
+                  data-testid="chart-cost"
+                  data-cost-minor={model.totalCostMinor}
+                  data-currency={model.currency}
+                  title={t('details.chart.costTip')}
+                >
+                  {formatMoney(model.totalCostMinor, model.currency)}
+                </strong>
+              </>
+            )}
             {coverage && (
               <span className="muted small" data-testid="chart-coverage">
                 {' '}
@@ -658,6 +728,8 @@ export function EnergyChart({ node }: { node: SiteNode }) {
         data-resolution={model?.resolution}
         data-total-wh={totalWh ?? undefined}
         data-history-total-wh={model?.historyTotalWh}
+        data-cost-minor={model?.totalCostMinor ?? undefined}
+        data-currency={model?.currency ?? undefined}
         data-child-totals-wh={model ? JSON.stringify(model.childTotalsWh) : undefined}
         data-series={model?.bars.length}
         data-slots={model?.slots.length}

@@ -180,6 +180,9 @@ export const en = {
     'Hatched: no data ({count} {unit}) — nothing was recorded there, which is not the same as 0\u00a0Wh.',
   'details.chart.showTable': 'Show the values as a table',
   'details.chart.hideTable': 'Hide the values table',
+  'details.chart.cost': 'Cost',
+  'details.chart.costTip':
+    'What this energy cost at the tariff, as the history recorded it (consumption only, without standing charges)',
   'details.compare.none': 'Previous period: no completed {units} with data on both sides to compare yet.',
   'details.compare.summary':
     'Against the previous period: {delta}{pct} over the {completed} ({current} against {previous}).',
@@ -420,6 +423,9 @@ export const pt: Record<keyof typeof en, Message> = {
     'Tracejado: sem dados ({count} {unit}) — nada foi registado aí, o que não é o mesmo que 0\u00a0Wh.',
   'details.chart.showTable': 'Mostrar os valores numa tabela',
   'details.chart.hideTable': 'Ocultar a tabela de valores',
+  'details.chart.cost': 'Custo',
+  'details.chart.costTip':
+    'O custo desta energia segundo o tarifário, como o histórico o registou (só o consumo, sem encargos fixos)',
   'details.compare.none':
     'Período anterior: ainda não há intervalos concluídos ({units}) com dados dos dois lados para comparar.',
   'details.compare.summary':
