@@ -81,8 +81,37 @@ export interface SiteNode {
   role?: MeterRoleInfo;
   /** A device read over HTTP (`[[poll]]` in kilowatch.toml), not on MQTT. */
   polled?: true;
+  /** A device's category, when set by staff or known from its model (else it is `other`). */
+  category?: DeviceCategoryInfo;
   children: SiteNode[];
 }
+
+// ---- device categories (README "Device categories") ---------------------------------------------
+
+export const DEVICE_CATEGORIES = ['lighting', 'hvac', 'plug', 'kitchen', 'it', 'other'] as const;
+export type DeviceCategory = (typeof DEVICE_CATEGORIES)[number];
+export const DeviceCategoryInfoSchema = z.object({
+  category: z.enum(DEVICE_CATEGORIES),
+  /** `console`: set by staff; `model`: what the device's model obviously is (a plug, a dimmer). */
+  source: z.enum(['console', 'model']),
+});
+export type DeviceCategoryInfo = z.infer<typeof DeviceCategoryInfoSchema>;
+/** A node's energy (and cost) per category over a period; the categories add up to the node's. */
+export const CategoryBreakdownSchema = z.object({
+  node: z.string(),
+  from: IsoTime,
+  to: IsoTime,
+  currency: z.string().optional(),
+  categories: z.array(
+    z.object({
+      category: z.enum(DEVICE_CATEGORIES),
+      energyWh: z.number(),
+      costMinor: z.number().int().optional(),
+    }),
+  ),
+  total: z.object({ energyWh: z.number(), costMinor: z.number().int().optional() }),
+});
+export type CategoryBreakdown = z.infer<typeof CategoryBreakdownSchema>;
 
 // ---- metering roles (README "Main meters and solar") ----------------------------------------------
 
@@ -127,6 +156,7 @@ const siteNodeFields = {
   former: z.boolean().optional(),
   role: MeterRoleInfoSchema.optional(),
   polled: z.literal(true).optional(),
+  category: DeviceCategoryInfoSchema.optional(),
 };
 
 /** company → office → room → device → channel; Unassigned → device → channel. */
@@ -444,6 +474,8 @@ const CostFiguresSchema = z.object({
   costMinor: z.number().int().optional(),
   /** Returned or exported energy (returnedWh) credited at the feed-in price. */
   exportCreditMinor: z.number().int().optional(),
+  /** Under a main meter: the supply's cost less the metered loads' (what no sub-meter measured). */
+  unmeteredCostMinor: z.number().int().optional(),
 });
 export const HistoryPointSchema = z.object({
   start: IsoTime,
@@ -466,6 +498,11 @@ export const HistoryResultSchema = z.object({
     returnedWh: z.number(),
     ...RoleFiguresSchema.shape,
     ...CostFiguresSchema.shape,
+    /**
+     * On a company: the tariff's standing charges for the local days starting in the range (the
+     * site has one supply contract), minor units; not part of `costMinor`.
+     */
+    standingMinor: z.number().int().optional(),
   }),
   gaps: z.array(z.object({ from: IsoTime, to: IsoTime })),
 });
@@ -705,6 +742,16 @@ export const ComparisonSchema = z.object({
   changePct: z.number().nullable(),
   /** Read to the hour, not the minute: that part of the previous period's minutes is no longer kept. */
   isToTheHour: z.boolean(),
+  /**
+   * With a tariff: each period's consumption at its import prices, in minor units of the insight's
+   * `currency`, rounded once; absent for a period any unit of whose energy had no price (never 0
+   * for that). `changeCostMinor` is the difference of the two figures shown, and `changeCostPct`
+   * the exact one (null when the previous period cost nothing); both only when both costs are there.
+   */
+  costMinor: z.number().int().optional(),
+  previousCostMinor: z.number().int().optional(),
+  changeCostMinor: z.number().int().optional(),
+  changeCostPct: z.number().nullable().optional(),
 });
 export type Comparison = z.infer<typeof ComparisonSchema>;
 
@@ -715,6 +762,8 @@ export const RankedChildSchema = z.object({
   energyWh: z.number(),
   /** Of the node's own energy in the same period, 0–1; null when the node used nothing. */
   share: z.number().nullable(),
+  /** With a tariff, when every unit of its energy in the period was priced: what it cost, minor units. */
+  costMinor: z.number().int().optional(),
 });
 
 export const MoverSchema = z.object({
@@ -731,6 +780,8 @@ export const InsightSchema = z.object({
   node: z.string(),
   /** The site's zone the days and nights follow. */
   zone: z.string(),
+  /** With a tariff: the ISO 4217 code every `…CostMinor` is in; absent without one (no cost anywhere). */
+  currency: z.string().optional(),
   at: IsoTime,
   /** Today so far against the same weekday a week ago, to the same local time. */
   today: ComparisonSchema,
@@ -751,13 +802,23 @@ export const InsightSchema = z.object({
       perDayWh: z.number(),
       /** Of the last complete day's energy, 0–1; null when that day used nothing. */
       shareOfDay: z.number().nullable(),
+      /**
+       * With a tariff: the base load through every minute of the last complete day, each minute at
+       * the import price in force then, minor units; absent when some minute of it had no price.
+       */
+      dayCostMinor: z.number().int().optional(),
+      /** Of that day's cost (its consumption at its prices), 0–1; null when it cost nothing or was not all priced. */
+      shareOfDayCost: z.number().nullable().optional(),
     })
     .nullable(),
   /** The children using most this month so far (at most 5). */
   topConsumers: z.array(RankedChildSchema),
   /** The children whose use moved most: the last 7 complete days against the 7 before (at most 5). */
   topMovers: z.array(MoverSchema),
-  /** Rooms at or below the node by their energy in the last complete night, most first (at most 10). */
+  /**
+   * Rooms at or below the node by their energy in the last complete night, most first (at most 10);
+   * with a tariff, by that night's cost where every room's is known.
+   */
   nights: z.object({
     from: IsoTime,
     to: IsoTime,
@@ -1006,6 +1067,8 @@ export const commands = {
   'report.csv': {
     params: HistoryQuerySchema.extend({
       perChild: z.boolean().default(false),
+      /** Rows per device category (a company, office, room or Unassigned; hours and above). */
+      perCategory: z.boolean().optional(),
       /** Times in the site's zone (named in the header) or in UTC. */
       zone: z.enum(REPORT_ZONES).default('local'),
     }),
@@ -1056,6 +1119,16 @@ export const commands = {
         path: ['scope'],
       }),
     value: z.object({ meter: z.string(), role: MeterRoleInfoSchema }),
+  },
+  /** Sets a device's category (null: back to what its model says, else `other`). */
+  'device.category': {
+    params: z.object({ device: NodeId, category: z.enum(DEVICE_CATEGORIES).nullable() }).strict(),
+    value: z.object({ device: z.string(), category: DeviceCategoryInfoSchema }),
+  },
+  /** A company's, office's or room's energy (and cost) per device category; hours and above. */
+  'categories.breakdown': {
+    params: z.object({ node: NodeId, from: IsoTime, to: IsoTime }).strict(),
+    value: CategoryBreakdownSchema,
   },
   /** Stored alerts, newest first; cleared ones only when asked. */
   'alerts.query': {
@@ -1130,6 +1203,7 @@ export const MANAGER_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   'relay.set',
   'cover.set',
   'meter.role',
+  'device.category',
   'alerts.clear',
   'alerts.clearAll',
   'settings.set',

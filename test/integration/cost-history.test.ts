@@ -17,11 +17,9 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryResult } from '../../src/shared/contract';
 import { TariffSchema } from '../../src/main/core/cost/tariff-schema';
-import { openConsole, type OpenOptions } from '../../src/main/core/open-console';
-import { startMosquitto } from '../support/mosquitto';
-import { retainedJson, testClient, waitFor } from '../support/mqtt-client';
+import { consoleSite, type SiteConsole } from '../support/console-site';
+import { retainedJson } from '../support/mqtt-client';
 import { switchNotify } from '../support/core';
-import { tempDir } from '../support/temp-dir';
 
 const HEATER = { id: 'shellyplus1pm-c0570000aa01', prefix: 'Hotel/Lisbon/Room101/Heater' };
 const ROOM = 'room:Hotel/Lisbon/Room101';
@@ -64,57 +62,20 @@ afterEach(async () => {
 });
 
 async function site() {
-  const mosquitto = await startMosquitto();
-  cleanups.push(() => mosquitto.stop());
-  const dir = tempDir();
-  cleanups.push(() => dir.remove());
-  const publisher = await testClient(mosquitto.url);
-  cleanups.push(() => publisher.endAsync());
-  let nowMs = Date.parse(STREAM[0]![0]);
-  let seen = 0;
-  const open = async (extra: Partial<OpenOptions> = {}) => {
-    const opened = openConsole({
-      dbPath: `${dir.path}/kw.db`,
-      outPrefix: 'kilowatch',
-      publishIntervalS: 3600,
-      clock: () => nowMs,
-      timeZone: 'Europe/Lisbon',
-      observe: () => void seen++,
-      ...extra,
-    });
-    if (!opened.ok) throw new Error(opened.error.message);
-    const { console: core, store } = opened.value;
-    const close = async () => {
-      await core.close();
-      store.close();
-    };
-    cleanups.push(close);
-    expect(
-      await core.connect({
-        name: 't',
-        url: mosquitto.url,
-        protocolVersion: 4,
-        keepaliveS: 30,
-        subscribe: ['Hotel/#'],
-      }),
-    ).toBeNull();
-    return { core, close };
-  };
+  const s = await consoleSite(cleanups, {
+    startMs: Date.parse(STREAM[0]![0]),
+    timeZone: 'Europe/Lisbon',
+    subscribe: ['Hotel/#'],
+  });
   const send = async (atIso: string, totalWh: number) => {
     const atS = Date.parse(atIso) / 1000;
-    nowMs = atS * 1000 + 5000;
-    const before = seen;
-    await publisher.publishAsync(
-      `${HEATER.prefix}/events/rpc`,
-      switchNotify(HEATER.id, HEATER.prefix, totalWh, atS),
-      { qos: 1 },
-    );
-    await waitFor(() => seen > before, 5000, `delivery at ${atIso}`);
+    s.setNow(atS * 1000 + 5000);
+    await s.send(`${HEATER.prefix}/events/rpc`, switchNotify(HEATER.id, HEATER.prefix, totalWh, atS));
   };
-  return { open, send, mosquittoUrl: mosquitto.url };
+  return { open: s.open, send, mosquittoUrl: s.mosquittoUrl };
 }
 
-type Core = Awaited<ReturnType<Awaited<ReturnType<typeof site>>['open']>>['core'];
+type Core = SiteConsole['core'];
 
 async function history(
   core: Core,

@@ -180,6 +180,7 @@ describe('history in Europe/Lisbon', () => {
       'note',
       'cost',
       'currency',
+      'category',
     ]);
     expect(rows[0]?.['start (Europe/Lisbon)']).toMatch(/^2025-06-01T\d\d:00:00\+01:00$/);
     const totalRow = rows.at(-1);

@@ -17,6 +17,7 @@ import type { MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeTotals } from '../../src/shared/contract';
 import { dispatch } from '../../src/main/core/dispatch';
+import { TariffSchema } from '../../src/main/core/cost/tariff-schema';
 import { openConsole, type OpenOptions } from '../../src/main/core/open-console';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { retainedJson, testClient, waitFor } from '../support/mqtt-client';
@@ -151,7 +152,14 @@ const byId = (totals: NodeTotals[]) => new Map(totals.map((t) => [t.id, t]));
 describe('metering roles: main meters, sub-meters and solar (#13 item 3)', () => {
   it('takes a node from its main meter, shows the unmetered rest and production, and keeps what was counted before', async () => {
     const s = await site();
-    const { console: core } = await s.open();
+    // A flat tariff, so each figure's cost is its energy × 0.25 €/kWh (exports credited at 1 €/kWh).
+    const tariff = TariffSchema.parse({
+      currency: 'EUR',
+      periods: [
+        { from: '2026-01-01', feedInPerKWh: '1', standingPerDay: '0.35', bands: [{ perKWh: '0.25' }] },
+      ],
+    });
+    const { console: core } = await s.open({ tariff });
     // Baselines, then one minute where everything is still a load.
     await minute(s, 0, { heater: 1000, lamp: 500, main: [10_000, 0], pv: [200, 100] });
     await minute(s, 1, { heater: 1050, lamp: 520, main: [10_120, 0], pv: [230, 130] });
@@ -229,7 +237,16 @@ describe('metering roles: main meters, sub-meters and solar (#13 item 3)', () =>
         productionWh: 60,
         exportWh: 10,
         selfConsumptionWh: 50,
+        costMinor: 9, // 370 Wh: 9.25 c
+        unmeteredCostMinor: 1, // 40 Wh
+        // returnedWh 40 at 1 €/kWh: the inverter's 30 while it was still a load, then 10 exported.
+        exportCreditMinor: 4,
       });
+      expect(history.value.total.standingMinor, resolution).toBeUndefined(); // an office
+      const company = await core.handlers['history.query']({ node: COMPANY, ...range, resolution });
+      if (!company.ok) throw new Error(company.error.message);
+      // The site's one supply contract: one day's standing charge, beside (not in) the energy's cost.
+      expect(company.value.total, resolution).toMatchObject({ costMinor: 9, standingMinor: 35 });
     }
     const minutes = await core.handlers['history.query']({ node: OFFICE, ...range, resolution: 'minute' });
     if (!minutes.ok) throw new Error(minutes.error.message);

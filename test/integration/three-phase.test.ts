@@ -135,6 +135,7 @@ describe('the real Pro 3EM through Mosquitto', () => {
       'note',
       'cost',
       'currency',
+      'category',
     ]);
     expect(rows.at(-1)?.note).toBe('total');
     const whole = rows.filter((r) => r.part_of === '' && r.note === '');

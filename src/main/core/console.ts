@@ -67,6 +67,8 @@ import { RollupPricing } from './cost/priced-rollups';
 import { monthCost, type MonthCost } from './aggregate/month-cost';
 import type { Tariff } from './cost/tariff-schema';
 import { meterCommands } from './commands/meter';
+import { categoryCommands } from './commands/categories';
+import { DeviceCategories, storedCategories } from './site/device-categories';
 import { relayCommands } from './commands/relay';
 import { siteCommands } from './commands/site';
 import { statsCommands } from './commands/stats';
@@ -151,6 +153,7 @@ export class KilowatchConsole {
   readonly placeIds: KeyIndex;
   readonly bookingIds: KeyIndex;
   readonly roles: MeterRoles;
+  private readonly categories: DeviceCategories;
   readonly routing: EnergyRouting;
   readonly stats = new IngestStats();
   /** Alerts that stay: every alert is stored and counted here before it is sent. */
@@ -230,7 +233,8 @@ export class KilowatchConsole {
     );
     this.bookingIds = new KeyIndex(store.loadBookings());
     this.roles = new MeterRoles(storedRoles(store.loadMeterRoles()));
-    this.routing = new EnergyRouting(this.registry, this.roles);
+    this.categories = new DeviceCategories(storedCategories(store.loadDeviceCategories()));
+    this.routing = new EnergyRouting(this.registry, this.roles, this.categories);
     this.registry.onPlaced = (device) => this.roles.notePlaced(device);
     this.siteTotals = new SiteTotals({
       registry: this.registry,
@@ -475,6 +479,7 @@ export class KilowatchConsole {
       totals: () => this.snapshot(),
       totalsMoved,
       polledKeys: () => this.polling.keys,
+      categories: this.categories,
     });
     return {
       ...connectionCommands({
@@ -499,6 +504,13 @@ export class KilowatchConsole {
         pricing: this.pricing,
       }),
       ...meterCommands({ roleChanges: this.roleChanges, totalsMoved }),
+      ...categoryCommands({
+        store,
+        registry: this.registry,
+        categories: this.categories,
+        clock: this.clock,
+        totalsMoved,
+      }),
       ...alertCommands({
         alerts: this.alerts,
         // Every open console hears of an acknowledgement or clearing, not only the one that asked.

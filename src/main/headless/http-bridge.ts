@@ -248,7 +248,11 @@ export function createBridge(
     const allowed = authorize(req);
     if ('refusal' in allowed) return refuse(res, allowed.refusal);
     const params = Object.fromEntries(url.searchParams);
-    const result = await core.invoke('report.csv', { ...params, perChild: params.perChild === 'true' });
+    const result = await core.invoke('report.csv', {
+      ...params,
+      perChild: params.perChild === 'true',
+      perCategory: params.perCategory === 'true',
+    });
     if (!result.ok) return reply(res, result);
     const { filename, csv } = result.value as { filename: string; csv: string };
     res.writeHead(200, {

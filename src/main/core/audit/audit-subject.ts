@@ -100,6 +100,10 @@ export function subjectOf<C extends CommandName>(
       const p = params as ParsedParams<'meter.role'>;
       return { target: p.meter, before: null, after: p.scope ? `${p.role} of the ${p.scope}` : p.role };
     }
+    case 'device.category': {
+      const p = params as ParsedParams<'device.category'>;
+      return { target: p.device, before: null, after: p.category ?? 'as its model says' };
+    }
     case 'connection.save': {
       const p = params as ParsedParams<'connection.save'>;
       return { target: p.profile.name, before: described(deps.profile()), after: described(p.profile) };

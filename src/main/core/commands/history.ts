@@ -1,6 +1,7 @@
 /** Commands that read the past from the file: history, reports and the ledger. */
 import type { ParsedParams } from '../../../shared/contract';
 import type { RollupPricing } from '../cost/priced-rollups';
+import { categoryBreakdown } from '../reports/category-breakdown';
 import { csvReport } from '../reports/csv-report';
 import { historyQuery, type HistoryDeps } from '../reports/history';
 import { insightOf, type NightWindow } from '../reports/insight';
@@ -40,7 +41,9 @@ const isLight = (params: ParsedParams<'history.query'>): boolean =>
 
 export function historyCommands(
   deps: HistoryCommandDeps,
-): CommandPart<'history.query' | 'report.csv' | 'report.summary' | 'ledger.query' | 'insight.get'> {
+): CommandPart<
+  'history.query' | 'report.csv' | 'report.summary' | 'ledger.query' | 'insight.get' | 'categories.breakdown'
+> {
   const { store, registry, calendar, nodeIds, writer } = deps;
   /**
    * Queries read the file: what is pending is committed first so an answer includes the last
@@ -68,6 +71,8 @@ export function historyCommands(
     'history.query': (params) => reading(!isLight(params), (d) => historyQuery(d, params)),
     'report.csv': (params) => reading(true, (d) => csvReport(d, params)),
     'report.summary': (params) => reading(true, (d) => reportSummary(d, params)),
+    // A few rollup reads per category: on the writer's connection, like a light history query.
+    'categories.breakdown': (params) => reading(false, (d) => categoryBreakdown(d, params)),
     // A dozen reads of rollups and minutes: on a snapshot, like a report.
     'insight.get': ({ node }) => {
       const nowMs = deps.clock();

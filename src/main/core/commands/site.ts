@@ -9,6 +9,7 @@ import { NO_PLACE, type Device, type SiteRegistry } from '../site/registry';
 import { resolveNameableNode } from '../site/resolve-node';
 import { markRoles, type RoleChanges } from '../site/role-changes';
 import { markPolled } from '../polling/polled-tree';
+import { markCategories, type DeviceCategories } from '../site/device-categories';
 import type { SensorRegistry } from '../site/sensors';
 import { siteTree } from '../site/site-tree';
 import type { Store } from '../store/store';
@@ -26,6 +27,7 @@ export interface SiteCommandDeps {
   totalsMoved(): void;
   /** Keys of the devices polled over HTTP (polling/), marked in the tree. */
   polledKeys(): ReadonlySet<string>;
+  categories: DeviceCategories;
 }
 
 /** Another device placed in `place`'s room whose name gives the same topic segment, if any. */
@@ -50,6 +52,7 @@ export function siteCommands(
       const tree = siteTree(registry, deps.totals(), deps.sensors.list());
       markRoles(tree.nodes, registry, deps.roleChanges);
       markPolled(tree.nodes, deps.polledKeys());
+      markCategories(tree.nodes, registry, deps.categories);
       return ok(tree);
     },
     'site.assign': ({ device: ref, path, name }) => {

@@ -114,6 +114,11 @@ export class RollupPricing {
     sum.returnedUnits += returnedUnits;
   }
 
+  /** The standing charges of the local days starting in [fromMs, toMs), whole minor units. */
+  standingMinor(fromMs: number, toMs: number): number {
+    return toMinor(this.engine.standingBetween(fromMs, toMs));
+  }
+
   /** A minute's energy priced with the tariff now (minutes are priced as they are read). */
   priceMinute(startMs: number, energyUnits: number, returnedUnits: number): PricedSum | undefined {
     const rate = this.engine.rateAt(startMs);

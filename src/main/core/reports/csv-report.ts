@@ -5,12 +5,22 @@
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import type { ParsedParams } from '../../../shared/contract';
-import { ok, type ApiError, type Result } from '../../../shared/result';
+import { err, ok, type ApiError, type Result } from '../../../shared/result';
+import type { DeviceCategory } from '../../../shared/contract';
+import type { PricedSum } from '../cost/priced-rollups';
+import { categorySeries } from './category-series';
 import { unitsToKWhText as kWh } from '../units';
 import { childSeries, labelOf, remainder, type ChildSeries } from './child-rows';
 import { bucketCosts, costFigures, totalCostFigures } from './bucket-cost';
-import { nodeBuckets, resolveQuery, type Bucket, type HistoryDeps } from './history';
+import { nodeBuckets, placeOf, resolveQuery, type Bucket, type HistoryDeps } from './history';
 import { mergeByStart } from './merge-by-start';
+
+/** A run of rows: a child's, the node's own, or one device category's. */
+interface CsvSeries extends ChildSeries {
+  category?: DeviceCategory;
+  /** Given when worked out with the series (a category's `other`); else priced from `node`. */
+  costs?: Map<number, PricedSum> | null;
+}
 
 /** `note` of the last row: the node's total over the whole period. */
 export const TOTAL_NOTE = 'total';
@@ -37,6 +47,8 @@ export function csvHeader(zone: string): string[] {
     // where part of a row's energy was counted without a price.
     'cost',
     'currency',
+    // With perCategory: the device category of the row (category-series.ts).
+    'category',
   ];
 }
 
@@ -55,18 +67,41 @@ export async function csvReport(
   const zone = params.zone === 'utc' ? 'UTC' : deps.calendar.timeZone;
   const time = instantText(zone);
   const self = labelOf(deps, node.id, params.node);
+  if (params.perCategory && params.perChild)
+    return err('invalid-params', 'perChild and perCategory: choose one way to split the rows.');
+  if (params.perCategory && !placeOf(node))
+    return err(
+      'invalid-params',
+      `Categories are kept for a company, office, room or Unassigned; "${params.node}" is a ${node.kind}.`,
+    );
+  if (params.perCategory && resolution === 'minute')
+    return err('invalid-params', 'Categories are kept by the hour: ask for hour, day, week or month rows.');
   const own = await nodeBuckets(deps, node, fromMs, toMs, resolution);
   // A channel has no children: its rows are its own.
   const perChild = params.perChild && node.kind !== 'channel';
-  const series: ChildSeries[] = perChild
+  const series: CsvSeries[] = perChild
     ? await childSeries(deps, node, fromMs, toMs, resolution)
-    : [{ label: self, partOf: '', buckets: own, node: node.id }];
+    : params.perCategory && resolution !== 'minute'
+      ? (await categorySeries(deps, node, own, fromMs, toMs, resolution)).map((c) => ({
+          label: self,
+          partOf: '',
+          buckets: c.buckets,
+          category: c.category,
+          costs: c.costs,
+        }))
+      : [{ label: self, partOf: '', buckets: own, node: node.id }];
   const leftOver = perChild ? await remainder(own, series, deps.reads.pace) : [];
   if (leftOver.length > 0)
     series.push({ label: { ...self, device: '', channel: '' }, partOf: '', buckets: leftOver });
 
   const costs = await Promise.all(
-    series.map((s) => (s.node === undefined ? null : bucketCosts(deps, s.node, s.buckets, resolution))),
+    series.map((s) =>
+      s.costs !== undefined
+        ? s.costs
+        : s.node === undefined
+          ? null
+          : bucketCosts(deps, s.node, s.buckets, resolution),
+    ),
   );
   const currency = deps.pricing?.currency ?? '';
   const money = majorText(deps.pricing?.tariff.minorDigits ?? 0);
@@ -80,7 +115,7 @@ export async function csvReport(
   out.add(csvHeader(zone));
   let rows = 0;
   for (const { series: i, bucket: b } of mergeByStart(series.map((s) => s.buckets))) {
-    const s = series[i] as ChildSeries;
+    const s = series[i] as CsvSeries;
     out.add([
       time(b.startMs),
       time(b.endMs),
@@ -95,13 +130,17 @@ export async function csvReport(
       s.buckets === leftOver ? NOT_ITEMISED_NOTE : '',
       costText(i, b),
       currency,
+      s.category ?? '',
     ]);
     rows++;
     const turn = deps.reads.pace.breathe();
     if (turn) await turn;
   }
   const sum = (key: 'energyUnits' | 'returnedUnits') => own.reduce((total, b) => total + b[key], 0);
-  const ownCosts = perChild ? await bucketCosts(deps, node.id, own, resolution) : costs[0];
+  const ownCosts =
+    series.length === 1 && series[0]?.node === node.id
+      ? costs[0]
+      : await bucketCosts(deps, node.id, own, resolution);
   const totalCost = ownCosts ? totalCostFigures(own, ownCosts).costMinor : undefined;
   out.add([
     time(fromMs),
@@ -117,6 +156,7 @@ export async function csvReport(
     rows === 0 ? EMPTY_NOTE : TOTAL_NOTE,
     totalCost === undefined ? '' : money(totalCost),
     currency,
+    '',
   ]);
   return ok({ filename: reportFilename(node.id, fromMs, toMs, zone), csv: out.text(), rows });
 }

@@ -17,8 +17,8 @@ import type { Calendar, Resolution } from '../store/calendar';
 import type { HistoryReader, MinuteSum } from '../store/history-reader';
 import type { KeyIndex } from '../store/key-index';
 import type { PlaceMatch, Store } from '../store/store';
-import type { RollupPricing } from '../cost/priced-rollups';
-import { bucketCosts, costFigures, totalCostFigures } from './bucket-cost';
+import type { PricedSum, RollupPricing } from '../cost/priced-rollups';
+import { bucketCosts, costFigures, totalCostFigures, unmeteredCost, wholePricedSum } from './bucket-cost';
 
 export interface HistoryDeps {
   store: Store;
@@ -326,6 +326,39 @@ function withRoleBuckets(
   return [...buckets, ...added].sort((a, b) => a.startMs - b.startMs);
 }
 
+/** Priced sums of a place's supply and loads series, by bucket start. */
+async function roleSeriesCosts(
+  deps: HistoryDeps,
+  node: string,
+  roles: RoleSeries,
+  resolution: Resolution,
+): Promise<{ supply: Map<number, PricedSum>; loads: Map<number, PricedSum> } | null> {
+  const sorted = (m: Map<number, Bucket>) => [...m.values()].sort((a, b) => a.startMs - b.startMs);
+  const supply = await bucketCosts(deps, supplyNode(node), sorted(roles.supply), resolution);
+  const loads = await bucketCosts(deps, loadsNode(node), sorted(roles.loads), resolution);
+  return supply && loads ? { supply, loads } : null;
+}
+
+function totalUnmeteredCost(
+  roles: RoleSeries,
+  costs: { supply: Map<number, PricedSum>; loads: Map<number, PricedSum> },
+): { unmeteredCostMinor?: number } {
+  const supply = wholePricedSum([...roles.supply.values()], costs.supply);
+  const loads = wholePricedSum([...roles.loads.values()], costs.loads);
+  if (!supply || !loads) return {};
+  const sum = (m: Map<number, Bucket>) => {
+    let energyUnits = 0;
+    for (const b of m.values()) energyUnits += b.energyUnits;
+    return energyUnits;
+  };
+  return unmeteredCost(
+    { startMs: 0, endMs: 0, energyUnits: sum(roles.supply), returnedUnits: supply.returnedUnits },
+    supply,
+    { startMs: 0, endMs: 0, energyUnits: sum(roles.loads), returnedUnits: loads.returnedUnits },
+    loads,
+  );
+}
+
 export async function historyQuery(
   deps: HistoryDeps,
   params: ParsedParams<'history.query'>,
@@ -348,6 +381,7 @@ export async function historyQuery(
   const roles = await roleSeries(deps, node, fromMs, toMs, resolution);
   if (roles) buckets = withRoleBuckets(deps, buckets, roles, resolution);
   const costs = await bucketCosts(deps, node.id, buckets, resolution);
+  const roleCosts = roles && costs ? await roleSeriesCosts(deps, node.id, roles, resolution) : null;
   const points: HistoryResult['points'] = [];
   for (const b of buckets) {
     points.push({
@@ -362,6 +396,14 @@ export async function historyQuery(
           roles.production.get(b.startMs),
         )),
       ...(costs && costFigures(b, costs.get(b.startMs))),
+      ...(roles &&
+        roleCosts &&
+        unmeteredCost(
+          roles.supply.get(b.startMs),
+          roleCosts.supply.get(b.startMs),
+          roles.loads.get(b.startMs),
+          roleCosts.loads.get(b.startMs),
+        )),
     });
     const turn = deps.reads.pace.breathe();
     if (turn) await turn;
@@ -378,6 +420,9 @@ export async function historyQuery(
       ...(roles &&
         roleFigures(sumOf(roles.supply), sumOf(roles.loads)?.energyUnits ?? 0, sumOf(roles.production))),
       ...(costs && totalCostFigures(buckets, costs)),
+      ...(roles && roleCosts && totalUnmeteredCost(roles, roleCosts)),
+      ...(deps.pricing &&
+        node.kind === 'company' && { standingMinor: deps.pricing.standingMinor(fromMs, toMs) }),
     },
     gaps: gaps.map((g) => ({
       from: new Date(g.fromS * 1000).toISOString(),

@@ -3,18 +3,21 @@
  * against the same stretch of the week or month before, the base load of the last night, the
  * children using most and those whose use moved most, and the rooms' nights. Everything is read
  * from the same minutes and rollups as history.query, so every figure can be found again in a
- * chart or a CSV; nothing is estimated. Days and nights are the site's (its time zone).
+ * chart or a CSV; nothing is estimated. Days and nights are the site's (its time zone). With a
+ * tariff, each figure's energy is priced from the same buckets (insight-cost.ts).
  */
 import { DateTime } from 'luxon';
 import type { Comparison, Insight } from '../../../shared/contract';
+import { emptySum, type PricedSum } from '../cost/priced-rollups';
 import { err, ok, type ApiError, type Result } from '../../../shared/result';
 import type { ChildLabel } from '../site/children';
 import { nodeId } from '../site/placement';
 import { resolveNode, type ResolvedNode } from '../site/resolve-node';
 import type { Resolution } from '../store/calendar';
 import { UNITS_PER_WATT_MINUTE, unitsToWh } from '../units';
-import { childSeries } from './child-rows';
+import { childSeries, type ChildSeries } from './child-rows';
 import { formerPlace, nodeBuckets, type Bucket, type HistoryDeps } from './history';
+import { costMinorOf, costPct, joined, pricedBuckets, scaledToMinor, steadyLoadCost } from './insight-cost';
 
 /** A night window in the site's local time, on whole hours (`[insight] nightFrom/nightTo`). */
 export interface NightWindow {
@@ -42,35 +45,44 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const sumUnits = (buckets: readonly Bucket[]) => buckets.reduce((s, b) => s + b.energyUnits, 0);
 const pct = (now: number, before: number) => (before === 0 ? null : ((now - before) / before) * 100);
 
+interface Energy {
+  units: number;
+  isToTheHour: boolean;
+  /** Its energy priced; null without a tariff or when any unit of it had no price. */
+  priced: PricedSum | null;
+}
+
 /**
  * A node's energy over [fromMs, toMs) (toMs on a minute): whole local days from the day rollups,
- * the rest from minutes, or from whole hours where those minutes are no longer kept.
+ * the rest from minutes, or from whole hours where those minutes are no longer kept. Its cost
+ * comes from the same buckets.
  */
 async function energyBetween(
   deps: InsightDeps,
   node: ResolvedNode,
   fromMs: number,
   toMs: number,
-): Promise<{ units: number; isToTheHour: boolean }> {
-  if (toMs <= fromMs) return { units: 0, isToTheHour: false };
-  let units = 0;
+): Promise<Energy> {
+  let sum: Energy = { units: 0, isToTheHour: false, priced: deps.pricing ? emptySum() : null };
+  const add = async (from: number, to: number, resolution: 'day' | 'hour' | 'minute') => {
+    const buckets = await nodeBuckets(deps, node, from, to, resolution);
+    sum = {
+      units: sum.units + sumUnits(buckets),
+      isToTheHour: sum.isToTheHour || resolution === 'hour',
+      priced: joined(sum.priced, await pricedBuckets(deps, node.id, buckets, resolution)),
+    };
+  };
+  if (toMs <= fromMs) return sum;
   let cursor = fromMs;
   const lastDayStart = deps.calendar.floor(toMs, 'day');
   if (deps.calendar.floor(fromMs, 'day') === fromMs && lastDayStart > fromMs) {
-    units += sumUnits(await nodeBuckets(deps, node, fromMs, lastDayStart, 'day'));
+    await add(fromMs, lastDayStart, 'day');
     cursor = lastDayStart;
   }
-  if (cursor >= toMs) return { units, isToTheHour: false };
-  if (cursor >= deps.minutesKeptFromMs)
-    return {
-      units: units + sumUnits(await nodeBuckets(deps, node, cursor, toMs, 'minute')),
-      isToTheHour: false,
-    };
-  const lastHour = deps.calendar.floor(toMs, 'hour');
-  return {
-    units: units + sumUnits(await nodeBuckets(deps, node, cursor, lastHour, 'hour')),
-    isToTheHour: true,
-  };
+  if (cursor >= toMs) return sum;
+  if (cursor >= deps.minutesKeptFromMs) await add(cursor, toMs, 'minute');
+  else await add(cursor, deps.calendar.floor(toMs, 'hour'), 'hour');
+  return sum;
 }
 
 async function compare(
@@ -83,7 +95,9 @@ async function compare(
   const previous = await energyBetween(deps, node, before.from, before.to);
   const energyWh = unitsToWh(current.units);
   const previousWh = unitsToWh(previous.units);
-  const comparison = {
+  const costMinor = costMinorOf(current.priced);
+  const previousCostMinor = costMinorOf(previous.priced);
+  const comparison: Comparison = {
     from: iso(now.from),
     to: iso(now.to),
     energyWh,
@@ -93,6 +107,13 @@ async function compare(
     changeWh: unitsToWh(current.units - previous.units),
     changePct: pct(current.units, previous.units),
     isToTheHour: current.isToTheHour || previous.isToTheHour,
+    ...(costMinor !== undefined && { costMinor }),
+    ...(previousCostMinor !== undefined && { previousCostMinor }),
+    ...(current.priced &&
+      previous.priced && {
+        changeCostMinor: (costMinor as number) - (previousCostMinor as number),
+        changeCostPct: costPct(current.priced.costUnits, previous.priced.costUnits),
+      }),
   };
   return { comparison, units: current.units };
 }
@@ -135,8 +156,12 @@ async function baseLoad(
   const watts = best.units / (SUSTAINED_MINUTES * UNITS_PER_WATT_MINUTE);
   const perDayWh = watts * 24;
   const dayStart = deps.calendar.floor(deps.nowMs, 'day');
-  const yesterday = await energyBetween(deps, node, deps.calendar.floor(dayStart - 1, 'day'), dayStart);
+  const yesterdayStart = deps.calendar.floor(dayStart - 1, 'day');
+  const yesterday = await energyBetween(deps, node, yesterdayStart, dayStart);
   const yesterdayWh = unitsToWh(yesterday.units);
+  // The base load priced minute by minute over yesterday: what it cost that day, at that day's prices.
+  const cost = steadyLoadCost(deps, best.units, SUSTAINED_MINUTES, yesterdayStart, dayStart);
+  const yesterdayCost = yesterday.priced?.costUnits;
   return {
     watts: Math.round(watts * 10) / 10,
     from: iso(best.from),
@@ -144,6 +169,13 @@ async function baseLoad(
     night: { from: iso(night.from), to: iso(night.to) },
     perDayWh: Math.round(perDayWh * 1000) / 1000,
     shareOfDay: yesterdayWh > 0 ? perDayWh / yesterdayWh : null,
+    ...(cost && {
+      dayCostMinor: scaledToMinor(cost.scaledCostUnits, cost.scale),
+      shareOfDayCost:
+        yesterdayCost === undefined || yesterdayCost === 0n
+          ? null
+          : Number(cost.scaledCostUnits) / Number(cost.scale) / Number(yesterdayCost),
+    }),
   };
 }
 
@@ -154,17 +186,50 @@ function nameOf(deps: InsightDeps, label: ChildLabel): string {
   );
 }
 
+interface ChildTotal {
+  label: ChildLabel;
+  units: number;
+  series: ChildSeries;
+}
+
 async function childTotals(
   deps: InsightDeps,
   node: ResolvedNode,
   fromMs: number,
   toMs: number,
   resolution: Resolution,
-): Promise<Map<string, { label: ChildLabel; units: number }>> {
-  const out = new Map<string, { label: ChildLabel; units: number }>();
+): Promise<Map<string, ChildTotal>> {
+  const out = new Map<string, ChildTotal>();
   for (const child of await childSeries(deps, node, fromMs, toMs, resolution))
-    if (!child.partOf) out.set(child.label.id, { label: child.label, units: sumUnits(child.buckets) });
+    if (!child.partOf)
+      out.set(child.label.id, { label: child.label, units: sumUnits(child.buckets), series: child });
   return out;
+}
+
+/**
+ * What a child's day buckets cost. A device's share of a room has no twins of its own: it is
+ * priced by the device's twins only for days the device counted all its energy in that room (its
+ * own day equals its share), so the device's priced energy is exactly the share's.
+ */
+async function childCost(
+  deps: InsightDeps,
+  child: ChildSeries,
+  fromMs: number,
+  toMs: number,
+): Promise<number | undefined> {
+  if (!deps.pricing) return undefined;
+  if (child.node !== undefined)
+    return costMinorOf(await pricedBuckets(deps, child.node, child.buckets, 'day'));
+  const device = resolveNode(deps.registry, child.label.id);
+  if (!device) return undefined;
+  const own = await nodeBuckets(deps, device, fromMs, toMs, 'day');
+  const share = new Map(child.buckets.map((b) => [b.startMs, b]));
+  for (const b of own) {
+    const s = share.get(b.startMs);
+    const isAllHere = (s?.energyUnits ?? 0) === b.energyUnits && (s?.returnedUnits ?? 0) === b.returnedUnits;
+    if (!isAllHere) return undefined;
+  }
+  return costMinorOf(await pricedBuckets(deps, device.id, child.buckets, 'day'));
 }
 
 /** The rooms a node holds (or is), with their labels. */
@@ -205,16 +270,20 @@ export async function insightOf(deps: InsightDeps, ref: string): Promise<Result<
   );
 
   const monthUnits = month.units;
-  const consumers = [...(await childTotals(deps, node, monthStart.toMillis(), nowMin, 'day')).values()]
+  const consumers: Insight['topConsumers'] = [];
+  for (const c of [...(await childTotals(deps, node, monthStart.toMillis(), nowMin, 'day')).values()]
     .filter((c) => c.units > 0)
     .sort((a, b) => b.units - a.units)
-    .slice(0, TOP)
-    .map((c) => ({
+    .slice(0, TOP)) {
+    const costMinor = await childCost(deps, c.series, monthStart.toMillis(), nowMin);
+    consumers.push({
       node: c.label.id,
       name: nameOf(deps, c.label),
       energyWh: unitsToWh(c.units),
       share: monthUnits > 0 ? c.units / monthUnits : null,
-    }));
+      ...(costMinor !== undefined && { costMinor }),
+    });
+  }
 
   const weekEnd = dayStart;
   const weekStart = dayStart.minus({ days: 7 });
@@ -248,26 +317,40 @@ export async function insightOf(deps: InsightDeps, ref: string): Promise<Result<
   const night = lastNight(deps);
   const rooms: Insight['nights']['rooms'] = [];
   let nightUnits = 0;
-  const roomUnits: Array<{ id: string; name: string; units: number }> = [];
+  const roomUnits: Array<{ id: string; name: string; units: number; priced: PricedSum | null }> = [];
   for (const room of roomsOf(deps, node)) {
     const resolved = resolveNode(deps.registry, room.id);
     if (!resolved) continue;
     // The night is on whole hours: the hour rollups hold it exactly, and are kept for good.
-    const units = sumUnits(await nodeBuckets(deps, resolved, night.from, night.to, 'hour'));
+    const buckets = await nodeBuckets(deps, resolved, night.from, night.to, 'hour');
+    const units = sumUnits(buckets);
     nightUnits += units;
-    roomUnits.push({ ...room, units });
+    roomUnits.push({ ...room, units, priced: await pricedBuckets(deps, resolved.id, buckets, 'hour') });
   }
-  for (const r of roomUnits.sort((a, b) => b.units - a.units).slice(0, TOP_ROOMS))
+  // By cost (exact) when every room's night is priced: a cheap-hours night can outrank a dearer one by kWh.
+  const byCost = deps.pricing !== null && roomUnits.every((r) => r.priced);
+  const order = (a: (typeof roomUnits)[number], b: (typeof roomUnits)[number]) => {
+    if (byCost) {
+      const diff = (b.priced as PricedSum).costUnits - (a.priced as PricedSum).costUnits;
+      if (diff !== 0n) return diff > 0n ? 1 : -1;
+    }
+    return b.units - a.units;
+  };
+  for (const r of roomUnits.sort(order).slice(0, TOP_ROOMS)) {
+    const costMinor = costMinorOf(r.priced);
     rooms.push({
       node: r.id,
       name: r.name,
       energyWh: unitsToWh(r.units),
       share: nightUnits > 0 ? r.units / nightUnits : null,
+      ...(costMinor !== undefined && { costMinor }),
     });
+  }
 
   return ok({
     node: node.id,
     zone,
+    ...(deps.pricing && { currency: deps.pricing.currency }),
     at: iso(deps.nowMs),
     today: today.comparison,
     month: month.comparison,

@@ -12,6 +12,7 @@
  * production, which no main meter sees and which therefore counts at every level above.
  */
 import { countedNodes, nodeId, type Placement } from './placement';
+import type { DeviceCategory } from '../../../shared/contract';
 import type { MeterRole } from './meter-roles';
 
 /** How a minute's (energy, returned) is added to a target. */
@@ -33,7 +34,8 @@ export interface Target {
 }
 
 /** Σ metered loads beneath a place with a main meter (what its consumption is compared with). */
-export const loadsNode = (node: string): string => `loads:${node}`;
+const LOADS = 'loads:';
+export const loadsNode = (node: string): string => `${LOADS}${node}`;
 /** Σ generation beneath a place. */
 export const productionNode = (node: string): string => `production:${node}`;
 /**
@@ -41,6 +43,12 @@ export const productionNode = (node: string): string => `production:${node}`;
  * unmetered = supply − loads over exactly the time both were counted; its returned is the export.
  */
 export const supplyNode = (node: string): string => `supply:${node}`;
+
+/**
+ * A place's metered loads of one device category (device-categories.ts). `other` has none: it is
+ * the place's energy less the named categories, so they always add up to the place's total.
+ */
+export const categoryNode = (category: string, node: string): string => `category:${category}:${node}`;
 
 /** (energy, returned) of a minute → what a target of this shape receives. */
 export function shaped(shape: Shape, energyUnits: number, returnedUnits: number): [number, number] {
@@ -76,6 +84,29 @@ export function mainPlaceNode(placement: Placement, scope: keyof typeof SCOPE_LE
  * meter. A plain load under no main meter gets exactly `countedNodes`, all `Counted`.
  */
 export function bookingTargets(
+  deviceKey: string,
+  component: string,
+  isPhase: boolean,
+  placement: Placement,
+  role: MeterRole,
+  hasMain: (node: string) => boolean,
+  category: DeviceCategory = 'other',
+): Target[] {
+  const targets = meterTargets(deviceKey, component, isPhase, placement, role, hasMain);
+  // A load's share of each place it reaches (as itself, or as a metered load under a main meter)
+  // is also its category's there. A main or generation meter is no load of any category.
+  if (category === 'other' || isPhase || role.role !== 'load') return targets;
+  const levels = new Set(placeLevels(placement));
+  const byCategory: Target[] = [];
+  for (const t of targets) {
+    const place = levels.has(t.node) ? t.node : t.node.startsWith(LOADS) ? t.node.slice(LOADS.length) : null;
+    if (place !== null && levels.has(place))
+      byCategory.push({ node: categoryNode(category, place), shape: t.shape });
+  }
+  return [...targets, ...byCategory];
+}
+
+function meterTargets(
   deviceKey: string,
   component: string,
   isPhase: boolean,

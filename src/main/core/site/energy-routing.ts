@@ -4,6 +4,7 @@
  * change. The energy engine, the live snapshot and the demo's history all ask this one object.
  */
 import { bookingTargets, mainPlaceNode, type Target } from './booking-targets';
+import { DeviceCategories } from './device-categories';
 import type { MeterRoles } from './meter-roles';
 import type { Placement } from './placement';
 import type { Channel, Device, SiteRegistry } from './registry';
@@ -15,11 +16,12 @@ export class EnergyRouting {
   constructor(
     readonly registry: SiteRegistry,
     readonly roles: MeterRoles,
+    readonly categories: DeviceCategories = new DeviceCategories(),
   ) {}
 
-  /** Changes whenever targets computed before may be wrong now. */
+  /** Changes whenever targets computed before may be wrong now (both counters only grow). */
   get version(): number {
-    return this.roles.version;
+    return this.roles.version + this.categories.version;
   }
 
   /** Whether a place node (room, office, company, Unassigned) has a main meter now. */
@@ -41,6 +43,7 @@ export class EnergyRouting {
       placement,
       this.roles.roleOf(device, row.component),
       (node) => this.hasMain(node),
+      this.categories.categoryOf(device),
     );
   }
 }

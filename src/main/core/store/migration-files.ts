@@ -10,4 +10,5 @@ export const MIGRATION_FILES = [
   '0005_alerts.sql',
   '0006_access_audit.sql',
   '0007_alert_resolved.sql',
+  '0008_device_category.sql',
 ] as const;

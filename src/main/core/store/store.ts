@@ -693,6 +693,29 @@ export class Store {
     });
   }
 
+  /** Device categories set by staff (site/device-categories.ts). */
+  loadDeviceCategories(): Array<{ deviceKey: string; category: string }> {
+    return this.db.prepare('SELECT device_key AS deviceKey, category FROM device_category').all() as Array<{
+      deviceKey: string;
+      category: string;
+    }>;
+  }
+
+  /** Stores (or with `null`, removes) a device's category. */
+  saveDeviceCategory(deviceKey: string, category: string | null, setMs: number): Result<void, ApiError> {
+    return this.guard(() => {
+      if (category === null)
+        this.db.prepare('DELETE FROM device_category WHERE device_key = ?').run(deviceKey);
+      else
+        this.db
+          .prepare(
+            `INSERT INTO device_category (device_key, category, set_ms) VALUES (?, ?, ?)
+             ON CONFLICT (device_key) DO UPDATE SET category = excluded.category, set_ms = excluded.set_ms`,
+          )
+          .run(deviceKey, category, setMs);
+    });
+  }
+
   loadNodes(): Array<{ id: number; key: string }> {
     return this.db.prepare('SELECT id, node AS key FROM node').all() as Array<{ id: number; key: string }>;
   }

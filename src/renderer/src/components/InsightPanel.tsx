@@ -10,6 +10,7 @@ import {
 } from '../format';
 import { t } from '../i18n/words';
 import { clockWords, momentWords, spanWords, untilWords } from '../insight-words';
+import { formatMoney } from '../money';
 import { api } from '../state/actions';
 import { reveal } from '../state/navigate';
 import './InsightPanel.css';
@@ -29,8 +30,8 @@ type State =
 /**
  * What the selected node's figures say, as the core worked it out (insight.get): today and this
  * month against before, the base load, who uses most and who changed. Only written here: every
- * figure is the core's. Each energy figure sits in its own `.insight-amount`, so a cost can be
- * set beside it once costs are wired.
+ * figure is the core's. With a tariff, each energy figure's cost sits beside it in its
+ * `.insight-amount`; a figure the core gives no cost for (energy without a price) shows none.
  */
 export function InsightPanel({ node }: { node: SiteNode }) {
   const id = node.id;
@@ -95,6 +96,7 @@ export function InsightPanel({ node }: { node: SiteNode }) {
 }
 
 function InsightBody({ insight, kind }: { insight: Insight; kind: SiteNode['kind'] }) {
+  const currency = insight.currency;
   return (
     <>
       <div className="insight-figures">
@@ -102,12 +104,14 @@ function InsightBody({ insight, kind }: { insight: Insight; kind: SiteNode['kind
           testId="insight-today"
           title={t('insight.today.title')}
           comparison={insight.today}
+          currency={currency}
           period={untilWords}
         />
         <ComparisonFigure
           testId="insight-month"
           title={t('insight.month.title')}
           comparison={insight.month}
+          currency={currency}
           period={spanWords}
         />
         <BaseLoad insight={insight} />
@@ -121,13 +125,39 @@ function InsightBody({ insight, kind }: { insight: Insight; kind: SiteNode['kind
   );
 }
 
-/** One energy figure; a cost will sit beside it in the same `.insight-amount`. */
-function Amount({ energyWh, testId }: { energyWh: number; testId: string }) {
+/** A cost the core gave, in its currency; nothing when it gave none (never a made-up 0). */
+const moneyOf = (minor: number | undefined, currency: string | undefined): string | null =>
+  minor === undefined || currency === undefined ? null : formatMoney(minor, currency);
+
+/** "+€0.12", "−€0.05": a change of money, signed as energy changes are. */
+function formatMoneyDelta(minor: number, currency: string): string {
+  const sign = minor > 0 ? '+' : minor < 0 ? '\u2212' : '±';
+  return `${sign}${formatMoney(Math.abs(minor), currency)}`;
+}
+
+/** One energy figure and, with a tariff, its cost beside it. */
+function Amount({
+  energyWh,
+  costMinor,
+  currency,
+  testId,
+}: {
+  energyWh: number;
+  costMinor?: number;
+  currency?: string;
+  testId: string;
+}) {
+  const cost = moneyOf(costMinor, currency);
   return (
     <span className="insight-amount">
       <span className="insight-energy" data-testid={testId}>
         {formatEnergy(energyWh)}
       </span>
+      {cost !== null && (
+        <span className="insight-cost" data-testid={`${testId}-cost`} data-cost-minor={costMinor}>
+          {cost}
+        </span>
+      )}
     </span>
   );
 }
@@ -141,21 +171,26 @@ const DIRECTION_WORDS = {
   same: 'insight.change.same',
 } as const;
 
-/** "▲ +234 Wh (+23 %) more": the arrow and colour say it at a glance, the words say it to everyone. */
+/**
+ * "▲ +234 Wh (+23 %) more": the arrow and colour say it at a glance, the words say it to everyone.
+ * A change of money is written by `formatDelta` (the change is then in minor units).
+ */
 function Change({
   changeWh,
   changePct,
   testId,
+  formatDelta = formatEnergyDelta,
 }: {
   changeWh: number;
   changePct: number | null;
   testId: string;
+  formatDelta?: (change: number) => string;
 }) {
   const direction = directionOf(changeWh);
   return (
     <span className={`insight-change is-${direction}`} data-testid={testId} data-direction={direction}>
       <span aria-hidden="true">{ARROWS[direction]} </span>
-      {direction !== 'same' && formatEnergyDelta(changeWh)}
+      {direction !== 'same' && formatDelta(changeWh)}
       {direction !== 'same' && changePct !== null && ` (${formatPctDelta(changePct)})`}{' '}
       {t(DIRECTION_WORDS[direction])}
     </span>
@@ -166,14 +201,17 @@ function ComparisonFigure({
   testId,
   title,
   comparison: c,
+  currency,
   period,
 }: {
   testId: string;
   title: string;
   comparison: Comparison;
+  currency: string | undefined;
   period: (from: string, to: string) => string;
 }) {
   const previous = period(c.previousFrom, c.previousTo);
+  const previousCost = moneyOf(c.previousCostMinor, currency);
   return (
     <div
       className="insight-figure"
@@ -184,13 +222,34 @@ function ComparisonFigure({
     >
       <h4>{title}</h4>
       <p className="insight-main" title={period(c.from, c.to)}>
-        <Amount energyWh={c.energyWh} testId={`${testId}-energy`} />
+        <Amount
+          energyWh={c.energyWh}
+          costMinor={c.costMinor}
+          currency={currency}
+          testId={`${testId}-energy`}
+        />
       </p>
       <p>
         <Change changeWh={c.changeWh} changePct={c.changePct} testId={`${testId}-change`} />
       </p>
+      {currency !== undefined && c.changeCostMinor !== undefined && (
+        <p>
+          <Change
+            changeWh={c.changeCostMinor}
+            changePct={c.changeCostPct ?? null}
+            testId={`${testId}-cost-change`}
+            formatDelta={(minor) => formatMoneyDelta(minor, currency)}
+          />
+        </p>
+      )}
       <p className="muted small" data-testid={`${testId}-previous`}>
-        {t('insight.compared', { period: previous, energy: formatEnergy(c.previousWh) })}
+        {previousCost === null
+          ? t('insight.compared', { period: previous, energy: formatEnergy(c.previousWh) })
+          : t('insight.comparedCost', {
+              period: previous,
+              energy: formatEnergy(c.previousWh),
+              cost: previousCost,
+            })}
       </p>
       {c.isToTheHour && (
         <p className="muted small" data-testid={`${testId}-to-the-hour`} title={t('insight.toTheHourHint')}>
@@ -234,6 +293,7 @@ function BaseLoad({ insight }: { insight: Insight }) {
               share: formatShare(base.shareOfDay),
             })}
       </p>
+      <BaseLoadCost insight={insight} />
       <p className="muted small" data-testid="insight-base-window">
         {t('insight.base.window', { from: clockWords(base.from), to: clockWords(base.to) })}
       </p>
@@ -241,6 +301,20 @@ function BaseLoad({ insight }: { insight: Insight }) {
         {t('insight.base.night', { from: momentWords(base.night.from), to: momentWords(base.night.to) })}
       </p>
     </div>
+  );
+}
+
+/** What the base load cost over yesterday, minute by minute at yesterday's prices, and its share. */
+function BaseLoadCost({ insight }: { insight: Insight }) {
+  const base = insight.baseLoad;
+  const cost = moneyOf(base?.dayCostMinor, insight.currency);
+  if (!base || cost === null) return null;
+  return (
+    <p data-testid="insight-base-cost" title={t('insight.base.costHint')}>
+      {base.shareOfDayCost === null || base.shareOfDayCost === undefined
+        ? t('insight.base.costOnly', { cost })
+        : t('insight.base.cost', { cost, share: formatShare(base.shareOfDayCost) })}
+    </p>
   );
 }
 
@@ -302,7 +376,12 @@ function TopConsumers({ insight }: { insight: Insight }) {
               style={{ width: `${child.share === null ? 0 : Math.min(1, Math.max(0, child.share)) * 100}%` }}
             />
           </span>
-          <Amount energyWh={child.energyWh} testId="insight-item-energy" />
+          <Amount
+            energyWh={child.energyWh}
+            costMinor={child.costMinor}
+            currency={insight.currency}
+            testId="insight-item-energy"
+          />
           <span className="cell-figure muted" data-testid="insight-item-share">
             {child.share === null ? '—' : formatShare(child.share)}
           </span>
@@ -348,10 +427,15 @@ function TopMovers({ insight }: { insight: Insight }) {
 
 function Nights({ insight }: { insight: Insight }) {
   const { nights } = insight;
+  // The core ranks the rooms by cost when it priced every room's night.
+  const isByCost =
+    insight.currency !== undefined &&
+    nights.rooms.length > 0 &&
+    nights.rooms.every((r) => r.costMinor !== undefined);
   return (
     <ListBlock
       testId="insight-nights"
-      title={t('insight.nights.title')}
+      title={t(isByCost ? 'insight.nights.titleCost' : 'insight.nights.title')}
       note={t('insight.period.span', { from: momentWords(nights.from), to: momentWords(nights.to) })}
       isEmpty={nights.rooms.length === 0}
       empty={t('insight.nights.none')}
@@ -359,7 +443,12 @@ function Nights({ insight }: { insight: Insight }) {
       {nights.rooms.map((room) => (
         <li key={room.node} data-node-id={room.node} data-energy-wh={room.energyWh}>
           <NodeLink node={room.node} name={room.name} />
-          <Amount energyWh={room.energyWh} testId="insight-item-energy" />
+          <Amount
+            energyWh={room.energyWh}
+            costMinor={room.costMinor}
+            currency={insight.currency}
+            testId="insight-item-energy"
+          />
         </li>
       ))}
     </ListBlock>

@@ -22,6 +22,7 @@ import { selectOnline, useTree } from '../state/tree';
 import { useUi } from '../state/ui';
 import { switchableChannels } from '../tree-rows';
 import { useNow } from '../use-now';
+import { CategoryBreakdownPanel, hasCategoryBreakdown } from './CategoryBreakdownPanel';
 import { ChildrenRanking } from './ChildrenRanking';
 import { CoverControl } from './CoverControl';
 import { EnergyChart } from './EnergyChart';
@@ -31,6 +32,7 @@ import { LedgerPanel } from './LedgerPanel';
 import { LivePowerChart } from './LivePowerChart';
 import { OnlineDot } from './OnlineDot';
 import { MeterRole } from './MeterRole';
+import { DeviceCategoryControl } from './DeviceCategoryControl';
 import { PhaseTable } from './PhaseTable';
 import { SupplyFigures } from './SupplyFigures';
 import { RelayToggle } from './RelayToggle';
@@ -392,6 +394,7 @@ export function NodeDetails() {
       {node.kind === 'device' && <DeviceFacts node={node} />}
       <SupplyFigures nodeId={node.id} />
       <MeterRole key={`role:${node.id}`} node={node} />
+      {node.kind === 'device' && <DeviceCategoryControl key={`category:${node.id}`} node={node} />}
       <Relays node={node} />
       <Covers node={node} />
       <PhaseTable node={node} />
@@ -400,6 +403,11 @@ export function NodeDetails() {
       {isMetered && (
         <ErrorBoundary what={t('details.boundary.energyChart')}>
           <EnergyChart node={node} />
+        </ErrorBoundary>
+      )}
+      {isMetered && hasCategoryBreakdown(node.kind) && (
+        <ErrorBoundary what={t('categories.boundary')}>
+          <CategoryBreakdownPanel key={node.id} nodeId={node.id} />
         </ErrorBoundary>
       )}
       {isMetered && (

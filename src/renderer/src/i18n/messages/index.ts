@@ -13,6 +13,7 @@ import * as wizard from './wizard';
 import * as settings from './settings';
 import * as commission from './commission';
 import * as insight from './insight';
+import * as categories from './categories';
 
 const en = {
   ...app.en,
@@ -25,6 +26,7 @@ const en = {
   ...settings.en,
   ...commission.en,
   ...insight.en,
+  ...categories.en,
 } satisfies Record<string, Message>;
 export type MessageKey = keyof typeof en;
 
@@ -39,6 +41,7 @@ const pt: Record<MessageKey, Message> = {
   ...settings.pt,
   ...commission.pt,
   ...insight.pt,
+  ...categories.pt,
 };
 
 export type { Message };

@@ -15,6 +15,7 @@ export const en = {
   'insight.change.down': 'less',
   'insight.change.same': 'no change',
   'insight.compared': 'Compared with {period}: {energy}',
+  'insight.comparedCost': 'Compared with {period}: {energy}, {cost}',
   'insight.toTheHour': 'Compared to the hour',
   'insight.toTheHourHint':
     'The minutes of the earlier period are no longer kept, so both periods are read to the whole hour.',
@@ -28,6 +29,10 @@ export const en = {
     'The lowest 15-minute average power during the night, counted only where every minute has data.',
   'insight.base.perDay': '= {energy} a day, {share} of yesterday',
   'insight.base.perDayOnly': '= {energy} a day',
+  'insight.base.cost': 'At yesterday’s prices: {cost} a day, {share} of yesterday’s cost',
+  'insight.base.costOnly': 'At yesterday’s prices: {cost} a day',
+  'insight.base.costHint':
+    'The base load through every minute of yesterday, each minute at the price in force then.',
   'insight.base.window': 'Lowest from {from} to {to}',
   'insight.base.night': 'Night: {from} to {to}',
   'insight.base.none': 'No base load: last night ({from} to {to}) has no 15 minutes with every minute read.',
@@ -41,6 +46,8 @@ export const en = {
   'insight.movers.new': 'new',
   'insight.movers.was': '{energy}, was {previous}',
   'insight.nights.title': 'Rooms by night use',
+  // Every room's night has a cost: the core ranks them by it.
+  'insight.nights.titleCost': 'Rooms by night cost',
   'insight.nights.none': 'No room used energy last night.',
   'insight.showInTree': 'Show {name} in the tree',
 } as const;
@@ -58,6 +65,7 @@ export const pt: Record<keyof typeof en, Message> = {
   'insight.change.down': 'menos',
   'insight.change.same': 'sem alteração',
   'insight.compared': 'Comparado com {period}: {energy}',
+  'insight.comparedCost': 'Comparado com {period}: {energy}, {cost}',
   'insight.toTheHour': 'Comparado à hora',
   'insight.toTheHourHint':
     'Os minutos do período anterior já não são guardados, por isso ambos os períodos são lidos à hora completa.',
@@ -69,6 +77,10 @@ export const pt: Record<keyof typeof en, Message> = {
     'A potência média mais baixa em 15 minutos durante a noite, contada só onde cada minuto tem dados.',
   'insight.base.perDay': '= {energy} por dia, {share} de ontem',
   'insight.base.perDayOnly': '= {energy} por dia',
+  'insight.base.cost': 'Aos preços de ontem: {cost} por dia, {share} do custo de ontem',
+  'insight.base.costOnly': 'Aos preços de ontem: {cost} por dia',
+  'insight.base.costHint':
+    'O consumo de base em cada minuto de ontem, cada minuto ao preço em vigor nesse momento.',
   'insight.base.window': 'Mais baixo das {from} às {to}',
   'insight.base.night': 'Noite: {from} a {to}',
   'insight.base.none':
@@ -82,6 +94,7 @@ export const pt: Record<keyof typeof en, Message> = {
   'insight.movers.new': 'novo',
   'insight.movers.was': '{energy}, antes {previous}',
   'insight.nights.title': 'Quartos por consumo noturno',
+  'insight.nights.titleCost': 'Quartos por custo noturno',
   'insight.nights.none': 'Nenhum quarto consumiu energia na última noite.',
   'insight.showInTree': 'Mostrar {name} na árvore',
 };
