@@ -827,6 +827,111 @@ export const InsightSchema = z.object({
 });
 export type Insight = z.infer<typeof InsightSchema>;
 
+// ---- anomaly rules -----------------------------------------------------------------------------
+
+/** Anomaly rules staff read and tune (README "Anomaly rules"); each one that fires is an alert. */
+export const RULE_KINDS = [
+  'on-too-long',
+  'night-above-base',
+  'day-above-median',
+  'power-ceiling',
+  'silent',
+  'climate-band',
+] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+
+const HOUR_WORDS = 'an hour is a whole number from 0 to 23';
+const LocalHour = z
+  .number({ error: HOUR_WORDS })
+  .int({ error: HOUR_WORDS })
+  .min(0, { error: HOUR_WORDS })
+  .max(23, { error: HOUR_WORDS });
+
+/** Local hours (the site's zone) in which a rule raises nothing; from 22 to 7 runs across midnight. */
+export const QuietHoursSchema = z
+  .object({ fromHour: LocalHour, toHour: LocalHour })
+  .strict()
+  .refine((q) => q.fromHour !== q.toHour, {
+    error: 'quiet hours from and to must differ (all day quiet is no rule: remove it instead)',
+  });
+export type QuietHours = z.infer<typeof QuietHoursSchema>;
+
+const positive = (what: string, max: number) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .gt(0, { error: `${what} must be more than 0` })
+    .max(max, { error: `${what} must be at most ${max}` });
+const quiet = { quiet: QuietHoursSchema.optional() };
+const percentOf = (what: string) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .min(0, { error: `${what} must be from 0 to 100` })
+    .max(100, { error: `${what} must be from 0 to 100` });
+
+const ClimateBandSchema = z
+  .object({
+    minC: z.number({ error: 'minC must be a number (°C)' }).optional(),
+    maxC: z.number({ error: 'maxC must be a number (°C)' }).optional(),
+    minPct: percentOf('minPct (% humidity)').optional(),
+    maxPct: percentOf('maxPct (% humidity)').optional(),
+    ...quiet,
+  })
+  .strict()
+  .refine((b) => [b.minC, b.maxC, b.minPct, b.maxPct].some((v) => v !== undefined), {
+    error: 'a climate band needs at least one of minC, maxC, minPct, maxPct',
+  })
+  .refine((b) => b.minC === undefined || b.maxC === undefined || b.minC < b.maxC, {
+    error: 'minC must be below maxC',
+  })
+  .refine((b) => b.minPct === undefined || b.maxPct === undefined || b.minPct < b.maxPct, {
+    error: 'minPct must be below maxPct',
+  });
+
+/** Each kind's figures. Unknown fields are refused: a typo must not pass as a rule that never fires. */
+export const RULE_PARAMS = {
+  /** A relay channel on for longer than `hours`. */
+  'on-too-long': z.object({ hours: positive('hours', 24 * 31), ...quiet }).strict(),
+  /** Last night's energy more than `percent` % above the median of the 14 nights before. */
+  'night-above-base': z.object({ percent: positive('percent', 100_000), ...quiet }).strict(),
+  /** A completed day's energy more than `percent` % above the median of the same weekday over 4 weeks. */
+  'day-above-median': z.object({ percent: positive('percent', 100_000), ...quiet }).strict(),
+  /** Live power above `watts`. */
+  'power-ceiling': z.object({ watts: positive('watts', 100_000_000), ...quiet }).strict(),
+  /** A device that has not reported for `minutes`. */
+  silent: z
+    .object({
+      minutes: z
+        .number({ error: 'minutes must be a number' })
+        .int({ error: 'minutes must be a whole number' })
+        .min(1, { error: 'minutes must be at least 1' })
+        .max(43_200, { error: 'minutes must be at most 43200 (30 days)' }),
+      ...quiet,
+    })
+    .strict(),
+  /** A room's temperature (°C) or humidity (%) outside a band. */
+  'climate-band': ClimateBandSchema,
+} as const;
+export type RuleParams<K extends RuleKind = RuleKind> = z.infer<(typeof RULE_PARAMS)[K]>;
+
+/** A rule turned off at a node: what it would inherit stops here. */
+export const RuleOffSchema = z.object({ off: z.literal(true) }).strict();
+export type RuleOff = z.infer<typeof RuleOffSchema>;
+
+/** The rule of one kind in force at a node, and where it comes from. */
+export const EffectiveRuleSchema = z.object({
+  kind: z.enum(RULE_KINDS),
+  /** `own`: set on this node; `inherited`: set on `from`; `off`: none, or turned off on `from`. */
+  source: z.enum(['own', 'inherited', 'off']),
+  from: z.string().nullable(),
+  /** The figures in force (null when off). */
+  params: z.record(z.string(), z.unknown()).nullable(),
+  /** This kind is judged at nodes like this one (a night at a room, a relay at a channel). */
+  judgedHere: z.boolean(),
+  /** It can be set on this node (a power ceiling is not passed down, a night has no channel). */
+  settableHere: z.boolean(),
+});
+export type EffectiveRule = z.infer<typeof EffectiveRuleSchema>;
+
 // ---- alerts ------------------------------------------------------------------------------------
 
 export const ALERT_KINDS = [
@@ -840,6 +945,8 @@ export const ALERT_KINDS = [
   'water-leak',
   /** The counting engine (the core's worker thread) was restarted after an error. */
   'engine',
+  /** An anomaly rule fired (RULE_KINDS): `detail` names the rule, figure, threshold and range. */
+  'anomaly',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -1130,6 +1237,40 @@ export const commands = {
     params: z.object({ node: NodeId, from: IsoTime, to: IsoTime }).strict(),
     value: CategoryBreakdownSchema,
   },
+  /** The anomaly rules in force at a node, one per kind, each with where it comes from. */
+  'rules.get': {
+    params: z.object({ node: NodeId }),
+    value: z.object({ node: z.string(), rules: z.array(EffectiveRuleSchema) }),
+  },
+  /** Sets a node's own rule of a kind (`{ off: true }` stops an inherited one); null removes it. */
+  'rules.set': {
+    params: z
+      .object({ node: NodeId, kind: z.enum(RULE_KINDS), params: z.unknown() })
+      .superRefine((p, ctx) => {
+        if (p.params === null) return;
+        if (p.params === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['params'],
+            message: 'the rule’s figures, or null to remove it',
+          });
+          return;
+        }
+        if (RuleOffSchema.safeParse(p.params).success) return;
+        const checked = RULE_PARAMS[p.kind].safeParse(p.params);
+        if (checked.success) return;
+        for (const issue of checked.error.issues)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['params', ...issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k))],
+            message:
+              issue.code === 'unrecognized_keys'
+                ? `${p.kind} has no ${issue.keys.join(', ')}`
+                : issue.message,
+          });
+      }),
+    value: EffectiveRuleSchema,
+  },
   /** Stored alerts, newest first; cleared ones only when asked. */
   'alerts.query': {
     params: z
@@ -1204,6 +1345,7 @@ export const MANAGER_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   'cover.set',
   'meter.role',
   'device.category',
+  'rules.set',
   'alerts.clear',
   'alerts.clearAll',
   'settings.set',

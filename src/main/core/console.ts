@@ -67,6 +67,9 @@ import { RollupPricing } from './cost/priced-rollups';
 import { monthCost, type MonthCost } from './aggregate/month-cost';
 import type { Tariff } from './cost/tariff-schema';
 import { meterCommands } from './commands/meter';
+import { rulesCommands } from './commands/rules';
+import { AnomalyRules, type CheckResult } from './anomaly/anomaly-rules';
+import { AnomalyStore } from './anomaly/anomaly-store';
 import { categoryCommands } from './commands/categories';
 import { DeviceCategories, storedCategories } from './site/device-categories';
 import { relayCommands } from './commands/relay';
@@ -137,6 +140,8 @@ export interface ConsoleOptions {
 export type EventListener = (message: EventMessage) => void;
 
 const REJECTION_ALERT_INTERVAL_MS = 10_000;
+/** How often anomaly rules are judged (README "Anomaly rules"). */
+const ANOMALY_CHECK_INTERVAL_MS = 60_000;
 const homeAssistantPrefix = (ha: HomeAssistantOptions | undefined): string | null =>
   ha?.discovery ? ha.prefix : null;
 /** Set once the seed roles were applied: a staff change afterwards is never undone by a restart. */
@@ -159,6 +164,8 @@ export class KilowatchConsole {
   /** Alerts that stay: every alert is stored and counted here before it is sent. */
   readonly alerts: AlertBook;
   readonly sensors = new SensorRegistry();
+  /** Anomaly rules per node, and the check that raises their alerts. */
+  private readonly anomalies: AnomalyRules;
   readonly writer: BatchWriter;
   readonly ingest: Ingest;
   /** Relay and cover commands waiting for their device to confirm. */
@@ -374,7 +381,38 @@ export class KilowatchConsole {
           payload: { ts: new Date(this.clock()).toISOString(), nodes },
         }),
     });
+    this.anomalies = new AnomalyRules({
+      store: new AnomalyStore(store.database, store.path),
+      registry: this.registry,
+      sensors: () => this.sensors.list(),
+      totals: () => this.snapshot(),
+      read: (rollup, node, fromMs, toMs) => {
+        const id = this.nodeIds.get(node);
+        if (id === undefined) return [];
+        return store
+          .rollupRows(rollup, id, Math.floor(fromMs / 60_000), Math.ceil(toMs / 60_000))
+          .map((r) => ({ startMs: r.startMin * 60_000, energyUnits: r.energyUnits }));
+      },
+      zone: () => this.calendar.timeZone,
+      night: options.night ?? DEFAULT_NIGHT,
+      clock: this.clock,
+      raise: (alert) => this.alert(alert),
+      resolve: (subject, atMs) => {
+        const resolved = this.alerts.resolve('anomaly', { id: alertId(subject, atMs) }, atMs);
+        if (!resolved.ok) return this.writer.events.onFailure(resolved.error);
+        if (resolved.value) this.broadcast({ event: 'alert', payload: resolved.value });
+      },
+      failed: (error) => this.writer.events.onFailure(error),
+    });
     this.subscribe();
+    for (const why of this.anomalies.setAside)
+      this.alert({
+        id: alertId('anomaly-rules', this.clock()),
+        at: new Date(this.clock()).toISOString(),
+        severity: 'warning',
+        kind: 'engine',
+        message: `A stored anomaly rule was set aside: ${why}. Set it again.`,
+      });
     for (const why of this.settings.ignored)
       this.alert({
         id: alertId('settings', this.clock()),
@@ -410,6 +448,7 @@ export class KilowatchConsole {
           registry: this.registry,
           profile: () => this.link.currentProfile,
           settings: () => this.settings.values,
+          rule: (node, kind) => this.anomalies.ownSettingText(node, kind),
         }),
       clock: this.clock,
       // Seen in the console, not only a log line: staff should know the trail has a gap.
@@ -450,6 +489,7 @@ export class KilowatchConsole {
       });
     });
     events.on('device.state', ({ payload }) => this.commands.onDeviceState(payload.id));
+    events.on('device.state', ({ device }) => this.anomalies.noteOutputs(device));
     // A relay first seen through its energy, or a device back online, may not have said its state.
     events.on('device.state', ({ payload }) => this.stateQuery.askIfUnknown(payload.id));
     events.on('device.state', ({ payload }) => this.broadcast({ event: 'device.state', payload }));
@@ -504,6 +544,7 @@ export class KilowatchConsole {
         pricing: this.pricing,
       }),
       ...meterCommands({ roleChanges: this.roleChanges, totalsMoved }),
+      ...rulesCommands({ anomalies: this.anomalies, changed: () => void this.checkAnomalies() }),
       ...categoryCommands({
         store,
         registry: this.registry,
@@ -725,6 +766,7 @@ export class KilowatchConsole {
     this.startPublishTimer();
     this.profileSchedule.set(this.profiles);
     this.timers.push(setInterval(() => this.alertRejections(), REJECTION_ALERT_INTERVAL_MS));
+    this.timers.push(setInterval(() => this.checkAnomalies(), ANOMALY_CHECK_INTERVAL_MS));
     this.timers.push(setInterval(() => this.ingest.releaseHeld(), 1000));
     // Lease renewals and expiry run on the wall clock, like decideLease (and for the same reason,
     // after this turn's socket reads: a renewal waiting unread must count before expiry is judged).
@@ -748,6 +790,16 @@ export class KilowatchConsole {
   /** Rejected messages become at most one alert per reason per interval, never a storm. */
   alertRejections(): void {
     this.rejections.check();
+  }
+
+  /**
+   * Judges the anomaly rules now (the timer does every minute): raises the episodes that begin
+   * and marks those that cleared as over. Pending readings are committed first, so a night or a
+   * day is judged on everything heard.
+   */
+  checkAnomalies(): CheckResult {
+    this.writer.flush();
+    return this.anomalies.check();
   }
 
   /** Energy was added outside ingest (the demo's history backfill): push the changed totals now. */

@@ -11,6 +11,7 @@ import {
   type SettingsValues,
   type ConnectionProfile,
   type ParsedParams,
+  type RuleKind,
 } from '../../../shared/contract';
 import { safeBrokerUrl } from '../broker/options';
 import type { Device, SiteRegistry } from '../site/registry';
@@ -26,6 +27,8 @@ export interface SubjectDeps {
   profile(): ConnectionProfile | null;
   /** The settings in force, for a settings change's "before". */
   settings(): SettingsValues;
+  /** A node's own anomaly rule of a kind as text (null: none), for rules.set's "before". */
+  rule?(node: string, kind: RuleKind): string | null;
 }
 
 /** `publishIntervalS=15, timeZone=Europe/Lisbon`: the named settings, in a stable order. */
@@ -103,6 +106,14 @@ export function subjectOf<C extends CommandName>(
     case 'device.category': {
       const p = params as ParsedParams<'device.category'>;
       return { target: p.device, before: null, after: p.category ?? 'as its model says' };
+    }
+    case 'rules.set': {
+      const p = params as ParsedParams<'rules.set'>;
+      return {
+        target: `${p.kind} of ${p.node}`,
+        before: deps.rule?.(p.node, p.kind) ?? 'none of its own',
+        after: p.params === null ? 'none of its own' : JSON.stringify(p.params),
+      };
     }
     case 'connection.save': {
       const p = params as ParsedParams<'connection.save'>;

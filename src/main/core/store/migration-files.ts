@@ -11,4 +11,5 @@ export const MIGRATION_FILES = [
   '0006_access_audit.sql',
   '0007_alert_resolved.sql',
   '0008_device_category.sql',
+  '0009_anomaly_rules.sql',
 ] as const;

@@ -6,6 +6,7 @@ import { t, type MessageKey } from '../i18n/words';
 import { acknowledgeAlert, clearAlert, clearAllAlerts } from '../state/alert-actions';
 import { useAlerts } from '../state/alerts';
 import { reveal } from '../state/navigate';
+import { useUi } from '../state/ui';
 import { useTree } from '../state/tree';
 
 const VISIBLE = 8;
@@ -20,8 +21,18 @@ const KIND_LABELS: Record<AlertKind, MessageKey> = {
   'implausible-jump': 'alerts.kind.implausible-jump',
   'water-leak': 'alerts.kind.water-leak',
   engine: 'alerts.kind.engine',
+  anomaly: 'alerts.kind.anomaly',
 };
 const kindLabel = (kind: AlertKind): string => t(KIND_LABELS[kind]);
+
+/** An anomaly alert's range to chart (its detail's `from` and `to`), or null. */
+function chartSpanOf(alert: Alert): { fromMs: number; toMs: number } | null {
+  if (alert.kind !== 'anomaly' || typeof alert.detail !== 'object' || alert.detail === null) return null;
+  const { from, to } = alert.detail as { from?: unknown; to?: unknown };
+  const fromMs = typeof from === 'string' ? Date.parse(from) : NaN;
+  const toMs = typeof to === 'string' ? Date.parse(to) : NaN;
+  return Number.isFinite(fromMs) && Number.isFinite(toMs) && toMs > fromMs ? { fromMs, toMs } : null;
+}
 
 /** Words with elements in them: each `{name}` placeholder of the message becomes `parts[name]`. */
 function withParts(key: MessageKey, parts: Record<string, ReactNode>): ReactNode[] {
@@ -43,6 +54,7 @@ function AlertItem({ alert }: { alert: Alert }) {
   const actionError = useAlerts((s) => (s.actionError?.id === alert.id ? s.actionError.message : null));
   const isAcked = alert.ackedAt !== null;
   const isOver = alert.resolvedAt !== null;
+  const chartSpan = chartSpanOf(alert);
   return (
     <li
       className={`alert alert-${alert.severity}${isAcked ? ' alert-acked' : ''}${isOver ? ' alert-over' : ''}`}
@@ -80,7 +92,7 @@ function AlertItem({ alert }: { alert: Alert }) {
       </p>
       {isOver && (
         <p className="alert-over-note" data-testid="alert-over">
-          {withParts('alerts.over', {
+          {withParts(alert.kind === 'anomaly' ? 'alerts.anomalyOver' : 'alerts.over', {
             when: <time dateTime={alert.resolvedAt as string}>{when(alert.resolvedAt as string)}</time>,
           })}
         </p>
@@ -125,6 +137,19 @@ function AlertItem({ alert }: { alert: Alert }) {
         {hasNode && alert.node && (
           <button type="button" className="link-button small" onClick={() => reveal(alert.node as string)}>
             {t('alerts.showInTree')}
+          </button>
+        )}
+        {hasNode && alert.node && chartSpan && (
+          <button
+            type="button"
+            className="link-button small"
+            data-testid="alert-show-chart"
+            onClick={() => {
+              reveal(alert.node as string);
+              useUi.getState().setChartRange({ kind: 'custom', ...chartSpan });
+            }}
+          >
+            {t('alerts.showOnChart')}
           </button>
         )}
       </div>

@@ -28,6 +28,7 @@ import { CoverControl } from './CoverControl';
 import { EnergyChart } from './EnergyChart';
 import { ErrorBoundary } from './ErrorBoundary';
 import { hasInsight, InsightPanel } from './InsightPanel';
+import { AnomalyRulesPanel, hasRules } from './AnomalyRulesPanel';
 import { LedgerPanel } from './LedgerPanel';
 import { LivePowerChart } from './LivePowerChart';
 import { OnlineDot } from './OnlineDot';
@@ -421,6 +422,11 @@ export function NodeDetails() {
       {isMetered && hasInsight(node.kind) && (
         <ErrorBoundary what={t('insight.boundary')}>
           <InsightPanel key={node.id} node={node} />
+        </ErrorBoundary>
+      )}
+      {hasRules(node.kind) && (
+        <ErrorBoundary what={t('rules.boundary')}>
+          <AnomalyRulesPanel key={node.id} node={node} />
         </ErrorBoundary>
       )}
       {isMetered && <LedgerPanel key={node.id} nodeId={node.id} />}

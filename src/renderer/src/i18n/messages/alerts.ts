@@ -25,6 +25,7 @@ export const en = {
   'alerts.kind.implausible-jump': 'Implausible jump',
   'alerts.kind.water-leak': 'Water',
   'alerts.kind.engine': 'Engine',
+  'alerts.kind.anomaly': 'Anomaly',
 
   'alerts.happened': { one: 'Happened {count} time', other: 'Happened {count} times' },
   'alerts.lastAt': 'last at {time}',
@@ -39,6 +40,9 @@ export const en = {
   'alerts.clear': 'Clear',
   'alerts.clearLabel': 'Clear alert: {message}',
   'alerts.showInTree': 'Show in tree',
+  'alerts.showOnChart': 'Show on the chart',
+  // An anomaly rule's condition cleared (the figure is back within its rule).
+  'alerts.anomalyOver': 'Over {when}',
 } as const;
 
 export const pt: Record<keyof typeof en, Message> = {
@@ -65,6 +69,7 @@ export const pt: Record<keyof typeof en, Message> = {
   'alerts.kind.implausible-jump': 'Salto implausível',
   'alerts.kind.water-leak': 'Água',
   'alerts.kind.engine': 'Motor de contagem',
+  'alerts.kind.anomaly': 'Anomalia',
 
   'alerts.happened': { one: 'Aconteceu {count} vez', other: 'Aconteceu {count} vezes' },
   'alerts.lastAt': 'última vez: {time}',
@@ -78,4 +83,6 @@ export const pt: Record<keyof typeof en, Message> = {
   'alerts.clear': 'Limpar',
   'alerts.clearLabel': 'Limpar alerta: {message}',
   'alerts.showInTree': 'Mostrar na árvore',
+  'alerts.showOnChart': 'Mostrar no gráfico',
+  'alerts.anomalyOver': 'Terminou {when}',
 };

@@ -14,6 +14,7 @@ import * as settings from './settings';
 import * as commission from './commission';
 import * as insight from './insight';
 import * as categories from './categories';
+import * as rules from './rules';
 
 const en = {
   ...app.en,
@@ -27,6 +28,7 @@ const en = {
   ...commission.en,
   ...insight.en,
   ...categories.en,
+  ...rules.en,
 } satisfies Record<string, Message>;
 export type MessageKey = keyof typeof en;
 
@@ -42,6 +44,7 @@ const pt: Record<MessageKey, Message> = {
   ...commission.pt,
   ...insight.pt,
   ...categories.pt,
+  ...rules.pt,
 };
 
 export type { Message };
