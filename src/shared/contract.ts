@@ -7,6 +7,7 @@
  * Changing a schema here changes a public contract: say so in the README.
  */
 import { z } from 'zod';
+import { TariffInputSchema } from './tariff-input';
 import { ERROR_CODES, type ApiError, type Result } from './result';
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
@@ -434,6 +435,13 @@ export const SettingsSchema = z.object({
   pinnedBy: z.record(z.string(), z.string()),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
+
+/** The tariff in force: as written, and from kilowatch.toml (wins), the settings screen, or nowhere. */
+export const TariffSettingSchema = z.object({
+  tariff: TariffInputSchema.nullable(),
+  source: z.enum(['file', 'console', 'none']),
+});
+export type TariffSetting = z.infer<typeof TariffSettingSchema>;
 
 /** "Rebuild history": how far it is. */
 export const REBUILD_PHASES = ['reading', 'writing', 'done', 'failed'] as const;
@@ -1105,6 +1113,16 @@ export const commands = {
       .refine((p) => Object.keys(p).length > 0, 'name at least one setting'),
     value: SettingsSchema,
   },
+  /** The tariff in force and where it comes from (README "Cost"). */
+  'tariff.get': { params: Empty, value: TariffSettingSchema },
+  /**
+   * Sets the tariff from the settings screen (null: none), in force from now: energy already
+   * counted keeps the prices it was counted at. Refused while kilowatch.toml has a `[tariff]`.
+   */
+  'tariff.set': {
+    params: z.object({ tariff: TariffInputSchema.nullable() }).strict(),
+    value: TariffSettingSchema,
+  },
   /** Recomputes hour…month history from the kept minutes (`rollup --rebuild`), with progress events. */
   'history.rebuild': { params: Empty, value: RebuildReportSchema },
   'site.tree': { params: Empty, value: SiteTreeSchema },
@@ -1349,6 +1367,7 @@ export const MANAGER_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   'alerts.clear',
   'alerts.clearAll',
   'settings.set',
+  'tariff.set',
   'history.rebuild',
   'device.probe',
   'device.scan',

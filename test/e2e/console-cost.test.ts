@@ -19,6 +19,10 @@
  * €0.50 (the rounded days added up would say 5 + 46 = 51 c; the core adds, the console only
  * writes). In Portuguese: "0,46 €" and "0,50 €". Without a tariff
  * the chart shows the kWh and no cost at all (not €0.00). No console errors.
+ *
+ * The Today, This week and This month tiles show the same core totals under their kWh: today
+ * €0.46; the week and the month €0.50 when yesterday belongs to them, else €0.46 (on a Monday,
+ * and on the 1st). Without a tariff the tiles show no cost line at all.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -108,6 +112,52 @@ async function showRange(
 }
 
 const spaced = (text: string | null) => (text ?? '').replace(/\s/g, ' ').trim();
+
+/** Each tile's cost in minor units: yesterday's 4.5 c only when the period holds yesterday. */
+function expectedTileCosts(): { today: number; week: number; month: number } {
+  const nowMs = Date.now();
+  const yesterdayMs = (dayStartS - 86_400) * 1000;
+  const withYesterday = (startMs: number) => (yesterdayMs >= startMs ? 50 : 46);
+  return {
+    today: 46,
+    week: withYesterday(zone.weekStartMs(nowMs)),
+    month: withYesterday(zone.monthStartMs(nowMs)),
+  };
+}
+
+const TILES = ['today', 'week', 'month'] as const;
+
+/** The three period tiles' cost lines (text, minor units, title); null for a tile without one. */
+async function tileCosts(page: ConsolePage) {
+  const details = page.page.getByTestId('node-details');
+  const out: Record<string, { text: string; minor: number; title: string } | null> = {};
+  for (const tile of TILES) {
+    const cost = details.getByTestId(`detail-${tile}-cost`);
+    out[tile] =
+      (await cost.count()) === 0
+        ? null
+        : {
+            text: spaced(await cost.innerText()),
+            minor: Number(await cost.getAttribute('data-cost-minor')),
+            title: (await cost.getAttribute('title')) ?? '',
+          };
+  }
+  return out as Record<(typeof TILES)[number], { text: string; minor: number; title: string } | null>;
+}
+
+/** Selects the room and waits for its week and month tiles to hold the core's figures. */
+async function showTiles(page: ConsolePage, expectCost: boolean) {
+  await selectNode(page.page, ROOM);
+  const details = page.page.getByTestId('node-details');
+  // Week, month and their costs arrive together (loadPeriods): once the kWh are in, so is any cost.
+  await poll(
+    async () => [await details.getByTestId('detail-week').innerText(), (await tileCosts(page)).month],
+    ([week, month]) => /Wh$/.test(spaced(week as string)) && (month !== null) === expectCost,
+    20_000,
+    'the room’s week tile',
+  );
+  return tileCosts(page);
+}
 
 /** The chart's cost beside the total, as a person reads it; null when there is none. */
 async function chartCost(page: ConsolePage): Promise<string | null> {
@@ -281,6 +331,45 @@ describe('the cost beside the kWh in the energy chart', () => {
       expect(table.total).toBeNull();
       expect(table.rows.every(([, text]) => text === null)).toBe(true);
     }
+    expect(p.errors).toEqual([]);
+  });
+});
+
+describe('the cost under the Today, This week and This month tiles', () => {
+  // The previous block left the priced console in Portuguese.
+  it('writes each period’s cost from the core under its kWh, in Portuguese', async () => {
+    const want = expectedTileCosts();
+    const tiles = await showTiles(c, true);
+    const euros = (minor: number) => (minor === 50 ? '0,50 €' : '0,46 €');
+    for (const tile of TILES) {
+      expect(tiles[tile]).toMatchObject({ text: euros(want[tile]), minor: want[tile] });
+      // It lags the live kWh until the next refresh, and says so.
+      expect(tiles[tile]?.title).toMatch(/^Custo às \d\d:\d\d, .*próxima atualização$/);
+    }
+    expect(c.errors).toEqual([]);
+  });
+
+  it('writes them the English way in English', async () => {
+    const { body } = await api(priced.url, 'settings.set', { language: 'en-US' });
+    expect(body).toMatchObject({ ok: true });
+    await c.page.waitForFunction(
+      () => document.querySelector('.app')?.getAttribute('data-locale') === 'en-US',
+    );
+    const want = expectedTileCosts();
+    const tiles = await showTiles(c, true);
+    const euros = (minor: number) => (minor === 50 ? '€0.50' : '€0.46');
+    expect(spaced(await c.page.getByTestId('detail-today').innerText())).toBe('2.050 kWh');
+    for (const tile of TILES) {
+      expect(tiles[tile]).toMatchObject({ text: euros(want[tile]), minor: want[tile] });
+      expect(tiles[tile]?.title).toMatch(/^Cost as of \d{1,2}:\d\d\s[AP]M, .*next refresh$/);
+    }
+    expect(c.errors).toEqual([]);
+  });
+
+  it('shows no cost under the tiles without a tariff (not €0.00)', async () => {
+    const tiles = await showTiles(p, false);
+    expect(spaced(await p.page.getByTestId('detail-today').innerText())).toBe('2.050 kWh');
+    expect(tiles).toEqual({ today: null, week: null, month: null });
     expect(p.errors).toEqual([]);
   });
 });

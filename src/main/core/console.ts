@@ -64,6 +64,8 @@ import { connectionCommands } from './commands/connection';
 import { historyCommands } from './commands/history';
 import { DEFAULT_NIGHT } from './reports/insight';
 import { RollupPricing } from './cost/priced-rollups';
+import { TariffSetting } from './cost/tariff-setting';
+import { tariffCommands } from './commands/tariff';
 import { monthCost, type MonthCost } from './aggregate/month-cost';
 import type { Tariff } from './cost/tariff-schema';
 import { meterCommands } from './commands/meter';
@@ -153,8 +155,9 @@ export class KilowatchConsole {
   readonly today: TodayTotals;
   readonly calendar: Calendar;
   readonly nodeIds: KeyIndex;
-  /** Energy kept per price beside the rollups (`[tariff]`); null: no cost. */
-  private readonly pricing: RollupPricing | null;
+  /** Energy kept per price beside the rollups (`[tariff]` or the settings screen); null: no cost. */
+  private pricing: RollupPricing | null;
+  private readonly tariff: TariffSetting;
   readonly placeIds: KeyIndex;
   readonly bookingIds: KeyIndex;
   readonly roles: MeterRoles;
@@ -250,7 +253,9 @@ export class KilowatchConsole {
       routing: this.routing,
     });
     this.calendar = new Calendar(timeZone);
-    this.pricing = options.tariff ? new RollupPricing(options.tariff, timeZone, this.nodeIds) : null;
+    this.tariff = new TariffSetting(store, options.tariff);
+    const tariff = this.tariff.tariff;
+    this.pricing = tariff ? new RollupPricing(tariff, timeZone, this.nodeIds) : null;
     const commitThread =
       options.commitThreadPath && store.path !== ':memory:'
         ? CommitThread.start(options.commitThreadPath, store.path)
@@ -307,7 +312,7 @@ export class KilowatchConsole {
       stats: this.stats,
       clock: this.clock,
       snapshot: () => this.snapshot(),
-      ...(this.pricing && { monthCost: this.monthCostOf(this.pricing) }),
+      monthCost: (node, nowMs) => this.monthCostOf(node, nowMs),
       onDeviceMessage: (topic, payload, isRetained) => this.ingest.handle(topic, payload, isRetained),
       alert: (alert) => this.alert(alert),
       broadcast: (message) => this.broadcast(message),
@@ -420,6 +425,14 @@ export class KilowatchConsole {
         severity: 'warning',
         kind: 'engine',
         message: `A saved setting was set aside: ${why}. Choose it again in Settings.`,
+      });
+    for (const why of this.tariff.ignored)
+      this.alert({
+        id: alertId('tariff', this.clock()),
+        at: new Date(this.clock()).toISOString(),
+        severity: 'warning',
+        kind: 'engine',
+        message: `The tariff was set aside: ${why}. No cost is kept until it is set again in Settings.`,
       });
     // Local buckets depend on the zone: rollups made in another zone (or none, from schema v1) are rebuilt.
     if (store.setting('rollup-zone') !== timeZone) {
@@ -541,7 +554,7 @@ export class KilowatchConsole {
         clock: this.clock,
         night: this.options.night ?? DEFAULT_NIGHT,
         minuteDays: () => this.settings.values.minuteDays,
-        pricing: this.pricing,
+        pricing: () => this.pricing,
       }),
       ...meterCommands({ roleChanges: this.roleChanges, totalsMoved }),
       ...rulesCommands({ anomalies: this.anomalies, changed: () => void this.checkAnomalies() }),
@@ -576,6 +589,7 @@ export class KilowatchConsole {
         },
         rebuild: () => this.rebuildHistory(),
       }),
+      ...tariffCommands({ setting: this.tariff, apply: (tariff) => this.useTariff(tariff) }),
       ...statsCommands({
         stats: this.stats,
         registry: this.registry,
@@ -605,16 +619,30 @@ export class KilowatchConsole {
   }
 
   /** A node's cost this month for its aggregate, from what is committed (pending readings first). */
-  private monthCostOf(pricing: RollupPricing): (node: string, nowMs: number) => MonthCost | undefined {
-    return (node, nowMs) => {
-      // Costly only for the first node of a publish run: then nothing is pending or in flight.
-      this.writer.flush();
-      return monthCost(
-        { store: this.options.store, calendar: this.calendar, nodeIds: this.nodeIds, pricing },
-        node,
-        nowMs,
-      );
-    };
+  private monthCostOf(node: string, nowMs: number): MonthCost | undefined {
+    const pricing = this.pricing;
+    if (!pricing) return undefined;
+    // Costly only for the first node of a publish run: then nothing is pending or in flight.
+    this.writer.flush();
+    return monthCost(
+      { store: this.options.store, calendar: this.calendar, nodeIds: this.nodeIds, pricing },
+      node,
+      nowMs,
+    );
+  }
+
+  /**
+   * A tariff set on the settings screen, in force from now: what is pending is committed first,
+   * so the minutes counted before are priced as they were counted.
+   */
+  private useTariff(tariff: Tariff | null): void {
+    this.writer.flush();
+    if (!tariff) this.pricing = null;
+    else if (this.pricing) this.pricing.setTariff(tariff);
+    else this.pricing = new RollupPricing(tariff, this.calendar.timeZone, this.nodeIds);
+    this.writer.pricing = this.pricing;
+    // The aggregates carry the month's cost: published again with or without it.
+    this.totalsChanged();
   }
 
   /** Every node's totals now. */

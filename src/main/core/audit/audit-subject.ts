@@ -103,6 +103,15 @@ export function subjectOf<C extends CommandName>(
       const p = params as ParsedParams<'meter.role'>;
       return { target: p.meter, before: null, after: p.scope ? `${p.role} of the ${p.scope}` : p.role };
     }
+    case 'tariff.set': {
+      const p = params as ParsedParams<'tariff.set'>;
+      const periods = p.tariff?.periods.map((period) => period.from).join(', ');
+      return {
+        target: 'tariff',
+        before: null,
+        after: p.tariff ? `${p.tariff.currency}, periods from ${periods}` : 'none',
+      };
+    }
     case 'device.category': {
       const p = params as ParsedParams<'device.category'>;
       return { target: p.device, before: null, after: p.category ?? 'as its model says' };

@@ -26,8 +26,8 @@ export interface HistoryCommandDeps {
   night: NightWindow;
   /** Minute retention now (settings): older stretches are read by the hour. */
   minuteDays(): number;
-  /** The tariff's priced rollups; null without `[tariff]` (no cost anywhere). */
-  pricing: RollupPricing | null;
+  /** The tariff's priced rollups now; null without a tariff (no cost anywhere). */
+  pricing(): RollupPricing | null;
 }
 
 /**
@@ -61,7 +61,7 @@ export function historyCommands(
         registry,
         calendar,
         nodeIds,
-        pricing: deps.pricing,
+        pricing: deps.pricing(),
       });
     } finally {
       snapshot.close();

@@ -52,24 +52,36 @@ export class RollupPricing {
   private readonly twins = new Map<number, number>();
 
   constructor(
-    readonly tariff: Tariff,
-    zone: string,
+    private currentTariff: Tariff,
+    private zone: string,
     private readonly nodeIds: KeyIndex,
   ) {
-    this.engine = new CostEngine(tariff, zone);
+    this.engine = new CostEngine(currentTariff, zone);
     for (const key of nodeIds.keys()) {
       if (!isPricedNode(key)) continue;
       this.rateKeys.add(key.slice(PREFIX.length, key.lastIndexOf(':')));
     }
   }
 
+  get tariff(): Tariff {
+    return this.currentTariff;
+  }
+
   get currency(): string {
-    return this.tariff.currency;
+    return this.currentTariff.currency;
   }
 
   /** The site's zone changed: days, and so bands, fall elsewhere. */
   setZone(zone: string): void {
-    this.engine = new CostEngine(this.tariff, zone);
+    this.zone = zone;
+    this.engine = new CostEngine(this.currentTariff, zone);
+    this.twins.clear();
+  }
+
+  /** Another tariff from now on; energy already priced keeps its twins (and so its prices). */
+  setTariff(tariff: Tariff): void {
+    this.currentTariff = tariff;
+    this.engine = new CostEngine(tariff, this.zone);
     this.twins.clear();
   }
 

@@ -9,13 +9,17 @@
  * "everything else". Every minute of every kind of day must be matched (a gap is an error naming
  * the day kind and the time), and a band that never wins is an error too (it is always a mistake).
  */
-import { DateTime } from 'luxon';
-import { z } from 'zod';
+import type { z } from 'zod';
+import {
+  DAY_KINDS,
+  minutesOf,
+  TariffInputSchema as TariffInput,
+  type DayKind,
+  type TariffInput as TariffInputText,
+} from '../../../shared/tariff-input';
 import { readPrice } from './decimal-price';
 
-/** A holiday is neither a weekday nor a weekend day for pricing; holidays are looked up first. */
-export const DAY_KINDS = ['weekday', 'weekend', 'holiday'] as const;
-export type DayKind = (typeof DAY_KINDS)[number];
+export { DAY_KINDS, type DayKind };
 
 export const MINUTES_PER_DAY = 1440;
 
@@ -48,64 +52,10 @@ export interface Tariff {
   periods: TariffPeriod[];
 }
 
-const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-
 export function minorDigitsOf(currency: string): number {
   return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
     .maximumFractionDigits as number;
 }
-
-const LocalDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-31')
-  .refine((d) => DateTime.fromISO(d).isValid, 'is not a calendar date');
-
-const ClockTime = z
-  .string()
-  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a time like 07:00 (00:00 to 24:00)');
-
-const minutesOf = (time: string): number => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
-
-const Price = z.union([
-  z.number().finite(),
-  z.string().regex(/^[+-]?\d+(\.\d+)?$/, 'must be a decimal like 0.1234'),
-]);
-
-const BandSection = z
-  .object({
-    days: z.array(z.enum(DAY_KINDS)).min(1).optional(),
-    from: ClockTime.optional(),
-    to: ClockTime.optional(),
-    perKWh: Price,
-  })
-  .strict()
-  .superRefine((band, ctx) => {
-    if ((band.from === undefined) !== (band.to === undefined))
-      ctx.addIssue({
-        code: 'custom',
-        path: [band.from === undefined ? 'from' : 'to'],
-        message: 'from and to go together (leave both out for the whole day)',
-      });
-    else if (band.from !== undefined && band.to !== undefined) {
-      if (band.from === '24:00')
-        ctx.addIssue({ code: 'custom', path: ['from'], message: 'a band starts at 00:00, not 24:00' });
-      else if (minutesOf(band.from) === minutesOf(band.to))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['to'],
-          message: 'from and to are the same time (leave both out for the whole day)',
-        });
-    }
-  });
-
-const PeriodSection = z
-  .object({
-    from: LocalDate,
-    standingPerDay: Price.default(0),
-    feedInPerKWh: Price.default(0),
-    bands: z.array(BandSection).min(1, 'a period needs at least one band'),
-  })
-  .strict();
 
 const hhmm = (minute: number): string =>
   `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
@@ -143,17 +93,6 @@ function gapsIn(table: Int16Array, kind: DayKind): string[] {
 }
 
 type Section = z.infer<typeof TariffInput>;
-
-const TariffInput = z
-  .object({
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like EUR')
-      .refine((c) => KNOWN_CURRENCIES.has(c), 'is not a currency this runtime knows (ISO 4217)'),
-    holidays: z.array(LocalDate).default([]),
-    periods: z.array(PeriodSection).min(1, 'a tariff needs at least one period'),
-  })
-  .strict();
 
 function toTariff(input: Section, ctx: z.RefinementCtx): Tariff {
   const minorDigits = minorDigitsOf(input.currency);
@@ -217,3 +156,37 @@ function toTariff(input: Section, ctx: z.RefinementCtx): Tariff {
 
 /** `[tariff]` as written → Tariff, with every problem named by its field. */
 export const TariffSchema = TariffInput.transform((input, ctx) => toTariff(input, ctx));
+
+/** Millionths of a minor unit as the major unit's decimal text: 20 000 000 µ¢ (EUR) → "0.2". */
+function priceText(micro: number, minorDigits: number): string {
+  const scale = 10n ** BigInt(minorDigits + 6);
+  const value = BigInt(micro);
+  const magnitude = value < 0n ? -value : value;
+  const fraction = (magnitude % scale)
+    .toString()
+    .padStart(minorDigits + 6, '0')
+    .replace(/0+$/, '');
+  return `${value < 0n ? '-' : ''}${magnitude / scale}${fraction ? `.${fraction}` : ''}`;
+}
+
+/** A parsed tariff as people write it again (what `tariff.get` shows for one from kilowatch.toml). */
+export function tariffInputOf(tariff: Tariff): TariffInputText {
+  const price = (micro: number) => priceText(micro, tariff.minorDigits);
+  return {
+    currency: tariff.currency,
+    holidays: [...tariff.holidays],
+    periods: tariff.periods.map((period) => ({
+      from: period.from,
+      standingPerDay: price(period.standingMicroPerDay),
+      feedInPerKWh: price(period.feedInMicroPerKWh),
+      bands: period.bands.map((band) => ({
+        days: [...band.days],
+        ...(band.fromMin !== band.toMin && {
+          from: hhmm(band.fromMin),
+          to: band.toMin === 0 ? '24:00' : hhmm(band.toMin),
+        }),
+        perKWh: price(band.importMicroPerKWh),
+      })),
+    })),
+  };
+}

@@ -621,13 +621,16 @@ export class Store {
     return row ? (row.value as string) : undefined;
   }
 
-  saveSetting(key: string, value: string): Result<void, ApiError> {
+  /** Keeps a setting; null removes it. */
+  saveSetting(key: string, value: string | null): Result<void, ApiError> {
     return this.guard(() =>
-      this.db
-        .prepare(
-          'INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-        )
-        .run(key, value),
+      value === null
+        ? this.db.prepare('DELETE FROM setting WHERE key = ?').run(key)
+        : this.db
+            .prepare(
+              'INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+            )
+            .run(key, value),
     );
   }
 

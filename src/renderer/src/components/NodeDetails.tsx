@@ -36,6 +36,7 @@ import { MeterRole } from './MeterRole';
 import { DeviceCategoryControl } from './DeviceCategoryControl';
 import { PhaseTable } from './PhaseTable';
 import { SupplyFigures } from './SupplyFigures';
+import { TileCost } from './TileCost';
 import { RelayToggle } from './RelayToggle';
 import { DeviceSensors, RoomSensors } from './Sensors';
 import { PrintReportLink } from './ReportPage';
@@ -47,6 +48,7 @@ function Tile({
   testId,
   hint,
   isStale = false,
+  cost,
   children,
 }: {
   label: string;
@@ -55,6 +57,8 @@ function Tile({
   hint?: string | null;
   /** A figure that is no longer current (an offline device's last power): shown greyed. */
   isStale?: boolean;
+  /** A second line under the figure: what the period has cost so far (TileCost). */
+  cost?: ReactNode;
   children: ReactNode;
 }) {
   return (
@@ -70,6 +74,7 @@ function Tile({
       >
         {children}
       </span>
+      {cost}
       {hint && (
         <span className="tile-hint" data-testid={`${testId}-hint`} title={hint}>
           {hint}
@@ -103,6 +108,7 @@ function LiveTiles({ node }: { node: SiteNode }) {
         label={t('details.tile.today')}
         testId="detail-today"
         hint={coverageText(totals, dayStartMs(now), now, firstStoredMs)}
+        cost={<TileCost nodeId={id} period="today" />}
       >
         {totals ? formatEnergy(totals.todayWh) : none}
       </Tile>
@@ -141,6 +147,7 @@ function PeriodTiles({ id }: { id: string }) {
             ? t('details.tile.weekFrom', { date: formatDate(new Date(weekStart).toISOString()) })
             : null)
         }
+        cost={<TileCost nodeId={id} period="week" />}
       >
         {show(periods?.weekBeforeTodayWh)}
       </Tile>
@@ -148,6 +155,7 @@ function PeriodTiles({ id }: { id: string }) {
         label={t('details.tile.month')}
         testId="detail-month"
         hint={coverageText(totals, monthStart, now, periods?.firstStoredMs)}
+        cost={<TileCost nodeId={id} period="month" />}
       >
         {show(periods?.monthBeforeTodayWh)}
       </Tile>

@@ -27,7 +27,7 @@ import {
 import { shareChildren, switchableChannels } from '../tree-rows';
 import { useConnection } from './connection';
 import { useCovers } from './covers';
-import { useHistory, type ChildSeries } from './history';
+import { useHistory, type ChildSeries, type PeriodCosts } from './history';
 import { useLive } from './live';
 import { minuteSamples, TRAIL_WINDOW_MS, usePowerTrail, type PowerSample } from './power-trail';
 import { useRelays } from './relays';
@@ -396,8 +396,9 @@ export async function loadPeriods(nodeId: string): Promise<void> {
     firstStoredMs: isSameDay ? previous.firstStoredMs : null,
     status: isSameDay && previous.status === 'ready' ? 'ready' : 'loading',
     error: null,
+    costs: isSameDay ? previous.costs : null,
   });
-  const [week, month, today] = await Promise.all([
+  const [week, month, today, costs] = await Promise.all([
     completedDays(nodeId, weekStart, dayStart),
     completedDays(nodeId, monthStart, dayStart),
     // Today's first stored hour: where today's data begins if the console counted it from older readings.
@@ -407,6 +408,7 @@ export async function loadPeriods(nodeId: string): Promise<void> {
       to: iso(now + 60_000),
       resolution: 'hour',
     }),
+    periodCosts(nodeId, { today: dayStart, week: weekStart, month: monthStart }, now),
   ]);
   if (seq !== periodSeq) return;
   const error = !week.ok ? week.error.message : !month.ok ? month.error.message : null;
@@ -431,7 +433,50 @@ export async function loadPeriods(nodeId: string): Promise<void> {
     firstStoredMs,
     status: error ? 'error' : 'ready',
     error,
+    costs,
   });
+}
+
+/**
+ * Each period's cost so far as the core totals it, by the day from the period's start to now:
+ * today's day bucket already holds today's committed minutes, so no money is added here (the
+ * live kWh is not priced; the cost catches up at the next refresh).
+ */
+async function periodCosts(
+  nodeId: string,
+  starts: Record<'today' | 'week' | 'month', number>,
+  now: number,
+): Promise<PeriodCosts> {
+  const ask = (fromMs: number) =>
+    api().invoke('history.query', {
+      node: nodeId,
+      from: iso(fromMs),
+      to: iso(now + 60_000),
+      resolution: 'day',
+    });
+  const [today, week, month] = await Promise.all([ask(starts.today), ask(starts.week), ask(starts.month)]);
+  const failed = [today, week, month].find((reply) => !reply.ok);
+  if (failed && !failed.ok)
+    return {
+      status: 'error',
+      currency: null,
+      today: null,
+      week: null,
+      month: null,
+      asOfMs: now,
+      error: failed.error.message,
+    };
+  const cost = (reply: typeof today): number | null =>
+    reply.ok && reply.value.currency !== undefined ? (reply.value.total.costMinor ?? null) : null;
+  return {
+    status: 'ready',
+    currency: (today.ok ? today.value.currency : undefined) ?? null,
+    today: cost(today),
+    week: cost(week),
+    month: cost(month),
+    asOfMs: now,
+    error: null,
+  };
 }
 
 /** Trails already filled from history (a trail dropped and followed again is a new array). */

@@ -35,6 +35,23 @@ export interface EnergyView {
 }
 
 /**
+ * What today, this week and this month have cost so far, each a total the core added over its
+ * history (`history.query` by the day from the period's start to now): the renderer adds no
+ * money. Minor units (cents); null where the core gave none (a unit without a price).
+ */
+export interface PeriodCosts {
+  status: 'ready' | 'error';
+  /** The core's currency (ISO 4217); null without `[tariff]`, when nothing is shown. */
+  currency: string | null;
+  today: number | null;
+  week: number | null;
+  month: number | null;
+  /** When these were asked for: they lag the live kWh until the next refresh. */
+  asOfMs: number;
+  error: string | null;
+}
+
+/**
  * This week's and this month's energy of a node before today, as the core totals the completed
  * days; the tiles add the live today to both, so today ≤ week ≤ month on every push.
  */
@@ -49,6 +66,8 @@ export interface PeriodView {
   firstStoredMs: number | null;
   status: 'loading' | 'ready' | 'error';
   error: string | null;
+  /** The periods' cost; null until first loaded for this node and day. */
+  costs: PeriodCosts | null;
 }
 
 interface HistoryStore {

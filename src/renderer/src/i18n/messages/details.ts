@@ -44,6 +44,9 @@ export const en = {
   'details.tile.unavailable': 'unavailable',
   'details.tile.weekFrom': 'from {date}',
   'details.tile.since': 'since {date}',
+  'details.tile.costAsOf':
+    'Cost as of {time}, at the tariff (consumption only, without standing charges); the kWh above is live, the cost follows at the next refresh',
+  'details.tile.costUnavailable': 'cost unavailable',
   'details.since.time': 'since {time}',
   'details.since.day': 'since {when}',
   'details.coverage.reporting': '{reporting} of {devices} devices reporting',
@@ -285,6 +288,9 @@ export const pt: Record<keyof typeof en, Message> = {
   'details.tile.unavailable': 'indisponível',
   'details.tile.weekFrom': 'a partir de {date}',
   'details.tile.since': 'desde {date}',
+  'details.tile.costAsOf':
+    'Custo às {time}, pelo tarifário (só consumo, sem termo fixo); os kWh acima são em direto, o custo acompanha na próxima atualização',
+  'details.tile.costUnavailable': 'custo indisponível',
   'details.since.time': 'desde as {time}',
   'details.since.day': 'desde {when}',
   'details.coverage.reporting': '{reporting} de {devices} dispositivos a comunicar',
