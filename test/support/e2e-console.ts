@@ -4,6 +4,7 @@
  * Driving the console in Debian's Chromium for the console-*.test.ts files: open it, find rows in
  * the virtualised tree, select nodes, read the figures the page shows.
  */
+import { parse } from 'csv-parse/sync';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, watchErrors } from './browser';
 
@@ -154,23 +155,15 @@ export async function poll<T>(
   return value;
 }
 
-/** Sums the energy_kwh column of a Kilowatch CSV report, in Wh. */
+/** Sums the energy_kwh column of a Kilowatch CSV report, in Wh (columns by name, as a reader would). */
 export function csvEnergyWh(csv: string): { wh: number; rows: number } {
-  const lines = csv
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n/)
-    .filter((l) => l.trim() !== '');
-  const header = (lines[0] ?? '').split(',');
-  const column = header.indexOf('energy_kwh');
-  if (column < 0) throw new Error(`no energy_kwh column in ${header.join(',')}`);
+  const rows = parse(csv, { columns: true, bom: true }) as Array<Record<string, string>>;
+  if (rows.length > 0 && !('energy_kwh' in (rows[0] as object)))
+    throw new Error(`no energy_kwh column in ${Object.keys(rows[0] as object).join(',')}`);
   // The last row is the total of the others (its note says so): a sum leaves it out.
-  const body = lines.slice(1, -1);
-  if (!(lines.at(-1) ?? '').split(',').at(-1)?.startsWith('total'))
-    throw new Error(`no totals row at the end of the CSV: ${lines.at(-1)}`);
-  let wh = 0;
-  for (const line of body) {
-    // Report cells are plain (names are place names, never quoted commas in these fixtures).
-    wh += Number(line.split(',')[column]) * 1000;
-  }
+  if (!(rows.at(-1)?.note ?? '').startsWith('total'))
+    throw new Error(`no totals row at the end of the CSV: ${JSON.stringify(rows.at(-1))}`);
+  const body = rows.slice(0, -1);
+  const wh = body.reduce((sum, row) => sum + Number(row.energy_kwh) * 1000, 0);
   return { wh: Math.round(wh * 1000) / 1000, rows: body.length };
 }
