@@ -6,6 +6,7 @@ import { useSettings } from '../../state/settings';
 import { useUi } from '../../state/ui';
 import { ConsoleSettings } from '../settings/ConsoleSettings';
 import { RebuildHistory } from '../settings/RebuildHistory';
+import { TariffSettings } from '../settings/TariffSettings';
 import { Dialog } from './Dialog';
 
 const megabytes = (bytes: number): string =>
@@ -187,6 +188,8 @@ export function SettingsDialog() {
       </ul>
       <h3 className="settings-heading">{t('dialogs.settings.console')}</h3>
       <ConsoleSettings />
+      <h3 className="settings-heading">{t('tariff.section')}</h3>
+      <TariffSettings />
       <h3 className="settings-heading">{t('dialogs.settings.data')}</h3>
       {storage && (
         <dl className="settings-data" data-testid="settings-storage">

@@ -15,6 +15,7 @@ import * as commission from './commission';
 import * as insight from './insight';
 import * as categories from './categories';
 import * as rules from './rules';
+import * as tariff from './tariff';
 
 const en = {
   ...app.en,
@@ -29,6 +30,7 @@ const en = {
   ...insight.en,
   ...categories.en,
   ...rules.en,
+  ...tariff.en,
 } satisfies Record<string, Message>;
 export type MessageKey = keyof typeof en;
 
@@ -45,6 +47,7 @@ const pt: Record<MessageKey, Message> = {
   ...insight.pt,
   ...categories.pt,
   ...rules.pt,
+  ...tariff.pt,
 };
 
 export type { Message };
