@@ -151,6 +151,31 @@ describe('the demo console in a browser', () => {
     BACKFILL_TIMEOUT_MS + 60_000,
   );
 
+  it("shows a room's cost from the demo's tariff, and an anomaly rule that fires (README screenshot)", async () => {
+    const roomId = 'room:Aurora/Lisbon/MeetingRoom';
+    await page.$eval('[role="tree"]', (tree) => void (tree.scrollTop = 0));
+    const row = page.locator(`[role="treeitem"][data-node-id="${roomId}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+    await page.getByTestId('range-30d').click();
+    // The demo's tariff was seeded before its history was written: every day has a price.
+    const cost = page.getByTestId('chart-cost');
+    await cost.waitFor({ timeout: 30_000 });
+    expect(await cost.innerText()).toMatch(/^€\d+\.\d\d$/);
+    expect(await page.getByTestId('detail-month-cost').innerText()).toMatch(/€\d+\.\d\d/);
+    // A power ceiling below what the room draws: the rule fires at once, as an anomaly alert.
+    const ceiling = page.locator('[data-testid="rule-row"][data-kind="power-ceiling"]');
+    await ceiling.getByTestId('rule-edit').click();
+    await ceiling.getByTestId('rule-field-watts').fill('50');
+    await ceiling.getByTestId('rule-save').click();
+    const alert = page.locator(`[data-testid="alert"][data-kind="anomaly"][data-node="${roomId}"]`);
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.getByTestId('alert-message').innerText()).toMatch(/above its ceiling of 50 W/);
+    await page.getByTestId('energy-chart').scrollIntoViewIfNeeded();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'room-cost-anomalies.png') });
+  });
+
   it('renders without a single console error, in light and dark', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'console-light.png') });

@@ -65,6 +65,7 @@ import { historyCommands } from './commands/history';
 import { DEFAULT_NIGHT } from './reports/insight';
 import { RollupPricing } from './cost/priced-rollups';
 import { TariffSetting } from './cost/tariff-setting';
+import type { TariffInput } from '../../shared/tariff-input';
 import { tariffCommands } from './commands/tariff';
 import { monthCost, type MonthCost } from './aggregate/month-cost';
 import type { Tariff } from './cost/tariff-schema';
@@ -125,6 +126,8 @@ export interface ConsoleOptions {
   meterRoles?: readonly ConfiguredRole[];
   /** Roles a new database starts with, as console choices (the demo's main meters and solar). */
   seedRoles?: readonly ConfiguredRole[];
+  /** A tariff a new database starts with, unless kilowatch.toml sets one (the demo's). */
+  seedTariff?: TariffInput;
   /** The log folder and the loaded kilowatch.toml, for diagnostics.export. */
   diagnostics?: DiagnosticsSources;
   /** Devices read over HTTP instead of MQTT (`[[poll]]`; README "Devices not on MQTT"). */
@@ -148,6 +151,7 @@ const homeAssistantPrefix = (ha: HomeAssistantOptions | undefined): string | nul
   ha?.discovery ? ha.prefix : null;
 /** Set once the seed roles were applied: a staff change afterwards is never undone by a restart. */
 const ROLES_SEEDED_SETTING = 'meter-roles-seeded';
+const TARIFF_SEEDED_SETTING = 'tariff-seeded';
 
 export class KilowatchConsole {
   readonly registry: SiteRegistry;
@@ -254,8 +258,6 @@ export class KilowatchConsole {
     });
     this.calendar = new Calendar(timeZone);
     this.tariff = new TariffSetting(store, options.tariff);
-    const tariff = this.tariff.tariff;
-    this.pricing = tariff ? new RollupPricing(tariff, timeZone, this.nodeIds) : null;
     const commitThread =
       options.commitThreadPath && store.path !== ':memory:'
         ? CommitThread.start(options.commitThreadPath, store.path)
@@ -294,6 +296,14 @@ export class KilowatchConsole {
       undefined,
       commitThread,
     );
+    if (options.seedTariff && store.setting(TARIFF_SEEDED_SETTING) === undefined) {
+      // Once per database: staff may change or remove the demo's tariff, and it stays so.
+      const seeded = this.tariff.view().source === 'none' ? this.tariff.set(options.seedTariff) : ok(null);
+      if (seeded.ok) store.saveSetting(TARIFF_SEEDED_SETTING, '1');
+      else this.writer.events.onFailure(seeded.error);
+    }
+    const tariff = this.tariff.tariff;
+    this.pricing = tariff ? new RollupPricing(tariff, timeZone, this.nodeIds) : null;
     this.writer.pricing = this.pricing;
     const sites = options.headOfficeSites?.length
       ? new SiteSources(options.headOfficeSites, this.registry)

@@ -15,6 +15,7 @@ import type { PollTarget } from './polling/poll-targets';
 import { Store } from './store/store';
 import type { Tariff } from './cost/tariff-schema';
 import { siteConflict } from './sites/site-sources';
+import type { TariffInput } from '../../shared/tariff-input';
 
 export interface OpenOptions {
   dbPath: string;
@@ -47,6 +48,8 @@ export interface OpenOptions {
   meterRoles?: readonly ConfiguredRole[];
   /** Roles a new database starts with (the demo's). */
   seedRoles?: readonly ConfiguredRole[];
+  /** A tariff a new database starts with (the demo's). */
+  seedTariff?: TariffInput;
   /** The built batch writer's thread (see KilowatchConsole's options). */
   commitThreadPath?: string;
   /** The log folder and the loaded kilowatch.toml, for diagnostics.export. */
@@ -104,6 +107,7 @@ export function openConsole(
     ...(options.profiles && { profiles: options.profiles }),
     ...(options.meterRoles && { meterRoles: options.meterRoles }),
     ...(options.seedRoles && { seedRoles: options.seedRoles }),
+    ...(options.seedTariff && { seedTariff: options.seedTariff }),
     ...(options.minuteDays && { minuteDays: options.minuteDays }),
     ...(options.language && { language: options.language }),
     ...(options.pinned && { pinned: options.pinned }),

@@ -470,6 +470,8 @@ function writeChunk(
       yield* unstored;
     })(),
     core.calendar,
+    // With the demo's tariff its history has a price too, as live minutes do.
+    core.writer.twinFinder(batch),
   );
   // Node by node, in time order: each insert lands next to the previous one in the rollup
   // tables' (node, start) B-trees instead of on a random page; several times faster to write.

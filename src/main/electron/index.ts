@@ -16,6 +16,7 @@ import { startDemoHttpDevices } from '../demo/http-devices';
 import { pollTargets } from '../core/polling/poll-targets';
 import { backfillDemoHistory, describeBackfill, type BackfillReport } from '../demo/backfill';
 import { DEMO_ROLES } from '../demo/demo-roles';
+import { DEMO_TARIFF } from '../demo/demo-tariff';
 import { CoreHost, WORKER_ENTRY } from '../worker/core-host';
 import type { WorkerOpenOptions } from '../worker/protocol';
 import { releaseMainYoungGeneration } from '../worker/young-generation';
@@ -159,7 +160,7 @@ async function start(): Promise<void> {
     meterRoles: config.meter,
     poll: [...polled.value, ...(demoPlugs?.targets ?? [])],
     ...(demoPlugs && { alsoScan: demoPlugs.scanAddresses }),
-    ...(isDemo && { seedRoles: DEMO_ROLES }),
+    ...(isDemo && { seedRoles: DEMO_ROLES, seedTariff: DEMO_TARIFF }),
     ...(config.site.timezone && { timeZone: config.site.timezone }),
     ...(config.site.language && { language: config.site.language }),
     pinned,

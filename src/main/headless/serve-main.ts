@@ -17,6 +17,7 @@ import { startDemoHttpDevices } from '../demo/http-devices';
 import { pollTargets } from '../core/polling/poll-targets';
 import { describeBackfill, type BackfillReport } from '../demo/backfill';
 import { DEMO_ROLES } from '../demo/demo-roles';
+import { DEMO_TARIFF } from '../demo/demo-tariff';
 import { configuredToken, writeStartToken, type ApiToken } from './api-token';
 import { isLoopbackHost } from './host-allowlist';
 import { brokerAtStart } from './broker-start';
@@ -163,7 +164,7 @@ async function main(entryDir: string): Promise<void> {
     meterRoles: config.meter,
     poll: [...polled.value, ...(demoPlugs?.targets ?? [])],
     ...(demoPlugs && { alsoScan: demoPlugs.scanAddresses }),
-    ...(isDemo && { seedRoles: DEMO_ROLES }),
+    ...(isDemo && { seedRoles: DEMO_ROLES, seedTariff: DEMO_TARIFF }),
     ...(timeZone && { timeZone }),
     ...(config.site.language && { language: config.site.language }),
     pinned,

@@ -95,6 +95,7 @@ function open(
     ...(options.dataDir && { dataDir: options.dataDir }),
     ...(options.meterRoles && { meterRoles: options.meterRoles }),
     ...(options.seedRoles && { seedRoles: options.seedRoles }),
+    ...(options.seedTariff && { seedTariff: options.seedTariff }),
     ...(options.poll && { poll: options.poll }),
     ...(options.alsoScan && { alsoScan: options.alsoScan }),
     ...(profiles && { profiles }),

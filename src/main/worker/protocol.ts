@@ -13,6 +13,7 @@ import type { ConfiguredRole } from '../core/site/role-changes';
 import type { PollTarget } from '../core/polling/poll-targets';
 import type { BackfillReport } from '../demo/backfill';
 import type { Tariff } from '../core/cost/tariff-schema';
+import type { TariffInput } from '../../shared/tariff-input';
 
 /** openConsole's options, as far as they can cross a thread (no functions, no open handles). */
 export interface WorkerOpenOptions {
@@ -40,6 +41,8 @@ export interface WorkerOpenOptions {
   pinned?: PinnedSettings;
   meterRoles?: readonly ConfiguredRole[];
   seedRoles?: readonly ConfiguredRole[];
+  /** A tariff a new database starts with (the demo's). */
+  seedTariff?: TariffInput;
   /** Devices read over HTTP (`[[poll]]`), passwords already read by the main thread. */
   poll?: readonly PollTarget[];
   /** Addresses every `device.scan` also asks: the demo's plugs waiting on loopback ports. */

@@ -85,8 +85,12 @@ export class BatchWriter {
 
   /** The rollup increments of a batch, with the priced twins when a tariff is set. */
   private plan(batch: Batch): RollupRow[] {
-    const twinOf = this.pricing?.twinFinder((id, key) => batch.nodes.set(id, key));
-    return planRollups(batch.minutes.values(), this.calendar, twinOf);
+    return planRollups(batch.minutes.values(), this.calendar, this.twinFinder(batch));
+  }
+
+  /** planRollups' priced twins for `batch` (new twin nodes are stored with it); none without a tariff. */
+  twinFinder(batch: Batch): ((nodeId: number, minute: number) => number | null) | undefined {
+    return this.pricing?.twinFinder((id, key) => batch.nodes.set(id, key));
   }
 
   /** What ingest adds to: the batch being gathered. */
