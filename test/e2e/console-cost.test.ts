@@ -37,7 +37,8 @@ import {
   waitForRows,
   type ConsolePage,
 } from '../support/e2e-console';
-import { energyFrame, publish, type FixtureDevice } from '../support/e2e-fixtures';
+import { publishCostStream } from '../support/cost-stream';
+import type { FixtureDevice } from '../support/e2e-fixtures';
 import { api, startHeadless, type Headless } from '../support/headless';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { testClient } from '../support/mqtt-client';
@@ -47,22 +48,8 @@ import { tempDir } from '../support/temp-dir';
 const HEATER: FixtureDevice = { prefix: 'Custo/HQ/Q1/Aquecedor', src: 'shellyplus1pm-c05700000001' };
 const ROOM = 'room:Custo/HQ/Q1';
 
-const MINUTE_S = 60;
-const HOUR_S = 3600;
 const zone = noonZone();
 const dayStartS = zone.dayStartMs(Date.now()) / 1000;
-
-/** [seconds from today's local midnight, the heater's counter in Wh]. */
-const STREAM: Array<[number, number]> = [
-  [-3 * MINUTE_S, 900],
-  [-2 * MINUTE_S, 1000],
-  [-1 * MINUTE_S, 1050],
-  [10 * HOUR_S + 28 * MINUTE_S, 1050],
-  [10 * HOUR_S + 29 * MINUTE_S, 2050],
-  [10 * HOUR_S + 30 * MINUTE_S, 2650],
-  [10 * HOUR_S + 31 * MINUTE_S, 3050],
-  [10 * HOUR_S + 32 * MINUTE_S, 3100],
-];
 
 const TARIFF_TOML = `[tariff]
 currency = "EUR"
@@ -225,12 +212,7 @@ beforeAll(async () => {
       15_000,
       'a console answering',
     );
-  for (const [offsetS, totalWh] of STREAM)
-    await publish(
-      client,
-      `${HEATER.prefix}/events/rpc`,
-      energyFrame(HEATER, { minuteTsS: dayStartS + offsetS, totalWh }),
-    );
+  await publishCostStream(client, HEATER, dayStartS);
   // The core's own figures for what was published (the chart must show these, written).
   const week = await poll(
     () => historyOf(priced.url, dayStartS - 6 * 86_400, dayStartS + 86_400),

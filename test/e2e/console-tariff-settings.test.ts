@@ -29,7 +29,8 @@ import {
   waitForRows,
   type ConsolePage,
 } from '../support/e2e-console';
-import { energyFrame, publish, type FixtureDevice } from '../support/e2e-fixtures';
+import { publishCostStream } from '../support/cost-stream';
+import type { FixtureDevice } from '../support/e2e-fixtures';
 import { api, startHeadless, type Headless } from '../support/headless';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { testClient } from '../support/mqtt-client';
@@ -40,22 +41,8 @@ const HEATER: FixtureDevice = { prefix: 'Tarifa/HQ/Q1/Aquecedor', src: 'shellypl
 const ROOM = 'room:Tarifa/HQ/Q1';
 const PIN = '24680';
 
-const MINUTE_S = 60;
-const HOUR_S = 3600;
 const zone = noonZone();
 const dayStartS = zone.dayStartMs(Date.now()) / 1000;
-
-/** [seconds from today's local midnight, the heater's counter in Wh]. */
-const STREAM: Array<[number, number]> = [
-  [-3 * MINUTE_S, 900],
-  [-2 * MINUTE_S, 1000],
-  [-1 * MINUTE_S, 1050],
-  [10 * HOUR_S + 28 * MINUTE_S, 1050],
-  [10 * HOUR_S + 29 * MINUTE_S, 2050],
-  [10 * HOUR_S + 30 * MINUTE_S, 2650],
-  [10 * HOUR_S + 31 * MINUTE_S, 3050],
-  [10 * HOUR_S + 32 * MINUTE_S, 3100],
-];
 
 const FILE_TARIFF = `[tariff]
 currency = "EUR"
@@ -230,12 +217,7 @@ describe('the tariff typed in the settings dialog', () => {
 
   it('prices what is counted afterwards: the energy chart shows the hand-worked euros', async () => {
     await closeSettings(c);
-    for (const [offsetS, totalWh] of STREAM)
-      await publish(
-        client,
-        `${HEATER.prefix}/events/rpc`,
-        energyFrame(HEATER, { minuteTsS: dayStartS + offsetS, totalWh }),
-      );
+    await publishCostStream(client, HEATER, dayStartS);
     await waitForRows(c.page, 'room:Tarifa/', 1);
     await selectNode(c.page, ROOM);
     // Until all five minutes of today are counted the total is short: wait for 2050 Wh.
