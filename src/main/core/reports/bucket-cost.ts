@@ -7,7 +7,7 @@
 import { toMinor } from '../cost/cost-engine';
 import { emptySum, minorOf, RollupPricing, type PricedSum } from '../cost/priced-rollups';
 import type { Resolution } from '../store/calendar';
-import type { Bucket, HistoryDeps } from './history';
+import type { Bucket, HistoryDeps } from './history-deps';
 
 type Energy = Pick<Bucket, 'energyUnits' | 'returnedUnits'>;
 

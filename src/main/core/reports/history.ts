@@ -12,31 +12,15 @@ import { err, ok, type ApiError, type Result } from '../../../shared/result';
 import { unitsToWh } from '../units';
 import { nodeId } from '../site/placement';
 import { resolveNode, type ResolvedNode } from '../site/resolve-node';
-import type { SiteRegistry } from '../site/registry';
-import type { Calendar, Resolution } from '../store/calendar';
-import type { HistoryReader, MinuteSum } from '../store/history-reader';
-import type { KeyIndex } from '../store/key-index';
-import type { PlaceMatch, Store } from '../store/store';
-import type { PricedSum, RollupPricing } from '../cost/priced-rollups';
+import type { Resolution } from '../store/calendar';
+import type { MinuteSum } from '../store/history-reader';
+import type { PlaceMatch } from '../store/store';
+import type { PricedSum } from '../cost/priced-rollups';
 import { bucketCosts, costFigures, totalCostFigures, unmeteredCost, wholePricedSum } from './bucket-cost';
 
-export interface HistoryDeps {
-  store: Store;
-  /** Minute rows and rollups: on a snapshot of their own for heavy reads (history-snapshot.ts). */
-  reads: HistoryReader;
-  registry: SiteRegistry;
-  calendar: Calendar;
-  nodeIds: KeyIndex;
-  /** The tariff's priced rollups; null without `[tariff]`. */
-  pricing: RollupPricing | null;
-}
+import type { Bucket, HistoryDeps } from './history-deps';
 
-export interface Bucket {
-  startMs: number;
-  endMs: number;
-  energyUnits: number;
-  returnedUnits: number;
-}
+export type { Bucket, HistoryDeps };
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
