@@ -25,7 +25,7 @@ export interface ConsoleSite {
   setNow(ms: number): void;
   /** A console on the site's database, connected and subscribed to `subscribe`. */
   open(extra?: Partial<OpenOptions>): Promise<SiteConsole>;
-  /** Publishes at QoS 1 and waits until the open console has handled it. */
+  /** Publishes at QoS 1 and waits until the open console has handled a message on that topic. */
   send(topic: string, payload: string): Promise<void>;
 }
 
@@ -41,7 +41,8 @@ export async function consoleSite(
   cleanups.push(() => publisher.endAsync());
   const dbPath = `${dir.path}/kw.db`;
   let nowMs = options.startMs;
-  let handled = 0;
+  // Per topic: the console also hears its own requests to the devices it subscribes to.
+  const handled = new Map<string, number>();
   return {
     mosquittoUrl: mosquitto.url,
     dbPath,
@@ -55,7 +56,7 @@ export async function consoleSite(
         publishIntervalS: 3600,
         clock: () => nowMs,
         timeZone: options.timeZone,
-        observe: () => void handled++,
+        observe: (topic) => void handled.set(topic, (handled.get(topic) ?? 0) + 1),
         ...extra,
       });
       if (!opened.ok) throw new Error(opened.error.message);
@@ -80,9 +81,9 @@ export async function consoleSite(
       return { core, close };
     },
     async send(topic, payload) {
-      const before = handled;
+      const before = handled.get(topic) ?? 0;
       await publisher.publishAsync(topic, payload, { qos: 1 });
-      await waitFor(() => handled > before, 5000, `delivery on ${topic}`);
+      await waitFor(() => (handled.get(topic) ?? 0) > before, 5000, `delivery on ${topic}`);
     },
   };
 }

@@ -164,7 +164,9 @@ async function main(entryDir: string): Promise<void> {
     meterRoles: config.meter,
     poll: [...polled.value, ...(demoPlugs?.targets ?? [])],
     ...(demoPlugs && { alsoScan: demoPlugs.scanAddresses }),
-    ...(isDemo && { seedRoles: DEMO_ROLES, seedTariff: DEMO_TARIFF }),
+    ...(isDemo && { seedRoles: DEMO_ROLES }),
+    // A rebuild reads a file as it is: it never gives it the demo's tariff (which would price it).
+    ...(isDemo && !flags.rebuildRollups && { seedTariff: DEMO_TARIFF }),
     ...(timeZone && { timeZone }),
     ...(config.site.language && { language: config.site.language }),
     pinned,
