@@ -29,7 +29,9 @@ export function noonZone(nowMs = Date.now()): PinnedZone {
   const utcHour = (nowMs % DAY_MS) / HOUR_MS;
   // Local noon ± 30 min; Etc/GMT offsets run from −12 to +14, and 12 − utcHour is within −12…12.
   const offsetH = Math.round(12 - utcHour);
-  const name = offsetH === 0 ? 'Etc/GMT' : `Etc/GMT${offsetH > 0 ? '-' : '+'}${Math.abs(offsetH)}`;
+  // ICU canonicalises Etc/GMT to UTC, so a process given TZ=Etc/GMT names its zone 'UTC' (as in a
+  // CSV header); the test names it the same way.
+  const name = offsetH === 0 ? 'UTC' : `Etc/GMT${offsetH > 0 ? '-' : '+'}${Math.abs(offsetH)}`;
   const shift = offsetH * HOUR_MS;
   const local = (ms: number) => new Date(ms + shift);
   const dayStartMs = (ms: number) => Math.floor((ms + shift) / DAY_MS) * DAY_MS - shift;
