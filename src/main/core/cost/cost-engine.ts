@@ -68,14 +68,16 @@ export interface MinuteCost {
 export const energyCost = (units: number, microPerKWh: bigint): bigint => BigInt(units) * microPerKWh;
 
 /**
- * Cost units → whole minor units, rounded once, half away from zero (0.5 cent → 1 cent, −0.5 →
- * −1): the rule people use checking a bill by hand. Exact ties are rare at 1/(6·10^13) of a cent.
+ * Cost units (÷ `scale`, for a sum kept whole by multiplying it) → whole minor units, rounded
+ * once, half away from zero (0.5 cent → 1 cent, −0.5 → −1): the rule people use checking a bill
+ * by hand. Exact ties are rare at 1/(6·10^13) of a cent.
  */
-export function toMinor(cost: bigint): number {
+export function toMinor(cost: bigint, scale = 1n): number {
   const negative = cost < 0n;
   const magnitude = negative ? -cost : cost;
-  let minor = magnitude / COST_UNITS_PER_MINOR;
-  if ((magnitude % COST_UNITS_PER_MINOR) * 2n >= COST_UNITS_PER_MINOR) minor += 1n;
+  const per = COST_UNITS_PER_MINOR * scale;
+  let minor = magnitude / per;
+  if ((magnitude % per) * 2n >= per) minor += 1n;
   return Number(negative ? -minor : minor);
 }
 

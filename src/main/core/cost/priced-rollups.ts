@@ -148,6 +148,15 @@ export const emptySum = (): PricedSum => ({
   returnedUnits: 0,
 });
 
+/** `sum` += `more` (or −= with `sign` −1), field by field, exactly. */
+export function addSum(sum: PricedSum, more: PricedSum, sign: 1 | -1 = 1): void {
+  const big = BigInt(sign);
+  sum.costUnits += big * more.costUnits;
+  sum.creditUnits += big * more.creditUnits;
+  sum.energyUnits += sign * more.energyUnits;
+  sum.returnedUnits += sign * more.returnedUnits;
+}
+
 /** `costMinor` and `exportCreditMinor` of a priced sum, rounded once each. */
 export const minorOf = (sum: PricedSum): { costMinor: number; exportCreditMinor: number } => ({
   costMinor: toMinor(sum.costUnits),

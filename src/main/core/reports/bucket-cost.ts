@@ -5,7 +5,7 @@
  * tariff (or its first period) has no price, and a cost of part of it would read as the whole.
  */
 import { toMinor } from '../cost/cost-engine';
-import { emptySum, minorOf, RollupPricing, type PricedSum } from '../cost/priced-rollups';
+import { addSum, emptySum, minorOf, RollupPricing, type PricedSum } from '../cost/priced-rollups';
 import type { Resolution } from '../store/calendar';
 import type { Bucket, HistoryDeps } from './history-deps';
 
@@ -70,10 +70,7 @@ export function wholePricedSum(
     const priced = costs.get(b.startMs);
     if (isEmpty(b) && !priced) continue;
     if (!priced || costFigures(b, priced).costMinor === undefined) return undefined;
-    total.energyUnits += b.energyUnits;
-    total.returnedUnits += b.returnedUnits;
-    total.costUnits += priced.costUnits;
-    total.creditUnits += priced.creditUnits;
+    addSum(total, priced);
   }
   return total;
 }

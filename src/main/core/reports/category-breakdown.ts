@@ -5,53 +5,21 @@
  * categories add up to the place's total exactly (under a main meter `other` also holds what no
  * sub-meter measured). Hours and above: a range inside an hour reads that whole hour.
  */
-import {
-  DEVICE_CATEGORIES,
-  type CategoryBreakdown,
-  type DeviceCategory,
-  type ParsedParams,
-} from '../../../shared/contract';
+import { DEVICE_CATEGORIES, type CategoryBreakdown, type ParsedParams } from '../../../shared/contract';
 import { err, ok, type ApiError, type Result } from '../../../shared/result';
-import { emptySum, minorOf, type PricedSum } from '../cost/priced-rollups';
-import { categoryNode } from '../site/booking-targets';
+import { minorOf, type PricedSum } from '../cost/priced-rollups';
 import type { Rollup } from '../store/calendar';
 import { unitsToWh } from '../units';
 import { bucketCosts, wholePricedSum } from './bucket-cost';
-import { placeOf, resolveQuery, type Bucket, type HistoryDeps } from './history';
+import { categorySeries } from './category-series';
+import { nodeBuckets, placeOf, resolveQuery, type Bucket, type HistoryDeps } from './history';
 
-interface Part {
-  energyUnits: number;
-  /** Undefined: no tariff, or part of the energy was counted without a price. */
-  priced: PricedSum | undefined;
-}
-
-async function partOf(
-  deps: HistoryDeps,
-  node: string,
-  resolution: Rollup,
-  fromMin: number,
-  toMin: number,
-): Promise<Part> {
-  const id = deps.nodeIds.get(node);
-  if (id === undefined) return { energyUnits: 0, priced: deps.pricing ? emptySum() : undefined };
-  const buckets: Bucket[] = [];
-  const rows = await deps.reads.rollupRows(resolution, id, fromMin, toMin);
-  const ends = deps.calendar.ends(
-    rows.map((r) => r.startMin * 60_000),
-    resolution,
-  );
-  rows.forEach((r, i) =>
-    buckets.push({
-      startMs: r.startMin * 60_000,
-      endMs: ends[i] as number,
-      energyUnits: r.energyUnits,
-      returnedUnits: r.returnedUnits,
-    }),
-  );
-  const costs = await bucketCosts(deps, node, buckets, resolution);
+/** A period's energy and, when every unit of it was priced, its priced sum. */
+function periodOf(buckets: readonly Bucket[], costs: ReadonlyMap<number, PricedSum> | null) {
+  const priced = costs ? wholePricedSum(buckets, costs) : undefined;
   return {
-    energyUnits: buckets.reduce((sum, b) => sum + b.energyUnits, 0),
-    priced: costs ? wholePricedSum(buckets, costs) : undefined,
+    energyWh: unitsToWh(buckets.reduce((sum, b) => sum + b.energyUnits, 0)),
+    ...(priced && { costMinor: minorOf(priced).costMinor }),
   };
 }
 
@@ -69,32 +37,22 @@ export async function categoryBreakdown(
     );
   const resolution: Rollup = query.value.resolution === 'minute' ? 'hour' : query.value.resolution;
   const fromMin = Math.floor(deps.calendar.floor(fromMs, resolution) / 60_000);
-  const toMin = Math.ceil(toMs / 60_000);
-  const own = await partOf(deps, node.id, resolution, fromMin, toMin);
-  const named: Array<[DeviceCategory, Part]> = [];
-  for (const category of DEVICE_CATEGORIES) {
-    if (category === 'other') continue;
-    named.push([category, await partOf(deps, categoryNode(category, node.id), resolution, fromMin, toMin)]);
-  }
-  const rest: Part = { energyUnits: own.energyUnits, priced: own.priced && { ...own.priced } };
-  for (const [, part] of named) {
-    rest.energyUnits -= part.energyUnits;
-    if (!rest.priced || !part.priced) rest.priced = undefined;
-    else rest.priced.costUnits -= part.priced.costUnits;
-  }
-  const figures = (part: Part) => ({
-    energyWh: unitsToWh(part.energyUnits),
-    ...(part.priced && { costMinor: minorOf(part.priced).costMinor }),
-  });
+  const own = await nodeBuckets(deps, node, fromMs, toMs, resolution);
+  // The per-bucket series report.csv's perCategory gives, summed over the period: `other` is the
+  // place less the named categories bucket by bucket, so the two always agree.
+  const series = new Map(
+    (await categorySeries(deps, node, own, fromMs, toMs, resolution)).map((s) => [s.category, s]),
+  );
+  const ownCosts = deps.pricing ? await bucketCosts(deps, node.id, own, resolution) : null;
   return ok({
     node: node.id,
     from: new Date(fromMin * 60_000).toISOString(),
     to: new Date(toMs).toISOString(),
     ...(deps.pricing && { currency: deps.pricing.currency }),
-    categories: [...named, ['other', rest] as [DeviceCategory, Part]].map(([category, part]) => ({
-      category,
-      ...figures(part),
-    })),
-    total: figures(own),
+    categories: DEVICE_CATEGORIES.map((category) => {
+      const one = series.get(category);
+      return { category, ...periodOf(one?.buckets ?? [], one ? one.costs : deps.pricing ? new Map() : null) };
+    }),
+    total: periodOf(own, ownCosts),
   });
 }

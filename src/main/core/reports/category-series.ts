@@ -4,7 +4,7 @@
  * rows of a bucket add up to the place's (category-breakdown.ts gives the same over a whole period).
  */
 import { DEVICE_CATEGORIES, type DeviceCategory } from '../../../shared/contract';
-import { emptySum, type PricedSum } from '../cost/priced-rollups';
+import { addSum, emptySum, type PricedSum } from '../cost/priced-rollups';
 import { categoryNode } from '../site/booking-targets';
 import type { ResolvedNode } from '../site/resolve-node';
 import type { Rollup } from '../store/calendar';
@@ -66,12 +66,7 @@ export async function categorySeries(
       const priced = part.costs?.get(b.startMs);
       if (!left) continue;
       if (!priced || costFigures(b, priced).costMinor === undefined) restCosts?.delete(b.startMs);
-      else {
-        left.costUnits -= priced.costUnits;
-        left.creditUnits -= priced.creditUnits;
-        left.energyUnits -= priced.energyUnits;
-        left.returnedUnits -= priced.returnedUnits;
-      }
+      else addSum(left, priced, -1);
     }
   }
   out.push({ category: 'other', buckets: rest.sort((a, b) => a.startMs - b.startMs), costs: restCosts });

@@ -5,8 +5,8 @@
  * given when every unit of its energy was priced: a cost of part of the energy would read as the
  * cost of all of it.
  */
-import { COST_UNITS_PER_MINOR, toMinor } from '../cost/cost-engine';
-import { emptySum, type PricedSum } from '../cost/priced-rollups';
+import { toMinor } from '../cost/cost-engine';
+import { addSum, emptySum, type PricedSum } from '../cost/priced-rollups';
 import type { Resolution } from '../store/calendar';
 import { bucketCosts, wholePricedSum } from './bucket-cost';
 import type { Bucket, HistoryDeps } from './history';
@@ -24,19 +24,12 @@ export async function pricedBuckets(
   return (costs && wholePricedSum(buckets, costs)) ?? null;
 }
 
-export function addInto(sum: PricedSum, more: PricedSum): void {
-  sum.costUnits += more.costUnits;
-  sum.creditUnits += more.creditUnits;
-  sum.energyUnits += more.energyUnits;
-  sum.returnedUnits += more.returnedUnits;
-}
-
 /** Two priced parts of one figure: priced only when both are. */
 export const joined = (a: PricedSum | null, b: PricedSum | null): PricedSum | null => {
   if (!a || !b) return null;
   const sum = emptySum();
-  addInto(sum, a);
-  addInto(sum, b);
+  addSum(sum, a);
+  addSum(sum, b);
   return sum;
 };
 
@@ -69,14 +62,4 @@ export function steadyLoadCost(
     pricePerUnit += priced.costUnits;
   }
   return { scaledCostUnits: BigInt(units) * pricePerUnit, scale: BigInt(perMinutes) };
-}
-
-/** `scaledCostUnits / scale` cost units in minor units, rounded once, half away from zero. */
-export function scaledToMinor(scaledCostUnits: bigint, scale: bigint): number {
-  const negative = scaledCostUnits < 0n;
-  const magnitude = negative ? -scaledCostUnits : scaledCostUnits;
-  const per = COST_UNITS_PER_MINOR * scale;
-  let minor = magnitude / per;
-  if ((magnitude % per) * 2n >= per) minor += 1n;
-  return Number(negative ? -minor : minor);
 }

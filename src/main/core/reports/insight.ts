@@ -8,6 +8,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Comparison, Insight } from '../../../shared/contract';
+import { toMinor } from '../cost/cost-engine';
 import { emptySum, type PricedSum } from '../cost/priced-rollups';
 import { err, ok, type ApiError, type Result } from '../../../shared/result';
 import type { ChildLabel } from '../site/children';
@@ -17,7 +18,7 @@ import type { Resolution } from '../store/calendar';
 import { UNITS_PER_WATT_MINUTE, unitsToWh } from '../units';
 import { childSeries, type ChildSeries } from './child-rows';
 import { formerPlace, nodeBuckets, type Bucket, type HistoryDeps } from './history';
-import { costMinorOf, costPct, joined, pricedBuckets, scaledToMinor, steadyLoadCost } from './insight-cost';
+import { costMinorOf, costPct, joined, pricedBuckets, steadyLoadCost } from './insight-cost';
 
 /** A night window in the site's local time, on whole hours (`[insight] nightFrom/nightTo`). */
 export interface NightWindow {
@@ -170,7 +171,7 @@ async function baseLoad(
     perDayWh: Math.round(perDayWh * 1000) / 1000,
     shareOfDay: yesterdayWh > 0 ? perDayWh / yesterdayWh : null,
     ...(cost && {
-      dayCostMinor: scaledToMinor(cost.scaledCostUnits, cost.scale),
+      dayCostMinor: toMinor(cost.scaledCostUnits, cost.scale),
       shareOfDayCost:
         yesterdayCost === undefined || yesterdayCost === 0n
           ? null
