@@ -4,7 +4,7 @@
  * total, `other` holding whatever is in no named category. Categories with nothing are left out;
  * when everything is `other`, a line says no category has been set rather than a lone row.
  */
-import { useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import type { CategoryBreakdown, SiteNode } from '../../../shared/contract';
 import { categoryLabel } from '../category-words';
 import { formatEnergy } from '../format';
@@ -13,6 +13,7 @@ import { formatMoney } from '../money';
 import { spanOf } from '../state/actions';
 import { loadCategoryBreakdown } from '../state/categories';
 import { useUi } from '../state/ui';
+import { useRefreshed } from '../use-refreshed';
 import './CategoryBreakdownPanel.css';
 
 /** Read from hourly rollups, which move with each minute counted: a minute's refresh is plenty. */
@@ -22,38 +23,17 @@ const REFRESH_MS = 60_000;
 export const hasCategoryBreakdown = (kind: SiteNode['kind']): boolean =>
   kind === 'company' || kind === 'office' || kind === 'room';
 
-type State =
-  | { status: 'loading'; breakdown: null }
-  | { status: 'ready'; breakdown: CategoryBreakdown }
-  | { status: 'error'; message: string; breakdown: CategoryBreakdown | null };
-
 export function CategoryBreakdownPanel({ nodeId }: { nodeId: string }) {
   const range = useUi((s) => s.chartRange);
-  const [state, setState] = useState<State>({ status: 'loading', breakdown: null });
   const headingId = useId();
+  // The chart's own span, worked out afresh each time as the chart does (a preset moves with the day).
+  const state = useRefreshed(
+    () => loadCategoryBreakdown(nodeId, spanOf(range, Date.now())),
+    [nodeId, range],
+    REFRESH_MS,
+  );
 
-  useEffect(() => {
-    let isCurrent = true;
-    const load = async (): Promise<void> => {
-      // The chart's own span, worked out afresh each time as the chart does (a preset moves with the day).
-      const reply = await loadCategoryBreakdown(nodeId, spanOf(range, Date.now()));
-      if (!isCurrent) return;
-      // A failed refresh keeps the figures already shown, with the error above them.
-      setState((before) =>
-        reply.ok
-          ? { status: 'ready', breakdown: reply.value }
-          : { status: 'error', message: reply.error.message, breakdown: before.breakdown },
-      );
-    };
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => {
-      isCurrent = false;
-      clearInterval(timer);
-    };
-  }, [nodeId, range]);
-
-  const breakdown = state.breakdown;
+  const breakdown = state.value;
   return (
     <section
       className="panel-block category-breakdown"

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import type { Comparison, Insight, SiteNode } from '../../../shared/contract';
 import {
   formatClock,
@@ -13,6 +13,7 @@ import { clockWords, momentWords, spanWords, untilWords } from '../insight-words
 import { formatMoney } from '../money';
 import { api } from '../state/actions';
 import { reveal } from '../state/navigate';
+import { useRefreshed } from '../use-refreshed';
 import './InsightPanel.css';
 
 /** Worked out from stored history, which moves by the minute: every live push would ask for the same answer. */
@@ -22,11 +23,6 @@ const REFRESH_MS = 60_000;
 export const hasInsight = (kind: SiteNode['kind']): boolean =>
   kind === 'company' || kind === 'office' || kind === 'room' || kind === 'device';
 
-type State =
-  | { status: 'loading' }
-  | { status: 'ready'; insight: Insight }
-  | { status: 'error'; message: string; insight: Insight | null };
-
 /**
  * What the selected node's figures say, as the core worked it out (insight.get): today and this
  * month against before, the base load, who uses most and who changed. Only written here: every
@@ -35,35 +31,10 @@ type State =
  */
 export function InsightPanel({ node }: { node: SiteNode }) {
   const id = node.id;
-  const [state, setState] = useState<State>({ status: 'loading' });
   const headingId = useId();
+  const state = useRefreshed(() => api().invoke('insight.get', { node: id }), [id], REFRESH_MS);
 
-  useEffect(() => {
-    // No reset to 'loading' here: NodeDetails keys the panel by node, so another node mounts afresh.
-    let isCurrent = true;
-    const load = async (): Promise<void> => {
-      const reply = await api().invoke('insight.get', { node: id });
-      if (!isCurrent) return;
-      // A failed refresh keeps the figures already shown, with the error above them.
-      setState((before) =>
-        reply.ok
-          ? { status: 'ready', insight: reply.value }
-          : {
-              status: 'error',
-              message: reply.error.message,
-              insight: 'insight' in before ? before.insight : null,
-            },
-      );
-    };
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => {
-      isCurrent = false;
-      clearInterval(timer);
-    };
-  }, [id]);
-
-  const insight = 'insight' in state ? state.insight : null;
+  const insight = state.value;
   return (
     <section
       className="panel-block insight"

@@ -3,7 +3,7 @@
  * for a manager when kilowatch.toml does not set it, the form to change it. Save sends the whole
  * tariff; the core judges it and its words stay here beside the form as typed.
  */
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import type { CommandValue } from '../../../../shared/contract';
 import { DAY_KINDS, type DayKind } from '../../../../shared/tariff-input';
 import { t, type MessageKey } from '../../i18n/words';
@@ -55,6 +55,26 @@ function Field(props: {
       problem={null}
       problemTestId={`${props.testId}-problem`}
       classes={FIELD_CLASSES}
+    />
+  );
+}
+
+/** A price typed as a decimal (the core parses it exactly); `onText` gets what was typed. */
+function PriceInput({
+  onText,
+  ...input
+}: Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange'> & {
+  value: string;
+  onText: (text: string) => void;
+}) {
+  return (
+    <input
+      {...input}
+      type="text"
+      className="tariff-price"
+      inputMode="decimal"
+      autoComplete="off"
+      onChange={(e) => onText(e.target.value)}
     />
   );
 }
@@ -183,16 +203,12 @@ export function TariffSettings() {
           </td>
         ))}
         <td>
-          <input
-            type="text"
-            className="tariff-price"
-            inputMode="decimal"
+          <PriceInput
             placeholder="0.1500"
-            autoComplete="off"
             aria-label={t('tariff.band.priceOf', { row })}
             data-testid="tariff-band-price"
             value={band.perKWh}
-            onChange={(e) => changeBand(pi, bi, (b) => ({ ...b, perKWh: e.target.value }))}
+            onText={(perKWh) => changeBand(pi, bi, (b) => ({ ...b, perKWh }))}
           />
         </td>
         <td>
@@ -230,27 +246,19 @@ export function TariffSettings() {
         </Field>
         <Field label={t('tariff.period.standing')} testId="tariff-period-standing">
           {(control) => (
-            <input
+            <PriceInput
               {...control}
-              type="text"
-              className="tariff-price"
-              inputMode="decimal"
-              autoComplete="off"
               value={period.standingPerDay}
-              onChange={(e) => changePeriod(pi, (p) => ({ ...p, standingPerDay: e.target.value }))}
+              onText={(standingPerDay) => changePeriod(pi, (p) => ({ ...p, standingPerDay }))}
             />
           )}
         </Field>
         <Field label={t('tariff.period.feedIn')} testId="tariff-period-feedin">
           {(control) => (
-            <input
+            <PriceInput
               {...control}
-              type="text"
-              className="tariff-price"
-              inputMode="decimal"
-              autoComplete="off"
               value={period.feedInPerKWh}
-              onChange={(e) => changePeriod(pi, (p) => ({ ...p, feedInPerKWh: e.target.value }))}
+              onText={(feedInPerKWh) => changePeriod(pi, (p) => ({ ...p, feedInPerKWh }))}
             />
           )}
         </Field>
