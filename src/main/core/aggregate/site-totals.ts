@@ -37,6 +37,8 @@ interface Share {
   isReporting: boolean;
   /** Nodes the device counts as one device of: its own, its channels', its places'. */
   nodes: string[];
+  /** The running sums of `nodes`, in the same order (each stays in `sums` while a share counts in it). */
+  sums: NodeSum[];
   /** Milliwatts added to each of `nodes`, in the same order. */
   powerMw: number[];
   /** With metering roles: power routed to places as the energy is, node and mW in turn. */
@@ -203,33 +205,43 @@ export class SiteTotals {
       this.shares.delete(device);
     }
     if (this.deps.registry.devices.get(device.row.key) !== device || !hasShare(device)) return;
-    const share = this.shareOf(device, nowMs);
+    const share = this.shareOf(device, nowMs, old);
     this.shares.set(device, share);
     this.add(share, 1);
   }
 
-  private shareOf(device: Device, nowMs: number): Share {
+  /**
+   * The device's share now. In a backlog every device reads before each push: a device that has
+   * not moved and has the same channels keeps the nodes (and their sums) of its `old` share, so a
+   * reading costs its power figures, not six node names built and looked up again.
+   */
+  private shareOf(device: Device, nowMs: number, old: Share | undefined): Share {
     const key = device.row.key;
     const placement = device.placement;
     const { isRouted } = this;
     const devicePowerMw = toMw(devicePowerW(device));
-    const nodes = [nodeId.device(key)];
-    const powerMw = [devicePowerMw];
     const components = [...device.channels.keys()];
+    const isSameNodes =
+      old !== undefined &&
+      old.placement === placement &&
+      old.components.length === components.length &&
+      old.components.every((component, i) => component === components[i]);
+    const nodes = isSameNodes ? old.nodes : [nodeId.device(key)];
+    const powerMw = [devicePowerMw];
     for (const component of components) {
-      nodes.push(nodeId.channel(key, component));
+      if (!isSameNodes) nodes.push(nodeId.channel(key, component));
       powerMw.push(toMw(device.powerW.get(component) ?? 0));
     }
-    const places =
-      'place' in placement
-        ? [nodeId.room(placement.place), nodeId.office(placement.place), nodeId.company(placement.place)]
-        : [nodeId.unassigned];
-    for (const node of places) {
-      nodes.push(node);
-      // With metering roles a place's power follows the same routes as its energy (a main
-      // meter's power is the place's, not added to the loads it feeds).
-      powerMw.push(isRouted ? 0 : devicePowerMw);
-    }
+    const placeCount = 'place' in placement ? 3 : 1;
+    if (!isSameNodes)
+      nodes.push(
+        ...('place' in placement
+          ? [nodeId.room(placement.place), nodeId.office(placement.place), nodeId.company(placement.place)]
+          : [nodeId.unassigned]),
+      );
+    // With metering roles a place's power follows the same routes as its energy (a main meter's
+    // power is the place's, not added to the loads it feeds).
+    for (let i = 0; i < placeCount; i++) powerMw.push(isRouted ? 0 : devicePowerMw);
     const routed: Array<string | number> = [];
     if (isRouted && this.deps.routing) {
       for (const [component, powerW] of device.powerW) {
@@ -249,6 +261,7 @@ export class SiteTotals {
       channelCount: device.channels.size,
       isReporting: isReporting(device, nowMs),
       nodes,
+      sums: isSameNodes ? old.sums : nodes.map((node) => this.sumOf(node)),
       powerMw,
       routed,
     };
@@ -257,7 +270,7 @@ export class SiteTotals {
   /** Adds (sign 1) or takes off (sign -1) a share, and marks the nodes it touches. */
   private add(share: Share, sign: 1 | -1): void {
     share.nodes.forEach((node, i) => {
-      const sum = this.sumOf(node);
+      const sum = share.sums[i] as NodeSum;
       const component = share.components[i - 1];
       if (component !== undefined && sign === 1) sum.channelOf = { device: share.device, component };
       sum.devices += sign;
