@@ -141,6 +141,25 @@ async function expectTheFigures(core: Core): Promise<void> {
     ['0.030000', '0.02', 'EUR', ''],
     ['2.180000', '0.50', 'EUR', 'total'],
   ]);
+  // One row per device: the heater counted all its energy in this room, so its rows are priced
+  // by its own twins, and they cost what the room's did.
+  const perDevice = await core.handlers['report.csv']({
+    node: ROOM,
+    from: '2026-03-10T00:00:00Z',
+    to: '2026-03-12T00:00:00Z',
+    resolution: 'day',
+    perChild: true,
+    zone: 'local',
+  });
+  if (!perDevice.ok) throw new Error(perDevice.error.message);
+  const deviceRows = parse(perDevice.value.csv, { columns: true, bom: true }) as Array<
+    Record<string, string>
+  >;
+  expect(deviceRows.map((r) => [r.device, r.energy_kwh, r.cost, r.note])).toEqual([
+    ['Heater', '2.150000', '0.49', ''],
+    ['Heater', '0.030000', '0.02', ''],
+    ['', '2.180000', '0.50', 'total'],
+  ]);
 }
 
 describe('cost kept like energy (#18 item 2)', () => {

@@ -10,6 +10,7 @@ import { dispatch } from '../../src/main/core/dispatch';
 import type { ParsedParams } from '../../src/shared/contract';
 import { switchNotify, testCore, type TestCore } from '../support/core';
 import { tempDir } from '../support/temp-dir';
+import { TariffSchema, type Tariff } from '../../src/main/core/cost/tariff-schema';
 
 const ZONE = 'Europe/Berlin';
 const HEATER = { src: 'shellyplus1pm-a8032ab1c2d3', prefix: 'Site/Berlin/Room1/Heater' };
@@ -32,9 +33,9 @@ const mWh = (row: CsvRow | undefined): number => Math.round(Number(row?.energy_k
  * A heater always in Room1 and a lamp counted 20 Wh in Room2, then assigned to Room1 and
  * counting 10 Wh more there: Room1 holds 18 + 10 = 28 Wh, Room2 20 Wh.
  */
-async function movedLampSite(): Promise<TestCore> {
+async function movedLampSite(tariff?: Tariff): Promise<TestCore> {
   const dir = tempDir();
-  const t = testCore(`${dir.path}/kw.db`, '2026-01-10T08:00:00Z', ZONE);
+  const t = testCore(`${dir.path}/kw.db`, '2026-01-10T08:00:00Z', ZONE, tariff && { tariff });
   cleanups.push(async () => {
     await t.close();
     dir.remove();
@@ -121,6 +122,24 @@ describe('report.csv', () => {
     ]);
     expect(mWh(office.total)).toBe(48_000);
     expect(await historyMWh(t, OFFICE)).toBe(48_000);
+  });
+
+  it("prices a device's rows by the device's own cost only where it counted the whole bucket in the room", async () => {
+    // 100 €/kWh, so that a few Wh make whole cents: 1 Wh = 0.10 €.
+    const tariff = TariffSchema.parse({
+      currency: 'EUR',
+      periods: [{ from: '2026-01-01', bands: [{ perKWh: '100' }] }],
+    });
+    const t = await movedLampSite(tariff);
+    const r = await report(t, { node: ROOM1 });
+    expect(r.rows.map((row) => [row.device, mWh(row), row.cost, row.currency, row.note])).toEqual([
+      ['Heater', 15_000, '1.50', 'EUR', ''],
+      // The lamp counted 27 Wh that day, 20 of them in Room2: its own cost is not this row's.
+      ['Lamp', 7_000, '', 'EUR', ''],
+      ['Heater', 3_000, '0.30', 'EUR', ''],
+      ['Lamp', 3_000, '0.30', 'EUR', ''],
+      ['', 28_000, '2.80', 'EUR', 'total'],
+    ]);
   });
 
   it('leaves energy whose minutes were pruned as one "not itemised" row, so the rows still add up', async () => {

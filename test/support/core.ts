@@ -2,6 +2,7 @@
 import { openConsole } from '../../src/main/core/open-console';
 import type { KilowatchConsole } from '../../src/main/core/console';
 import type { Store } from '../../src/main/core/store/store';
+import type { Tariff } from '../../src/main/core/cost/tariff-schema';
 
 export interface TestCore {
   core: KilowatchConsole;
@@ -16,7 +17,7 @@ export function testCore(
   dbPath: string,
   startIso = '2025-03-10T08:00:00Z',
   timeZone?: string,
-  options: { commitThreadPath?: string } = {},
+  options: { commitThreadPath?: string; tariff?: Tariff } = {},
 ): TestCore {
   let nowMs = Date.parse(startIso);
   const opened = openConsole({
@@ -26,6 +27,7 @@ export function testCore(
     clock: () => nowMs,
     ...(timeZone && { timeZone }),
     ...(options.commitThreadPath && { commitThreadPath: options.commitThreadPath }),
+    ...(options.tariff && { tariff: options.tariff }),
   });
   if (!opened.ok) throw new Error(opened.error.message);
   const { console: core, store } = opened.value;

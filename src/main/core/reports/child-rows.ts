@@ -22,6 +22,11 @@ export interface ChildSeries {
   buckets: Bucket[];
   /** The node whose own buckets these are (its rollups, its priced twins); none for a device's share of a room. */
   node?: string;
+  /**
+   * A device's share of a room: the device, whose priced twins price a bucket only where its own
+   * energy there is the share's (it counted that bucket wholly in this room); costFigures checks.
+   */
+  pricedBy?: string;
 }
 
 /** Matches history.ts: a device's clock may stamp minutes up to a day after an assignment. */
@@ -134,6 +139,7 @@ async function devicesInPlace(
       },
       partOf: '',
       buckets,
+      pricedBy: nodeId.device(device.row.key),
     });
   }
   return out.sort((a, b) => a.label.id.localeCompare(b.label.id));

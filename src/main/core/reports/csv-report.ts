@@ -95,13 +95,11 @@ export async function csvReport(
     series.push({ label: { ...self, device: '', channel: '' }, partOf: '', buckets: leftOver });
 
   const costs = await Promise.all(
-    series.map((s) =>
-      s.costs !== undefined
-        ? s.costs
-        : s.node === undefined
-          ? null
-          : bucketCosts(deps, s.node, s.buckets, resolution),
-    ),
+    series.map((s) => {
+      if (s.costs !== undefined) return s.costs;
+      const pricedBy = s.node ?? s.pricedBy;
+      return pricedBy === undefined ? null : bucketCosts(deps, pricedBy, s.buckets, resolution);
+    }),
   );
   const currency = deps.pricing?.currency ?? '';
   const money = majorText(deps.pricing?.tariff.minorDigits ?? 0);
