@@ -291,7 +291,7 @@ describe('device categories in the console', () => {
     expect(c.errors).toEqual([]);
   });
 
-  it('keeps the desk from changing a category: greyed with the reason, and refused by the core', async () => {
+  it('keeps the desk from changing a category or a metering role: greyed with the reason, and refused by the core', async () => {
     const set = await api(core.url, 'access.setPin', { pin: PIN });
     expect(set.body).toMatchObject({ ok: true });
     // The page learns of the PIN when it asks again.
@@ -309,6 +309,10 @@ describe('device categories in the console', () => {
     await expect(c.page.getByTestId('device-category-desk').innerText()).resolves.toMatch(
       /Only a manager may change these.*manager PIN/,
     );
+    // The device's metering role beside it, likewise.
+    await expect(c.page.getByTestId('meter-role-select').isDisabled()).resolves.toBe(true);
+    await expect(c.page.getByTestId('meter-role-save').isDisabled()).resolves.toBe(true);
+    await expect(c.page.getByTestId('meter-role-desk').innerText()).resolves.toMatch(/manager PIN/);
     // Another session, not unlocked, asks the core directly: refused, and nothing changes.
     const res = await fetch(`${core.url}/api/device.category`, {
       method: 'POST',

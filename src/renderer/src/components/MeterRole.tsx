@@ -7,6 +7,7 @@ import { useState } from 'react';
 import type { MeterRoleInfo, SiteNode } from '../../../shared/contract';
 import { setMeterRole } from '../state/actions';
 import { t, type MessageKey } from '../i18n/words';
+import { DeskHint, useIsDesk } from './settings/DeskHint';
 
 type Choice = 'load' | 'main:room' | 'main:office' | 'main:company' | 'generation';
 
@@ -41,6 +42,7 @@ export function MeterRole({ node }: { node: SiteNode }) {
   const [choice, setChoice] = useState<Choice>(current);
   const [message, setMessage] = useState<{ isError: boolean; text: string } | null>(null);
   const [isBusy, setBusy] = useState(false);
+  const isDesk = useIsDesk();
   if (!canHaveRole(node)) return null;
   const isConfigured = node.role?.source === 'config';
   const configuredKey = CHOICES.find((c) => c.value === current)?.label;
@@ -72,6 +74,7 @@ export function MeterRole({ node }: { node: SiteNode }) {
             aria-label={t('details.role.title')}
             data-testid="meter-role-select"
             value={choice}
+            disabled={isDesk}
             onChange={(e) => {
               setChoice(e.target.value as Choice);
               setMessage(null);
@@ -86,7 +89,7 @@ export function MeterRole({ node }: { node: SiteNode }) {
           <button
             type="button"
             data-testid="meter-role-save"
-            disabled={isBusy || choice === current}
+            disabled={isDesk || isBusy || choice === current}
             onClick={() => void save()}
           >
             {t('details.role.apply')}
@@ -94,6 +97,7 @@ export function MeterRole({ node }: { node: SiteNode }) {
           {node.role?.source === 'inherited' && <span className="muted">{t('details.role.inherited')}</span>}
         </div>
       )}
+      {isDesk && !isConfigured && <DeskHint testId="meter-role-desk" />}
       {message && (
         <p className={message.isError ? 'callout' : 'muted'} role="status" data-testid="meter-role-message">
           {message.text}
