@@ -9,20 +9,32 @@ import type { Calendar, Rollup } from './calendar';
 import { shaped, type Shape } from '../site/booking-targets';
 import type { MinuteRow, RollupRow } from './rows';
 
-/** node id × 2^26 + start minute: unique while start minutes stay below 2^26 (year 2097). */
-const NODE_STRIDE = 2 ** 26;
-
 interface Sum {
   energyUnits: number;
   returnedUnits: number;
 }
 
-function accumulate(map: Map<number, Sum>, key: number, energyUnits: number, returnedUnits: number): void {
-  const s = map.get(key);
+/**
+ * Sums by start minute, then node id. Two small-integer keys rather than one packed number: a
+ * packed node × 2^26 + minute is past V8's small integers, so each key was a heap number to
+ * allocate and hash (bench burst-responsiveness: planning was most of a commit's hand-off).
+ */
+type Sums = Map<number, Map<number, Sum>>;
+
+function accumulate(
+  sums: Sums,
+  start: number,
+  nodeId: number,
+  energyUnits: number,
+  returnedUnits: number,
+): void {
+  let byNode = sums.get(start);
+  if (!byNode) sums.set(start, (byNode = new Map()));
+  const s = byNode.get(nodeId);
   if (s) {
     s.energyUnits += energyUnits;
     s.returnedUnits += returnedUnits;
-  } else map.set(key, { energyUnits, returnedUnits });
+  } else byNode.set(nodeId, { energyUnits, returnedUnits });
 }
 
 /**
@@ -34,11 +46,11 @@ export function planRollups(
   calendar: Calendar,
   twinOf?: (nodeId: number, minute: number) => number | null,
 ): RollupRow[] {
-  const hours = new Map<number, Sum>();
+  const hours: Sums = new Map();
   const add = (id: number, minute: number, hour: number, e: number, r: number) => {
-    accumulate(hours, id * NODE_STRIDE + hour, e, r);
+    accumulate(hours, hour, id, e, r);
     const twin = twinOf?.(id, minute);
-    if (twin != null) accumulate(hours, twin * NODE_STRIDE + hour, e, r);
+    if (twin != null) accumulate(hours, hour, twin, e, r);
   };
   for (const m of minutes) {
     if (!m.nodeIds || (m.energyUnits === 0 && m.returnedUnits === 0)) continue;
@@ -51,26 +63,19 @@ export function planRollups(
       }
     }
   }
-  const higher: Record<Exclude<Rollup, 'hour'>, Map<number, Sum>> = {
-    day: new Map(),
-    week: new Map(),
-    month: new Map(),
-  };
+  const higher: Record<Exclude<Rollup, 'hour'>, Sums> = { day: new Map(), week: new Map(), month: new Map() };
   const rows: RollupRow[] = [];
-  for (const [key, s] of hours) {
-    const hour = key % NODE_STRIDE;
-    const base = key - hour;
-    rows.push({ rollup: 'hour', nodeId: base / NODE_STRIDE, startMin: hour, ...s });
+  for (const [hour, byNode] of hours) {
     const starts = calendar.starts(hour);
-    accumulate(higher.day, base + starts.day, s.energyUnits, s.returnedUnits);
-    accumulate(higher.week, base + starts.week, s.energyUnits, s.returnedUnits);
-    accumulate(higher.month, base + starts.month, s.energyUnits, s.returnedUnits);
-  }
-  for (const rollup of ['day', 'week', 'month'] as const) {
-    for (const [key, s] of higher[rollup]) {
-      const start = key % NODE_STRIDE;
-      rows.push({ rollup, nodeId: (key - start) / NODE_STRIDE, startMin: start, ...s });
+    for (const [nodeId, s] of byNode) {
+      rows.push({ rollup: 'hour', nodeId, startMin: hour, ...s });
+      accumulate(higher.day, starts.day, nodeId, s.energyUnits, s.returnedUnits);
+      accumulate(higher.week, starts.week, nodeId, s.energyUnits, s.returnedUnits);
+      accumulate(higher.month, starts.month, nodeId, s.energyUnits, s.returnedUnits);
     }
   }
+  for (const rollup of ['day', 'week', 'month'] as const)
+    for (const [start, byNode] of higher[rollup])
+      for (const [nodeId, s] of byNode) rows.push({ rollup, nodeId, startMin: start, ...s });
   return rows;
 }
