@@ -38,20 +38,22 @@ export async function categoryBreakdown(
   const resolution: Rollup = query.value.resolution === 'minute' ? 'hour' : query.value.resolution;
   const fromMin = Math.floor(deps.calendar.floor(fromMs, resolution) / 60_000);
   const own = await nodeBuckets(deps, node, fromMs, toMs, resolution);
+  const ownCosts = await bucketCosts(deps, node.id, own, resolution);
   // The per-bucket series report.csv's perCategory gives, summed over the period: `other` is the
   // place less the named categories bucket by bucket, so the two always agree.
   const series = new Map(
-    (await categorySeries(deps, node, own, fromMs, toMs, resolution)).map((s) => [s.category, s]),
+    (await categorySeries(deps, node, own, ownCosts, fromMs, toMs, resolution)).map((s) => [s.category, s]),
   );
-  const ownCosts = deps.pricing ? await bucketCosts(deps, node.id, own, resolution) : null;
+  // A category with no rows: nothing, which with a tariff costs exactly nothing.
+  const none = { buckets: [], costs: deps.pricing ? new Map<number, PricedSum>() : null };
   return ok({
     node: node.id,
     from: new Date(fromMin * 60_000).toISOString(),
     to: new Date(toMs).toISOString(),
     ...(deps.pricing && { currency: deps.pricing.currency }),
     categories: DEVICE_CATEGORIES.map((category) => {
-      const one = series.get(category);
-      return { category, ...periodOf(one?.buckets ?? [], one ? one.costs : deps.pricing ? new Map() : null) };
+      const { buckets, costs } = series.get(category) ?? none;
+      return { category, ...periodOf(buckets, costs) };
     }),
     total: periodOf(own, ownCosts),
   });

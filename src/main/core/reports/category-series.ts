@@ -22,6 +22,8 @@ export async function categorySeries(
   deps: HistoryDeps,
   place: ResolvedNode,
   own: readonly Bucket[],
+  /** `own`'s priced sums (bucketCosts), which the caller needs for the place's total too. */
+  ownCosts: ReadonlyMap<number, PricedSum> | null,
   fromMs: number,
   toMs: number,
   resolution: Rollup,
@@ -40,7 +42,6 @@ export async function categorySeries(
     if (buckets.length === 0) continue;
     out.push({ category, buckets, costs: await bucketCosts(deps, node, buckets, resolution) });
   }
-  const ownCosts = await bucketCosts(deps, place.id, own, resolution);
   const rest: Bucket[] = own.map((b) => ({ ...b }));
   const restCosts = ownCosts && new Map<number, PricedSum>();
   const byStart = new Map(rest.map((b) => [b.startMs, b]));

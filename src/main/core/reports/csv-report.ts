@@ -18,7 +18,7 @@ import { mergeByStart } from './merge-by-start';
 /** A run of rows: a child's, the node's own, or one device category's. */
 interface CsvSeries extends ChildSeries {
   category?: DeviceCategory;
-  /** Given when worked out with the series (a category's `other`); else priced from `node`. */
+  /** Given when worked out with the series (the node's own rows, a category's); else priced by `node` or `pricedBy`. */
   costs?: Map<number, PricedSum> | null;
 }
 
@@ -77,19 +77,21 @@ export async function csvReport(
   if (params.perCategory && resolution === 'minute')
     return err('invalid-params', 'Categories are kept by the hour: ask for hour, day, week or month rows.');
   const own = await nodeBuckets(deps, node, fromMs, toMs, resolution);
+  // Priced once: for the total, and for the node's own rows or its categories' `other`.
+  const ownCosts = await bucketCosts(deps, node.id, own, resolution);
   // A channel has no children: its rows are its own.
   const perChild = params.perChild && node.kind !== 'channel';
   const series: CsvSeries[] = perChild
     ? await childSeries(deps, node, fromMs, toMs, resolution)
     : params.perCategory && resolution !== 'minute'
-      ? (await categorySeries(deps, node, own, fromMs, toMs, resolution)).map((c) => ({
+      ? (await categorySeries(deps, node, own, ownCosts, fromMs, toMs, resolution)).map((c) => ({
           label: self,
           partOf: '',
           buckets: c.buckets,
           category: c.category,
           costs: c.costs,
         }))
-      : [{ label: self, partOf: '', buckets: own, node: node.id }];
+      : [{ label: self, partOf: '', buckets: own, costs: ownCosts }];
   const leftOver = perChild ? await remainder(own, series, deps.reads.pace) : [];
   if (leftOver.length > 0)
     series.push({ label: { ...self, device: '', channel: '' }, partOf: '', buckets: leftOver });
@@ -135,10 +137,6 @@ export async function csvReport(
     if (turn) await turn;
   }
   const sum = (key: 'energyUnits' | 'returnedUnits') => own.reduce((total, b) => total + b[key], 0);
-  const ownCosts =
-    series.length === 1 && series[0]?.node === node.id
-      ? costs[0]
-      : await bucketCosts(deps, node.id, own, resolution);
   const totalCost = ownCosts ? totalCostFigures(own, ownCosts).costMinor : undefined;
   out.add([
     time(fromMs),
