@@ -140,6 +140,14 @@ describe('report.csv', () => {
       ['Lamp', 3_000, '0.30', 'EUR', ''],
       ['', 28_000, '2.80', 'EUR', 'total'],
     ]);
+    // Insight's top consumers price the same shares the same way: the lamp's month holds its
+    // moved day, so it has no cost; the heater's 18 Wh cost 1.80 €.
+    const insight = await t.core.handlers['insight.get']({ node: ROOM1 });
+    if (!insight.ok) throw new Error(insight.error.message);
+    expect(insight.value.topConsumers.map((c) => [c.name, c.energyWh, c.costMinor])).toEqual([
+      ['Heater', 18, 180],
+      ['Lamp', 10, undefined],
+    ]);
   });
 
   it('leaves energy whose minutes were pruned as one "not itemised" row, so the rows still add up', async () => {

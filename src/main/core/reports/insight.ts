@@ -208,29 +208,14 @@ async function childTotals(
 }
 
 /**
- * What a child's day buckets cost. A device's share of a room has no twins of its own: it is
- * priced by the device's twins only for days the device counted all its energy in that room (its
- * own day equals its share), so the device's priced energy is exactly the share's.
+ * What a child's day buckets cost, priced by its own twins (a device's share of a room: by the
+ * device's, `pricedBy`). wholePricedSum gives none when any day's priced energy is not the row's,
+ * so a device that also counted elsewhere that day gets no cost rather than another room's.
  */
-async function childCost(
-  deps: InsightDeps,
-  child: ChildSeries,
-  fromMs: number,
-  toMs: number,
-): Promise<number | undefined> {
-  if (!deps.pricing) return undefined;
-  if (child.node !== undefined)
-    return costMinorOf(await pricedBuckets(deps, child.node, child.buckets, 'day'));
-  const device = resolveNode(deps.registry, child.label.id);
-  if (!device) return undefined;
-  const own = await nodeBuckets(deps, device, fromMs, toMs, 'day');
-  const share = new Map(child.buckets.map((b) => [b.startMs, b]));
-  for (const b of own) {
-    const s = share.get(b.startMs);
-    const isAllHere = (s?.energyUnits ?? 0) === b.energyUnits && (s?.returnedUnits ?? 0) === b.returnedUnits;
-    if (!isAllHere) return undefined;
-  }
-  return costMinorOf(await pricedBuckets(deps, device.id, child.buckets, 'day'));
+async function childCost(deps: InsightDeps, child: ChildSeries): Promise<number | undefined> {
+  const pricedBy = child.node ?? child.pricedBy;
+  if (!deps.pricing || pricedBy === undefined) return undefined;
+  return costMinorOf(await pricedBuckets(deps, pricedBy, child.buckets, 'day'));
 }
 
 /** The rooms a node holds (or is), with their labels. */
@@ -276,7 +261,7 @@ export async function insightOf(deps: InsightDeps, ref: string): Promise<Result<
     .filter((c) => c.units > 0)
     .sort((a, b) => b.units - a.units)
     .slice(0, TOP)) {
-    const costMinor = await childCost(deps, c.series, monthStart.toMillis(), nowMin);
+    const costMinor = await childCost(deps, c.series);
     consumers.push({
       node: c.label.id,
       name: nameOf(deps, c.label),
