@@ -88,6 +88,15 @@ function sinceIso(row: TotalRow): string {
   return iso;
 }
 
+/** A share's nodes: the device's own, its channels' (in `components` order), then its places'. */
+function shareNodes(key: string, components: readonly string[], placement: Placement): string[] {
+  const places =
+    'place' in placement
+      ? [nodeId.room(placement.place), nodeId.office(placement.place), nodeId.company(placement.place)]
+      : [nodeId.unassigned];
+  return [nodeId.device(key), ...components.map((component) => nodeId.channel(key, component)), ...places];
+}
+
 const isReporting = (device: Device, nowMs: number): boolean =>
   nowMs - device.row.lastSeenMs <= REPORTING_WINDOW_MS && device.memory.isOnline !== false;
 
@@ -226,22 +235,12 @@ export class SiteTotals {
       old.placement === placement &&
       old.components.length === components.length &&
       old.components.every((component, i) => component === components[i]);
-    const nodes = isSameNodes ? old.nodes : [nodeId.device(key)];
+    const nodes = isSameNodes ? old.nodes : shareNodes(key, components, placement);
     const powerMw = [devicePowerMw];
-    for (const component of components) {
-      if (!isSameNodes) nodes.push(nodeId.channel(key, component));
-      powerMw.push(toMw(device.powerW.get(component) ?? 0));
-    }
-    const placeCount = 'place' in placement ? 3 : 1;
-    if (!isSameNodes)
-      nodes.push(
-        ...('place' in placement
-          ? [nodeId.room(placement.place), nodeId.office(placement.place), nodeId.company(placement.place)]
-          : [nodeId.unassigned]),
-      );
-    // With metering roles a place's power follows the same routes as its energy (a main meter's
-    // power is the place's, not added to the loads it feeds).
-    for (let i = 0; i < placeCount; i++) powerMw.push(isRouted ? 0 : devicePowerMw);
+    for (const component of components) powerMw.push(toMw(device.powerW.get(component) ?? 0));
+    // The places: with metering roles a place's power follows the same routes as its energy (a
+    // main meter's power is the place's, not added to the loads it feeds).
+    while (powerMw.length < nodes.length) powerMw.push(isRouted ? 0 : devicePowerMw);
     const routed: Array<string | number> = [];
     if (isRouted && this.deps.routing) {
       for (const [component, powerW] of device.powerW) {
