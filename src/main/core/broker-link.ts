@@ -46,8 +46,11 @@ export interface BrokerLinkDeps {
   clock: () => number;
   /** Every node's totals now, for publishing. */
   snapshot(): ReadonlyMap<string, NodeTotals>;
-  /** With a tariff: a node's cost this month, published with its aggregate. */
-  monthCost?: (node: string, nowMs: number) => MonthCost | undefined;
+  /**
+   * Once per publish run: each node's cost this month at `nowMs`, published with its aggregate;
+   * undefined without a tariff.
+   */
+  monthCosts?: (nowMs: number) => ((node: string) => MonthCost | undefined) | undefined;
   /** A device's message (anything but the lease). */
   onDeviceMessage(topic: string, payload: Buffer, isRetained: boolean): void;
   alert(alert: RaisedAlert): void;
@@ -200,8 +203,7 @@ export class BrokerLink {
     if (!connection) return 0;
     const now = this.deps.clock();
     const totals = this.deps.snapshot();
-    const monthCost = this.deps.monthCost;
-    const costOf = monthCost && ((node: string) => monthCost(node, now));
+    const costOf = this.deps.monthCosts?.(now);
     const changes = this.publisher.changes(this.deps.registry, totals, now, costOf);
     // A failed publish is retried at the next interval.
     if (!(await this.publishAll(connection, changes, true))) this.publisher.forget();

@@ -322,7 +322,7 @@ export class KilowatchConsole {
       stats: this.stats,
       clock: this.clock,
       snapshot: () => this.snapshot(),
-      monthCost: (node, nowMs) => this.monthCostOf(node, nowMs),
+      monthCosts: (nowMs) => this.monthCostsAt(nowMs),
       onDeviceMessage: (topic, payload, isRetained) => this.ingest.handle(topic, payload, isRetained),
       alert: (alert) => this.alert(alert),
       broadcast: (message) => this.broadcast(message),
@@ -628,17 +628,16 @@ export class KilowatchConsole {
     };
   }
 
-  /** A node's cost this month for its aggregate, from what is committed (pending readings first). */
-  private monthCostOf(node: string, nowMs: number): MonthCost | undefined {
+  /**
+   * Each node's cost this month for its aggregate, read from what is committed: the pending
+   * readings are committed first, once for the whole publish run.
+   */
+  private monthCostsAt(nowMs: number): ((node: string) => MonthCost | undefined) | undefined {
     const pricing = this.pricing;
     if (!pricing) return undefined;
-    // Costly only for the first node of a publish run: then nothing is pending or in flight.
     this.writer.flush();
-    return monthCost(
-      { store: this.options.store, calendar: this.calendar, nodeIds: this.nodeIds, pricing },
-      node,
-      nowMs,
-    );
+    const deps = { store: this.options.store, calendar: this.calendar, nodeIds: this.nodeIds, pricing };
+    return (node) => monthCost(deps, node, nowMs);
   }
 
   /**
