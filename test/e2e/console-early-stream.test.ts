@@ -4,7 +4,7 @@
  * script, while the console's own code (the `boot` chunk) still loads, so the core's answer and
  * the page's loading overlap. Here that chunk is held back: the site must arrive without it, and
  * what happens while it is held (a device going offline after the snapshot was taken) must still
- * show once it runs. The tree is fetched once. No console errors allowed.
+ * show once it runs. The tree and its totals are each fetched once. No console errors allowed.
  */
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
@@ -109,17 +109,31 @@ describe('the first snapshot, asked before the console code has loaded', () => {
     // (the page refetches a small site a few seconds after a state it could not place).
     const shown = await page.waitForFunction(
       (device) => {
-        const dot = document.querySelector(`[role="treeitem"][data-node-id="${device}"] [data-online]`);
-        if (!dot) return false;
-        const treeFetches = performance
-          .getEntriesByType('resource')
-          .filter((e) => e.name.endsWith('/api/site.tree')).length;
-        return { online: dot.getAttribute('data-online'), treeFetches };
+        const row = document.querySelector(`[role="treeitem"][data-node-id="${device}"]`);
+        const dot = row?.querySelector('[data-online]');
+        const todayWh = row?.querySelector('[data-testid="energy"]')?.getAttribute('data-today-wh');
+        if (!dot || todayWh == null) return false;
+        const fetches = (path: string) =>
+          performance.getEntriesByType('resource').filter((e) => e.name.endsWith(path)).length;
+        return {
+          online: dot.getAttribute('data-online'),
+          hasTodayWh: Number.isFinite(Number(todayWh)),
+          treeFetches: fetches('/api/site.tree'),
+          totalsFetches: fetches('/api/totals.get'),
+        };
       },
       DEVICE,
       { timeout: 20_000, polling: 'raf' },
     );
-    expect(await shown.jsonValue()).toEqual({ online: 'offline', treeFetches: 1 });
+    // The tree and its totals each asked once, by the first script: the tree without its totals
+    // (they come from totals.get), so a large site's tree is drawn before its numbers are read.
+    expect(await shown.jsonValue()).toEqual({
+      online: 'offline',
+      hasTodayWh: true,
+      treeFetches: 1,
+      totalsFetches: 1,
+    });
+    expect((await treeReply).request().postData()).toBe('{"totals":false}');
     expect(errors).toEqual([]);
   });
 });

@@ -6,7 +6,8 @@
  * - site.rename names channels that meter nothing (a relay without metering, a cover).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { commands, type SiteNode } from '../../src/shared/contract';
+import { dispatch } from '../../src/main/core/dispatch';
+import { commands, type SiteNode, type SiteTree } from '../../src/shared/contract';
 import { switchNotify, testCore, type TestCore } from '../support/core';
 import { tempDir } from '../support/temp-dir';
 
@@ -138,6 +139,32 @@ describe('a room whose devices all moved to another room', () => {
     ]);
     expect(await t.totalWh(LAB)).toBe(4);
     expect(await t.totalWh('room:Acme/HQ/Kitchen')).toBe(2);
+    await t.close();
+  });
+});
+
+describe('site.tree without its totals, and totals.get (the console asks for both, the tree first)', () => {
+  it('gives the same tree, the former room too, and the totals site.tree would carry', async () => {
+    const t = core();
+    reading(t, 0, 100);
+    await t.core.handlers['site.assign']({ device: SRC, path: ['Acme', 'HQ', 'Lab'] });
+    reading(t, 1, 104);
+    await t.core.handlers['site.assign']({ device: SRC, path: ['Acme', 'HQ', 'Kitchen'] });
+    reading(t, 2, 106);
+
+    const whole = await dispatch(t.core.handlers, 'site.tree', {}, () => undefined);
+    const bare = await dispatch(t.core.handlers, 'site.tree', { totals: false }, () => undefined);
+    const totals = await dispatch(t.core.handlers, 'totals.get', {}, () => undefined);
+    if (!whole.ok || !bare.ok || !totals.ok) throw new Error('a snapshot failed');
+    const wholeTree = whole.value as SiteTree;
+    expect(wholeTree.totals.find((n) => n.id === LAB)?.energyWh).toBe(4);
+    // The former room is there without the totals it is known by.
+    expect(bare.value).toEqual({ ...wholeTree, totals: [] });
+    expect(totals.value).toEqual({ totals: wholeTree.totals });
+
+    const wrong = await dispatch(t.core.handlers, 'site.tree', { totals: 'no' }, () => undefined);
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'invalid-params' } });
+    expect(wrong.ok || wrong.error.message).toMatch(/totals/);
     await t.close();
   });
 });

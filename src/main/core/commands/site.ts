@@ -45,16 +45,19 @@ export function deviceNamed(
 
 export function siteCommands(
   deps: SiteCommandDeps,
-): CommandPart<'site.tree' | 'site.assign' | 'site.rename'> {
+): CommandPart<'site.tree' | 'totals.get' | 'site.assign' | 'site.rename'> {
   const { store, registry, clock } = deps;
   return {
-    'site.tree': () => {
-      const tree = siteTree(registry, deps.totals(), deps.sensors.list());
+    'site.tree': ({ totals: withTotals = true }) => {
+      // Asked for even without them: a place energy was counted in is shown, empty, by its totals.
+      const totals = deps.totals();
+      const tree = siteTree(registry, totals, deps.sensors.list());
       markRoles(tree.nodes, registry, deps.roleChanges);
       markPolled(tree.nodes, deps.polledKeys());
       markCategories(tree.nodes, registry, deps.categories);
-      return ok(tree);
+      return ok(withTotals ? tree : { ...tree, totals: [] });
     },
+    'totals.get': () => ok({ totals: [...deps.totals().values()] }),
     'site.assign': ({ device: ref, path, name }) => {
       const device = registry.find(ref);
       // A device can be placed before it is first heard from (staff work from an inventory list).

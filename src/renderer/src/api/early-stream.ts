@@ -12,34 +12,44 @@
  * and what it imports would load before the stream could start.
  */
 
-/** What the console asks for whenever the stream opens (wire.ts `refreshAll`), all with `{}`. */
-const FIRST_SNAPSHOTS = [
-  'site.tree',
-  'connection.status',
-  'alerts.query',
-  'access.status',
-  'settings.get',
-] as const;
+/**
+ * What the console asks for whenever the stream opens (wire.ts `refreshAll`), with the same
+ * params, as JSON. The tree is asked without its totals and before them (actions.ts refreshTree).
+ */
+const FIRST_SNAPSHOTS: ReadonlyArray<readonly [command: string, body: string]> = [
+  ['site.tree', '{"totals":false}'],
+  ['totals.get', '{}'],
+  ['connection.status', '{}'],
+  ['alerts.query', '{}'],
+  ['access.status', '{}'],
+  ['settings.get', '{}'],
+];
+
+/** A first snapshot on its way, and the params it was asked with (JSON). */
+export interface EarlySnapshot {
+  body: string;
+  reply: Promise<Response>;
+}
 
 export interface EarlyStream {
   ws: WebSocket;
   /** Frames received before the console took the stream over, oldest first. */
   frames: unknown[];
-  /** The replies to FIRST_SNAPSHOTS, asked for when the stream opened; each is used once. */
-  snapshots: Map<string, Promise<Response>>;
+  /** The replies to FIRST_SNAPSHOTS by command, asked for when the stream opened; each is used once. */
+  snapshots: Map<string, EarlySnapshot>;
 }
 
 let started: EarlyStream | null = null;
 
-function askSnapshot(command: string): Promise<Response> {
+function askSnapshot(command: string, body: string): EarlySnapshot {
   const reply = fetch(`/api/${command}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: '{}',
+    body,
   });
   // Read (and a failure reported) when the console takes the reply; until then it is not unhandled.
   reply.catch(() => undefined);
-  return reply;
+  return { body, reply };
 }
 
 export function startEarlyStream(place: { protocol: string; host: string }): void {
@@ -50,7 +60,7 @@ export function startEarlyStream(place: { protocol: string; host: string }): voi
   // A listener, not `onopen`: web.ts sets `onopen` when it takes over, and this one must still run
   // first so that its stream-open finds the replies already asked for.
   ws.addEventListener('open', () => {
-    for (const command of FIRST_SNAPSHOTS) stream.snapshots.set(command, askSnapshot(command));
+    for (const [command, body] of FIRST_SNAPSHOTS) stream.snapshots.set(command, askSnapshot(command, body));
   });
   ws.onmessage = (message) => stream.frames.push(message.data);
   started = stream;

@@ -3,7 +3,7 @@
  * arrives on one WebSocket at `/api/events`.
  */
 import type { CommandName, CommandParams, CommandReply, EventName } from '../../../shared/contract';
-import type { EarlyStream } from './early-stream';
+import type { EarlySnapshot, EarlyStream } from './early-stream';
 import { createNotices, type Transport } from './transport';
 import { checkEvent, checkEventFrame, checkReply } from './validate';
 
@@ -22,15 +22,14 @@ export function createWebApi(place: Place, early: EarlyStream | null = null): Tr
   let started = false;
   let retryMs = RETRY_FIRST_MS;
   /** Replies asked for when the early stream opened; valid only while that stream stays open. */
-  let earlySnapshots: Map<string, Promise<Response>> | null = null;
+  let earlySnapshots: Map<string, EarlySnapshot> | null = null;
 
   /** The early stream's reply to `command`, once, if it is the same question (no params). */
   function takeEarlySnapshot(command: CommandName, params: unknown): Promise<Response> | undefined {
-    const hasParams = typeof params === 'object' && params !== null && Object.keys(params).length > 0;
-    if (!earlySnapshots || hasParams) return undefined;
-    const reply = earlySnapshots.get(command);
-    earlySnapshots.delete(command);
-    return reply;
+    const asked = earlySnapshots?.get(command);
+    if (!asked || asked.body !== JSON.stringify(params ?? {})) return undefined;
+    earlySnapshots?.delete(command);
+    return asked.reply;
   }
 
   /**

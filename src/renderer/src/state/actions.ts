@@ -72,12 +72,20 @@ export function singleFlight(task: () => Promise<void>): () => Promise<void> {
 
 // ---- snapshots ---------------------------------------------------------------------------------
 
+/**
+ * The tree, then its numbers: asked in that order and taken in that order, so a large site's tree
+ * is drawn while its totals are still being read (a row without them yet shows a dash).
+ */
 export const refreshTree = singleFlight(async () => {
   const requestedAtMs = Date.now();
-  const reply = await api().invoke('site.tree', {});
-  if (!reply.ok) return useTree.getState().fail(reply.error);
-  useLive.getState().merge(reply.value.totals);
-  useTree.getState().setTree(reply.value.nodes, reply.value.sensors, requestedAtMs);
+  const tree = api().invoke('site.tree', { totals: false });
+  const totals = api().invoke('totals.get', {});
+  const reply = await tree;
+  if (reply.ok) useTree.getState().setTree(reply.value.nodes, reply.value.sensors, requestedAtMs);
+  else useTree.getState().fail(reply.error);
+  const numbers = await totals;
+  if (numbers.ok) useLive.getState().merge(numbers.value.totals);
+  else if (reply.ok) useTree.getState().fail(numbers.error);
 });
 
 export const refreshConnection = singleFlight(async () => {
