@@ -1420,6 +1420,8 @@ export const events = {
   'sensor.reading': SensorSchema,
   /** Settings changed (by any window or browser): every console applies them. */
   'settings.changed': SettingsSchema,
+  /** The tariff was set or removed (by any window or browser): what tariff.get now answers. */
+  'tariff.changed': TariffSettingSchema,
   'history.rebuild': RebuildProgressSchema,
 } as const;
 

@@ -11,7 +11,9 @@
  *   today 10:28→10:32     1000 + 600 Wh at 0.20, 400 + 50 Wh at 0.30 = 45.5 c → €0.46
  *   the 7 days: 4.5 + 45.5 = 50 c                                               → €0.50
  *
- * and the energy chart says so. The section speaks Portuguese when the console does; at the desk
+ * and the energy chart says so. A change made in another window shows at once, unless a change is
+ * being typed here: that stays, with a word that the tariff changed meanwhile. The section speaks
+ * Portuguese when the console does; at the desk
  * it is shown but cannot be changed; once unlocked, "Remove tariff" asks first and then leaves no
  * tariff. A second console whose kilowatch.toml has a [tariff] shows that one, read-only, as the
  * file's. No console errors.
@@ -212,6 +214,46 @@ describe('the tariff typed in the settings dialog', () => {
     // The form now shows what the core holds: the currency as saved.
     await expect(c.page.getByTestId('tariff-currency').inputValue()).resolves.toBe('EUR');
     await expect(c.page.getByTestId('tariff-save').isDisabled()).resolves.toBe(true);
+    expect(c.errors).toEqual([]);
+  });
+
+  it('follows a change made in another window, and keeps a change being typed here, saying so', async () => {
+    const saved = (await tariffOf(headless.url)).tariff;
+    if (!saved) throw new Error('no tariff saved');
+    const [first] = saved.periods;
+    const [morning, rest] = first?.bands ?? [];
+    if (!first || !morning || !rest) throw new Error('not the two-band tariff');
+    /** Another window (another browser, here the bridge) sets the second band's price. */
+    const setElsewhere = async (perKWh: string) => {
+      const tariff = { ...saved, periods: [{ ...first, bands: [morning, { ...rest, perKWh }] }] };
+      const { body } = await api(headless.url, 'tariff.set', { tariff });
+      expect(body.ok).toBe(true);
+    };
+
+    // Untouched here: the form shows the new price at once.
+    await setElsewhere('0.31');
+    await poll(
+      () => bandValues(c, 0, 1),
+      (b) => b.price === '0.31',
+      10_000,
+      'the price set elsewhere',
+    );
+    await expect(c.page.getByTestId('tariff-changed-elsewhere').count()).resolves.toBe(0);
+
+    // Being changed here: what is typed stays, and the console says the tariff changed meanwhile.
+    await period(c, 0).getByTestId('tariff-period-feedin').fill('0.06');
+    await setElsewhere('0.30');
+    const notice = c.page.getByTestId('tariff-changed-elsewhere');
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/changed in another window/);
+    await expect(period(c, 0).getByTestId('tariff-period-feedin').inputValue()).resolves.toBe('0.06');
+    await expect(bandValues(c, 0, 1)).resolves.toMatchObject({ price: '0.31' });
+
+    // Undo shows the one now in force.
+    await c.page.getByTestId('tariff-undo').click();
+    await expect(bandValues(c, 0, 1)).resolves.toMatchObject({ price: '0.30' });
+    await expect(period(c, 0).getByTestId('tariff-period-feedin').inputValue()).resolves.toBe('0.05');
+    await expect(notice.count()).resolves.toBe(0);
     expect(c.errors).toEqual([]);
   });
 

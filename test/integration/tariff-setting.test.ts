@@ -135,4 +135,27 @@ describe('the tariff on the settings screen (#18 item 1)', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-params' } });
     if (!refused.ok) expect(refused.error.message).toMatch(/set by kilowatch.toml \[tariff\]/);
   });
+
+  it('tells every console what is in force after a change (tariff.changed), and nothing after a refusal', async () => {
+    const s = await consoleSite(cleanups, { startMs: T0 * 1000, timeZone: 'UTC', subscribe: ['Hotel/#'] });
+    const c = await s.open();
+    const told: unknown[] = [];
+    c.core.on((message) => {
+      if (message.event === 'tariff.changed') told.push(message.payload);
+    });
+    const gap = await c.core.handlers['tariff.set']({
+      tariff: flat('0.25', [{ from: '08:00', to: '20:00', perKWh: '0.25' }]),
+    });
+    expect(gap.ok).toBe(false);
+    expect(told).toEqual([]);
+
+    const set = await c.core.handlers['tariff.set']({ tariff: { ...flat('0.25'), holidays: [] } as never });
+    if (!set.ok) throw new Error(set.error.message);
+    expect(told).toEqual([set.value]);
+    expect(set.value).toMatchObject({ source: 'console', tariff: { currency: 'EUR' } });
+
+    await c.core.handlers['tariff.set']({ tariff: null });
+    expect(told).toEqual([set.value, { tariff: null, source: 'none' }]);
+    await c.close();
+  });
 });

@@ -599,7 +599,11 @@ export class KilowatchConsole {
         },
         rebuild: () => this.rebuildHistory(),
       }),
-      ...tariffCommands({ setting: this.tariff, apply: (tariff) => this.useTariff(tariff) }),
+      ...tariffCommands({
+        setting: this.tariff,
+        apply: (tariff) => this.useTariff(tariff),
+        changed: (view) => this.broadcast({ event: 'tariff.changed', payload: view }),
+      }),
       ...statsCommands({
         stats: this.stats,
         registry: this.registry,

@@ -8,6 +8,8 @@ export function tariffCommands(deps: {
   setting: TariffSetting;
   /** Puts a kept tariff (or none) into effect from now. */
   apply(tariff: Tariff | null): void;
+  /** Tells every console what is now in force (the `tariff.changed` event). */
+  changed(view: ReturnType<TariffSetting['view']>): void;
 }): CommandPart<'tariff.get' | 'tariff.set'> {
   return {
     'tariff.get': () => ok(deps.setting.view()),
@@ -15,7 +17,9 @@ export function tariffCommands(deps: {
       const kept = deps.setting.set(tariff);
       if (!kept.ok) return kept;
       deps.apply(kept.value);
-      return ok(deps.setting.view());
+      const view = deps.setting.view();
+      deps.changed(view);
+      return ok(view);
     },
   };
 }

@@ -11,3 +11,7 @@ export const loadTariff = (): Promise<TariffReply> => api().invoke('tariff.get',
 /** The whole tariff (null: none); the core checks it and answers with what is then in force. */
 export const saveTariff = (tariff: TariffInput | null): Promise<TariffReply> =>
   api().invoke('tariff.set', { tariff });
+
+/** What another window or browser set (or this one: the reply says the same); returns unsubscribe. */
+export const onTariffChanged = (listener: (view: CommandValue<'tariff.get'>) => void): (() => void) =>
+  api().on('tariff.changed', listener);

@@ -3,12 +3,12 @@
  * for a manager when kilowatch.toml does not set it, the form to change it. Save sends the whole
  * tariff; the core judges it and its words stay here beside the form as typed.
  */
-import { useEffect, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import type { CommandValue } from '../../../../shared/contract';
 import { DAY_KINDS, type DayKind } from '../../../../shared/tariff-input';
 import { t, type MessageKey } from '../../i18n/words';
 import { useSettings } from '../../state/settings';
-import { loadTariff, saveTariff } from '../../state/tariff';
+import { loadTariff, onTariffChanged, saveTariff } from '../../state/tariff';
 import { LabelledField, type ControlProps } from '../LabelledField';
 import { DeskHint, useIsDesk } from './DeskHint';
 import {
@@ -91,12 +91,33 @@ export function TariffSettings() {
   const [isDirty, setDirty] = useState(false);
   const [isSaving, setSaving] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
+  /** Set elsewhere while a change was being typed here: the draft stays, and says so. */
+  const [isChangedElsewhere, setChangedElsewhere] = useState(false);
+  // Read by the event listener, which is made once.
+  const busy = useRef({ isDirty, isSaving });
+  useEffect(() => {
+    busy.current = { isDirty, isSaving };
+  });
 
   const show = (value: TariffView): void => {
     setView(value);
     setDraft(value.tariff ? draftOf(value.tariff) : null);
     setDirty(false);
+    setChangedElsewhere(false);
   };
+
+  useEffect(
+    () =>
+      onTariffChanged((value) => {
+        // This window's own save: its reply shows what is in force.
+        if (busy.current.isSaving) return;
+        if (!busy.current.isDirty) return show(value);
+        // Undo now goes back to what is in force, not to what was when typing began.
+        setView(value);
+        setChangedElsewhere(true);
+      }),
+    [],
+  );
 
   useEffect(() => {
     let isCurrent = true;
@@ -407,6 +428,11 @@ export function TariffSettings() {
             </button>
           )}
         </div>
+      )}
+      {isChangedElsewhere && (
+        <p className="muted small" role="status" data-testid="tariff-changed-elsewhere">
+          {t('tariff.changedElsewhere')}
+        </p>
       )}
       {(outcome?.kind === 'saved' || outcome?.kind === 'removed') && (
         <p className="muted small" role="status" data-testid="tariff-saved">

@@ -48,6 +48,8 @@ export const en = {
   'tariff.confirmRemove': 'Remove the tariff? From now on no cost is kept; costs already counted stay.',
   'tariff.removed': 'Removed: no cost is kept from now on.',
   'tariff.undo': 'Undo changes',
+  'tariff.changedElsewhere':
+    'The tariff was changed in another window while you typed. Save puts yours in force instead; Undo changes shows the one now in force.',
 } as const;
 
 export const pt: Record<keyof typeof en, Message> = {
@@ -99,4 +101,6 @@ export const pt: Record<keyof typeof en, Message> = {
     'Remover o tarifário? A partir de agora não se calcula custo; os custos já contados mantêm-se.',
   'tariff.removed': 'Removido: a partir de agora não se calcula custo.',
   'tariff.undo': 'Desfazer alterações',
+  'tariff.changedElsewhere':
+    'O tarifário foi alterado noutra janela enquanto escrevia. Guardar põe o seu em vigor; Desfazer alterações mostra o que está em vigor.',
 };
