@@ -121,14 +121,20 @@ describe('site.assign back to Unassigned', () => {
   });
 });
 
+/** The device counts 4 Wh in the Lab, then moves to the Kitchen and counts 2 Wh there. */
+async function movedOutOfLab(): Promise<TestCore> {
+  const t = core();
+  reading(t, 0, 100);
+  await t.core.handlers['site.assign']({ device: SRC, path: ['Acme', 'HQ', 'Lab'] });
+  reading(t, 1, 104);
+  await t.core.handlers['site.assign']({ device: SRC, path: ['Acme', 'HQ', 'Kitchen'] });
+  reading(t, 2, 106);
+  return t;
+}
+
 describe('a room whose devices all moved to another room', () => {
   it('stays in the tree, empty and marked former, with its total; its office is not former', async () => {
-    const t = core();
-    reading(t, 0, 100);
-    await t.core.handlers['site.assign']({ device: SRC, path: ['Acme', 'HQ', 'Lab'] });
-    reading(t, 1, 104);
-    await t.core.handlers['site.assign']({ device: SRC, path: ['Acme', 'HQ', 'Kitchen'] });
-    reading(t, 2, 106);
+    const t = await movedOutOfLab();
 
     const nodes = await tree(t);
     const office = find(nodes, 'office:Acme/HQ');
@@ -145,12 +151,7 @@ describe('a room whose devices all moved to another room', () => {
 
 describe('site.tree without its totals, and totals.get (the console asks for both, the tree first)', () => {
   it('gives the same tree, the former room too, and the totals site.tree would carry', async () => {
-    const t = core();
-    reading(t, 0, 100);
-    await t.core.handlers['site.assign']({ device: SRC, path: ['Acme', 'HQ', 'Lab'] });
-    reading(t, 1, 104);
-    await t.core.handlers['site.assign']({ device: SRC, path: ['Acme', 'HQ', 'Kitchen'] });
-    reading(t, 2, 106);
+    const t = await movedOutOfLab();
 
     const whole = await dispatch(t.core.handlers, 'site.tree', {}, () => undefined);
     const bare = await dispatch(t.core.handlers, 'site.tree', { totals: false }, () => undefined);
