@@ -24,7 +24,7 @@ export function createWebApi(place: Place, early: EarlyStream | null = null): Tr
   /** Replies asked for when the early stream opened; valid only while that stream stays open. */
   let earlySnapshots: Map<string, EarlySnapshot> | null = null;
 
-  /** The early stream's reply to `command`, once, if it is the same question (no params). */
+  /** The early stream's reply to `command`, once, if it was asked with the same params. */
   function takeEarlySnapshot(command: CommandName, params: unknown): Promise<Response> | undefined {
     const asked = earlySnapshots?.get(command);
     if (!asked || asked.body !== JSON.stringify(params ?? {})) return undefined;
