@@ -73,19 +73,26 @@ export function singleFlight(task: () => Promise<void>): () => Promise<void> {
 // ---- snapshots ---------------------------------------------------------------------------------
 
 /**
- * The tree, then its numbers: asked in that order and taken in that order, so a large site's tree
- * is drawn while its totals are still being read (a row without them yet shows a dash).
+ * The tree, then its numbers, asked in that order, so a large site's tree is drawn while its
+ * totals are still on their way (a row without them yet shows a dash). Each is taken as soon as
+ * it is read: totals held back until the tree was drawn were older than the `totals.live` pushes
+ * merged meanwhile, and overwrote them until the node next changed.
  */
 export const refreshTree = singleFlight(async () => {
   const requestedAtMs = Date.now();
-  const tree = api().invoke('site.tree', { totals: false });
-  const totals = api().invoke('totals.get', {});
-  const reply = await tree;
-  if (reply.ok) useTree.getState().setTree(reply.value.nodes, reply.value.sensors, requestedAtMs);
-  else useTree.getState().fail(reply.error);
-  const numbers = await totals;
-  if (numbers.ok) useLive.getState().merge(numbers.value.totals);
-  else if (reply.ok) useTree.getState().fail(numbers.error);
+  const tree = api()
+    .invoke('site.tree', { totals: false })
+    .then((reply) => {
+      if (reply.ok) useTree.getState().setTree(reply.value.nodes, reply.value.sensors, requestedAtMs);
+      else useTree.getState().fail(reply.error);
+    });
+  const totals = api()
+    .invoke('totals.get', {})
+    .then((reply) => {
+      if (reply.ok) useLive.getState().merge(reply.value.totals);
+      else useTree.getState().fail(reply.error);
+    });
+  await Promise.all([tree, totals]);
 });
 
 export const refreshConnection = singleFlight(async () => {
