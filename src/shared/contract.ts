@@ -176,6 +176,9 @@ function siteNodeOf(levels: number): z.ZodType<SiteNode> {
 
 export const SiteNodeSchema: z.ZodType<SiteNode> = siteNodeOf(SITE_TREE_DEPTH);
 
+/** The order of `totals.live` pushes (totals.get says which one its totals stand at). */
+export const LiveSeq = z.number().int().nonnegative();
+
 export const NodeTotalsSchema = z.object({
   id: z.string(),
   energyWh: z.number(),
@@ -1133,8 +1136,15 @@ export const commands = {
     params: z.object({ totals: z.boolean().optional() }).strict().default({}),
     value: SiteTreeSchema,
   },
-  /** Every node's totals, as site.tree carries them; `totals.live` keeps them current. */
-  'totals.get': { params: Empty, value: z.object({ totals: z.array(NodeTotalsSchema) }) },
+  /**
+   * Every node's totals, as site.tree carries them; `totals.live` keeps them current. `seq` is the
+   * last push's: these are what that push left, so a node a later push (higher `seq`) carried is
+   * newer than its entry here, whichever of the two reaches a console first.
+   */
+  'totals.get': {
+    params: Empty,
+    value: z.object({ totals: z.array(NodeTotalsSchema), seq: LiveSeq }),
+  },
   /** What answers at an address: a Shelly's identity and MQTT settings, read over local HTTP. */
   'device.probe': {
     params: z.object({ address: DeviceAddress, login: DeviceLoginSchema.optional() }),
@@ -1406,7 +1416,8 @@ export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
 
 export const events = {
   'connection.state': ConnectionStateSchema,
-  'totals.live': z.object({ ts: IsoTime, nodes: z.array(NodeTotalsSchema) }),
+  /** `seq` grows by one per push, and keeps growing across an engine restart. */
+  'totals.live': z.object({ ts: IsoTime, seq: LiveSeq, nodes: z.array(NodeTotalsSchema) }),
   'device.discovered': DeviceInfoSchema,
   'device.state': z.object({
     id: z.string(),

@@ -4,7 +4,9 @@
  * script, while the console's own code (the `boot` chunk) still loads, so the core's answer and
  * the page's loading overlap. Here that chunk is held back: the site must arrive without it, and
  * what happens while it is held (a device going offline after the snapshot was taken) must still
- * show once it runs. The tree and its totals are each fetched once. No console errors allowed.
+ * show once it runs. The tree and its totals are each fetched once. And a totals snapshot that
+ * arrives after a newer `totals.live` push does not put the older numbers back. No console errors
+ * allowed.
  */
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
@@ -134,6 +136,64 @@ describe('the first snapshot, asked before the console code has loaded', () => {
       totalsFetches: 1,
     });
     expect((await treeReply).request().postData()).toBe('{"totals":false}');
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('a totals snapshot that reaches the page after a newer push', () => {
+  it('does not put back the older numbers', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
+    const errors = watchErrors(page);
+    const todayOf = (totals: Array<{ id: string; todayWh: number }>) =>
+      totals.find((n) => n.id === DEVICE)?.todayWh;
+    // The newer push: the meter's energy today, as the stream carried it after the snapshot.
+    let snapshotWh: number | undefined;
+    const pushed = new Promise<number>((resolve) =>
+      page.on('websocket', (ws) =>
+        ws.on('framereceived', ({ payload }) => {
+          const frame = JSON.parse(String(payload)) as { event: string; payload: { nodes?: [] } };
+          const wh = frame.event === 'totals.live' ? todayOf(frame.payload.nodes ?? []) : undefined;
+          if (snapshotWh !== undefined && wh !== undefined && wh !== snapshotWh) resolve(wh);
+        }),
+      ),
+    );
+    // The first totals.get is answered by the core at once, and its reply held until the push.
+    let isHeld = false;
+    const snapshotTaken = new Promise<void>((taken) =>
+      page.route('**/api/totals.get', async (route) => {
+        if (isHeld) return route.continue();
+        isHeld = true;
+        const response = await route.fetch();
+        snapshotWh = todayOf(((await response.json()) as { value: { totals: [] } }).value.totals);
+        taken();
+        await pushed;
+        await route.fulfill({ response });
+      }),
+    );
+    const delivered = page.waitForEvent('requestfinished', {
+      predicate: (r) => r.url().endsWith('/api/totals.get'),
+      timeout: 20_000,
+    });
+    await page.goto(headless.url);
+    await snapshotTaken;
+    expect(snapshotWh).toBeGreaterThanOrEqual(0);
+
+    const minuteS = Math.floor(Date.now() / 60_000) * 60;
+    await publish(
+      client,
+      `${METER.prefix}/events/rpc`,
+      energyFrame(METER, { minuteTsS: minuteS, totalWh: 25 }),
+    );
+    const pushedWh = await pushed;
+    await delivered;
+    // Once the old snapshot is in, a few frames and pushes later, the row shows the pushed energy.
+    await page.waitForTimeout(1_000);
+    const shownWh = await page.evaluate((device) => {
+      const row = document.querySelector(`[role="treeitem"][data-node-id="${device}"]`);
+      return row?.querySelector('[data-testid="energy"]')?.getAttribute('data-today-wh');
+    }, DEVICE);
+    expect(pushedWh).toBeGreaterThan(snapshotWh as number);
+    expect(Number(shownWh)).toBe(pushedWh);
     expect(errors).toEqual([]);
   });
 });

@@ -63,6 +63,11 @@ interface AlertEvent {
   payload: { kind: string; message: string; count: number };
 }
 
+interface LiveEvent {
+  event: 'totals.live';
+  payload: { seq: number };
+}
+
 interface StateEvent {
   event: 'connection.state';
   payload: { status: string };
@@ -76,6 +81,8 @@ let events: WebSocket | undefined;
 const heard: AlertEvent[] = [];
 /** The broker status of every connection.state event the page was sent. */
 const statuses: string[] = [];
+/** Each totals.live push's seq, and whether the engine had died before it ('reconnecting'). */
+const pushes: Array<{ seq: number; isAfterCrash: boolean }> = [];
 let pidBefore: number | undefined;
 
 describe('the counting engine dies mid-stream; the console restarts it and stays exact', () => {
@@ -100,9 +107,14 @@ describe('the counting engine dies mid-stream; the console restarts it and stays
     const cookie = await sessionCookie(headless.url);
     events = new WebSocket(`${headless.url.replace(/^http/, 'ws')}/api/events`, { headers: { cookie } });
     events.on('message', (d: Buffer) => {
-      const message = JSON.parse(d.toString()) as AlertEvent | StateEvent;
+      const message = JSON.parse(d.toString()) as AlertEvent | StateEvent | LiveEvent;
       if (message.event === 'alert') heard.push(message as AlertEvent);
       if (message.event === 'connection.state') statuses.push((message as StateEvent).payload.status);
+      if (message.event === 'totals.live')
+        pushes.push({
+          seq: (message as LiveEvent).payload.seq,
+          isAfterCrash: statuses.includes('reconnecting'),
+        });
     });
     await new Promise((resolve, reject) => events?.once('open', resolve).once('error', reject));
 
@@ -163,6 +175,25 @@ describe('the counting engine dies mid-stream; the console restarts it and stays
     for (const m of METERS) expect(totals.get(`device:${m.prefix}`)?.energyWh, m.prefix).toBe(expectedWh(m));
     for (const id of ['room:Site/Office/Room1', 'office:Site/Office', 'company:Site'])
       expect(totals.get(id)?.energyWh, id).toBe(ROOM_WH);
+  });
+
+  it('the restarted engine numbers its totals.live pushes on from the last one consoles heard', async () => {
+    // A snapshot pushes what changed first: the new engine's first push, if the timer has not yet.
+    const snapshot = await command<{ seq: number }>(headless as Headless, 'totals.get', {});
+    await until(
+      async () => pushes.filter((p) => p.isAfterCrash).length,
+      (n) => n > 0,
+      5_000,
+    );
+    const before = pushes.filter((p) => !p.isAfterCrash).map((p) => p.seq);
+    const after = pushes.filter((p) => p.isAfterCrash).map((p) => p.seq);
+    expect(before.length).toBeGreaterThan(0);
+    // One stream, one order: a snapshot of the new engine never ranks below a push of the old one.
+    const seqs = [...before, ...after];
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(after[0]).toBe((before.at(-1) as number) + 1);
+    expect(snapshot.seq).toBeGreaterThanOrEqual(after[0] as number);
   });
 
   it('history agrees with the totals: nothing lost, nothing booked twice', async () => {

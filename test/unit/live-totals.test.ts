@@ -67,4 +67,45 @@ describe('totals.live', () => {
     expect(JSON.stringify(tree)).not.toContain('Room101"');
     await t.close();
   });
+
+  it('numbers its pushes, and totals.get stands at the last one after pushing what changed', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const t = testCore(`${dir.path}/kw.db`);
+    const pushes: Array<{ seq: number; nodes: Map<string, NodeTotals> }> = [];
+    t.core.on((m) => {
+      if (m.event !== 'totals.live') return;
+      const { seq, nodes } = m.payload as { seq: number; nodes: NodeTotals[] };
+      pushes.push({ seq, nodes: new Map(nodes.map((n) => [n.id, n])) });
+    });
+    const room = 'room:Aurora/Lisbon/Room101';
+
+    t.feed(`${PREFIX}/events/rpc`, power('switch:0', 100));
+    t.core.pushLive();
+    t.feed(`${PREFIX}/events/rpc`, power('switch:0', 120));
+    t.core.pushLive();
+    expect(pushes.map((p) => p.seq)).toEqual([1, 2]);
+
+    // A change not pushed yet: the snapshot pushes it first, so it and that push agree. Without
+    // that, a power back at 120 by the next push would never be sent, and a console holding this
+    // snapshot would show 80 for good.
+    t.feed(`${PREFIX}/events/rpc`, power('switch:0', 80));
+    const snapshot = await t.core.handlers['totals.get']({});
+    if (!snapshot.ok) throw new Error(snapshot.error.message);
+    expect(snapshot.value.seq).toBe(3);
+    expect(pushes.at(-1)?.seq).toBe(3);
+    expect(pushes.at(-1)?.nodes.get(room)?.powerW).toBe(80);
+    expect(snapshot.value.totals.find((n) => n.id === room)?.powerW).toBe(80);
+
+    // Nothing changed since: the snapshot stands at the same push and pushes nothing.
+    const again = await t.core.handlers['totals.get']({});
+    expect(again.ok && again.value.seq).toBe(3);
+    expect(pushes).toHaveLength(3);
+    // The snapshot is every node, the same as site.tree's totals.
+    const tree = await t.core.handlers['site.tree']({});
+    if (!tree.ok || !again.ok) throw new Error('no tree');
+    const byId = (totals: NodeTotals[]) => [...totals].sort((a, b) => a.id.localeCompare(b.id));
+    expect(byId(again.value.totals)).toEqual(byId(tree.value.totals));
+    await t.close();
+  });
 });

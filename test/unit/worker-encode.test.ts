@@ -66,12 +66,12 @@ describe('what the core’s worker lets out', () => {
     expect(encodeEvent(bad, log)).toBeNull();
     expect(encodeEvent({ event: 'no.such', payload: {} } as never, log)).toBeNull();
     const good = encodeEvent(
-      { event: 'totals.live', payload: { ts: '2026-01-01T00:00:00.000Z', nodes: [] } },
+      { event: 'totals.live', payload: { ts: '2026-01-01T00:00:00.000Z', seq: 1, nodes: [] } },
       log,
     );
     expect(good?.event).toBe('totals.live');
     expect(text(good?.frame ?? new Uint8Array())).toBe(
-      '{"event":"totals.live","payload":{"ts":"2026-01-01T00:00:00.000Z","nodes":[]}}',
+      '{"event":"totals.live","payload":{"ts":"2026-01-01T00:00:00.000Z","seq":1,"nodes":[]}}',
     );
     expect(logs).toEqual([
       expect.stringMatching(/^dropped a totals\.live event: /),
@@ -81,11 +81,11 @@ describe('what the core’s worker lets out', () => {
 
   it('an event’s bytes own their buffer, so transferring it detaches nothing else', () => {
     const a = encodeEvent(
-      { event: 'totals.live', payload: { ts: '2026-01-01T00:00:00.000Z', nodes: [] } },
+      { event: 'totals.live', payload: { ts: '2026-01-01T00:00:00.000Z', seq: 1, nodes: [] } },
       () => {},
     );
     const b = encodeEvent(
-      { event: 'totals.live', payload: { ts: '2026-01-02T00:00:00.000Z', nodes: [] } },
+      { event: 'totals.live', payload: { ts: '2026-01-02T00:00:00.000Z', seq: 2, nodes: [] } },
       () => {},
     );
     expect(a?.frame.byteOffset).toBe(0);

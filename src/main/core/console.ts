@@ -110,6 +110,8 @@ export interface ConsoleOptions {
   homeAssistant?: HomeAssistantOptions;
   /** `totals.live` is coalesced: at most one push per interval (≤ 4/s). */
   liveIntervalMs?: number;
+  /** The first `totals.live` push's `seq` (default 1): an engine started again goes on counting. */
+  liveSeqFrom?: number;
   /**
    * The built batch writer's thread (out/main/store-writer.js): commits run there, off the thread
    * that reads MQTT and answers commands. Without it (tests run from source) they run here.
@@ -390,11 +392,12 @@ export class KilowatchConsole {
     this.live = new LiveTotals({
       site: this.siteTotals,
       clock: this.clock,
-      push: (nodes) =>
+      push: (nodes, seq) =>
         this.broadcast({
           event: 'totals.live',
-          payload: { ts: new Date(this.clock()).toISOString(), nodes },
+          payload: { ts: new Date(this.clock()).toISOString(), seq, nodes },
         }),
+      ...(options.liveSeqFrom !== undefined && { firstSeq: options.liveSeqFrom }),
     });
     this.anomalies = new AnomalyRules({
       store: new AnomalyStore(store.database, store.path),
@@ -540,6 +543,7 @@ export class KilowatchConsole {
       roleChanges: this.roleChanges,
       clock: this.clock,
       totals: () => this.snapshot(),
+      liveSnapshot: () => this.live.snapshot(),
       totalsMoved,
       polledKeys: () => this.polling.keys,
       categories: this.categories,

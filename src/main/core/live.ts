@@ -2,6 +2,11 @@
  * `totals.live`: coalesced, at most one push per interval (≤ 4/s), carrying only the nodes whose
  * numbers changed since the last push. Only the nodes the site's totals worked out again since the
  * last push are compared (aggregate/site-totals.ts); the first push carries every node.
+ *
+ * Pushes are numbered, and a snapshot (totals.get) says which push it stands at. A console reads
+ * snapshots and pushes on different paths (an HTTP reply and the WebSocket; an IPC reply and an
+ * IPC event), so a snapshot can reach it after a newer push; without the number the older snapshot
+ * won, and since pushes carry only changes, the row stayed wrong until the node changed again.
  */
 import type { NodeTotals } from '../../shared/contract';
 import type { SiteTotals } from './aggregate/site-totals';
@@ -22,17 +27,43 @@ const isSameTotals = (a: NodeTotals, b: NodeTotals): boolean =>
   a.hasMain === b.hasMain &&
   isSameElectrical(a.electrical, b.electrical);
 
+export interface LiveSnapshot {
+  totals: NodeTotals[];
+  /** The push these totals stand at: what that push left, nothing newer. */
+  seq: number;
+}
+
 export class LiveTotals {
   private readonly last = new Map<string, NodeTotals>();
   private hasPushed = false;
+  /** The last push's number; one less than the first one's before any push. */
+  private seq: number;
 
   constructor(
     private readonly deps: {
       site: SiteTotals;
       clock: () => number;
-      push(nodes: NodeTotals[]): void;
+      push(nodes: NodeTotals[], seq: number): void;
+      /**
+       * The first push's number (default 1). An engine started again after a crash goes on from
+       * the last number its consoles heard, so a snapshot it takes is never ranked below a push of
+       * the engine before it.
+       */
+      firstSeq?: number;
     },
-  ) {}
+  ) {
+    this.seq = (deps.firstSeq ?? 1) - 1;
+  }
+
+  /**
+   * Every node's totals and the push they stand at. What changed since the last push is pushed
+   * first: a snapshot newer than its push could hold a value that a later push, comparing with
+   * what it last sent, would never send (a power that went up and back down).
+   */
+  snapshot(): LiveSnapshot {
+    this.push();
+    return { totals: [...this.last.values()], seq: this.seq };
+  }
 
   /** Pushes the nodes that changed; the first push carries every node. */
   push(): void {
@@ -51,6 +82,6 @@ export class LiveTotals {
       if (!last || !isSameTotals(last, t)) changed.push(t);
       this.last.set(id, t);
     }
-    if (changed.length > 0) this.deps.push(changed);
+    if (changed.length > 0) this.deps.push(changed, ++this.seq);
   }
 }

@@ -34,6 +34,8 @@ export interface OpenOptions {
   isDemo?: boolean;
   clock?: () => number;
   liveIntervalMs?: number;
+  /** The first `totals.live` push's `seq`: where an engine started again goes on from. */
+  liveSeqFrom?: number;
   timeZone?: string;
   minuteDays?: number;
   /** The data folder (database, saved connections, logs), for the settings' size; default the database's. */
@@ -115,6 +117,7 @@ export function openConsole(
     ...(options.observe && { observe: options.observe }),
     ...(options.clock && { clock: options.clock }),
     ...(options.liveIntervalMs && { liveIntervalMs: options.liveIntervalMs }),
+    ...(options.liveSeqFrom !== undefined && { liveSeqFrom: options.liveSeqFrom }),
     ...(options.commitThreadPath && { commitThreadPath: options.commitThreadPath }),
     ...(options.diagnostics && { diagnostics: options.diagnostics }),
     ...(options.poll && { poll: options.poll }),

@@ -87,6 +87,8 @@ export class CoreHost implements ConsoleApi {
   private crashTimes: number[] = [];
   /** How many times the worker was started again; tests and the bench read it. */
   restarts = 0;
+  /** The last `totals.live` push relayed: an engine started again numbers its pushes after it. */
+  private lastLiveSeq = 0;
 
   private constructor(
     private readonly options: CoreHostOptions,
@@ -156,6 +158,7 @@ export class CoreHost implements ConsoleApi {
         // Only an encoded frame is relayed: a worker that posts anything else has a bug.
         if (!(message.frame instanceof Uint8Array))
           return this.options.log('dropped an event the counting engine did not encode');
+        if (message.liveSeq !== undefined) this.lastLiveSeq = message.liveSeq;
         return this.relay(message.event, message.frame);
       case 'log':
         return this.options.log(message.message, stackOf(message));
@@ -226,7 +229,11 @@ export class CoreHost implements ConsoleApi {
         this.crashTimes.length <= 1 ? 0 : Math.min(10_000, 250 * 2 ** (this.crashTimes.length - 2));
       if (backoffMs > 0) await delay(backoffMs);
       if (this.isClosing) return null;
-      const started = await CoreHost.spawn(this.options);
+      const started = await CoreHost.spawn({
+        ...this.options,
+        // A console may hold a push of the engine that died: a snapshot of this one must rank after it.
+        open: { ...this.options.open, liveSeqFrom: this.lastLiveSeq + 1 },
+      });
       if (started.ok) worker = started.value;
       else if (attempt >= MAX_START_ATTEMPTS) {
         this.options.log(`the counting engine could not be started again: ${started.error.message}`);

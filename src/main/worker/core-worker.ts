@@ -14,7 +14,7 @@ import { openConsole } from '../core/open-console';
 import { STORE_WRITER_ENTRY } from '../core/store/commit-thread';
 import type { Store } from '../core/store/store';
 import { backfillDemoHistory } from '../demo/backfill';
-import { CallerSchema, describeIssues, type EventMessage } from '../../shared/contract';
+import { CallerSchema, describeIssues, type EventMessage, type EventPayload } from '../../shared/contract';
 import { checkedReply, encodeEvent, utf8 } from './encode';
 import type { FromWorker, SecretOp, ToWorker, WorkerOpenOptions } from './protocol';
 
@@ -83,6 +83,7 @@ function open(
     outPrefix: options.outPrefix,
     publishIntervalS: options.publishIntervalS,
     isDemo: options.isDemo,
+    ...(options.liveSeqFrom !== undefined && { liveSeqFrom: options.liveSeqFrom }),
     ...(options.publishProfiles && { publishProfiles: options.publishProfiles }),
     ...(options.homeAssistant && { homeAssistant: options.homeAssistant }),
     ...(options.headOfficeSites && { headOfficeSites: options.headOfficeSites }),
@@ -114,7 +115,13 @@ function main(): void {
   const { core, store } = opened.value;
   const postEvent = (message: EventMessage): void => {
     const encoded = encodeEvent(message, log);
-    if (encoded) postEncoded({ type: 'event', ...encoded }, encoded.frame);
+    if (!encoded) return;
+    // The main thread keeps the last push's number without decoding its frame (core-host.ts).
+    const liveSeq =
+      message.event === 'totals.live'
+        ? { liveSeq: (message.payload as EventPayload<'totals.live'>).seq }
+        : {};
+    postEncoded({ type: 'event', ...encoded, ...liveSeq }, encoded.frame);
   };
   core.on(postEvent);
 

@@ -43,6 +43,8 @@ export interface WorkerOpenOptions {
   seedRoles?: readonly ConfiguredRole[];
   /** A tariff a new database starts with (the demo's). */
   seedTariff?: TariffInput;
+  /** The first `totals.live` push's seq: set by the main thread when it starts an engine again. */
+  liveSeqFrom?: number;
   /** Devices read over HTTP (`[[poll]]`), passwords already read by the main thread. */
   poll?: readonly PollTarget[];
   /** Addresses every `device.scan` also asks: the demo's plugs waiting on loopback ports. */
@@ -90,6 +92,6 @@ export type FromWorker =
   | { type: 'closed'; id: number; saved: boolean }
   | { type: 'backfilled'; id: number; report: BackfillReport }
   /** An event's WebSocket frame, `{"event":…,"payload":…}`, checked and encoded as a reply is. */
-  | { type: 'event'; event: EventName; frame: Uint8Array }
+  | { type: 'event'; event: EventName; frame: Uint8Array; /** A totals.live push's seq. */ liveSeq?: number }
   | { type: 'log'; message: string; stack?: string }
   | ({ type: 'secret'; id: number } & SecretOp);

@@ -13,6 +13,7 @@ import { markCategories, type DeviceCategories } from '../site/device-categories
 import type { SensorRegistry } from '../site/sensors';
 import { siteTree } from '../site/site-tree';
 import type { Store } from '../store/store';
+import type { LiveSnapshot } from '../live';
 import type { CommandPart } from './part';
 
 export interface SiteCommandDeps {
@@ -23,6 +24,8 @@ export interface SiteCommandDeps {
   clock: () => number;
   /** Every node's totals now. */
   totals(): ReadonlyMap<string, NodeTotals>;
+  /** totals.get: the totals as the last `totals.live` push left them, with its `seq`. */
+  liveSnapshot(): LiveSnapshot;
   /** A device moved: the next live push carries the totals it changed. */
   totalsMoved(): void;
   /** Keys of the devices polled over HTTP (polling/), marked in the tree. */
@@ -57,7 +60,7 @@ export function siteCommands(
       markCategories(tree.nodes, registry, deps.categories);
       return ok(withTotals ? tree : { ...tree, totals: [] });
     },
-    'totals.get': () => ok({ totals: [...deps.totals().values()] }),
+    'totals.get': () => ok(deps.liveSnapshot()),
     'site.assign': ({ device: ref, path, name }) => {
       const device = registry.find(ref);
       // A device can be placed before it is first heard from (staff work from an inventory list).

@@ -127,8 +127,8 @@ export function createWebApi(place: Place, early: EarlyStream | null = null): Tr
   /**
    * Takes over the early stream once the console has subscribed (wire() does so in one go, so a
    * microtask later). What it said before is told now, after stream-open has asked for the
-   * snapshots: the stores count those events as newer than the snapshots, as they would have
-   * counted them had they arrived while the snapshots were on their way.
+   * snapshots, as if it had arrived while they were on their way: a `totals.live` push that is
+   * older than the totals snapshot says so by its `seq` (state/live.ts).
    */
   function adopt(stream: EarlyStream): void {
     const { ws } = stream;

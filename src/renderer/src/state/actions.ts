@@ -75,8 +75,7 @@ export function singleFlight(task: () => Promise<void>): () => Promise<void> {
 /**
  * The tree, then its numbers, asked in that order, so a large site's tree is drawn while its
  * totals are still on their way (a row without them yet shows a dash). Each is taken as soon as
- * it is read: totals held back until the tree was drawn were older than the `totals.live` pushes
- * merged meanwhile, and overwrote them until the node next changed.
+ * it is read; a `totals.live` push that overtook the totals is kept (their `seq`, state/live.ts).
  */
 export const refreshTree = singleFlight(async () => {
   const requestedAtMs = Date.now();
@@ -89,7 +88,7 @@ export const refreshTree = singleFlight(async () => {
   const totals = api()
     .invoke('totals.get', {})
     .then((reply) => {
-      if (reply.ok) useLive.getState().merge(reply.value.totals);
+      if (reply.ok) useLive.getState().snapshot(reply.value.totals, reply.value.seq);
       else useTree.getState().fail(reply.error);
     });
   await Promise.all([tree, totals]);

@@ -83,8 +83,8 @@ export function wire(api: Transport): void {
   };
 
   api.on('connection.state', (state) => useConnection.getState().set(state));
-  api.on('totals.live', ({ ts, nodes }) => {
-    useLive.getState().merge(nodes, ts);
+  api.on('totals.live', ({ ts, seq, nodes }) => {
+    useLive.getState().push(nodes, seq, ts);
     usePowerTrail.getState().sample(useLive.getState().byId, Date.parse(ts));
   });
   api.on('device.discovered', (device) => {
@@ -109,6 +109,7 @@ export function wire(api: Transport): void {
     if (notice.kind === 'rejected') return link.reject(notice.reason);
     if (notice.kind === 'stream-closed') return link.streamClosed(notice.retryInMs);
     link.streamOpened();
+    useLive.getState().streamOpened();
     // Whatever was pushed while the stream was down is lost; the snapshots replace it.
     refreshAll();
   });
