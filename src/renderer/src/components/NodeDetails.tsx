@@ -1,4 +1,4 @@
-import { useEffect, useMemo, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useMemo, type ReactNode } from 'react';
 import type { SiteNode } from '../../../shared/contract';
 import {
   formatAgo,
@@ -25,12 +25,10 @@ import { useNow } from '../use-now';
 import { CategoryBreakdownPanel, hasCategoryBreakdown } from './CategoryBreakdownPanel';
 import { ChildrenRanking } from './ChildrenRanking';
 import { CoverControl } from './CoverControl';
-import { EnergyChart } from './EnergyChart';
 import { ErrorBoundary } from './ErrorBoundary';
 import { hasInsight, InsightPanel } from './InsightPanel';
 import { AnomalyRulesPanel, hasRules } from './AnomalyRulesPanel';
 import { LedgerPanel } from './LedgerPanel';
-import { LivePowerChart } from './LivePowerChart';
 import { OnlineDot } from './OnlineDot';
 import { MeterRole } from './MeterRole';
 import { DeviceCategoryControl } from './DeviceCategoryControl';
@@ -40,6 +38,11 @@ import { TileCost } from './TileCost';
 import { RelayToggle } from './RelayToggle';
 import { DeviceSensors, RoomSensors } from './Sensors';
 import { PrintReportLink } from './ReportPage';
+
+// chart.js and the charts are a chunk of their own: a third of the console's code, not needed to
+// draw the tree, and loaded while the first tree is (bench renderer-first-tree).
+const EnergyChart = lazy(() => import('./EnergyChart').then((m) => ({ default: m.EnergyChart })));
+const LivePowerChart = lazy(() => import('./LivePowerChart').then((m) => ({ default: m.LivePowerChart })));
 
 const PERIOD_REFRESH_MS = 20_000;
 
@@ -411,7 +414,9 @@ export function NodeDetails() {
       {node.kind === 'device' && <DeviceSensors deviceId={node.id} />}
       {isMetered && (
         <ErrorBoundary what={t('details.boundary.energyChart')}>
-          <EnergyChart node={node} />
+          <Suspense fallback={<div className="chart-box" aria-busy="true" />}>
+            <EnergyChart node={node} />
+          </Suspense>
         </ErrorBoundary>
       )}
       {isMetered && hasCategoryBreakdown(node.kind) && (
@@ -422,7 +427,9 @@ export function NodeDetails() {
       {isMetered && (
         <div className="details-pair">
           <ErrorBoundary what={t('details.boundary.powerChart')}>
-            <LivePowerChart nodeId={node.id} name={node.name} />
+            <Suspense fallback={<div className="chart-box chart-box-small" aria-busy="true" />}>
+              <LivePowerChart nodeId={node.id} name={node.name} />
+            </Suspense>
           </ErrorBoundary>
           <ChildrenRanking node={node} />
         </div>
