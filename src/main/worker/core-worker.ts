@@ -113,7 +113,7 @@ function main(): void {
   const opened = open(workerData as WorkerOpenOptions, mainSecrets);
   if (!opened.ok) return post({ type: 'open-failed', error: opened.error });
   const { core, store } = opened.value;
-  const postEvent = (message: EventMessage): void => {
+  const encodeAndPost = (message: EventMessage): void => {
     const encoded = encodeEvent(message, log);
     if (!encoded) return;
     // The main thread keeps the last push's number without decoding its frame (core-host.ts).
@@ -122,6 +122,19 @@ function main(): void {
         ? { liveSeq: (message.payload as EventPayload<'totals.live'>).seq }
         : {};
     postEncoded({ type: 'event', ...encoded, ...liveSeq }, encoded.frame);
+  };
+  // A totals.live push is checked and encoded a turn after it is worked out: in a backlog each
+  // half takes ~10 ms, and a command that arrives meanwhile is answered between them rather than
+  // after both. Events made while one waits wait behind it, so events keep their order; a reply
+  // may pass it, which its `seq` allows for (live.ts).
+  const waiting: EventMessage[] = [];
+  const postWaiting = (): void => {
+    for (const message of waiting.splice(0)) encodeAndPost(message);
+  };
+  const postEvent = (message: EventMessage): void => {
+    if (waiting.length === 0 && message.event !== 'totals.live') return encodeAndPost(message);
+    if (waiting.length === 0) setImmediate(postWaiting);
+    waiting.push(message);
   };
   core.on(postEvent);
 
