@@ -1,5 +1,5 @@
+import { lazy, Suspense } from 'react';
 import { AlertsList } from './components/AlertsList';
-import { Dialogs } from './components/dialogs/Dialogs';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { Header } from './components/Header';
 import { t } from './i18n/words';
@@ -10,9 +10,15 @@ import { ConnectionWizard } from './components/wizard/ConnectionWizard';
 import { displayKey, useSettings } from './state/settings';
 import { useUi } from './state/ui';
 
+// The dialogs (settings, Add a Shelly, audit, export, …) are a chunk of their own, loaded when one
+// first opens: the console's first code is then mostly what draws the console. The connection
+// wizard is not: it must be there at once on a first run.
+const Dialogs = lazy(() => import('./components/dialogs/Dialogs').then((m) => ({ default: m.Dialogs })));
+
 // Each region has its own boundary, so a fault in one panel leaves the others working.
 export function App() {
   const isWizardOpen = useUi((s) => s.wizardOpen);
+  const hasDialog = useUi((s) => s.dialog !== null);
   const wizardInitial = useUi((s) => s.wizardInitial);
   const reportRoute = useReportRoute();
   const display = useSettings((s) => s.display);
@@ -48,7 +54,11 @@ export function App() {
             </ErrorBoundary>
           </aside>
         </main>
-        <Dialogs />
+        {hasDialog && (
+          <Suspense fallback={null}>
+            <Dialogs />
+          </Suspense>
+        )}
         <ErrorBoundary what={t('app.region.wizard')}>
           <ConnectionWizard
             open={isWizardOpen}
