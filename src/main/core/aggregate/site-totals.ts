@@ -77,14 +77,21 @@ export function devicePowerW(device: Device): number {
   return sum;
 }
 
-/** A node's `since` as text, formatted once: it only changes when the node's totals start over. */
-const sinceText = new WeakMap<TotalRow, { ms: number; iso: string }>();
+/**
+ * A node's `since` as text, formatted once per instant rather than once per node: nodes that
+ * started counting together (a site's first connection, a restored backup) share one text, where
+ * a text and a cache entry per node held 15,000 of each at 10,000 channels. At most one entry per
+ * node, as before, up to a limit past any site's node count.
+ */
+const sinceText = new Map<number, string>();
+const SINCE_TEXT_LIMIT = 65_536;
 
 function sinceIso(row: TotalRow): string {
-  const cached = sinceText.get(row);
-  if (cached && cached.ms === row.sinceMs) return cached.iso;
+  const known = sinceText.get(row.sinceMs);
+  if (known !== undefined) return known;
+  if (sinceText.size >= SINCE_TEXT_LIMIT) sinceText.clear();
   const iso = new Date(row.sinceMs).toISOString();
-  sinceText.set(row, { ms: row.sinceMs, iso });
+  sinceText.set(row.sinceMs, iso);
   return iso;
 }
 
@@ -95,6 +102,14 @@ function shareNodes(key: string, components: readonly string[], placement: Place
       ? [nodeId.room(placement.place), nodeId.office(placement.place), nodeId.company(placement.place)]
       : [nodeId.unassigned];
   return [nodeId.device(key), ...components.map((component) => nodeId.channel(key, component)), ...places];
+}
+
+/** Whether the share still names the device's nodes: same place, same channels in the same order. */
+function hasSameNodes(share: Share, device: Device): boolean {
+  if (share.placement !== device.placement || share.components.length !== device.channels.size) return false;
+  let i = 0;
+  for (const component of device.channels.keys()) if (share.components[i++] !== component) return false;
+  return true;
 }
 
 const isReporting = (device: Device, nowMs: number): boolean =>
@@ -209,39 +224,52 @@ export class SiteTotals {
   /** Takes the device's old share off and adds its share now (none once it is gone). */
   private reshare(device: Device, nowMs: number): void {
     const old = this.shares.get(device);
-    if (old) {
-      this.add(old, -1);
-      this.shares.delete(device);
+    if (old) this.add(old, -1);
+    if (this.deps.registry.devices.get(device.row.key) !== device || !hasShare(device)) {
+      if (old) this.shares.delete(device);
+      return;
     }
-    if (this.deps.registry.devices.get(device.row.key) !== device || !hasShare(device)) return;
-    const share = this.shareOf(device, nowMs, old);
-    this.shares.set(device, share);
+    // In a backlog every device reads before each push. One that has not moved and has the same
+    // channels keeps its share, refilled: a new share per reading cost six node names built and
+    // looked up again, and lived just long enough for V8 to move it to the old generation as
+    // garbage (bench memory-peak, allocation sampling).
+    const share = old && hasSameNodes(old, device) ? old : this.newShare(device);
+    this.fill(share, device, nowMs);
+    if (share !== old) this.shares.set(device, share);
     this.add(share, 1);
   }
 
-  /**
-   * The device's share now. In a backlog every device reads before each push: a device that has
-   * not moved and has the same channels keeps the nodes (and their sums) of its `old` share, so a
-   * reading costs its power figures, not six node names built and looked up again.
-   */
-  private shareOf(device: Device, nowMs: number, old: Share | undefined): Share {
-    const key = device.row.key;
-    const placement = device.placement;
+  private newShare(device: Device): Share {
+    const components = [...device.channels.keys()];
+    const nodes = shareNodes(device.row.key, components, device.placement);
+    return {
+      device,
+      components,
+      placement: device.placement,
+      channelCount: 0,
+      isReporting: false,
+      nodes,
+      sums: nodes.map((node) => this.sumOf(node)),
+      powerMw: nodes.map(() => 0),
+      routed: [],
+    };
+  }
+
+  /** The device's figures now, into its share's own arrays. */
+  private fill(share: Share, device: Device, nowMs: number): void {
     const { isRouted } = this;
     const devicePowerMw = toMw(devicePowerW(device));
-    const components = [...device.channels.keys()];
-    const isSameNodes =
-      old !== undefined &&
-      old.placement === placement &&
-      old.components.length === components.length &&
-      old.components.every((component, i) => component === components[i]);
-    const nodes = isSameNodes ? old.nodes : shareNodes(key, components, placement);
-    const powerMw = [devicePowerMw];
-    for (const component of components) powerMw.push(toMw(device.powerW.get(component) ?? 0));
+    share.channelCount = device.channels.size;
+    share.isReporting = isReporting(device, nowMs);
+    const powerMw = share.powerMw;
+    powerMw[0] = devicePowerMw;
+    let i = 1;
+    for (const component of share.components) powerMw[i++] = toMw(device.powerW.get(component) ?? 0);
     // The places: with metering roles a place's power follows the same routes as its energy (a
     // main meter's power is the place's, not added to the loads it feeds).
-    while (powerMw.length < nodes.length) powerMw.push(isRouted ? 0 : devicePowerMw);
-    const routed: Array<string | number> = [];
+    for (; i < share.nodes.length; i++) powerMw[i] = isRouted ? 0 : devicePowerMw;
+    const routed = share.routed;
+    routed.length = 0;
     if (isRouted && this.deps.routing) {
       for (const [component, powerW] of device.powerW) {
         if (component.includes('/')) continue;
@@ -253,17 +281,6 @@ export class SiteTotals {
         }
       }
     }
-    return {
-      device,
-      components,
-      placement,
-      channelCount: device.channels.size,
-      isReporting: isReporting(device, nowMs),
-      nodes,
-      sums: isSameNodes ? old.sums : nodes.map((node) => this.sumOf(node)),
-      powerMw,
-      routed,
-    };
   }
 
   /** Adds (sign 1) or takes off (sign -1) a share, and marks the nodes it touches. */
@@ -271,7 +288,13 @@ export class SiteTotals {
     share.nodes.forEach((node, i) => {
       const sum = share.sums[i] as NodeSum;
       const component = share.components[i - 1];
-      if (component !== undefined && sign === 1) sum.channelOf = { device: share.device, component };
+      const at = sum.channelOf;
+      if (
+        component !== undefined &&
+        sign === 1 &&
+        (at?.device !== share.device || at.component !== component)
+      )
+        sum.channelOf = { device: share.device, component };
       sum.devices += sign;
       if (share.isReporting) sum.reporting += sign;
       sum.powerMw += sign * (share.powerMw[i] as number);
