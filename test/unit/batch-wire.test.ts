@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { Batch, counterKey } from '../../src/main/core/store/batch';
 import { fromWire, toWire, wireBuffers } from '../../src/main/core/store/batch-wire';
+import { PackedRollups } from '../../src/main/core/store/packed-rollups';
+import type { RollupRow } from '../../src/main/core/store/rows';
 
 /** The rows as read one after another: the unpacked rows are one object refilled, so copy each. */
 const copies = <T extends object>(rows: Iterable<T>): T[] => Array.from(rows, (r) => structuredClone(r));
@@ -39,10 +41,11 @@ describe('a batch on its way to the batch writer', () => {
       returnedUnits: 1,
       sinceMs: 1_700_000_000_000,
     });
-    batch.rollups = [
+    const rollupRows: RollupRow[] = [
       { rollup: 'hour', nodeId: 4, startMin: 29_000_000 - 40, energyUnits: 1200.5, returnedUnits: 0 },
       { rollup: 'month', nodeId: 1, startMin: 28_990_000, energyUnits: 0, returnedUnits: 60_000 },
     ];
+    batch.rollups = PackedRollups.of(rollupRows);
     batch.places.set(3, { id: 3, company: 'Aurora', office: 'Lisbon', room: 'Room101' });
     const { wire, transfer } = toWire(batch);
     expect(transfer.map((b) => b.byteLength)).toEqual([2 * 7 * 8, 2 * 8 * 8, 2 * 5 * 8, 3 * 8]);
@@ -72,7 +75,9 @@ describe('a batch on its way to the batch writer', () => {
     expect(copies(rows.counters.values())).toEqual([...batch.counters.values()]);
     expect(copies(rows.totals)).toEqual([...batch.totals]);
     expect(rows.rollups.length).toBe(2);
-    expect(copies(rows.rollups)).toEqual(batch.rollups);
+    expect(copies(rows.rollups)).toEqual(rollupRows);
+    // The batch keeps its own rows until the commit is acknowledged (Store.noteCommitted).
+    expect(copies(batch.rollups)).toEqual(rollupRows);
     expect([...rows.places.values()]).toEqual([...batch.places.values()]);
     // Handed over, not copied: the sender's buffers are gone.
     expect(transfer.every((b) => b.byteLength === 0)).toBe(true);

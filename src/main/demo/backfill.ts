@@ -475,7 +475,7 @@ function writeChunk(
   );
   // Node by node, in time order: each insert lands next to the previous one in the rollup
   // tables' (node, start) B-trees instead of on a random page; several times faster to write.
-  batch.rollups.sort((a, b) => a.nodeId - b.nodeId || a.startMin - b.startMin);
+  batch.rollups = batch.rollups.sortedByNodeAndStart();
   const added = addToTotals(devices, batch, 1);
   const result = store.commit(batch, { rollups: 'direct' });
   if (!result.ok) {

@@ -1,14 +1,15 @@
 /**
  * A batch as it crosses to the batch writer's thread (commit-thread.ts). Cloning thousands of small
- * objects (minute rows, counter states, rollup increments) costs the core's thread tens of
- * milliseconds a batch; packed into number arrays whose buffers are handed over, not copied, the
- * bulk costs one pass here. The writer unpacks them into the rows Store.commitRows takes, on its
- * own time. The rest (devices, channels, places, ledger: a few rows a batch) is cloned as it is.
+ * objects (minute rows, counter states) costs the core's thread tens of milliseconds a batch;
+ * packed into number arrays whose buffers are handed over, not copied, the bulk costs one pass
+ * here (the rollup increments are packed from the start, packed-rollups.ts). The writer unpacks
+ * them into the rows Store.commitRows takes, on its own time. The rest (devices, channels, places,
+ * ledger: a few rows a batch) is cloned as it is.
  */
 import type { Direction } from '../shelly/types';
-import { ROLLUPS } from './calendar';
+import { PackedRollups } from './packed-rollups';
 import type { Batch, BatchRows } from './batch';
-import type { CounterSlot, MinuteRow, RollupRow, TotalRow } from './rows';
+import type { CounterSlot, MinuteRow, TotalRow } from './rows';
 
 export interface BatchWire extends Pick<
   Batch,
@@ -27,7 +28,6 @@ export interface BatchWire extends Pick<
 
 const MINUTE = 7;
 const COUNTER = 8;
-const ROLLUP = 5;
 const TOTAL = 3;
 
 const orNaN = (v: number | null | undefined): number => v ?? Number.NaN;
@@ -58,15 +58,8 @@ export function toWire(batch: Batch): { wire: BatchWire; transfer: ArrayBuffer[]
     counters[i++] = m.epoch;
     counters[i++] = m.offlineCount;
   }
-  const rollups = new Float64Array(batch.rollups.length * ROLLUP);
-  i = 0;
-  for (const r of batch.rollups) {
-    rollups[i++] = ROLLUPS.indexOf(r.rollup);
-    rollups[i++] = r.nodeId;
-    rollups[i++] = r.startMin;
-    rollups[i++] = r.energyUnits;
-    rollups[i++] = r.returnedUnits;
-  }
+  // A copy crosses: the batch keeps its own until the commit is acknowledged (Store.noteCommitted).
+  const rollups = batch.rollups.values.slice();
   const totalNodes: string[] = [];
   const totals = new Float64Array(batch.totals.size * TOTAL);
   i = 0;
@@ -108,7 +101,7 @@ export function fromWire(wire: BatchWire): BatchRows {
     ...wire,
     minutes: { values: () => minuteRows(minutes) },
     counters: { values: () => counterSlots(counters) },
-    rollups: { length: rollups.length / ROLLUP, [Symbol.iterator]: () => rollupRows(rollups) },
+    rollups: new PackedRollups(rollups),
     totals: { [Symbol.iterator]: () => totalRows(totalNodes, totals) },
   };
 }
@@ -151,18 +144,6 @@ function* counterSlots(c: Float64Array): Generator<CounterSlot> {
     memory.epoch = c[i + 6]!;
     memory.offlineCount = c[i + 7]!;
     yield slot;
-  }
-}
-
-function* rollupRows(r: Float64Array): Generator<RollupRow> {
-  const row: RollupRow = { rollup: ROLLUPS[0]!, nodeId: 0, startMin: 0, energyUnits: 0, returnedUnits: 0 };
-  for (let i = 0; i < r.length; i += ROLLUP) {
-    row.rollup = ROLLUPS[r[i]!]!;
-    row.nodeId = r[i + 1]!;
-    row.startMin = r[i + 2]!;
-    row.energyUnits = r[i + 3]!;
-    row.returnedUnits = r[i + 4]!;
-    yield row;
   }
 }
 

@@ -11,7 +11,8 @@
  */
 import type { ApiError } from '../../../shared/result';
 import { Batch, minuteKey } from './batch';
-import type { PlaceRow, RollupRow } from './rows';
+import type { PlaceRow } from './rows';
+import type { PackedRollups } from './packed-rollups';
 import type { Calendar } from './calendar';
 import type { CommitAck, CommitThread } from './commit-thread';
 import { CommitTimings } from './commit-timings';
@@ -84,7 +85,7 @@ export class BatchWriter {
   }
 
   /** The rollup increments of a batch, with the priced twins when a tariff is set. */
-  private plan(batch: Batch): RollupRow[] {
+  private plan(batch: Batch): PackedRollups {
     return planRollups(batch.minutes.values(), this.calendar, this.twinFinder(batch));
   }
 

@@ -4,6 +4,7 @@
  * is additive and merged here, counters and totals are last-value).
  */
 import type { Direction } from '../shelly/types';
+import { PackedRollups } from './packed-rollups';
 import type {
   ChannelRow,
   CounterSlot,
@@ -12,7 +13,6 @@ import type {
   LedgerRow,
   MinuteRow,
   PlaceRow,
-  RollupRow,
   RollupRows,
   TotalRow,
 } from './rows';
@@ -74,7 +74,7 @@ export class Batch {
   /** New bookings (metering roles): id → targets JSON. */
   readonly bookings = new Map<number, string>();
   /** Derived from the minutes just before a commit (planRollups). */
-  rollups: RollupRow[] = [];
+  rollups: PackedRollups = PackedRollups.EMPTY;
   gaps: GapRow[] = [];
   ledger: LedgerRow[] = [];
   droppedLedger = 0;
@@ -179,7 +179,7 @@ export class Batch {
     this.places.clear();
     this.nodes.clear();
     this.bookings.clear();
-    this.rollups = [];
+    this.rollups = PackedRollups.EMPTY;
     this.gaps = [];
     this.ledger = [];
     this.readings = 0;

@@ -65,7 +65,7 @@ export class PendingRollups {
       this.add(packed[i] as number, packed[i + 1] as number, packed[i + 2] as number);
   }
 
-  addRows(rows: readonly RollupRow[]): void {
+  addRows(rows: RollupRows): void {
     for (const r of rows)
       this.add(keyOf(ROLLUPS.indexOf(r.rollup), r.nodeId, r.startMin), r.energyUnits, r.returnedUnits);
   }

@@ -5,36 +5,41 @@
  * one minute row per reading and nothing else. A failed commit keeps its minutes, so the next
  * attempt derives the same increments again; nothing is added twice.
  */
-import type { Calendar, Rollup } from './calendar';
+import type { Calendar } from './calendar';
 import { shaped, type Shape } from '../site/booking-targets';
-import type { MinuteRow, RollupRow } from './rows';
-
-interface Sum {
-  energyUnits: number;
-  returnedUnits: number;
-}
+import { PackedRollupsBuilder, type PackedRollups } from './packed-rollups';
+import type { MinuteRow } from './rows';
 
 /**
- * Sums by start minute, then node id. Two small-integer keys rather than one packed number: a
- * packed node × 2^26 + minute is past V8's small integers, so each key was a heap number to
- * allocate and hash (bench burst-responsiveness: planning was most of a commit's hand-off).
+ * Sums by start minute, then node id, kept as numbers: each (start, node) has a slot in one
+ * Float64Array of (energy, returned) pairs, where an object per sum made 60,000 objects a minute at
+ * 10,000 channels that all outlived the planning (packed-rollups.ts says why that matters). Two
+ * small-integer keys rather than one packed number: a packed node × 2^26 + minute is past V8's
+ * small integers, so each key was a heap number to allocate and hash (bench burst-responsiveness).
  */
-type Sums = Map<number, Map<number, Sum>>;
+class SumTable {
+  /** start → node id → slot, in the order first added. */
+  readonly slots = new Map<number, Map<number, number>>();
+  values = new Float64Array(2 * 1024);
+  count = 0;
 
-function accumulate(
-  sums: Sums,
-  start: number,
-  nodeId: number,
-  energyUnits: number,
-  returnedUnits: number,
-): void {
-  let byNode = sums.get(start);
-  if (!byNode) sums.set(start, (byNode = new Map()));
-  const s = byNode.get(nodeId);
-  if (s) {
-    s.energyUnits += energyUnits;
-    s.returnedUnits += returnedUnits;
-  } else byNode.set(nodeId, { energyUnits, returnedUnits });
+  add(start: number, nodeId: number, energyUnits: number, returnedUnits: number): void {
+    let byNode = this.slots.get(start);
+    if (!byNode) this.slots.set(start, (byNode = new Map()));
+    let slot = byNode.get(nodeId);
+    if (slot === undefined) {
+      slot = this.count++;
+      byNode.set(nodeId, slot);
+      if (2 * this.count > this.values.length) {
+        const grown = new Float64Array(this.values.length * 2);
+        grown.set(this.values);
+        this.values = grown;
+      }
+    }
+    const values = this.values;
+    values[2 * slot] = values[2 * slot]! + energyUnits;
+    values[2 * slot + 1] = values[2 * slot + 1]! + returnedUnits;
+  }
 }
 
 /**
@@ -45,12 +50,12 @@ export function planRollups(
   minutes: Iterable<MinuteRow>,
   calendar: Calendar,
   twinOf?: (nodeId: number, minute: number) => number | null,
-): RollupRow[] {
-  const hours: Sums = new Map();
+): PackedRollups {
+  const hours = new SumTable();
   const add = (id: number, minute: number, hour: number, e: number, r: number) => {
-    accumulate(hours, hour, id, e, r);
+    hours.add(hour, id, e, r);
     const twin = twinOf?.(id, minute);
-    if (twin != null) accumulate(hours, hour, twin, e, r);
+    if (twin != null) hours.add(hour, twin, e, r);
   };
   for (const m of minutes) {
     if (!m.nodeIds || (m.energyUnits === 0 && m.returnedUnits === 0)) continue;
@@ -63,19 +68,24 @@ export function planRollups(
       }
     }
   }
-  const higher: Record<Exclude<Rollup, 'hour'>, Sums> = { day: new Map(), week: new Map(), month: new Map() };
-  const rows: RollupRow[] = [];
-  for (const [hour, byNode] of hours) {
+  // Index in ROLLUPS: hour 0, day 1, week 2, month 3.
+  const higher = [new SumTable(), new SumTable(), new SumTable()] as const;
+  for (const [hour, byNode] of hours.slots) {
     const starts = calendar.starts(hour);
-    for (const [nodeId, s] of byNode) {
-      rows.push({ rollup: 'hour', nodeId, startMin: hour, ...s });
-      accumulate(higher.day, starts.day, nodeId, s.energyUnits, s.returnedUnits);
-      accumulate(higher.week, starts.week, nodeId, s.energyUnits, s.returnedUnits);
-      accumulate(higher.month, starts.month, nodeId, s.energyUnits, s.returnedUnits);
+    for (const [nodeId, slot] of byNode) {
+      const e = hours.values[2 * slot]!;
+      const r = hours.values[2 * slot + 1]!;
+      higher[0].add(starts.day, nodeId, e, r);
+      higher[1].add(starts.week, nodeId, e, r);
+      higher[2].add(starts.month, nodeId, e, r);
     }
   }
-  for (const rollup of ['day', 'week', 'month'] as const)
-    for (const [start, byNode] of higher[rollup])
-      for (const [nodeId, s] of byNode) rows.push({ rollup, nodeId, startMin: start, ...s });
-  return rows;
+  const tables = [hours, ...higher];
+  const rows = new PackedRollupsBuilder(tables.reduce((n, t) => n + t.count, 0));
+  tables.forEach((table, rollupIndex) => {
+    for (const [start, byNode] of table.slots)
+      for (const [nodeId, slot] of byNode)
+        rows.push(rollupIndex, nodeId, start, table.values[2 * slot]!, table.values[2 * slot + 1]!);
+  });
+  return rows.done();
 }

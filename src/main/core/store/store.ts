@@ -13,7 +13,7 @@ import type { Rollup } from './calendar';
 import { migrate, SCHEMA_VERSION } from './migrations';
 import { PendingRollups } from './rollup-journal';
 import { guardedWrite, storageError } from './storage-error';
-import type { ChannelRow, CounterRow, DeviceRow, LedgerRow, PlaceRow, RollupRow, TotalRow } from './rows';
+import type { ChannelRow, CounterRow, DeviceRow, LedgerRow, PlaceRow, RollupRows, TotalRow } from './rows';
 
 type Row = Record<string, unknown>;
 
@@ -388,7 +388,7 @@ export class Store {
    * The rollups a batch journaled (row `journalSeq`) on this or another connection: readers add
    * them until applyRollups moves them into the rollup tables.
    */
-  noteCommitted(rollups: readonly RollupRow[], journalSeq: number | null): void {
+  noteCommitted(rollups: RollupRows, journalSeq: number | null): void {
     if (journalSeq !== null) {
       this.pending.addRows(rollups);
       this.pending.noteRow(journalSeq);
