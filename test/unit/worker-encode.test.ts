@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { events } from '../../src/shared/contract';
 import { checkedReply, encodeEvent } from '../../src/main/worker/encode';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -57,6 +58,58 @@ describe('what the core’s worker lets out', () => {
         /^the reply to site\.tree is not what the contract says: nodes\.0\.children\.0\.children\.0\.children\.0\.children\.0\.children\.0: /,
       ),
     ]);
+  });
+
+  describe('a totals.live push, checked and written node by node', () => {
+    // Every optional field, names that need escaping and several bytes in UTF-8, and keys the
+    // contract does not have (dropped): what a whole-payload check and JSON.stringify would send.
+    const node = (i: number) => ({
+      id: `room:Hotel "Sol"/Piso ${i}/Salão 🌞 ${'x'.repeat(i % 300)}`,
+      energyWh: i * 1.5,
+      returnedWh: 0,
+      powerW: -i,
+      todayWh: i / 3,
+      devices: i % 7,
+      reporting: i % 5,
+      since: i % 2 ? null : '2026-12-01T00:00:00.000Z',
+      ...(i % 3 === 0 && {
+        electrical: { voltageV: 230.1, currentA: null, powerFactor: 0.9, powerW: 12, extra: 1 },
+      }),
+      ...(i % 4 === 0 && {
+        hasMain: true,
+        unmeteredWh: -2,
+        productionWh: 5,
+        exportWh: 1,
+        selfConsumptionWh: 4,
+      }),
+      internal: { notForTheWire: true },
+    });
+    const asWhole = (payload: unknown) =>
+      JSON.stringify({ event: 'totals.live', payload: events['totals.live'].parse(payload) });
+
+    it('is the frame the whole payload would make, however long', () => {
+      for (const count of [0, 1, 2, 3_000]) {
+        const payload = {
+          ts: '2026-12-06T10:00:00.000Z',
+          seq: 7,
+          nodes: Array.from({ length: count }, (_, i) => node(i)),
+          extra: 1,
+        };
+        const logs: string[] = [];
+        const encoded = encodeEvent({ event: 'totals.live', payload } as never, (m) => logs.push(m));
+        expect(text(encoded?.frame ?? new Uint8Array())).toBe(asWhole(payload));
+        expect(encoded?.frame.byteLength).toBe(encoded?.frame.buffer.byteLength);
+        expect(logs).toEqual([]);
+      }
+    });
+
+    it('is dropped with the whole check’s words when one node is wrong', () => {
+      const logs: string[] = [];
+      const nodes = [node(1), { ...node(2), energyWh: 'lots' }, node(3)];
+      const payload = { ts: '2026-12-06T10:00:00.000Z', seq: 8, nodes };
+      expect(encodeEvent({ event: 'totals.live', payload } as never, (m) => logs.push(m))).toBeNull();
+      expect(logs).toEqual([expect.stringMatching(/^dropped a totals\.live event: nodes\.1\.energyWh: /)]);
+    });
   });
 
   it('an event the contract does not describe is dropped and logged; a good one is its frame', () => {

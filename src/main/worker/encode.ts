@@ -53,6 +53,8 @@ export function encodeEvent(
     log(`dropped an unknown event "${message.event}"`);
     return null;
   }
+  const frame = message.event === 'totals.live' ? liveFrame(message.payload) : null;
+  if (frame) return { event: message.event, frame };
   const parsed = events[message.event].safeParse(message.payload);
   if (!parsed.success) {
     log(`dropped a ${message.event} event: ${describeIssues(parsed.error)}`);
@@ -62,4 +64,65 @@ export function encodeEvent(
     event: message.event,
     frame: utf8(JSON.stringify({ event: message.event, payload: parsed.data })),
   };
+}
+
+// totals.live as the contract has it: its fields but the nodes, and one node.
+const live = events['totals.live'];
+const liveEnvelope = live.omit({ nodes: true });
+const liveNode = live.shape.nodes.element;
+
+/**
+ * A totals.live push checked and written node by node, into bytes as it goes: the same check and
+ * the same frame as the whole payload's, but each node's checked copy and text are gone before the
+ * next node's. Checked whole, a push of 15,000 nodes (a backlog at 10,000 channels) kept all their
+ * copies alive long enough for V8 to move them into the old generation, a quarter of all the
+ * core's memory that outlived a young collection (bench memory-peak, allocation sampling).
+ * Null when the payload fails the check: encodeEvent then checks it whole, for the same log line.
+ */
+function liveFrame(payload: unknown): Uint8Array<ArrayBuffer> | null {
+  const nodes = (payload as { nodes?: unknown } | null)?.nodes;
+  const envelope = liveEnvelope.safeParse(payload);
+  if (!envelope.success || !Array.isArray(nodes)) return null;
+  const out = new Utf8Writer(256 * nodes.length + 256);
+  // `nodes` is the envelope's last field (asserted below), so it goes where the object closes.
+  out.write(`{"event":"totals.live","payload":${JSON.stringify(envelope.data).slice(0, -1)},"nodes":[`);
+  for (let i = 0; i < nodes.length; i++) {
+    const node = liveNode.safeParse(nodes[i]);
+    if (!node.success) return null;
+    out.write(i === 0 ? JSON.stringify(node.data) : `,${JSON.stringify(node.data)}`);
+  }
+  out.write(']}}');
+  return out.bytes();
+}
+
+const liveFields = Object.keys(live.shape);
+if (liveFields.at(-1) !== 'nodes' || liveFields.length < 2)
+  throw new Error(`totals.live's fields are ${liveFields.join(', ')}: liveFrame expects nodes last`);
+
+/** UTF-8 written piece by piece into a buffer that grows, outside V8's heap. */
+class Utf8Writer {
+  private buffer: Uint8Array<ArrayBuffer>;
+  private at = 0;
+
+  constructor(expectedBytes: number) {
+    this.buffer = new Uint8Array(expectedBytes);
+  }
+
+  write(text: string): void {
+    let rest = text;
+    for (;;) {
+      const { read, written } = encoder.encodeInto(rest, this.buffer.subarray(this.at));
+      this.at += written;
+      if (read === rest.length) return;
+      rest = rest.slice(read);
+      const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.at + 3 * rest.length));
+      grown.set(this.buffer.subarray(0, this.at));
+      this.buffer = grown;
+    }
+  }
+
+  /** What was written, in an ArrayBuffer of its own (see utf8). */
+  bytes(): Uint8Array<ArrayBuffer> {
+    return this.buffer.slice(0, this.at);
+  }
 }
