@@ -1,7 +1,5 @@
 /** Opens the store and builds the console: shared by the Electron app and the headless bridge. */
 import { randomBytes } from 'node:crypto';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { Language } from '../../shared/contract';
 import { err, ok, type ApiError, type Result } from '../../shared/result';
 import type { HomeAssistantOptions, PinnedSettings } from './config';
@@ -62,14 +60,6 @@ export interface OpenOptions {
   alsoScan?: readonly string[];
   /** Diagnostics: what the pipeline did with each message (tests, troubleshooting). */
   observe?: (topic: string, outcome: string | Record<string, string>) => void;
-}
-
-/** Where the database lives when nobody says: the platform's per-user data folder. */
-export function defaultDataDir(): string {
-  if (process.platform === 'win32')
-    return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Kilowatch');
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Kilowatch');
-  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'kilowatch');
 }
 
 /**

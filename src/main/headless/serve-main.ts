@@ -8,16 +8,12 @@ import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import type { ConnectionProfile } from '../../shared/contract';
 import { defaultConfig, loadConfig, type Config, type PinnedSettings } from '../core/config';
-import { defaultDataDir, openConsole } from '../core/open-console';
+import { defaultDataDir } from '../core/data-dir';
 import { ProfileStore } from '../core/broker/profile-store';
 import { FileSecretStore } from '../core/broker/secret-store';
 import { profileFromConfig } from '../core/profile-from-config';
-import { startDemo } from '../demo';
-import { startDemoHttpDevices } from '../demo/http-devices';
 import { pollTargets } from '../core/polling/poll-targets';
-import { describeBackfill, type BackfillReport } from '../demo/backfill';
-import { DEMO_ROLES } from '../demo/demo-roles';
-import { DEMO_TARIFF } from '../demo/demo-tariff';
+import type { BackfillReport } from '../demo/backfill';
 import { configuredToken, writeStartToken, type ApiToken } from './api-token';
 import { isLoopbackHost } from './host-allowlist';
 import { brokerAtStart } from './broker-start';
@@ -147,8 +143,9 @@ async function main(entryDir: string): Promise<void> {
   );
   const polled = pollTargets(config.poll);
   if (!polled.ok) fail(polled.error.message);
+  const demoParts = isDemo ? await loadDemoParts() : null;
   // The demo's plugs not on MQTT answer HTTP on loopback before the console starts polling them.
-  const demoPlugs = isDemo && !flags.rebuildRollups ? await startDemoHttpDevices() : null;
+  const demoPlugs = demoParts && !flags.rebuildRollups ? await demoParts.startDemoHttpDevices() : null;
 
   const openOptions = {
     dbPath,
@@ -164,9 +161,9 @@ async function main(entryDir: string): Promise<void> {
     meterRoles: config.meter,
     poll: [...polled.value, ...(demoPlugs?.targets ?? [])],
     ...(demoPlugs && { alsoScan: demoPlugs.scanAddresses }),
-    ...(isDemo && { seedRoles: DEMO_ROLES }),
+    ...(demoParts && { seedRoles: demoParts.DEMO_ROLES }),
     // A rebuild reads a file as it is: it never gives it the demo's tariff (which would price it).
-    ...(isDemo && !flags.rebuildRollups && { seedTariff: DEMO_TARIFF }),
+    ...(demoParts && !flags.rebuildRollups && { seedTariff: demoParts.DEMO_TARIFF }),
     ...(timeZone && { timeZone }),
     ...(config.site.language && { language: config.site.language }),
     pinned,
@@ -175,6 +172,7 @@ async function main(entryDir: string): Promise<void> {
   };
   if (flags.rebuildRollups) {
     // A one-shot job with nothing to keep responsive (and no devices to poll): the console on this thread does it.
+    const { openConsole } = await import('../core/open-console');
     const opened = openConsole({ ...openOptions, poll: [], profiles: profiles.value });
     if (!opened.ok) fail(opened.error.message);
     const { console: core, store } = opened.value;
@@ -206,11 +204,11 @@ async function main(entryDir: string): Promise<void> {
     apiToken = written.value;
   }
 
-  let demo: Awaited<ReturnType<typeof startDemo>> | null = null;
+  let demo: Awaited<ReturnType<DemoParts['startDemo']>> | null = null;
   let demoHistory: Promise<BackfillReport> | null = null;
   let profile: ConnectionProfile;
-  if (isDemo) {
-    demo = await startDemo();
+  if (demoParts) {
+    demo = await demoParts.startDemo();
     profile = { name: 'demo', url: demo.url, protocolVersion: 4, keepaliveS: 30, subscribe: ['#'] };
     // Registers the fleet before it is heard; the months of history follow while the console serves.
     if (demoHistorySetting === 'on') demoHistory = core.backfillDemo(demo.seed);
@@ -285,10 +283,29 @@ async function main(entryDir: string): Promise<void> {
       : `  API token: from ${apiToken.source}${loginRequired ? '; browsers sign in at /login' : ''}`,
   );
   void demoHistory?.then(
-    (report) => console.log(`  ${describeBackfill(report)}`),
+    (report) => console.log(`  ${demoParts?.describeBackfill(report)}`),
     (error: unknown) => log('the demo history could not be written', error),
   );
 }
+
+/**
+ * The demo's parts (its fleet and broker, the HTTP plugs, its roles, tariff and history), loaded
+ * only for a demo. Imported statically they brought the whole core onto this thread, which on a
+ * real site only relays to the core's worker: its code, libraries and schemas were ~10 MB of the
+ * process's memory for nothing (bench memory-peak).
+ */
+async function loadDemoParts() {
+  const [{ startDemo }, { startDemoHttpDevices }, { describeBackfill }, { DEMO_ROLES }, { DEMO_TARIFF }] =
+    await Promise.all([
+      import('../demo'),
+      import('../demo/http-devices'),
+      import('../demo/backfill'),
+      import('../demo/demo-roles'),
+      import('../demo/demo-tariff'),
+    ]);
+  return { startDemo, startDemoHttpDevices, describeBackfill, DEMO_ROLES, DEMO_TARIFF };
+}
+type DemoParts = Awaited<ReturnType<typeof loadDemoParts>>;
 
 export function serve(entryDir: string): void {
   main(entryDir).catch((e: unknown) => {

@@ -5,10 +5,9 @@
  */
 import type { ApiError, Result } from '../../shared/result';
 import type { ProfileStore } from '../core/broker/profile-store';
-import { inProcessConsole, type ConsoleApi } from '../core/console-api';
+import type { ConsoleApi } from '../core/console-api';
 import type { Logger } from '../core/dispatch';
-import { openConsole } from '../core/open-console';
-import { backfillDemoHistory, type BackfillReport } from '../demo/backfill';
+import type { BackfillReport } from '../demo/backfill';
 import { CoreHost } from '../worker/core-host';
 import type { WorkerOpenOptions } from '../worker/protocol';
 import { releaseMainYoungGeneration } from '../worker/young-generation';
@@ -29,6 +28,12 @@ export async function startCore(
   const where = env.KILOWATCH_CORE ?? 'worker';
   if (where === 'main-thread') {
     releaseMainYoungGeneration();
+    // Loaded here only: with the core on its worker, this thread never needs its code.
+    const [{ openConsole }, { inProcessConsole }, { backfillDemoHistory }] = await Promise.all([
+      import('../core/open-console'),
+      import('../core/console-api'),
+      import('../demo/backfill'),
+    ]);
     const opened = openConsole({ ...options, profiles });
     if (!opened.ok) return opened;
     const { console: core, store } = opened.value;
