@@ -21,14 +21,24 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openConsole } from '../../src/main/core/open-console';
 import { Batch } from '../../src/main/core/store/batch';
+import { PackedRollups } from '../../src/main/core/store/packed-rollups';
 import { Store } from '../../src/main/core/store/store';
 import { reply, serve } from '../lib/child-side';
 import { FleetStream, minuteSAgo, type FleetSpec } from '../lib/shelly-fleet';
 
-/** A deep copy that keeps Batch's methods; structuredClone copies its Maps, Sets and arrays. */
+/**
+ * A deep copy that keeps Batch's methods; structuredClone copies its Maps, Sets and arrays, but
+ * a class instance comes out a plain object, so the packed rollups are made whole again.
+ */
 function copyBatch(batch: Batch): Batch {
-  return Object.assign(Object.create(Batch.prototype) as Batch, structuredClone({ ...batch }));
+  const copy = Object.assign(Object.create(Batch.prototype) as Batch, structuredClone({ ...batch }));
+  copy.rollups = new PackedRollups(copy.rollups.values);
+  return copy;
 }
+
+/** A batch field the breakdown can empty and count: its Maps, Sets, arrays and packed rollups. */
+const isRowField = (v: unknown): v is Map<unknown, unknown> | Set<unknown> | unknown[] | PackedRollups =>
+  v instanceof Map || v instanceof Set || Array.isArray(v) || v instanceof PackedRollups;
 
 function captureBatches(dir: string, spec: FleetSpec, minutes: number): Batch[] {
   const fleet = new FleetStream(spec, minuteSAgo(minutes + 2));
@@ -109,10 +119,9 @@ const IDENTITY_FIELDS = ['devices', 'channels', 'places', 'nodes'];
  */
 function breakdown(dir: string, batches: Batch[]): Array<{ rows: string; ms: number; count: number }> {
   const sample = batches[0] as Batch;
-  const fields = Object.keys(sample).filter((k) => {
-    const v = (sample as unknown as Record<string, unknown>)[k];
-    return v instanceof Map || v instanceof Set || Array.isArray(v);
-  });
+  const fields = Object.keys(sample).filter((k) =>
+    isRowField((sample as unknown as Record<string, unknown>)[k]),
+  );
   const order = [
     ...IDENTITY_FIELDS.filter((f) => fields.includes(f)),
     ...fields.filter((f) => !IDENTITY_FIELDS.includes(f)),
@@ -124,7 +133,7 @@ function breakdown(dir: string, batches: Batch[]): Array<{ rows: string; ms: num
         if (keep.includes(f)) continue;
         const v = copy[f];
         if (v instanceof Map || v instanceof Set) v.clear();
-        else copy[f] = [];
+        else copy[f] = v instanceof PackedRollups ? PackedRollups.EMPTY : [];
       }
       return copy as unknown as Batch;
     });
@@ -133,7 +142,14 @@ function breakdown(dir: string, batches: Batch[]): Array<{ rows: string; ms: num
   const rowsOf = (f: string) =>
     batches.reduce((n, b) => {
       const v = (b as unknown as Record<string, unknown>)[f];
-      return n + (v instanceof Map || v instanceof Set ? v.size : Array.isArray(v) ? v.length : 0);
+      return (
+        n +
+        (v instanceof Map || v instanceof Set
+          ? v.size
+          : Array.isArray(v) || v instanceof PackedRollups
+            ? v.length
+            : 0)
+      );
     }, 0);
   let before = 0;
   for (let k = identity; k <= order.length; k++) {
