@@ -40,7 +40,7 @@ import { DeviceSensors, RoomSensors } from './Sensors';
 import { PrintReportLink } from './ReportPage';
 
 // chart.js and the charts are a chunk of their own: a third of the console's code, not needed to
-// draw the tree, and loaded while the first tree is (bench renderer-first-tree).
+// draw the tree, and loaded when the details panel first shows a chart (bench renderer-first-tree).
 const EnergyChart = lazy(() => import('./EnergyChart').then((m) => ({ default: m.EnergyChart })));
 const LivePowerChart = lazy(() => import('./LivePowerChart').then((m) => ({ default: m.LivePowerChart })));
 
