@@ -32,7 +32,12 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } },
+    build: {
+      // electron-vite leaves the renderer unminified: the page's first code was 1.5 MB for Chromium
+      // to parse and compile before the first screen, 0.7 MB minified.
+      minify: true,
+      rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
+    },
     plugins: [react()],
   },
 });

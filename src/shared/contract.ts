@@ -229,6 +229,8 @@ export const SiteTreeSchema = z.object({
   nodes: z.array(SiteNodeSchema),
   totals: z.array(NodeTotalsSchema),
   sensors: z.array(SensorSchema),
+  /** Devices a `devices` limit left out (their rooms are there, without them); absent: none. */
+  devicesLeftOut: z.number().int().positive().optional(),
 });
 export type SiteTree = z.infer<typeof SiteTreeSchema>;
 
@@ -1131,9 +1133,15 @@ export const commands = {
   /**
    * `totals: false` leaves `totals` empty: the console asks `totals.get` beside it, so that a large
    * site's tree is read, checked and drawn before its numbers are (they are 43 % of the bytes).
+   * `devices: n` keeps every place but only the first n devices in the tree's order (by place,
+   * then name), and says how many it left out: a first screenful, drawn while the whole tree is
+   * still on its way.
    */
   'site.tree': {
-    params: z.object({ totals: z.boolean().optional() }).strict().default({}),
+    params: z
+      .object({ totals: z.boolean().optional(), devices: z.number().int().nonnegative().optional() })
+      .strict()
+      .default({}),
     value: SiteTreeSchema,
   },
   /**

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
- * A smoke check of the console at 10,000 devices (issue #8 measures it properly): the tree
- * renders within a second of the site arriving, live totals for a thousand devices four times a
+ * A smoke check of the console at 10,000 devices (issue #8 measures it properly): the tree's
+ * first screenful is drawn as soon as it arrives and the whole tree follows under it, live totals for a thousand devices four times a
  * second re-render only the rows' figures, never the tree, and scrolling the tree never drops to
  * half the display's frame rate. The devices are published to a private Mosquitto, one message
  * each to count from and one more.
@@ -123,18 +123,26 @@ afterAll(async () => {
 });
 
 describe('the console with 10,000 devices', () => {
-  it('renders the tree within a second of the site arriving', async () => {
+  it('draws the first screenful as soon as it arrives, then the whole tree under it', async () => {
     c = await openConsole(headless.url, {
       countRenders: true,
       init: () => {
-        const w = window as unknown as { __firstRowMs: number | null; __long: number[] };
+        const w = window as unknown as {
+          __firstRowMs: number | null;
+          __firstRows: string[];
+          __firstMore: string | null;
+          __long: number[];
+        };
         w.__firstRowMs = null;
         w.__long = [];
+        // The rows and the "more devices" line of the very first frame that has rows.
         new MutationObserver((_, observer) => {
-          if (document.querySelector('[role="treeitem"]')) {
-            w.__firstRowMs = performance.now();
-            observer.disconnect();
-          }
+          const rows = document.querySelectorAll('[role="treeitem"]');
+          if (rows.length === 0) return;
+          w.__firstRowMs = performance.now();
+          w.__firstRows = [...rows].map((r) => r.getAttribute('data-node-id') ?? '');
+          w.__firstMore = document.querySelector('[data-testid="tree-more"]')?.textContent ?? null;
+          observer.disconnect();
         }).observe(document, { childList: true, subtree: true });
         new PerformanceObserver((list) => {
           for (const entry of list.getEntries()) w.__long.push(Math.round(entry.duration));
@@ -142,23 +150,36 @@ describe('the console with 10,000 devices', () => {
       },
     });
     await c.page.waitForSelector('[role="treeitem"]', { timeout: 30_000 });
-    const timing = await c.page.evaluate(() => {
+    const first = await c.page.evaluate(() => {
+      const w = window as unknown as { __firstRowMs: number; __firstRows: string[]; __firstMore: string };
       const tree = performance
         .getEntriesByType('resource')
         .filter((e) => e.name.endsWith('/api/site.tree')) as PerformanceResourceTiming[];
       return {
         arrivedMs: tree[0]?.responseEnd ?? Number.NaN,
-        treeFetches: tree.length,
-        firstRowMs: (window as unknown as { __firstRowMs: number }).__firstRowMs,
-        rows: Number(document.querySelector('[role="tree"]')?.getAttribute('data-row-count')),
+        ms: w.__firstRowMs,
+        rows: w.__firstRows,
+        more: w.__firstMore,
       };
     });
     console.log(
-      `10,000 devices: tree rendered ${Math.round(timing.firstRowMs - timing.arrivedMs)} ms after the site arrived`,
+      `10,000 devices: first screenful drawn ${Math.round(first.ms - first.arrivedMs)} ms after it arrived`,
     );
-    expect(timing.rows).toBeGreaterThan(10_000);
-    expect(timing.treeFetches).toBe(1);
-    expect(timing.firstRowMs - timing.arrivedMs).toBeLessThan(FIRST_ROWS_CEILING_MS);
+    expect(first.ms - first.arrivedMs).toBeLessThan(FIRST_ROWS_CEILING_MS);
+    // 200 devices came first; the rest are said to be on their way.
+    expect(first.more).toBe('Loading 9,800 more devices…');
+    expect(first.rows.filter((id) => id.startsWith('device:')).length).toBeGreaterThan(10);
+
+    // Then the whole tree, and the rows at the top are the ones already drawn: nothing jumps.
+    await c.page.waitForSelector('[data-testid="tree-more"]', { state: 'detached', timeout: 30_000 });
+    const whole = await c.page.evaluate(() => ({
+      rows: Number(document.querySelector('[role="tree"]')?.getAttribute('data-row-count')),
+      top: [...document.querySelectorAll('[role="treeitem"]')].map((r) => r.getAttribute('data-node-id')),
+      asked: performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/site.tree')).length,
+    }));
+    expect(whole.rows).toBeGreaterThan(10_000);
+    expect(whole.top.slice(0, first.rows.length)).toEqual(first.rows);
+    expect(whole.asked).toBe(2);
     expect(c.errors).toEqual([]);
   });
 

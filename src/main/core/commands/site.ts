@@ -51,14 +51,15 @@ export function siteCommands(
 ): CommandPart<'site.tree' | 'totals.get' | 'site.assign' | 'site.rename'> {
   const { store, registry, clock } = deps;
   return {
-    'site.tree': ({ totals: withTotals = true }) => {
+    'site.tree': ({ totals: withTotals = true, devices }) => {
       // Asked for even without them: a place energy was counted in is shown, empty, by its totals.
       const totals = deps.totals();
-      const tree = siteTree(registry, totals, deps.sensors.list());
+      const { tree, devicesLeftOut } = siteTree(registry, totals, deps.sensors.list(), devices);
       markRoles(tree.nodes, registry, deps.roleChanges);
       markPolled(tree.nodes, deps.polledKeys());
       markCategories(tree.nodes, registry, deps.categories);
-      return ok(withTotals ? tree : { ...tree, totals: [] });
+      const reply = withTotals ? tree : { ...tree, totals: [] };
+      return ok(devicesLeftOut > 0 ? { ...reply, devicesLeftOut } : reply);
     },
     'totals.get': () => ok(deps.liveSnapshot()),
     'site.assign': ({ device: ref, path, name }) => {

@@ -1,6 +1,6 @@
 /** The registry as the contract's nested tree: company → office → room → device → channel. */
 import type { NodeTotals, Sensor, SiteNode, SiteTree } from '../../../shared/contract';
-import { nodeId } from './placement';
+import { nodeId, type Place } from './placement';
 import { COVER_COMPONENT, coverStatus } from './covers';
 import { electricalOf } from './electrical';
 import { productName } from '../shelly/product-names';
@@ -67,11 +67,25 @@ function deviceNode(registry: SiteRegistry, device: Device, path: string[]): Sit
   return node;
 }
 
+/** A site tree, and how many devices a `maxDevices` limit left out of it. */
+export interface SiteTreeCut {
+  tree: SiteTree;
+  devicesLeftOut: number;
+}
+
+/**
+ * The tree, every place in it, and the first `maxDevices` devices in the tree's own order (by
+ * place, then by name). A console asks for the first screenful this way before the whole tree: at
+ * 10,000 devices the whole tree is ~4 MB that takes the core, and then the page, about a second
+ * to build, check and read, and a cut one is drawn while the rest is still on its way. Places
+ * are always all there, so a collapsed office still shows; a room past the cut is empty.
+ */
 export function siteTree(
   registry: SiteRegistry,
   totals: ReadonlyMap<string, NodeTotals>,
   sensors: Sensor[],
-): SiteTree {
+  maxDevices = Number.POSITIVE_INFINITY,
+): SiteTreeCut {
   const companies = new Map<string, SiteNode>();
   const unassigned: SiteNode = {
     id: nodeId.unassigned,
@@ -110,15 +124,20 @@ export function siteTree(
     }
     return company;
   };
+  // Devices are made into nodes only once the places are in order, and only as many as asked for.
+  const devicesIn = new Map<SiteNode, Device[]>();
+  const unassignedDevices: Device[] = [];
   for (const device of registry.devices.values()) {
     if (!('place' in device.placement)) {
-      unassigned.children.push(deviceNode(registry, device, [device.row.shellyId ?? device.row.key]));
+      unassignedDevices.push(device);
       continue;
     }
     const p = device.placement.place;
     const office = child(companyNode(p.company), nodeId.office(p), 'office', p.office, [p.company, p.office]);
     const room = child(office, nodeId.room(p), 'room', p.room, [p.company, p.office, p.room]);
-    room.children.push(deviceNode(registry, device, [p.company, p.office, p.room, p.device]));
+    const list = devicesIn.get(room);
+    if (list) list.push(device);
+    else devicesIn.set(room, [device]);
   }
   // Places energy was counted in but no device is in now (all moved away, or sent back to
   // Unassigned): shown empty and marked, so staff can still find their history and total.
@@ -139,12 +158,37 @@ export function siteTree(
     if (room === undefined) continue;
     child(officeNode, nodeId.room({ company, office, room }), 'room', room, [company, office, room], true);
   }
+  let budget = maxDevices;
+  let devicesLeftOut = 0;
+  /** The devices' nodes by name, as many as the budget allows, into `parent`. */
+  const addDevices = (parent: SiteNode, devices: Device[], pathOf: (device: Device) => string[]): void => {
+    const named = devices.map((device) => ({ device, name: registry.displayName(device) }));
+    named.sort((a, b) => a.name.localeCompare(b.name));
+    for (const { device } of named) {
+      if (budget <= 0) devicesLeftOut++;
+      else {
+        parent.children.push(deviceNode(registry, device, pathOf(device)));
+        budget--;
+      }
+    }
+  };
+  const placedPath = (device: Device): string[] => {
+    const p = (device.placement as { place: Place }).place;
+    return [p.company, p.office, p.room, p.device];
+  };
   const sortDeep = (nodes: SiteNode[]): SiteNode[] => {
     nodes.sort(byName);
-    for (const n of nodes) if (n.kind !== 'device') sortDeep(n.children);
+    for (const n of nodes) {
+      const devices = devicesIn.get(n);
+      if (devices) addDevices(n, devices, placedPath);
+      else sortDeep(n.children);
+    }
     return nodes;
   };
   const nodes = sortDeep([...companies.values()]);
-  if (unassigned.children.length > 0) nodes.push({ ...unassigned, children: sortDeep(unassigned.children) });
-  return { nodes, totals: [...totals.values()], sensors };
+  if (unassignedDevices.length > 0) {
+    addDevices(unassigned, unassignedDevices, (device) => [device.row.shellyId ?? device.row.key]);
+    nodes.push(unassigned);
+  }
+  return { tree: { nodes, totals: [...totals.values()], sensors }, devicesLeftOut };
 }

@@ -13,35 +13,41 @@
  */
 
 /**
- * What the console asks for whenever the stream opens (wire.ts `refreshAll`), with the same
- * params, as JSON. The tree is asked without its totals and before them (actions.ts refreshTree).
+ * How many devices the first screenful of the tree is asked with (`site.tree` `devices`): more
+ * than fit on a tall screen even with every device open, a few dozen kilobytes at any site size.
+ */
+export const FIRST_SCREEN_DEVICES = 200;
+
+/**
+ * What the console asks for first when the stream opens (wire.ts `refreshAll`), with the same
+ * params, as JSON: the tree's first screenful and the small snapshots. The whole tree and the
+ * totals are asked once that screenful is in (actions.ts refreshTree).
  */
 const FIRST_SNAPSHOTS: ReadonlyArray<readonly [command: string, body: string]> = [
-  ['site.tree', '{"totals":false}'],
-  ['totals.get', '{}'],
+  ['site.tree', `{"totals":false,"devices":${FIRST_SCREEN_DEVICES}}`],
   ['connection.status', '{}'],
   ['alerts.query', '{}'],
   ['access.status', '{}'],
   ['settings.get', '{}'],
 ];
 
-/** A first snapshot on its way, and the params it was asked with (JSON). */
-export interface EarlySnapshot {
-  body: string;
-  reply: Promise<Response>;
-}
-
 export interface EarlyStream {
   ws: WebSocket;
   /** Frames received before the console took the stream over, oldest first. */
   frames: unknown[];
-  /** The replies to FIRST_SNAPSHOTS by command, asked for when the stream opened; each is used once. */
-  snapshots: Map<string, EarlySnapshot>;
+  /**
+   * The replies to FIRST_SNAPSHOTS by `snapshotKey`, asked for when the stream opened; each is
+   * used once.
+   */
+  snapshots: Map<string, Promise<Response>>;
 }
 
 let started: EarlyStream | null = null;
 
-function askSnapshot(command: string, body: string): EarlySnapshot {
+/** One command asked with one body (the tree is asked twice, with different params). */
+export const snapshotKey = (command: string, body: string): string => `${command} ${body}`;
+
+function askSnapshot(command: string, body: string): Promise<Response> {
   const reply = fetch(`/api/${command}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -49,7 +55,7 @@ function askSnapshot(command: string, body: string): EarlySnapshot {
   });
   // Read (and a failure reported) when the console takes the reply; until then it is not unhandled.
   reply.catch(() => undefined);
-  return { body, reply };
+  return reply;
 }
 
 export function startEarlyStream(place: { protocol: string; host: string }): void {
@@ -60,7 +66,8 @@ export function startEarlyStream(place: { protocol: string; host: string }): voi
   // A listener, not `onopen`: web.ts sets `onopen` when it takes over, and this one must still run
   // first so that its stream-open finds the replies already asked for.
   ws.addEventListener('open', () => {
-    for (const [command, body] of FIRST_SNAPSHOTS) stream.snapshots.set(command, askSnapshot(command, body));
+    for (const [command, body] of FIRST_SNAPSHOTS)
+      stream.snapshots.set(snapshotKey(command, body), askSnapshot(command, body));
   });
   ws.onmessage = (message) => stream.frames.push(message.data);
   started = stream;

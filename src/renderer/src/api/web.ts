@@ -3,7 +3,7 @@
  * arrives on one WebSocket at `/api/events`.
  */
 import type { CommandName, CommandParams, CommandReply, EventName } from '../../../shared/contract';
-import type { EarlySnapshot, EarlyStream } from './early-stream';
+import { snapshotKey, type EarlyStream } from './early-stream';
 import { createNotices, type Transport } from './transport';
 import { checkEvent, checkEventFrame, checkReply } from './validate';
 
@@ -22,14 +22,14 @@ export function createWebApi(place: Place, early: EarlyStream | null = null): Tr
   let started = false;
   let retryMs = RETRY_FIRST_MS;
   /** Replies asked for when the early stream opened; valid only while that stream stays open. */
-  let earlySnapshots: Map<string, EarlySnapshot> | null = null;
+  let earlySnapshots: Map<string, Promise<Response>> | null = null;
 
   /** The early stream's reply to `command`, once, if it was asked with the same params. */
   function takeEarlySnapshot(command: CommandName, params: unknown): Promise<Response> | undefined {
-    const asked = earlySnapshots?.get(command);
-    if (!asked || asked.body !== JSON.stringify(params ?? {})) return undefined;
-    earlySnapshots?.delete(command);
-    return asked.reply;
+    const key = snapshotKey(command, JSON.stringify(params ?? {}));
+    const reply = earlySnapshots?.get(key);
+    earlySnapshots?.delete(key);
+    return reply;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { useDeferredValue, useEffect, useRef, type KeyboardEvent } from 'react';
+import { formatCount } from '../format';
 import { t } from '../i18n/words';
 import { useTree } from '../state/tree';
 import { useUi } from '../state/ui';
@@ -60,6 +61,17 @@ function TreeNotice() {
   );
 }
 
+/** Below a large site's first screenful while the rest of its devices are on their way. */
+function MoreDevicesComing() {
+  const count = useTree((s) => s.devicesLeftOut);
+  if (count === 0) return null;
+  return (
+    <p className="tree-more" role="status" data-testid="tree-more">
+      {t('site.loadingMore', { count, shown: formatCount(count) })}
+    </p>
+  );
+}
+
 /** The tree once it is known, the empty state for a new site, and why a fetch failed. */
 export function SitePanel() {
   const isLoaded = useTree((s) => s.isLoaded);
@@ -102,7 +114,10 @@ export function SitePanel() {
       ) : isEmpty ? (
         <EmptyState />
       ) : (
-        <DeviceTree query={query} />
+        <>
+          <DeviceTree query={query} />
+          <MoreDevicesComing />
+        </>
       )}
     </section>
   );

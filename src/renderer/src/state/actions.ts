@@ -12,6 +12,7 @@ import type {
 } from '../../../shared/contract';
 import type { ApiError, Result } from '../../../shared/result';
 import type { Transport } from '../api';
+import { FIRST_SCREEN_DEVICES } from '../api/early-stream';
 import { t } from '../i18n/words';
 import {
   chartResolution,
@@ -76,15 +77,22 @@ export function singleFlight(task: () => Promise<void>): () => Promise<void> {
  * The tree, then its numbers, asked in that order, so a large site's tree is drawn while its
  * totals are still on their way (a row without them yet shows a dash). Each is taken as soon as
  * it is read; a `totals.live` push that overtook the totals is kept (their `seq`, state/live.ts).
+ *
+ * The first time, the tree's first screenful is shown before either is asked for: at 10,000
+ * devices the whole tree and the totals take the core a second or more to build and the page as
+ * long to read and check, and asked beside it they slowed the page's own start on a small PC.
  */
 export const refreshTree = singleFlight(async () => {
+  const isWhole = !useTree.getState().isLoaded && (await showFirstScreen());
   const requestedAtMs = Date.now();
-  const tree = api()
-    .invoke('site.tree', { totals: false })
-    .then((reply) => {
-      if (reply.ok) useTree.getState().setTree(reply.value.nodes, reply.value.sensors, requestedAtMs);
-      else useTree.getState().fail(reply.error);
-    });
+  const tree = isWhole
+    ? null
+    : api()
+        .invoke('site.tree', { totals: false })
+        .then((reply) => {
+          if (reply.ok) useTree.getState().setTree(reply.value.nodes, reply.value.sensors, requestedAtMs);
+          else useTree.getState().fail(reply.error);
+        });
   const totals = api()
     .invoke('totals.get', {})
     .then((reply) => {
@@ -93,6 +101,19 @@ export const refreshTree = singleFlight(async () => {
     });
   await Promise.all([tree, totals]);
 });
+
+/**
+ * The places and the first devices; true when that is the whole tree (a small site). A failure
+ * is the whole tree's to report, asked next.
+ */
+async function showFirstScreen(): Promise<boolean> {
+  const requestedAtMs = Date.now();
+  const reply = await api().invoke('site.tree', { totals: false, devices: FIRST_SCREEN_DEVICES });
+  if (!reply.ok) return false;
+  const { nodes, sensors, devicesLeftOut } = reply.value;
+  useTree.getState().setTree(nodes, sensors, requestedAtMs, devicesLeftOut);
+  return devicesLeftOut === undefined;
+}
 
 export const refreshConnection = singleFlight(async () => {
   const reply = await api().invoke('connection.status', {});

@@ -10,6 +10,8 @@ interface TreeStore {
   /** How many nodes the snapshot has (a 10,000-device site has ~30,000). */
   nodeCount: number;
   isLoaded: boolean;
+  /** Devices still on their way: the tree shown is the first screenful of a large site's. */
+  devicesLeftOut: number;
   /** Why the last `site.tree` request failed; the previous tree stays on screen. */
   error: ApiError | null;
   /** Online state per device node id, from events newer than the tree snapshot. */
@@ -26,7 +28,7 @@ interface TreeStore {
    * Sets a new snapshot. Overrides made after `requestedAtMs` (when the snapshot was asked for)
    * are newer than it and stay; older ones are replaced by the snapshot's own values.
    */
-  setTree: (nodes: SiteNode[], sensors: Sensor[], requestedAtMs: number) => void;
+  setTree: (nodes: SiteNode[], sensors: Sensor[], requestedAtMs: number, devicesLeftOut?: number) => void;
   fail: (error: ApiError) => void;
   setDeviceOnline: (nodeId: string, online: boolean | null, lastSeen?: string | null) => void;
   setOutput: (channelId: string, on: boolean) => void;
@@ -71,17 +73,19 @@ export const useTree = create<TreeStore>()((set) => ({
   parentOf: {},
   nodeCount: 0,
   isLoaded: false,
+  devicesLeftOut: 0,
   error: null,
   deviceOnline: {},
   deviceLastSeen: {},
   outputs: {},
   covers: {},
   sensors: {},
-  setTree: (nodes, sensors, requestedAtMs) =>
+  setTree: (nodes, sensors, requestedAtMs, devicesLeftOut = 0) =>
     set((s) => ({
       nodes,
       ...indexNodes(nodes),
       isLoaded: true,
+      devicesLeftOut,
       error: null,
       deviceOnline: keepNewer(s.deviceOnline, 'online', requestedAtMs),
       deviceLastSeen: keepNewer(s.deviceLastSeen, 'seen', requestedAtMs),

@@ -67,7 +67,9 @@ export function wire(api: Transport): void {
     const tree = useTree.getState();
     const nodeId = deviceNodeOf(state.id);
     if (!nodeId) {
-      if (tree.nodeCount <= UNKNOWN_STATE_REFRESH_MAX_NODES) treeChangedSoon(UNKNOWN_STATE_REFRESH_MS);
+      // A first screenful leaves most devices out; the whole tree is already on its way.
+      if (tree.nodeCount <= UNKNOWN_STATE_REFRESH_MAX_NODES && tree.devicesLeftOut === 0)
+        treeChangedSoon(UNKNOWN_STATE_REFRESH_MS);
       return;
     }
     tree.setDeviceOnline(nodeId, state.online, state.lastSeen);

@@ -13,6 +13,8 @@ export const en = {
   'site.expandRooms': 'Expand rooms',
   'site.notice.dismiss': 'Dismiss',
   'site.loading': 'Loading the site…',
+  // {shown} is {count} as the display writes numbers (9,800).
+  'site.loadingMore': { one: 'Loading {shown} more device…', other: 'Loading {shown} more devices…' },
   'site.error.load': 'Could not load the site: {message}',
   'site.error.refresh': 'Could not refresh the site: {message}',
 
@@ -71,6 +73,10 @@ export const pt: Record<keyof typeof en, Message> = {
   'site.expandRooms': 'Expandir divisões',
   'site.notice.dismiss': 'Fechar',
   'site.loading': 'A carregar a instalação…',
+  'site.loadingMore': {
+    one: 'A carregar mais {shown} dispositivo…',
+    other: 'A carregar mais {shown} dispositivos…',
+  },
   'site.error.load': 'Não foi possível carregar a instalação: {message}',
   'site.error.refresh': 'Não foi possível atualizar a instalação: {message}',
 
