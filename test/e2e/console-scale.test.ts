@@ -183,6 +183,34 @@ describe('the console with 10,000 devices', () => {
     expect(c.errors).toEqual([]);
   });
 
+  it('says so when the rest of the site cannot be loaded, instead of loading for ever', async () => {
+    const page = await c.browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
+    try {
+      // The first screenful comes; the whole tree is answered with an error.
+      await page.route('**/api/site.tree', (route) =>
+        route.request().postData() === '{"totals":false}'
+          ? route.fulfill({
+              status: 500,
+              contentType: 'application/json',
+              body: JSON.stringify({
+                ok: false,
+                error: { code: 'internal', message: 'the disk is on fire' },
+              }),
+            })
+          : route.continue(),
+      );
+      await page.goto(headless.url);
+      const more = page.getByTestId('tree-more');
+      await expect
+        .poll(() => more.textContent(), { timeout: 30_000 })
+        .toBe('9,800 more devices are not shown: the rest of the site could not be loaded.');
+      await expect.poll(() => page.getByTestId('tree-error').textContent()).toContain('the disk is on fire');
+      expect(await page.locator('[role="treeitem"]').count()).toBeGreaterThan(10);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('takes live totals for a thousand devices four times a second without re-rendering the tree', async () => {
     await c.page.waitForTimeout(1000);
     await longTasks();

@@ -61,13 +61,17 @@ function TreeNotice() {
   );
 }
 
-/** Below a large site's first screenful while the rest of its devices are on their way. */
+/**
+ * Below a large site's first screenful while the rest of its devices are on their way, or once
+ * asking for them failed (the banner above says why): never a "loading" that will not end.
+ */
 function MoreDevicesComing() {
   const count = useTree((s) => s.devicesLeftOut);
+  const hasFailed = useTree((s) => s.error !== null);
   if (count === 0) return null;
   return (
     <p className="tree-more" role="status" data-testid="tree-more">
-      {t('site.loadingMore', { count, shown: formatCount(count) })}
+      {t(hasFailed ? 'site.moreNotLoaded' : 'site.loadingMore', { count, shown: formatCount(count) })}
     </p>
   );
 }

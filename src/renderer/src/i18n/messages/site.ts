@@ -15,6 +15,10 @@ export const en = {
   'site.loading': 'Loading the site…',
   // {shown} is {count} as the display writes numbers (9,800).
   'site.loadingMore': { one: 'Loading {shown} more device…', other: 'Loading {shown} more devices…' },
+  'site.moreNotLoaded': {
+    one: '{shown} more device is not shown: the rest of the site could not be loaded.',
+    other: '{shown} more devices are not shown: the rest of the site could not be loaded.',
+  },
   'site.error.load': 'Could not load the site: {message}',
   'site.error.refresh': 'Could not refresh the site: {message}',
 
@@ -76,6 +80,10 @@ export const pt: Record<keyof typeof en, Message> = {
   'site.loadingMore': {
     one: 'A carregar mais {shown} dispositivo…',
     other: 'A carregar mais {shown} dispositivos…',
+  },
+  'site.moreNotLoaded': {
+    one: 'Mais {shown} dispositivo não é mostrado: não foi possível carregar o resto da instalação.',
+    other: 'Mais {shown} dispositivos não são mostrados: não foi possível carregar o resto da instalação.',
   },
   'site.error.load': 'Não foi possível carregar a instalação: {message}',
   'site.error.refresh': 'Não foi possível atualizar a instalação: {message}',
