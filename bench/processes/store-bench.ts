@@ -142,14 +142,8 @@ function breakdown(dir: string, batches: Batch[]): Array<{ rows: string; ms: num
   const rowsOf = (f: string) =>
     batches.reduce((n, b) => {
       const v = (b as unknown as Record<string, unknown>)[f];
-      return (
-        n +
-        (v instanceof Map || v instanceof Set
-          ? v.size
-          : Array.isArray(v) || v instanceof PackedRollups
-            ? v.length
-            : 0)
-      );
+      if (!isRowField(v)) return n;
+      return n + (v instanceof Map || v instanceof Set ? v.size : v.length);
     }, 0);
   let before = 0;
   for (let k = identity; k <= order.length; k++) {
