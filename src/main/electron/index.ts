@@ -19,6 +19,7 @@ import { DEMO_ROLES } from '../demo/demo-roles';
 import { DEMO_TARIFF } from '../demo/demo-tariff';
 import { CoreHost, WORKER_ENTRY } from '../worker/core-host';
 import type { WorkerOpenOptions } from '../worker/protocol';
+import { describeThresholdPin, pinMallocMmapThreshold } from '../worker/malloc-threshold';
 import { releaseMainYoungGeneration } from '../worker/young-generation';
 import type { Logger } from '../core/dispatch';
 import { logDirOf } from '../core/diagnostics/log-files';
@@ -132,6 +133,9 @@ async function start(): Promise<void> {
   });
   if (!logs.ok) throw new StartupError(logs.error.message, fixUserData);
   appLog = logs.value;
+  // Before the core's threads start (worker/malloc-threshold.ts).
+  const pinFailure = describeThresholdPin(pinMallocMmapThreshold());
+  if (pinFailure) log(pinFailure);
   const secrets = new SafeStorageSecretStore(userData, safeStorage);
   const profiles = ProfileStore.open(userData, secrets);
   if (!profiles.ok) throw new StartupError(profiles.error.message, fixUserData);
