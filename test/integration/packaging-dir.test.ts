@@ -114,6 +114,15 @@ describe('the packaged app (electron-builder --linux dir)', () => {
     );
   });
 
+  it('unpacks koffi’s prebuilt addon for this platform beside the archive, without koffi’s sources', () => {
+    const addon = `node_modules/@koromix/koffi-linux-${process.arch}/linux_${process.arch}/koffi.node`;
+    expect(entries.get(addon)).toEqual({ unpacked: true });
+    expect(existsSync(join(app, 'resources', 'app.asar.unpacked', addon))).toBe(true);
+    const koffi = [...entries.keys()].filter((f) => f.startsWith('node_modules/koffi/'));
+    expect(koffi).toContain('node_modules/koffi/index.js');
+    expect(koffi.filter((f) => /^node_modules\/koffi\/(src|vendor|doc)\//.test(f))).toEqual([]);
+  });
+
   it('is the executable `kilowatch`, with no update feed', () => {
     expect(existsSync(join(app, 'kilowatch'))).toBe(true);
     expect(readdirSync(join(app, 'resources')).sort()).toEqual(['app.asar', 'app.asar.unpacked']);
