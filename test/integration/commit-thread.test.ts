@@ -2,7 +2,8 @@
  * Commits on the batch writer's own thread (core/store/commit-thread.ts, the built
  * out/main/store-writer.js, as the app and headless run it): the core keeps counting while a
  * batch is written on another connection, batches land exactly and in order, a failed one is
- * taken back and saved with the next, and a thread that cannot start hands everything back.
+ * taken back and saved with the next (with the one made ready behind it), and a thread that
+ * cannot start hands everything back.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -117,6 +118,48 @@ describe('the batch writer on its own thread', () => {
     await waitFor(() => alerts.some((a) => /writable again/.test(a.message)), 15_000, 'the recovery');
     expect(t.core.writer.flush()).toBe(true);
     expect(await companyHistoryWh(t)).toBe(40 * 29 * 2);
+  });
+
+  it('a backlog of several batches while the file is locked: the batch made ready meanwhile goes back with the failed one, and everything lands once', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const path = `${dir.path}/kw.db`;
+    const { t, alerts } = open(path);
+    cleanups.push(() => t.close());
+    for (let m = 0; m < 2; m++) await minute(t, m);
+    expect(t.core.writer.flush()).toBe(true);
+
+    const other = new Database(path);
+    cleanups.push(() => void (other.open && other.close()));
+    other.exec('BEGIN IMMEDIATE');
+    // A few minutes, committed by the timer: that commit now waits on the lock (2 s).
+    for (let m = 2; m < 5; m++) await minute(t, m);
+    await new Promise((r) => setTimeout(r, 400));
+    // Meanwhile 40 devices × 135 minutes arrive at once: more than a full batch (5,000 readings),
+    // which is detached and made ready behind the commit in flight.
+    for (let m = 5; m < 140; m++) {
+      t.setTime(T0 + m * 60_000 + 500);
+      for (const d of DEVICES)
+        t.feed(`${d.prefix}/events/rpc`, switchNotify(d.src, d.prefix, 100 + m * 2, T0 / 1000 + m * 60));
+      if (m % 10 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await waitFor(
+      () => alerts.some((a) => a.kind === 'storage' && a.severity === 'error'),
+      15_000,
+      'the storage alert',
+    );
+    other.exec('ROLLBACK');
+    await waitFor(() => alerts.some((a) => /writable again/.test(a.message)), 15_000, 'the recovery');
+    expect(t.core.writer.flush()).toBe(true);
+    expect(await t.totalWh('company:Aurora')).toBe(40 * 139 * 2);
+    expect(await companyHistoryWh(t)).toBe(40 * 139 * 2);
+    expect(await companyHistoryWh(t, 'hour')).toBe(40 * 139 * 2);
+    await t.close();
+
+    const again = testCore(path, '2025-06-01T10:40:00Z', 'UTC');
+    cleanups.push(() => again.close());
+    expect(await again.totalWh('company:Aurora')).toBe(40 * 139 * 2);
+    expect(await companyHistoryWh(again, 'hour')).toBe(40 * 139 * 2);
   });
 
   it('a thread that cannot start hands everything back: saved on the core thread, and said', async () => {

@@ -33,21 +33,22 @@ const TOTAL = 3;
 const orNaN = (v: number | null | undefined): number => v ?? Number.NaN;
 const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
-/** The batch packed, and the buffers to hand over with it (postMessage's transfer list). */
-export function toWire(batch: Batch): { wire: BatchWire; transfer: ArrayBuffer[] } {
-  const minutes = new Float64Array(batch.minutes.size * MINUTE);
-  let i = 0;
-  for (const m of batch.minutes.values()) {
-    minutes[i++] = m.channelId;
-    minutes[i++] = m.minute;
-    minutes[i++] = m.energyUnits;
-    minutes[i++] = m.returnedUnits;
-    minutes[i++] = orNaN(m.gapFromS);
-    minutes[i++] = orNaN(m.placeId);
-    minutes[i++] = orNaN(m.bookingId);
-  }
+/**
+ * The rows whose objects live on after the batch (counter states and running totals, last-value
+ * rows that later readings change in place), as they are now. A batch prepared in slices
+ * (batch-preparation.ts) takes them when it is detached: packed later, they would carry readings
+ * whose minute rows are in the next batch, and a crash between the two commits would leave the
+ * totals on disk ahead of the minutes.
+ */
+export interface LastValues {
+  counters: Float64Array<ArrayBuffer>;
+  totalNodes: string[];
+  totals: Float64Array<ArrayBuffer>;
+}
+
+export function packLastValues(batch: Batch): LastValues {
   const counters = new Float64Array(batch.counters.size * COUNTER);
-  i = 0;
+  let i = 0;
   for (const { channelId, direction, memory: m } of batch.counters.values()) {
     counters[i++] = channelId;
     counters[i++] = direction === 'return' ? 1 : 0;
@@ -58,8 +59,6 @@ export function toWire(batch: Batch): { wire: BatchWire; transfer: ArrayBuffer[]
     counters[i++] = m.epoch;
     counters[i++] = m.offlineCount;
   }
-  // A copy crosses: the batch keeps its own until the commit is acknowledged (Store.noteCommitted).
-  const rollups = batch.rollups.values.slice();
   const totalNodes: string[] = [];
   const totals = new Float64Array(batch.totals.size * TOTAL);
   i = 0;
@@ -69,6 +68,43 @@ export function toWire(batch: Batch): { wire: BatchWire; transfer: ArrayBuffer[]
     totals[i++] = t.returnedUnits;
     totals[i++] = t.sinceMs;
   }
+  return { counters, totalNodes, totals };
+}
+
+/** Room for `rows` minute rows (packMinute fills it). */
+export const minuteArray = (rows: number): Float64Array<ArrayBuffer> => new Float64Array(rows * MINUTE);
+
+/** Minute row number `index` of `into`. */
+export function packMinute(into: Float64Array, index: number, m: MinuteRow): void {
+  let i = index * MINUTE;
+  into[i++] = m.channelId;
+  into[i++] = m.minute;
+  into[i++] = m.energyUnits;
+  into[i++] = m.returnedUnits;
+  into[i++] = orNaN(m.gapFromS);
+  into[i++] = orNaN(m.placeId);
+  into[i] = orNaN(m.bookingId);
+}
+
+function packMinutes(batch: Batch): Float64Array<ArrayBuffer> {
+  const minutes = minuteArray(batch.minutes.size);
+  let index = 0;
+  for (const m of batch.minutes.values()) packMinute(minutes, index++, m);
+  return minutes;
+}
+
+/**
+ * The batch packed, and the buffers to hand over with it (postMessage's transfer list). Packed at
+ * once unless its minutes and last values were packed already (batch-preparation.ts).
+ */
+export function toWire(
+  batch: Batch,
+  minutes = packMinutes(batch),
+  last = packLastValues(batch),
+): { wire: BatchWire; transfer: ArrayBuffer[] } {
+  // A copy crosses: the batch keeps its own until the commit is acknowledged (Store.noteCommitted).
+  const rollups = batch.rollups.values.slice();
+  const { counters, totalNodes, totals } = last;
   const { devices, channels, forgottenCounters, places, nodes, bookings, gaps, ledger } = batch;
   return {
     wire: {

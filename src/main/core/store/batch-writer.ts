@@ -5,15 +5,18 @@
  *
  * With a commit thread (commit-thread.ts) those commits run there, on its own connection, while
  * this thread keeps counting: one batch in flight at a time, so batches land in order; a failed
- * one is taken back under the batch gathered meanwhile and retried with it. An explicit flush()
- * waits for the batch in flight, then commits the rest here: whoever calls it (a history query,
- * shutdown, a test) reads everything counted so far.
+ * one is taken back under the batch gathered meanwhile and retried with it. A batch is made ready
+ * to cross in slices (batch-preparation.ts), and a full one is made ready while the one before is
+ * still in flight, so the acknowledgement sends it at once. An explicit flush() waits for the
+ * batch in flight, then commits the rest here: whoever calls it (a history query, shutdown, a
+ * test) reads everything counted so far.
  */
 import type { ApiError } from '../../../shared/result';
 import { Batch, minuteKey } from './batch';
-import type { PlaceRow } from './rows';
+import type { MinuteRow, PlaceRow } from './rows';
 import type { PackedRollups } from './packed-rollups';
 import type { Calendar } from './calendar';
+import { BatchPreparation } from './batch-preparation';
 import type { CommitAck, CommitThread } from './commit-thread';
 import { CommitTimings } from './commit-timings';
 import { planRollups } from './rollup-plan';
@@ -37,8 +40,16 @@ const MAX_BACKOFF_MS = 30_000;
  */
 export const ROLLUP_APPLY_MS = 5_000;
 
+/**
+ * How long one slice of a batch's preparation runs before the loop turns: below the message
+ * slices (broker/message-slices.ts), so a command that arrives meanwhile waits no longer for it.
+ */
+const PREPARE_SLICE_MS = 4;
+
 export class BatchWriter {
   private current = new Batch();
+  /** Detached from `current` and being made ready to cross; sent once ready and nothing is in flight. */
+  private next: BatchPreparation | null = null;
   /** Handed to the commit thread, not yet acknowledged. */
   private inFlight: {
     id: number;
@@ -110,8 +121,7 @@ export class BatchWriter {
 
   /** The timer's and a full batch's commit: handed to the commit thread when there is one. */
   private commitSoon(): void {
-    const thread = this.thread;
-    if (!thread?.isAlive) {
+    if (!this.thread?.isAlive) {
       this.flush();
       return;
     }
@@ -119,21 +129,49 @@ export class BatchWriter {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    // The acknowledgement sends what gathers meanwhile.
-    if (this.inFlight) return;
+    // With a batch in flight, only a full one is detached now; the acknowledgement sends the rest.
+    if (!this.next && !this.current.isEmpty && (!this.inFlight || this.current.readings >= this.maxReadings))
+      this.detach();
+    this.sendNext();
+  }
+
+  /** Starts making the current batch ready to cross; counting goes on into a new one. */
+  private detach(): void {
+    const next = new BatchPreparation(this.current, this.calendar, this.twinFinder(this.current));
+    this.current = new Batch();
+    this.next = next;
+    setImmediate(() => this.prepare(next));
+  }
+
+  private prepare(next: BatchPreparation): void {
+    // Taken back meanwhile (a flush, a failed commit, the thread lost): it commits with `current`.
+    if (this.next !== next) return;
+    if (next.advance(PREPARE_SLICE_MS)) this.sendNext();
+    else setImmediate(() => this.prepare(next));
+  }
+
+  /** Sends the prepared batch and any rollups due, unless a batch is in flight. */
+  private sendNext(): void {
+    const thread = this.thread;
+    if (!thread?.isAlive || this.inFlight) return;
+    const next = this.next;
+    // Its last slice sends it, with whatever rollups are due then.
+    if (next && !next.isReady) return;
     const apply = this.isApplyDue ? this.store.journalRange : null;
+    if (!next && !apply) return;
     this.isApplyDue = false;
-    if (this.current.isEmpty && !apply) return;
-    let batch: Batch | null = null;
-    if (!this.current.isEmpty) {
-      batch = this.current;
-      batch.rollups = this.plan(batch);
-      this.current = new Batch();
-    }
-    const sent = { id: this.nextCommitId++, batch, apply, sentAtMs: performance.now() };
+    this.next = null;
+    const sent = { id: this.nextCommitId++, batch: next?.batch ?? null, apply, sentAtMs: performance.now() };
     this.inFlight = sent;
-    // Packed as it is posted: the thread writes the values of this moment, as a commit here would.
-    thread.send(sent);
+    thread.send({ id: sent.id, apply }, next ? next.wire() : null);
+  }
+
+  /** The batch being prepared goes back under the current one, to be committed with it. */
+  private takeBackNext(): void {
+    const next = this.next;
+    if (!next) return;
+    this.next = null;
+    this.current.absorbEarlier(next.batch);
   }
 
   private acknowledged(ack: CommitAck): void {
@@ -153,6 +191,8 @@ export class BatchWriter {
         this.store.noteCommitted(sent.batch.rollups, ack.committed.value);
         this.succeeded();
       } else {
+        // Newest first: each batch taken back goes under what was gathered after it.
+        this.takeBackNext();
         this.current.absorbEarlier(sent.batch);
         this.failed(ack.committed.error);
       }
@@ -160,13 +200,16 @@ export class BatchWriter {
     // Inside flush() nothing new is sent: it commits the rest itself.
     if (this.isStopped || this.isWaiting) return;
     if (this.isApplyDue) this.applyRollups();
-    if (this.failures === 0 && !this.current.isEmpty) this.touched();
+    if (this.failures > 0) return;
+    this.sendNext();
+    if (!this.current.isEmpty) this.touched();
   }
 
   private threadLost(error: Error): void {
     this.thread = null;
     const sent = this.inFlight;
     this.inFlight = null;
+    this.takeBackNext();
     if (sent?.batch) this.current.absorbEarlier(sent.batch);
     this.events.onCommitThreadLost?.(error);
     if (!this.isStopped && !this.current.isEmpty) this.touched();
@@ -211,6 +254,7 @@ export class BatchWriter {
       // A thread that neither answers nor dies: what it holds is not known to be on disk.
       if (this.inFlight) return false;
     }
+    this.takeBackNext();
     if (this.current.isEmpty) return true;
     this.current.rollups = this.plan(this.current);
     const startedMs = performance.now();
@@ -255,12 +299,18 @@ export class BatchWriter {
    */
   placeOfMinute(channelId: number, minute: number): PlaceRow | undefined {
     const key = minuteKey(channelId, minute);
-    const pending = this.current.minutes.get(key) ?? this.inFlight?.batch?.minutes.get(key);
+    const batches = [this.current, this.next?.batch, this.inFlight?.batch];
+    const pending = batches.reduce<MinuteRow | undefined>(
+      (found, b) => found ?? b?.minutes.get(key),
+      undefined,
+    );
     if (pending) {
       const id = pending.placeId;
-      return id === null || id === undefined
-        ? undefined
-        : (this.current.places.get(id) ?? this.inFlight?.batch?.places.get(id) ?? this.store.place(id));
+      if (id === null || id === undefined) return undefined;
+      return (
+        batches.reduce<PlaceRow | undefined>((found, b) => found ?? b?.places.get(id), undefined) ??
+        this.store.place(id)
+      );
     }
     return this.store.minutePlace(channelId, minute);
   }

@@ -11,8 +11,7 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { ApiError, Result } from '../../../shared/result';
-import type { Batch } from './batch';
-import { toWire, type BatchWire } from './batch-wire';
+import type { BatchWire } from './batch-wire';
 import type { JournalRange } from './store';
 import { sizeWorkerYoungGeneration, WRITER_SEMI_SPACE_MB } from '../../worker/young-generation';
 
@@ -95,11 +94,13 @@ export class CommitThread {
     return !this.isEnded;
   }
 
-  /** Packs the batch (batch-wire.ts) and hands it over: the values of this moment are what lands. */
-  send(request: { id: number; batch: Batch | null; apply: JournalRange | null }): void {
-    if (!request.batch) return this.port.postMessage({ ...request, batch: null } satisfies CommitRequest);
-    const { wire, transfer } = toWire(request.batch);
-    this.port.postMessage({ ...request, batch: wire } satisfies CommitRequest, transfer);
+  /** Hands a packed batch over (batch-preparation.ts), its arrays moved rather than copied. */
+  send(
+    request: { id: number; apply: JournalRange | null },
+    batch: { wire: BatchWire; transfer: ArrayBuffer[] } | null,
+  ): void {
+    if (!batch) return this.port.postMessage({ ...request, batch: null } satisfies CommitRequest);
+    this.port.postMessage({ ...request, batch: batch.wire } satisfies CommitRequest, batch.transfer);
   }
 
   /** Blocks until acknowledgement `id` arrives (handed to the listener first); false on timeout. */

@@ -43,49 +43,70 @@ class SumTable {
 }
 
 /**
- * `twinOf`, with a tariff: the node that keeps a node's energy at the price of that minute
- * (cost/priced-rollups.ts); it receives the same increments as the node itself.
+ * The rollup increments of minute rows given one at a time, so a big batch can be planned a slice
+ * at a time between other work (batch-preparation.ts). `twinOf`, with a tariff: the node that keeps
+ * a node's energy at the price of that minute (cost/priced-rollups.ts); it receives the same
+ * increments as the node itself.
  */
+export class RollupPlanner {
+  private readonly hours = new SumTable();
+
+  constructor(
+    private readonly calendar: Calendar,
+    private readonly twinOf?: (nodeId: number, minute: number) => number | null,
+  ) {}
+
+  add(m: MinuteRow): void {
+    if (!m.nodeIds || (m.energyUnits === 0 && m.returnedUnits === 0)) return;
+    const hour = this.calendar.starts(m.minute).hour;
+    for (const id of m.nodeIds) this.addTo(id, m.minute, hour, m.energyUnits, m.returnedUnits);
+    if (m.shaped) {
+      for (const code of m.shaped) {
+        const [e, r] = shaped((code % 4) as Shape, m.energyUnits, m.returnedUnits);
+        this.addTo(Math.floor(code / 4), m.minute, hour, e, r);
+      }
+    }
+  }
+
+  private addTo(id: number, minute: number, hour: number, e: number, r: number): void {
+    this.hours.add(hour, id, e, r);
+    const twin = this.twinOf?.(id, minute);
+    if (twin != null) this.hours.add(hour, twin, e, r);
+  }
+
+  /** The increments of every row added: hours, then days, ISO weeks and months from the hours. */
+  finish(): PackedRollups {
+    const { hours, calendar } = this;
+    // Index in ROLLUPS: hour 0, day 1, week 2, month 3.
+    const higher = [new SumTable(), new SumTable(), new SumTable()] as const;
+    for (const [hour, byNode] of hours.slots) {
+      const starts = calendar.starts(hour);
+      for (const [nodeId, slot] of byNode) {
+        const e = hours.values[2 * slot]!;
+        const r = hours.values[2 * slot + 1]!;
+        higher[0].add(starts.day, nodeId, e, r);
+        higher[1].add(starts.week, nodeId, e, r);
+        higher[2].add(starts.month, nodeId, e, r);
+      }
+    }
+    const tables = [hours, ...higher];
+    const rows = new PackedRollupsBuilder(tables.reduce((n, t) => n + t.count, 0));
+    tables.forEach((table, rollupIndex) => {
+      for (const [start, byNode] of table.slots)
+        for (const [nodeId, slot] of byNode)
+          rows.push(rollupIndex, nodeId, start, table.values[2 * slot]!, table.values[2 * slot + 1]!);
+    });
+    return rows.done();
+  }
+}
+
+/** The rollup increments of `minutes`, planned at once (see RollupPlanner). */
 export function planRollups(
   minutes: Iterable<MinuteRow>,
   calendar: Calendar,
   twinOf?: (nodeId: number, minute: number) => number | null,
 ): PackedRollups {
-  const hours = new SumTable();
-  const add = (id: number, minute: number, hour: number, e: number, r: number) => {
-    hours.add(hour, id, e, r);
-    const twin = twinOf?.(id, minute);
-    if (twin != null) hours.add(hour, twin, e, r);
-  };
-  for (const m of minutes) {
-    if (!m.nodeIds || (m.energyUnits === 0 && m.returnedUnits === 0)) continue;
-    const hour = calendar.starts(m.minute).hour;
-    for (const id of m.nodeIds) add(id, m.minute, hour, m.energyUnits, m.returnedUnits);
-    if (m.shaped) {
-      for (const code of m.shaped) {
-        const [e, r] = shaped((code % 4) as Shape, m.energyUnits, m.returnedUnits);
-        add(Math.floor(code / 4), m.minute, hour, e, r);
-      }
-    }
-  }
-  // Index in ROLLUPS: hour 0, day 1, week 2, month 3.
-  const higher = [new SumTable(), new SumTable(), new SumTable()] as const;
-  for (const [hour, byNode] of hours.slots) {
-    const starts = calendar.starts(hour);
-    for (const [nodeId, slot] of byNode) {
-      const e = hours.values[2 * slot]!;
-      const r = hours.values[2 * slot + 1]!;
-      higher[0].add(starts.day, nodeId, e, r);
-      higher[1].add(starts.week, nodeId, e, r);
-      higher[2].add(starts.month, nodeId, e, r);
-    }
-  }
-  const tables = [hours, ...higher];
-  const rows = new PackedRollupsBuilder(tables.reduce((n, t) => n + t.count, 0));
-  tables.forEach((table, rollupIndex) => {
-    for (const [start, byNode] of table.slots)
-      for (const [nodeId, slot] of byNode)
-        rows.push(rollupIndex, nodeId, start, table.values[2 * slot]!, table.values[2 * slot + 1]!);
-  });
-  return rows.done();
+  const planner = new RollupPlanner(calendar, twinOf);
+  for (const m of minutes) planner.add(m);
+  return planner.finish();
 }
