@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { events } from '../../src/shared/contract';
-import { checkedReply, encodeEvent } from '../../src/main/worker/encode';
+import { checkedReply, encodeEvent, LiveFrameWriter } from '../../src/main/worker/encode';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -101,6 +101,20 @@ describe('what the core’s worker lets out', () => {
         expect(encoded?.frame.byteLength).toBe(encoded?.frame.buffer.byteLength);
         expect(logs).toEqual([]);
       }
+    });
+
+    it('written a slice at a time, is the same frame, and a long push takes several slices', () => {
+      const payload = {
+        ts: '2026-12-06T10:00:00.000Z',
+        seq: 9,
+        nodes: Array.from({ length: 3_000 }, (_, i) => node(i)),
+      };
+      const writer = new LiveFrameWriter(payload);
+      let slices = 1;
+      // A budget of nothing: each slice writes one run of nodes, then hands the turn back.
+      while (!writer.advance(0)) slices++;
+      expect(slices).toBeGreaterThan(10);
+      expect(text(writer.frame() ?? new Uint8Array())).toBe(asWhole(payload));
     });
 
     it('is dropped with the whole check’s words when one node is wrong', () => {

@@ -14,8 +14,14 @@ import { openConsole } from '../core/open-console';
 import { STORE_WRITER_ENTRY } from '../core/store/commit-thread';
 import type { Store } from '../core/store/store';
 import { backfillDemoHistory } from '../demo/backfill';
-import { CallerSchema, describeIssues, type EventMessage, type EventPayload } from '../../shared/contract';
-import { checkedReply, encodeEvent, utf8 } from './encode';
+import {
+  CallerSchema,
+  describeIssues,
+  type EventMessage,
+  type EventName,
+  type EventPayload,
+} from '../../shared/contract';
+import { checkedReply, encodeEvent, LiveFrameWriter, utf8 } from './encode';
 import type { FromWorker, SecretOp, ToWorker, WorkerOpenOptions } from './protocol';
 
 if (!parentPort) throw new Error('core-worker.js runs as a worker thread, started by core-host.ts');
@@ -26,6 +32,9 @@ const postEncoded = (
   message: FromWorker & { type: 'reply' | 'event' },
   bytes: Uint8Array<ArrayBuffer>,
 ): void => port.postMessage(message, [bytes.buffer]);
+
+/** How long one slice of a totals.live frame is written before the loop turns (see postWaiting). */
+const LIVE_SLICE_MS = 4;
 
 const log = (message: string, error?: unknown): void =>
   post({
@@ -113,9 +122,10 @@ function main(): void {
   const opened = open(workerData as WorkerOpenOptions, mainSecrets);
   if (!opened.ok) return post({ type: 'open-failed', error: opened.error });
   const { core, store } = opened.value;
-  const encodeAndPost = (message: EventMessage): void => {
-    const encoded = encodeEvent(message, log);
-    if (!encoded) return;
+  const postFrame = (
+    message: EventMessage,
+    encoded: { event: EventName; frame: Uint8Array<ArrayBuffer> },
+  ) => {
     // The main thread keeps the last push's number without decoding its frame (core-host.ts).
     const liveSeq =
       message.event === 'totals.live'
@@ -123,13 +133,29 @@ function main(): void {
         : {};
     postEncoded({ type: 'event', ...encoded, ...liveSeq }, encoded.frame);
   };
-  // A totals.live push is checked and encoded a turn after it is worked out: in a backlog each
-  // half takes ~10 ms, and a command that arrives meanwhile is answered between them rather than
-  // after both. Events made while one waits wait behind it, so events keep their order; a reply
-  // may pass it, which its `seq` allows for (live.ts).
+  const encodeAndPost = (message: EventMessage): void => {
+    const encoded = encodeEvent(message, log);
+    if (encoded) postFrame(message, encoded);
+  };
+  // A totals.live push is checked and encoded after the turn it is worked out in, a slice per
+  // turn: in a backlog every node changes between pushes, and a command that arrives meanwhile is
+  // answered between slices rather than after all of it. Events made while one waits wait behind
+  // it, so events keep their order; a reply may pass it, which its `seq` allows for (live.ts).
   const waiting: EventMessage[] = [];
+  let writing: LiveFrameWriter | null = null;
   const postWaiting = (): void => {
-    for (const message of waiting.splice(0)) encodeAndPost(message);
+    for (let message = waiting[0]; message; message = waiting[0]) {
+      if (message.event === 'totals.live') {
+        writing ??= new LiveFrameWriter(message.payload);
+        if (!writing.advance(LIVE_SLICE_MS)) return void setImmediate(postWaiting);
+        const frame = writing.frame();
+        writing = null;
+        // A payload the contract does not describe: encodeEvent checks it whole and logs why.
+        if (frame) postFrame(message, { event: 'totals.live', frame });
+        else encodeAndPost(message);
+      } else encodeAndPost(message);
+      waiting.shift();
+    }
   };
   const postEvent = (message: EventMessage): void => {
     if (waiting.length === 0 && message.event !== 'totals.live') return encodeAndPost(message);

@@ -71,28 +71,80 @@ const live = events['totals.live'];
 const liveEnvelope = live.omit({ nodes: true });
 const liveNode = live.shape.nodes.element;
 
+/** How many nodes between looks at the clock. */
+const NODES_PER_CHECK = 64;
+
 /**
  * A totals.live push checked and written node by node, into bytes as it goes: the same check and
  * the same frame as the whole payload's, but each node's checked copy and text are gone before the
  * next node's. Checked whole, a push of 15,000 nodes (a backlog at 10,000 channels) kept all their
  * copies alive long enough for V8 to move them into the old generation, a quarter of all the
  * core's memory that outlived a young collection (bench memory-peak, allocation sampling).
- * Null when the payload fails the check: encodeEvent then checks it whole, for the same log line.
+ *
+ * It can be written a slice at a time (advance), so that in a backlog, where every node changes
+ * between pushes, a command that arrives meanwhile is answered between slices (core-worker.ts).
+ * The nodes are the push's own objects, which are replaced, never changed (site-totals.ts).
  */
-function liveFrame(payload: unknown): Uint8Array<ArrayBuffer> | null {
-  const nodes = (payload as { nodes?: unknown } | null)?.nodes;
-  const envelope = liveEnvelope.safeParse(payload);
-  if (!envelope.success || !Array.isArray(nodes)) return null;
-  const out = new Utf8Writer(256 * nodes.length + 256);
-  // `nodes` is the envelope's last field (asserted below), so it goes where the object closes.
-  out.write(`{"event":"totals.live","payload":${JSON.stringify(envelope.data).slice(0, -1)},"nodes":[`);
-  for (let i = 0; i < nodes.length; i++) {
-    const node = liveNode.safeParse(nodes[i]);
-    if (!node.success) return null;
-    out.write(i === 0 ? JSON.stringify(node.data) : `,${JSON.stringify(node.data)}`);
+export class LiveFrameWriter {
+  private readonly nodes: readonly unknown[] = [];
+  private readonly out: Utf8Writer | null = null;
+  private at = 0;
+  private isDone = false;
+  private isValid = true;
+
+  constructor(payload: unknown) {
+    const nodes = (payload as { nodes?: unknown } | null)?.nodes;
+    const envelope = liveEnvelope.safeParse(payload);
+    if (!envelope.success || !Array.isArray(nodes)) {
+      this.isValid = false;
+      this.isDone = true;
+      return;
+    }
+    this.nodes = nodes;
+    this.out = new Utf8Writer(256 * nodes.length + 256);
+    // `nodes` is the envelope's last field (asserted below), so it goes where the object closes.
+    this.out.write(
+      `{"event":"totals.live","payload":${JSON.stringify(envelope.data).slice(0, -1)},"nodes":[`,
+    );
   }
-  out.write(']}}');
-  return out.bytes();
+
+  /** Writes nodes for about `budgetMs` (all of them with Infinity); true once the frame is done. */
+  advance(budgetMs: number): boolean {
+    const out = this.out;
+    if (this.isDone || !out) return true;
+    const until = performance.now() + budgetMs;
+    for (;;) {
+      const end = Math.min(this.nodes.length, this.at + NODES_PER_CHECK);
+      for (; this.at < end; this.at++) {
+        const node = liveNode.safeParse(this.nodes[this.at]);
+        if (!node.success) {
+          this.isValid = false;
+          this.isDone = true;
+          return true;
+        }
+        out.write(this.at === 0 ? JSON.stringify(node.data) : `,${JSON.stringify(node.data)}`);
+      }
+      if (this.at === this.nodes.length) {
+        out.write(']}}');
+        this.isDone = true;
+        return true;
+      }
+      if (performance.now() >= until) return false;
+    }
+  }
+
+  /** The frame once done, or null when the payload is not what the contract says. */
+  frame(): Uint8Array<ArrayBuffer> | null {
+    if (!this.isDone) throw new Error('a totals.live frame was taken before it was written');
+    return this.isValid && this.out ? this.out.bytes() : null;
+  }
+}
+
+/** The push's frame written at once, or null when it fails the check (encodeEvent then logs why). */
+function liveFrame(payload: unknown): Uint8Array<ArrayBuffer> | null {
+  const writer = new LiveFrameWriter(payload);
+  writer.advance(Infinity);
+  return writer.frame();
 }
 
 const liveFields = Object.keys(live.shape);
