@@ -58,6 +58,45 @@ async function companyHistoryWh(t: TestCore, resolution: 'minute' | 'hour' = 'mi
   return Math.round(history.value.points.reduce((sum, p) => sum + p.energyWh, 0) * 1000) / 1000;
 }
 
+/** `wh` in the company's total and in its minute and hour history, then again after a restart at `restartAt`. */
+async function expectSavedEverywhere(
+  t: TestCore,
+  path: string,
+  wh: number,
+  restartAt: string,
+): Promise<void> {
+  expect(t.core.writer.flush()).toBe(true);
+  expect(await t.totalWh('company:Aurora')).toBe(wh);
+  expect(await companyHistoryWh(t)).toBe(wh);
+  expect(await companyHistoryWh(t, 'hour')).toBe(wh);
+  await t.close();
+  const again = testCore(path, restartAt, 'UTC');
+  cleanups.push(() => again.close());
+  expect(await again.totalWh('company:Aurora')).toBe(wh);
+  expect(await companyHistoryWh(again)).toBe(wh);
+  expect(await companyHistoryWh(again, 'hour')).toBe(wh);
+}
+
+/**
+ * A console whose first `minutes` are on disk, then another program holding the file's write lock
+ * longer than the writer's busy timeout (2 s).
+ */
+async function lockedAfter(
+  minutes: number,
+): Promise<{ t: TestCore; alerts: Alert[]; other: Database.Database; path: string }> {
+  const dir = tempDir();
+  cleanups.push(() => dir.remove());
+  const path = `${dir.path}/kw.db`;
+  const { t, alerts } = open(path);
+  cleanups.push(() => t.close());
+  for (let m = 0; m < minutes; m++) await minute(t, m);
+  expect(t.core.writer.flush()).toBe(true);
+  const other = new Database(path);
+  cleanups.push(() => void (other.open && other.close()));
+  other.exec('BEGIN IMMEDIATE');
+  return { t, alerts, other, path };
+}
+
 describe('the batch writer on its own thread', () => {
   it('writes every batch from another connection, exactly, while this thread keeps counting', async () => {
     const dir = tempDir();
@@ -77,32 +116,12 @@ describe('the batch writer on its own thread', () => {
     const journalRows = () =>
       (t.store.database.prepare('SELECT count(*) AS n FROM rollup_journal').get() as { n: number }).n;
     await waitFor(() => journalRows() === 0 && t.store.pendingRollups === 0, 10_000, 'the rollups applied');
-    expect(t.core.writer.flush()).toBe(true);
     // 40 devices × 59 rises of 2 Wh after their baselines.
-    expect(await t.totalWh('company:Aurora')).toBe(40 * 59 * 2);
-    expect(await companyHistoryWh(t)).toBe(40 * 59 * 2);
-    expect(await companyHistoryWh(t, 'hour')).toBe(40 * 59 * 2);
-    await t.close();
-
-    const again = testCore(path, '2025-06-01T09:10:00Z', 'UTC');
-    cleanups.push(() => again.close());
-    expect(await again.totalWh('company:Aurora')).toBe(40 * 59 * 2);
-    expect(await companyHistoryWh(again)).toBe(40 * 59 * 2);
+    await expectSavedEverywhere(t, path, 40 * 59 * 2, '2025-06-01T09:10:00Z');
   });
 
   it('a file locked by another program: counting goes on, the user is told, and everything lands once it is free', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const path = `${dir.path}/kw.db`;
-    const { t, alerts } = open(path);
-    cleanups.push(() => t.close());
-    for (let m = 0; m < 5; m++) await minute(t, m);
-    expect(t.core.writer.flush()).toBe(true);
-
-    // Another program holds the write lock longer than the writer's busy timeout (2 s).
-    const other = new Database(path);
-    cleanups.push(() => void (other.open && other.close()));
-    other.exec('BEGIN IMMEDIATE');
+    const { t, alerts, other } = await lockedAfter(5);
     for (let m = 5; m < 20; m++) await minute(t, m);
     await waitFor(
       () => alerts.some((a) => a.kind === 'storage' && a.severity === 'error'),
@@ -121,17 +140,7 @@ describe('the batch writer on its own thread', () => {
   });
 
   it('a backlog of several batches while the file is locked: the batch made ready meanwhile goes back with the failed one, and everything lands once', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const path = `${dir.path}/kw.db`;
-    const { t, alerts } = open(path);
-    cleanups.push(() => t.close());
-    for (let m = 0; m < 2; m++) await minute(t, m);
-    expect(t.core.writer.flush()).toBe(true);
-
-    const other = new Database(path);
-    cleanups.push(() => void (other.open && other.close()));
-    other.exec('BEGIN IMMEDIATE');
+    const { t, alerts, other, path } = await lockedAfter(2);
     // A few minutes, committed by the timer: that commit now waits on the lock (2 s).
     for (let m = 2; m < 5; m++) await minute(t, m);
     await new Promise((r) => setTimeout(r, 400));
@@ -150,16 +159,7 @@ describe('the batch writer on its own thread', () => {
     );
     other.exec('ROLLBACK');
     await waitFor(() => alerts.some((a) => /writable again/.test(a.message)), 15_000, 'the recovery');
-    expect(t.core.writer.flush()).toBe(true);
-    expect(await t.totalWh('company:Aurora')).toBe(40 * 139 * 2);
-    expect(await companyHistoryWh(t)).toBe(40 * 139 * 2);
-    expect(await companyHistoryWh(t, 'hour')).toBe(40 * 139 * 2);
-    await t.close();
-
-    const again = testCore(path, '2025-06-01T10:40:00Z', 'UTC');
-    cleanups.push(() => again.close());
-    expect(await again.totalWh('company:Aurora')).toBe(40 * 139 * 2);
-    expect(await companyHistoryWh(again, 'hour')).toBe(40 * 139 * 2);
+    await expectSavedEverywhere(t, path, 40 * 139 * 2, '2025-06-01T10:40:00Z');
   });
 
   it('a thread that cannot start hands everything back: saved on the core thread, and said', async () => {
