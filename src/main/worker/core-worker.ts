@@ -12,6 +12,7 @@ import type { KilowatchConsole } from '../core/console';
 import { dispatch, LOCAL_CALLER } from '../core/dispatch';
 import { openConsole } from '../core/open-console';
 import { STORE_WRITER_ENTRY } from '../core/store/commit-thread';
+import { TURN_WORK_MS } from '../core/store/read-pace';
 import type { Store } from '../core/store/store';
 import { backfillDemoHistory } from '../demo/backfill';
 import {
@@ -32,9 +33,6 @@ const postEncoded = (
   message: FromWorker & { type: 'reply' | 'event' },
   bytes: Uint8Array<ArrayBuffer>,
 ): void => port.postMessage(message, [bytes.buffer]);
-
-/** How long one slice of a totals.live frame is written before the loop turns (see postWaiting). */
-const LIVE_SLICE_MS = 4;
 
 const log = (message: string, error?: unknown): void =>
   post({
@@ -147,7 +145,7 @@ function main(): void {
     for (let message = waiting[0]; message; message = waiting[0]) {
       if (message.event === 'totals.live') {
         writing ??= new LiveFrameWriter(message.payload);
-        if (!writing.advance(LIVE_SLICE_MS)) return void setImmediate(postWaiting);
+        if (!writing.advance(TURN_WORK_MS)) return void setImmediate(postWaiting);
         const frame = writing.frame();
         writing = null;
         // A payload the contract does not describe: encodeEvent checks it whole and logs why.

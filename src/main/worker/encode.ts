@@ -21,6 +21,7 @@ import {
 } from '../../shared/contract';
 import { err, type ApiError, type Result } from '../../shared/result';
 import type { Logger } from '../core/dispatch';
+import { workFor } from '../core/store/read-pace';
 
 const encoder = new TextEncoder();
 
@@ -110,27 +111,27 @@ export class LiveFrameWriter {
 
   /** Writes nodes for about `budgetMs` (all of them with Infinity); true once the frame is done. */
   advance(budgetMs: number): boolean {
+    return this.isDone || workFor(budgetMs, () => this.run());
+  }
+
+  /** Up to NODES_PER_CHECK nodes; true once the frame is done (or the payload failed its check). */
+  private run(): boolean {
     const out = this.out;
-    if (this.isDone || !out) return true;
-    const until = performance.now() + budgetMs;
-    for (;;) {
-      const end = Math.min(this.nodes.length, this.at + NODES_PER_CHECK);
-      for (; this.at < end; this.at++) {
-        const node = liveNode.safeParse(this.nodes[this.at]);
-        if (!node.success) {
-          this.isValid = false;
-          this.isDone = true;
-          return true;
-        }
-        out.write(this.at === 0 ? JSON.stringify(node.data) : `,${JSON.stringify(node.data)}`);
-      }
-      if (this.at === this.nodes.length) {
-        out.write(']}}');
+    if (!out) return true;
+    const end = Math.min(this.nodes.length, this.at + NODES_PER_CHECK);
+    for (; this.at < end; this.at++) {
+      const node = liveNode.safeParse(this.nodes[this.at]);
+      if (!node.success) {
+        this.isValid = false;
         this.isDone = true;
         return true;
       }
-      if (performance.now() >= until) return false;
+      out.write(this.at === 0 ? JSON.stringify(node.data) : `,${JSON.stringify(node.data)}`);
     }
+    if (this.at < this.nodes.length) return false;
+    out.write(']}}');
+    this.isDone = true;
+    return true;
   }
 
   /** The frame once done, or null when the payload is not what the contract says. */

@@ -20,6 +20,7 @@ import {
   type BatchWire,
   type LastValues,
 } from './batch-wire';
+import { workFor } from './read-pace';
 import { RollupPlanner } from './rollup-plan';
 import type { MinuteRow } from './rows';
 
@@ -52,21 +53,22 @@ export class BatchPreparation {
 
   /** Plans and packs rows for about `budgetMs` (all of them with Infinity); true once all are. */
   advance(budgetMs: number): boolean {
-    const until = performance.now() + budgetMs;
-    while (!this.isDone) {
-      for (let k = 0; k < ROWS_PER_CHECK; k++) {
-        const next = this.rows.next();
-        if (next.done) {
-          this.batch.rollups = this.planner.finish();
-          this.isDone = true;
-          return true;
-        }
-        this.planner.add(next.value);
-        packMinute(this.minutes, this.packed++, next.value);
+    return this.isDone || workFor(budgetMs, () => this.run());
+  }
+
+  /** Up to ROWS_PER_CHECK rows; true once all are done. */
+  private run(): boolean {
+    for (let k = 0; k < ROWS_PER_CHECK; k++) {
+      const next = this.rows.next();
+      if (next.done) {
+        this.batch.rollups = this.planner.finish();
+        this.isDone = true;
+        return true;
       }
-      if (performance.now() >= until) return false;
+      this.planner.add(next.value);
+      packMinute(this.minutes, this.packed++, next.value);
     }
-    return true;
+    return false;
   }
 
   /** The packed batch, once ready (advance returned true). */

@@ -19,6 +19,7 @@ import type { Calendar } from './calendar';
 import { BatchPreparation } from './batch-preparation';
 import type { CommitAck, CommitThread } from './commit-thread';
 import { CommitTimings } from './commit-timings';
+import { TURN_WORK_MS } from './read-pace';
 import { planRollups } from './rollup-plan';
 import type { RollupPricing } from '../cost/priced-rollups';
 import type { JournalRange, Store } from './store';
@@ -39,12 +40,6 @@ const MAX_BACKOFF_MS = 30_000;
  * at once either way (the store adds what is pending); this only bounds the replay after a crash.
  */
 export const ROLLUP_APPLY_MS = 5_000;
-
-/**
- * How long one slice of a batch's preparation runs before the loop turns: below the message
- * slices (broker/message-slices.ts), so a command that arrives meanwhile waits no longer for it.
- */
-const PREPARE_SLICE_MS = 4;
 
 export class BatchWriter {
   private current = new Batch();
@@ -146,7 +141,7 @@ export class BatchWriter {
   private prepare(next: BatchPreparation): void {
     // Taken back meanwhile (a flush, a failed commit, the thread lost): it commits with `current`.
     if (this.next !== next) return;
-    if (next.advance(PREPARE_SLICE_MS)) this.sendNext();
+    if (next.advance(TURN_WORK_MS)) this.sendNext();
     else setImmediate(() => this.prepare(next));
   }
 

@@ -19,6 +19,26 @@ export interface ReadPace {
 /** Never yields: for reads on the writer's own connection, which an open cursor would block. */
 export const AT_ONCE: ReadPace = { cooperative: false, breathe: () => undefined };
 
+/**
+ * workFor's budget for work done beside a backlog: below the 8 ms message slices
+ * (broker/message-slices.ts), so a command that arrives meanwhile waits no longer for it.
+ */
+export const TURN_WORK_MS = 4;
+
+/**
+ * The same pace for work that is taken up again on a later turn rather than awaited (a batch made
+ * ready for the writer, a totals.live frame): `run` does a short run of the work and says whether
+ * all of it is done; it is called again until then or until about `budgetMs` is spent.
+ * True once the work is done.
+ */
+export function workFor(budgetMs: number, run: () => boolean): boolean {
+  const until = performance.now() + budgetMs;
+  for (;;) {
+    if (run()) return true;
+    if (performance.now() >= until) return false;
+  }
+}
+
 export class SlicedPace implements ReadPace {
   readonly cooperative = true;
   private sliceStart = performance.now();
