@@ -108,11 +108,13 @@ serve(async (message) => {
         expected: message.expected as number,
         stallMs: message.stallMs as number,
       });
-      // The last push after the drain carries the final totals: wait for it (at most 5 s).
-      const deadline = nowMs() + 5000;
-      while (!pushesAt.some((at) => at >= probe.drainedAt) && nowMs() < deadline)
-        await new Promise((r) => setTimeout(r, 25));
+      // A push after the drain may still be one worked out before it (its frame is written in
+      // slices, and a reply may pass it): wait for the push with the tree's total (at most 5 s).
       const tree = (await invoke('site.tree')) as SiteTree;
+      const treeWh = tree.totals.find((t) => t.id === COMPANY)?.energyWh ?? Number.NaN;
+      const deadline = nowMs() + 5000;
+      while (Math.abs(live.companyWh - treeWh) >= 0.0015 && nowMs() < deadline)
+        await new Promise((r) => setTimeout(r, 25));
       reply({
         type: 'drained',
         ...probe,
