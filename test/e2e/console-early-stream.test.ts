@@ -141,6 +141,34 @@ describe('the first snapshot, asked before the console code has loaded', () => {
   });
 });
 
+describe("the console's code", () => {
+  it('is asked for by the page itself, before its first script could have run', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
+    const errors = watchErrors(page);
+    await page.goto(headless.url);
+    await page.waitForSelector(`[role="treeitem"][data-node-id="${DEVICE}"]`, { timeout: 20_000 });
+    const loads = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => {
+        const entry = e as PerformanceResourceTiming;
+        return {
+          file: entry.name.replace(/^.*\/assets\//, ''),
+          startMs: entry.startTime,
+          responseEndMs: entry.responseEnd,
+        };
+      }),
+    );
+    const first = loads.find((l) => /^index-.*\.js$/.test(l.file));
+    const code = loads.filter((l) => /^(boot|jsx-runtime)-.*\.js$/.test(l.file));
+    expect(first).toBeDefined();
+    expect(code.map((l) => l.file.split('-')[0]).sort()).toEqual(['boot', 'jsx']);
+    // A script runs only once it has arrived: asked any later, the code waited for the first
+    // script to load and run before its own download began.
+    for (const chunk of code) expect(chunk.startMs).toBeLessThan(first?.responseEndMs as number);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('a totals snapshot that reaches the page after a newer push', () => {
   it('does not put back the older numbers', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
