@@ -1,5 +1,6 @@
 /**
- * Reads messages in slices of a few milliseconds, with a turn of the event loop between slices.
+ * Reads messages in slices of a few milliseconds (their share of a turn, turn-share.ts), with a
+ * turn of the event loop between slices.
  *
  * A broker handing over a backlog (after an outage, or a persistent session's queue) fills the
  * socket faster than the core counts it. mqtt.js parses each chunk and hands its packets over one
@@ -16,27 +17,40 @@
  * slice's acknowledgements leave together when it ends, a few milliseconds later at most.
  */
 import type { MqttClient } from 'mqtt';
+import { messageShareMs, spentThisTurnMs } from '../turn-share';
 
-/** Long enough to be cheap (one turn per ~200 messages), short enough that nobody waits. */
-export const MESSAGE_SLICE_MS = 8;
-
-export function readInSlices(client: MqttClient, sliceMs = MESSAGE_SLICE_MS): void {
-  let sliceStartedAt: number | null = null;
+export function readInSlices(client: MqttClient): void {
+  let isSliceOpen = false;
+  /** Set when mqtt.js goes on from a deferred callback; cleared as the slice ends. */
+  let isInCheckPhase = false;
+  let shareMs = 0;
+  const later = (callback: () => void): void => {
+    setImmediate(() => {
+      isInCheckPhase = true;
+      callback();
+    });
+  };
   client.handleMessage = (_packet, callback) => {
-    const now = performance.now();
-    if (sliceStartedAt === null) {
-      sliceStartedAt = now;
+    if (!isSliceOpen) {
+      // A packet read from the socket, in the turn's poll phase where commands are read too:
+      // the slice starts in the check phase after them, so a turn holds one slice of messages,
+      // not one here and another there.
+      if (!isInCheckPhase) return later(callback);
+      isSliceOpen = true;
+      // Half a turn while a batch or a frame waits for its slice, all of it otherwise.
+      shareMs = messageShareMs();
       // The stream of this connection: a reconnect replaces client.stream, and only the corked
       // one may be uncorked.
       const stream = client.stream;
       stream.cork();
       // Runs before any deferred callback below (setImmediate is FIFO): the next slice starts fresh.
       setImmediate(() => {
-        sliceStartedAt = null;
+        isSliceOpen = false;
+        isInCheckPhase = false;
         stream.uncork();
       });
     }
-    if (now - sliceStartedAt < sliceMs) return callback();
-    setImmediate(callback);
+    if (spentThisTurnMs() < shareMs) return callback();
+    later(callback);
   };
 }

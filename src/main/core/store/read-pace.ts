@@ -5,6 +5,7 @@
  * a light command waits at most one slice.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { besideGoesOn, spentThisTurnMs, TURN_MS } from '../turn-share';
 
 /** Long enough that yielding costs little, short enough that nobody notices the wait. */
 export const SLICE_MS = 8;
@@ -20,22 +21,29 @@ export interface ReadPace {
 export const AT_ONCE: ReadPace = { cooperative: false, breathe: () => undefined };
 
 /**
- * workFor's budget for work done beside a backlog: below the 8 ms message slices
- * (broker/message-slices.ts), so a command that arrives meanwhile waits no longer for it.
+ * workFor's budget for work done beside a backlog, at most: half a turn (turn-share.ts), the other
+ * half the messages'.
  */
 export const TURN_WORK_MS = 4;
 
 /**
  * The same pace for work that is taken up again on a later turn rather than awaited (a batch made
  * ready for the writer, a totals.live frame): `run` does a short run of the work and says whether
- * all of it is done; it is called again until then or until about `budgetMs` is spent.
- * True once the work is done.
+ * all of it is done; it is called again until then or until about `budgetMs` is spent, or the
+ * turn's (turn-share.ts). True once the work is done; false, and the messages leave it room in the
+ * next turn.
  */
 export function workFor(budgetMs: number, run: () => boolean): boolean {
-  const until = performance.now() + budgetMs;
+  // A slice has what the turn has left after the messages or another slice (a run at least);
+  // Infinity is all of the work at once (a flush, a frame encoded whole), not a slice.
+  const sliceMs = Number.isFinite(budgetMs) ? Math.min(budgetMs, TURN_MS - spentThisTurnMs()) : budgetMs;
+  const until = performance.now() + sliceMs;
   for (;;) {
     if (run()) return true;
-    if (performance.now() >= until) return false;
+    if (performance.now() >= until) {
+      besideGoesOn();
+      return false;
+    }
   }
 }
 
