@@ -7,11 +7,12 @@
  * machine, and a burst it cannot keep up with.
  */
 import { MessageChannel } from 'node:worker_threads';
+import type { MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readInSlices } from '../../src/main/core/broker/message-slices';
 import { TURN_WORK_MS, workFor } from '../../src/main/core/store/read-pace';
 import { TURN_MS } from '../../src/main/core/turn-share';
-import { startMosquitto } from '../support/mosquitto';
+import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { testClient, waitFor } from '../support/mqtt-client';
 
 const MESSAGES = 20_000;
@@ -24,13 +25,19 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** A private Mosquitto and a client of it that reads in slices, both closed after the test. */
+async function slicedSubscriber(): Promise<{ broker: Mosquitto; subscriber: MqttClient }> {
+  const broker = await startMosquitto();
+  cleanups.push(() => broker.stop());
+  const subscriber = await testClient(broker.url);
+  cleanups.push(() => subscriber.endAsync());
+  readInSlices(subscriber);
+  return { broker, subscriber };
+}
+
 describe('reading a backlog from the broker', () => {
   it('handles at most one slice of messages per turn of the event loop, and loses none', async () => {
-    const broker = await startMosquitto();
-    cleanups.push(() => broker.stop());
-    const subscriber = await testClient(broker.url);
-    cleanups.push(() => subscriber.endAsync());
-    readInSlices(subscriber);
+    const { broker, subscriber } = await slicedSubscriber();
     let received = 0;
     let thisTurn = 0;
     let mostInOneTurn = 0;
@@ -64,11 +71,7 @@ describe('reading a backlog from the broker', () => {
   });
 
   it('acknowledges a slice of QoS 1 messages in one socket write, and acknowledges every one', async () => {
-    const broker = await startMosquitto();
-    cleanups.push(() => broker.stop());
-    const subscriber = await testClient(broker.url);
-    cleanups.push(() => subscriber.endAsync());
-    readInSlices(subscriber);
+    const { broker, subscriber } = await slicedSubscriber();
     let received = 0;
     subscriber.on('message', () => {
       const until = performance.now() + WORK_MS;
@@ -112,12 +115,9 @@ describe('reading a backlog from the broker', () => {
     expect(writes).toBeGreaterThan(0);
     expect(writes).toBeLessThan(qos1 / 10);
   });
+
   it('shares each turn with work beside the messages: a command waits for one turn of work, not for each in turn', async () => {
-    const broker = await startMosquitto();
-    cleanups.push(() => broker.stop());
-    const subscriber = await testClient(broker.url);
-    cleanups.push(() => subscriber.endAsync());
-    readInSlices(subscriber);
+    const { broker, subscriber } = await slicedSubscriber();
     // Work is counted in items of WORK_MS each: a message read, or a run of work beside them.
     let items = 0;
     const busy = () => {

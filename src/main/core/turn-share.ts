@@ -39,5 +39,6 @@ export function besideGoesOn(): void {
 /** How much of this turn the messages may take, ms. */
 export function messageShareMs(): number {
   spentThisTurnMs();
+  // The other half is what workFor's slices may take (store/read-pace.ts, TURN_WORK_MS).
   return besideTurn === turn ? TURN_MS / 2 : TURN_MS;
 }

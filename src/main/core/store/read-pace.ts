@@ -24,7 +24,7 @@ export const AT_ONCE: ReadPace = { cooperative: false, breathe: () => undefined 
  * workFor's budget for work done beside a backlog, at most: half a turn (turn-share.ts), the other
  * half the messages'.
  */
-export const TURN_WORK_MS = 4;
+export const TURN_WORK_MS = TURN_MS / 2;
 
 /**
  * The same pace for work that is taken up again on a later turn rather than awaited (a batch made
