@@ -10,7 +10,7 @@
  *          `applyRollups()`, which adds the journaled increments to the rollup tables;
  *   raw    the same readings as plain better-sqlite3 inserts, batched the same way: one prepared
  *          INSERT per minute row (channel, minute, energy) in one transaction per batch, into a
- *          table shaped like energy_minute, with the store's pragmas.
+ *          table shaped like energy_minute, with the store's pragmas (setPragmas).
  * Readings/s = the counter readings the batches carry (`batch.readings`: one per channel and
  * direction, as ARCHITECTURE.md defines a Reading; a Plus 2PM message carries two) ÷ seconds.
  *
@@ -22,7 +22,7 @@ import Database from 'better-sqlite3';
 import { openConsole } from '../../src/main/core/open-console';
 import { Batch } from '../../src/main/core/store/batch';
 import { PackedRollups } from '../../src/main/core/store/packed-rollups';
-import { Store } from '../../src/main/core/store/store';
+import { setPragmas, Store } from '../../src/main/core/store/store';
 import { reply, serve } from '../lib/child-side';
 import { FleetStream, minuteSAgo, type FleetSpec } from '../lib/shelly-fleet';
 
@@ -89,9 +89,7 @@ function timeStore(path: string, batches: Batch[]): number {
 
 function timeRaw(path: string, batches: Batch[]): number {
   const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
+  setPragmas(db);
   db.exec(`CREATE TABLE reading_minute (
     channel_id INTEGER NOT NULL, minute INTEGER NOT NULL, energy_units INTEGER NOT NULL,
     returned_units INTEGER NOT NULL, gap_from_s REAL, PRIMARY KEY (channel_id, minute)) WITHOUT ROWID`);

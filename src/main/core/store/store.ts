@@ -56,11 +56,22 @@ export interface JournalRange {
 /** The batch writer's page cache, KiB (negative: SQLite's way of saying KiB, not pages). */
 const WRITER_CACHE_KIB = -2000;
 
-function setPragmas(db: Database.Database): void {
+/**
+ * Pages the WAL may hold before a commit copies them back into the database file (about 40 MB).
+ * SQLite's default of 1,000 made nearly every batch a checkpoint: a batch touches the last page of
+ * every channel's minutes, so each of those pages was copied back after each batch, and the file
+ * synced twice. Ten times the room lets a page take ten batches' rows before it is copied once
+ * (bench `store`, side by side: about 165,000 readings/s against 136,000).
+ */
+export const WAL_CHECKPOINT_PAGES = 10_000;
+
+/** Exported for the store bench's raw baseline, which must write with the same settings. */
+export function setPragmas(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 2000');
+  db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
 }
 
 /**
