@@ -41,11 +41,6 @@ const placeParams = (place: PlaceMatch, placelessIds: readonly number[]): unknow
   JSON.stringify(placelessIds),
 ];
 
-/**
- * WAL lets readers (history queries) and the batch writer's own connection run beside each other.
- * In WAL mode synchronous=NORMAL can lose the last transactions on power loss but never corrupts
- * the file, and the counters re-carry any lost energy on the next reading (ARCHITECTURE.md §7).
- */
 /** Journal rows seq firstSeq..lastSeq, `journalRows` of them (the count proves none is missing). */
 export interface JournalRange {
   firstSeq: number;
@@ -61,11 +56,16 @@ const WRITER_CACHE_KIB = -2000;
  * SQLite's default of 1,000 made nearly every batch a checkpoint: a batch touches the last page of
  * every channel's minutes, so each of those pages was copied back after each batch, and the file
  * synced twice. Ten times the room lets a page take ten batches' rows before it is copied once
- * (bench `store`, side by side: about 165,000 readings/s against 136,000).
+ * (bench `store`: 156,000–170,000 readings/s against 136,000).
  */
 export const WAL_CHECKPOINT_PAGES = 10_000;
 
-/** Exported for the store bench's raw baseline, which must write with the same settings. */
+/**
+ * WAL lets readers (history queries) and the batch writer's own connection run beside each other.
+ * In WAL mode synchronous=NORMAL can lose the last transactions on power loss but never corrupts
+ * the file, and the counters re-carry any lost energy on the next reading (ARCHITECTURE.md §7).
+ * Exported for the store bench's raw baseline, which must write with the same settings.
+ */
 export function setPragmas(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
