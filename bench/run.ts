@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [-- --only ingest,store] [-- --profile]`
  *
  * Runs every scenario module in bench/scenarios/ (each exports `scenario: Scenario`), prints the
- * table of median and min–max with the ratio against the raw baseline measured in the same run,
+ * table of median and min–max with the ratio against the baseline measured in the same run,
  * and writes bench/results/latest.json (the previous one becomes previous.json, and the table
  * shows the change against it). A full run without --only also writes bench/results/README-table.md
  * for the README's Performance section.
@@ -194,7 +194,7 @@ async function main(): Promise<number> {
     const md = [
       `Measured ${startedAt.toISOString().slice(0, 10)} with \`${command}\` on ${m.cpus} × ${m.cpuModel}, ` +
         `${m.memGiB} GiB RAM, Node ${m.node} (${m.platform}); median of ${rows[0]?.samples.length ?? 0} runs ` +
-        `after a warm-up, min–max in the next column; ratio = median of paired runs against the raw baseline; ` +
+        `after a warm-up, min–max in the next column; ratio = median of paired runs against the row's baseline; ` +
         `1-minute load average ${m.loadAvg1} at the start (${Object.entries(loads)
           .map(([name, load]) => `${name} ${load}`)
           .join(', ')}).`,

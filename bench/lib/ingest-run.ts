@@ -157,14 +157,10 @@ export function ingestScenario(name: string, qos: 0 | 1): Scenario {
         const paired: SideKind[] = coreFirst
           ? ['core', JUDGED_FLOOR, 'baseline']
           : ['baseline', JUDGED_FLOOR, 'core'];
-        const sides: Partial<Record<SideKind, Side>> = {};
-        for (const kind of paired) sides[kind] = await once(kind, index, isWarmup);
-        for (const kind of Object.keys(FLOORS) as FloorKind[])
-          if (!(kind in sides)) sides[kind] = await once(kind, index, isWarmup);
-        const { core, baseline } = sides as Record<'core' | 'baseline', Side>;
-        const floors = Object.fromEntries(
-          (Object.keys(FLOORS) as FloorKind[]).map((kind) => [kind, sides[kind] as Side]),
-        ) as Record<FloorKind, Side>;
+        const others = (Object.keys(FLOORS) as FloorKind[]).filter((kind) => kind !== JUDGED_FLOOR);
+        const sides = {} as Record<SideKind, Side>;
+        for (const kind of [...paired, ...others]) sides[kind] = await once(kind, index, isWarmup);
+        const { core, baseline, ...floors } = sides;
         ctx.log(
           `${name}:   core ${Math.round(core.rate)} msg/s (${core.seconds.toFixed(2)} s), ` +
             `baseline ${Math.round(baseline.rate)} msg/s (${baseline.seconds.toFixed(2)} s), ` +
