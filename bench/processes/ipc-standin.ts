@@ -12,17 +12,15 @@
  */
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
-import type { ConnectionProfile, EventMessage, NodeTotals, SiteTree, Stats } from '../../src/shared/contract';
+import type { ConnectionProfile, SiteTree, Stats } from '../../src/shared/contract';
 import type { ApiError, Result } from '../../src/shared/result';
-import { nodeId } from '../../src/main/core/site/placement';
 import { bindIpc, commandChannel } from '../../src/main/electron/ipc';
 import { CoreHost, WORKER_ENTRY } from '../../src/main/worker/core-host';
 import { nowMs, reply, serve } from '../lib/child-side';
+import { BENCH_COMPANY_NODE as COMPANY, lastCompanyTotal } from '../lib/live-frames';
 import { probeUntilDrained } from '../lib/responsiveness';
-import { BENCH_COMPANY } from '../lib/shelly-fleet';
 
 const PAGE_URL = 'file:///kilowatch/renderer/index.html';
-const COMPANY = nodeId.company({ company: BENCH_COMPANY });
 /** `npm run bench` builds first; the worker runs the built core, as the app's does. */
 const WORKER_PATH = join(__dirname, '..', '..', 'out', 'main', WORKER_ENTRY);
 
@@ -32,7 +30,7 @@ let opened: {
   invoke: Invoke;
   close(): Promise<void>;
   pushesAt: number[];
-  live: { companyWh: number };
+  live: ReturnType<typeof lastCompanyTotal>;
 } | null = null;
 
 const log = (message: string, error?: unknown) => console.error(`ipc-standin: ${message}`, error ?? '');
@@ -65,12 +63,12 @@ async function start(url: string, filter: string, dbPath: string): Promise<void>
     return answer.value;
   };
   const pushesAt: number[] = [];
-  const live = { companyWh: Number.NaN };
-  core.on((message: EventMessage) => {
-    if (message.event !== 'totals.live') return;
+  const live = lastCompanyTotal();
+  // As the app forwards them to the window: the worker's frames, never parsed on this thread.
+  core.onEncoded((frame, event) => {
+    if (event !== 'totals.live') return;
     pushesAt.push(nowMs());
-    const company = (message.payload as { nodes: NodeTotals[] }).nodes.find((n) => n.id === COMPANY);
-    if (company) live.companyWh = company.energyWh;
+    live.see(frame);
   });
   const profile: ConnectionProfile = {
     name: 'bench',
@@ -113,14 +111,14 @@ serve(async (message) => {
       const tree = (await invoke('site.tree')) as SiteTree;
       const treeWh = tree.totals.find((t) => t.id === COMPANY)?.energyWh ?? Number.NaN;
       const deadline = nowMs() + 5000;
-      while (Math.abs(live.companyWh - treeWh) >= 0.0015 && nowMs() < deadline)
+      while (Math.abs(live.companyWh() - treeWh) >= 0.0015 && nowMs() < deadline)
         await new Promise((r) => setTimeout(r, 25));
       reply({
         type: 'drained',
         ...probe,
         pushesAt,
         companyWh: tree.totals.find((t) => t.id === COMPANY)?.energyWh ?? Number.NaN,
-        liveCompanyWh: live.companyWh,
+        liveCompanyWh: live.companyWh(),
       });
       await opened.close();
       opened = null;

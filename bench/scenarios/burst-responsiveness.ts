@@ -20,14 +20,14 @@
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import type { NodeTotals, SiteTree, Stats } from '../../src/shared/contract';
-import { nodeId } from '../../src/main/core/site/placement';
+import type { SiteTree, Stats } from '../../src/shared/contract';
 import { freePort } from '../../test/support/mosquitto';
 import { sessionCookie } from '../../test/support/headless';
 import { benchBroker } from '../lib/broker';
 import { Child, type Message } from '../lib/child';
 import { nowMs } from '../lib/child-side';
 import { healthz, spawnHeadless, waitUntil } from '../lib/headless';
+import { BENCH_COMPANY_NODE as COMPANY, isLiveFrame, lastCompanyTotal } from '../lib/live-frames';
 import { repeat } from '../lib/repeat';
 import {
   probeUntilDrained,
@@ -35,7 +35,7 @@ import {
   type CommandProbe,
   type Responsiveness,
 } from '../lib/responsiveness';
-import { BENCH_COMPANY, minuteSAgo, type FleetSpec } from '../lib/shelly-fleet';
+import { minuteSAgo, type FleetSpec } from '../lib/shelly-fleet';
 import { median } from '../lib/stats';
 import type { BenchContext, Scenario, ScenarioResult } from '../lib/types';
 
@@ -45,7 +45,6 @@ const STALL_MS = 30_000;
 const MAX_CONNECTIONS = 64;
 const FILTER = 'Bench/#';
 const UNITS_PER_WH = 60_000;
-const COMPANY = nodeId.company({ company: BENCH_COMPANY });
 /** Issue #15's targets. */
 const P99_BELOW_MS = 50;
 const MAX_BELOW_MS = 150;
@@ -98,35 +97,18 @@ function post<T>(agent: Agent, url: string, cookie: string, name: string, isRetr
   });
 }
 
-const LIVE_FRAME_START = Buffer.from('{"event":"totals.live"');
-const COMPANY_NODE = Buffer.from(`"id":${JSON.stringify(COMPANY)}`);
-
-/** The company's total in a `totals.live` frame, or NaN when the frame has no such node. */
-function companyWhIn(frame: Buffer): number {
-  const message = JSON.parse(frame.toString()) as { payload: { nodes: NodeTotals[] } };
-  return message.payload.nodes.find((n) => n.id === COMPANY)?.energyWh ?? Number.NaN;
-}
-
-/**
- * The event WebSocket, keeping when each `totals.live` arrived and the company's last total.
- * A push is not parsed as it arrives: in the burst each is hundreds of kB, and parsing them on this
- * thread made the calls due meanwhile leave late (p99 15–38 ms late, up to 110 ms), which counted
- * as the console's latency. Only the last push that names the company is parsed, when asked.
- */
+/** The event WebSocket, keeping when each `totals.live` arrived and the company's last total (live-frames.ts). */
 async function watchLive(
   url: string,
   cookie: string,
 ): Promise<{ pushesAt: number[]; companyWh(): number; close(): void }> {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/events`, { headers: { cookie } });
   const pushesAt: number[] = [];
-  let withCompany: Buffer | null = null;
+  const company = lastCompanyTotal();
   ws.on('message', (data: Buffer) => {
-    const isLive =
-      data.subarray(0, LIVE_FRAME_START.length).equals(LIVE_FRAME_START) ||
-      (JSON.parse(data.toString()) as { event: string }).event === 'totals.live';
-    if (!isLive) return;
+    if (!isLiveFrame(data)) return;
     pushesAt.push(nowMs());
-    if (data.includes(COMPANY_NODE)) withCompany = data;
+    company.see(data);
   });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -134,7 +116,7 @@ async function watchLive(
   });
   return {
     pushesAt,
-    companyWh: () => (withCompany ? companyWhIn(withCompany) : Number.NaN),
+    companyWh: company.companyWh,
     close: () => ws.close(),
   };
 }

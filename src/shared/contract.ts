@@ -1457,12 +1457,25 @@ export interface EventMessage<E extends EventName = EventName> {
 }
 
 /**
- * What the renderer talks to. The preload (IPC) and renderer/api/web.ts (HTTP + WebSocket) both
- * implement it; renderer code cannot tell which one it has.
+ * What the renderer talks to. renderer/api/ipc.ts (over the preload's KilowatchBridge) and
+ * renderer/api/web.ts (HTTP + WebSocket) both implement it; renderer code cannot tell which one it
+ * has.
  */
 export interface KilowatchApi {
   invoke<C extends CommandName>(command: C, params: CommandParams<C>): Promise<CommandReply<C>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/**
+ * What the Electron preload exposes as `window.kilowatch`. Events come as the very frames the
+ * bridge's WebSocket carries (an EventMessage as JSON text): the main thread relays the bytes the
+ * core's worker encoded without parsing them (a burst's `totals.live` is hundreds of kB, four
+ * times a second), and the renderer checks each frame as it checks the WebSocket's. Both are
+ * `unknown` here because they are checked where they arrive (renderer/api/validate.ts).
+ */
+export interface KilowatchBridge {
+  invoke(command: CommandName, params: unknown): Promise<unknown>;
+  onFrame(listener: (frame: unknown) => void): () => void;
 }
 
 /** Turns a zod failure into the contract's `invalid-params` error, naming the first bad field. */

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import type { ConnectionState, EventMessage, KilowatchBridge } from '../../src/shared/contract';
+import { createIpcApi } from '../../src/renderer/src/api/ipc';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -27,6 +29,14 @@ const electron = vi.hoisted(() => {
     const appListeners = new Map<string, Handler>();
     const ipcHandlers = new Map<string, Handler>();
     const windows: { options: Record<string, unknown>; loaded: string[] }[] = [];
+    /** What the main process sent to the window, and the page's side of that IPC (the preload's). */
+    const sent: { channel: string; args: unknown[] }[] = [];
+    const pageListeners = new Map<string, Set<Handler>>();
+    const exposed: Record<string, unknown> = {};
+    const sendToWindow = (channel: string, ...args: unknown[]) => {
+      sent.push({ channel, args });
+      pageListeners.get(channel)?.forEach((listener) => listener({}, ...args));
+    };
     const app = {
       isPackaged,
       on: (event: string, listener: Handler) => void appListeners.set(event, listener),
@@ -38,7 +48,11 @@ const electron = vi.hoisted(() => {
       quit: () => void events.push('quit'),
     };
     class BrowserWindow {
-      webContents = { send: () => undefined, on: () => undefined, setWindowOpenHandler: () => undefined };
+      webContents = {
+        send: sendToWindow,
+        on: () => undefined,
+        setWindowOpenHandler: () => undefined,
+      };
       constructor(options: Record<string, unknown>) {
         windows.push({ options, loaded: this.loaded });
       }
@@ -54,8 +68,27 @@ const electron = vi.hoisted(() => {
       appListeners,
       ipcHandlers,
       windows,
+      sent,
+      sendToWindow,
+      exposed,
       defaultSession: newSession(),
       module: {
+        contextBridge: { exposeInMainWorld: (key: string, api: unknown) => void (exposed[key] = api) },
+        // The page's end, for the preload: what the window was sent reaches its listeners, and an
+        // invoke reaches ipcMain's handler as from the trusted page.
+        ipcRenderer: {
+          on: (channel: string, listener: Handler) => {
+            if (!pageListeners.has(channel)) pageListeners.set(channel, new Set());
+            pageListeners.get(channel)?.add(listener);
+          },
+          removeListener: (channel: string, listener: Handler) =>
+            void pageListeners.get(channel)?.delete(listener),
+          invoke: async (channel: string, params: unknown) =>
+            ipcHandlers.get(channel)?.(
+              { senderFrame: { url: windows[0]?.loaded[0] }, sender: { id: 1 } },
+              params,
+            ),
+        },
         app,
         BrowserWindow,
         session: { defaultSession: undefined as unknown },
@@ -107,6 +140,12 @@ vi.mock('electron', () => {
     },
     get shell() {
       return current().shell;
+    },
+    get contextBridge() {
+      return current().contextBridge;
+    },
+    get ipcRenderer() {
+      return current().ipcRenderer;
     },
   };
 });
@@ -262,6 +301,48 @@ describe('the desktop entry (index.ts)', () => {
       expect(openHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
       expect(fake.events.filter((e) => e.startsWith('openExternal'))).toEqual([
         'openExternal https://example.com/docs',
+      ]);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('relays events as the frames the core encoded; the preload passes their text on and the renderer checks it', async () => {
+    const { fake, stop } = await startEntry('events', true);
+    try {
+      // The real preload, against the page's end of the stand-in, then the renderer's transport on it.
+      await import('../../src/preload/index');
+      const api = createIpcApi(fake.exposed.kilowatch as KilowatchBridge);
+      const states: ConnectionState[] = [];
+      const rejected: string[] = [];
+      api.onNotice((notice) => void (notice.kind === 'rejected' && rejected.push(notice.reason)));
+      api.on('connection.state', (state) => void states.push(state));
+      const reply = await api.invoke('connection.disconnect', {});
+      expect(reply).toMatchObject({ ok: true, value: { status: 'disconnected' } });
+      await until('the disconnected state pushed', () =>
+        states.some((state) => state.status === 'disconnected') ? true : undefined,
+      );
+      // The main thread sent the bytes it was handed, never an object it had parsed.
+      const frames = fake.sent.filter((m) => m.channel === 'kw:event').map((m) => m.args);
+      expect(frames.length).toBeGreaterThan(0);
+      for (const args of frames) {
+        expect(args).toHaveLength(1);
+        expect(args[0]).toBeInstanceOf(Uint8Array);
+      }
+      const last = JSON.parse(new TextDecoder().decode(frames.at(-1)?.[0] as Uint8Array)) as EventMessage;
+      expect(last).toEqual({ event: 'connection.state', payload: states.at(-1) });
+      expect(rejected).toEqual([]);
+      // What the contract does not describe reaches no listener, and the renderer says why.
+      const count = states.length;
+      const bogus = { event: 'connection.state', payload: { status: 'sideways' } };
+      fake.sendToWindow('kw:event', new TextEncoder().encode(JSON.stringify(bogus)));
+      fake.sendToWindow('kw:event', new TextEncoder().encode('{"event":"connection.st'));
+      fake.sendToWindow('kw:event', { event: 'connection.state', payload: states.at(-1) });
+      expect(states).toHaveLength(count);
+      expect(rejected).toEqual([
+        expect.stringMatching(/^event connection\.state: status/),
+        'event frame is not JSON',
+        'event frame is not text',
       ]);
     } finally {
       await stop();

@@ -77,8 +77,9 @@ function createWindow(core: ConsoleApi, trusted: TrustedRenderer): BrowserWindow
     },
   });
   win.on('ready-to-show', () => win.show());
-  const unsubscribe = core.on((message) => {
-    if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, message);
+  // The frames as the core's worker encoded them: this thread never parses a push.
+  const unsubscribe = core.onEncoded((frame) => {
+    if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, frame);
   });
   win.on('closed', unsubscribe);
   // The very URL the IPC check trusts, so the two cannot disagree.

@@ -4,7 +4,7 @@
  * validated and the core is called. Takes ipcMain as a parameter so it is testable without Electron.
  */
 import type { IpcMainInvokeEvent } from 'electron';
-import { COMMAND_NAMES, type Caller, type EventMessage } from '../../shared/contract';
+import { COMMAND_NAMES, type Caller } from '../../shared/contract';
 import { err, type ApiError, type Result } from '../../shared/result';
 import { dispatch, type CommandHandlers, type Logger } from '../core/dispatch';
 
@@ -50,5 +50,3 @@ export function bindIpc(
     for (const name of COMMAND_NAMES) ipcMain.removeHandler(commandChannel(name));
   };
 }
-
-export type EventSender = (channel: string, message: EventMessage) => void;

@@ -1,13 +1,16 @@
-import type { KilowatchApi } from '../../../shared/contract';
+import type { CommandName, CommandReply, KilowatchBridge } from '../../../shared/contract';
+import { createEventFrames } from './event-frames';
 import { createNotices, type Transport } from './transport';
-import { checkEvent, checkReply } from './validate';
+import { checkReply } from './validate';
 
 /** The Electron preload's `window.kilowatch`, with the renderer's own checks on what comes back. */
-export function createIpcApi(bridge: KilowatchApi): Transport {
+export function createIpcApi(bridge: KilowatchBridge): Transport {
   const notices = createNotices();
+  // One relay from the preload for every listener; each frame is parsed once (event-frames.ts).
+  const frames = createEventFrames(notices.emit, () => bridge.onFrame(frames.dispatch));
   return {
     kind: 'ipc',
-    async invoke(command, params) {
+    async invoke<C extends CommandName>(command: C, params: unknown): Promise<CommandReply<C>> {
       let body: unknown;
       try {
         body = await bridge.invoke(command, params);
@@ -22,13 +25,7 @@ export function createIpcApi(bridge: KilowatchApi): Transport {
       if (checked.rejected) notices.emit({ kind: 'rejected', reason: checked.rejected });
       return checked.reply;
     },
-    on(event, listener) {
-      return bridge.on(event, (payload) => {
-        const checked = checkEvent(event, payload);
-        if (checked.ok) listener(checked.value);
-        else notices.emit({ kind: 'rejected', reason: checked.error });
-      });
-    },
+    on: frames.on,
     onNotice: notices.on,
   };
 }

@@ -2,10 +2,11 @@
  * The contract over the headless bridge: each command is `POST /api/<command>`, every event
  * arrives on one WebSocket at `/api/events`.
  */
-import type { CommandName, CommandParams, CommandReply, EventName } from '../../../shared/contract';
+import type { CommandName, CommandParams, CommandReply } from '../../../shared/contract';
 import { snapshotKey, type EarlyStream } from './early-stream';
+import { createEventFrames } from './event-frames';
 import { createNotices, type Transport } from './transport';
-import { checkEvent, checkEventFrame, checkReply } from './validate';
+import { checkReply } from './validate';
 
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 15_000;
@@ -18,8 +19,10 @@ interface Place {
 /** `early`: the stream the page's first script opened (early-stream.ts), taken over on first use. */
 export function createWebApi(place: Place, early: EarlyStream | null = null): Transport {
   const notices = createNotices();
-  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
-  let started = false;
+  // The first subscription opens the stream: the early one, taken over a microtask later, or a new one.
+  const frames = createEventFrames(notices.emit, () =>
+    early ? queueMicrotask(() => adopt(early)) : connect(),
+  );
   let retryMs = RETRY_FIRST_MS;
   /** Replies asked for when the early stream opened; valid only while that stream stays open. */
   let earlySnapshots: Map<string, Promise<Response>> | null = null;
@@ -87,15 +90,6 @@ export function createWebApi(place: Place, early: EarlyStream | null = null): Tr
     return checked.reply;
   }
 
-  function dispatch(data: unknown): void {
-    const frame = checkEventFrame(data);
-    if (!frame.ok) {
-      notices.emit({ kind: 'rejected', reason: frame.error });
-      return;
-    }
-    listeners.get(frame.value.event)?.forEach((listener) => listener(frame.value.payload));
-  }
-
   function opened(ws: WebSocket): void {
     retryMs = RETRY_FIRST_MS;
     if (early?.ws === ws) earlySnapshots = early.snapshots;
@@ -115,7 +109,7 @@ export function createWebApi(place: Place, early: EarlyStream | null = null): Tr
 
   function listen(ws: WebSocket): void {
     ws.onopen = () => opened(ws);
-    ws.onmessage = (message) => dispatch(message.data);
+    ws.onmessage = (message) => frames.dispatch(message.data);
     ws.onclose = closed;
   }
 
@@ -134,7 +128,7 @@ export function createWebApi(place: Place, early: EarlyStream | null = null): Tr
     const { ws } = stream;
     listen(ws);
     if (ws.readyState === WebSocket.OPEN) opened(ws);
-    for (const frame of stream.frames.splice(0)) dispatch(frame);
+    for (const frame of stream.frames.splice(0)) frames.dispatch(frame);
     // Closed before anyone listened (a closing one still calls `onclose`).
     if (ws.readyState === WebSocket.CLOSED) closed();
   }
@@ -142,22 +136,7 @@ export function createWebApi(place: Place, early: EarlyStream | null = null): Tr
   return {
     kind: 'web',
     invoke,
-    on(event, listener) {
-      const checked = (payload: unknown): void => {
-        const result = checkEvent(event, payload);
-        if (result.ok) listener(result.value);
-        else notices.emit({ kind: 'rejected', reason: result.error });
-      };
-      let subscribers = listeners.get(event);
-      if (!subscribers) listeners.set(event, (subscribers = new Set()));
-      subscribers.add(checked);
-      if (!started) {
-        started = true;
-        if (early) queueMicrotask(() => adopt(early));
-        else connect();
-      }
-      return () => subscribers.delete(checked);
-    },
+    on: frames.on,
     onNotice: notices.on,
   };
 }
