@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import type { ConnectionState, EventMessage, KilowatchBridge } from '../../src/shared/contract';
-import { createIpcApi } from '../../src/renderer/src/api/ipc';
+import type { ConnectionState, EventMessage, KilowatchApi, KilowatchBridge } from '../../src/shared/contract';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -153,6 +152,13 @@ vi.mock('electron', () => {
 const dir = mkdtempSync(join(tmpdir(), 'kw-electron-main-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ENTRY = '../../src/main/electron/index';
+/** The renderer's IPC transport, seen from Node (it belongs to the web TypeScript project). */
+const IPC_TRANSPORT = resolve(__dirname, '../../src/renderer/src/api/ipc.ts');
+interface IpcTransportModule {
+  createIpcApi(bridge: KilowatchBridge): KilowatchApi & {
+    onNotice(listener: (notice: { kind: string; reason?: string }) => void): () => void;
+  };
+}
 // Under vitest the entry's __dirname is src/main/electron, so its page is src/main/renderer/index.html.
 const PAGE = pathToFileURL(resolve(__dirname, '../../src/main/renderer/index.html')).href;
 
@@ -312,10 +318,11 @@ describe('the desktop entry (index.ts)', () => {
     try {
       // The real preload, against the page's end of the stand-in, then the renderer's transport on it.
       await import('../../src/preload/index');
+      const { createIpcApi } = (await import(/* @vite-ignore */ IPC_TRANSPORT)) as IpcTransportModule;
       const api = createIpcApi(fake.exposed.kilowatch as KilowatchBridge);
       const states: ConnectionState[] = [];
       const rejected: string[] = [];
-      api.onNotice((notice) => void (notice.kind === 'rejected' && rejected.push(notice.reason)));
+      api.onNotice((notice) => void (notice.kind === 'rejected' && rejected.push(notice.reason ?? '')));
       api.on('connection.state', (state) => void states.push(state));
       const reply = await api.invoke('connection.disconnect', {});
       expect(reply).toMatchObject({ ok: true, value: { status: 'disconnected' } });
