@@ -324,6 +324,9 @@ describe('the desktop entry (index.ts)', () => {
       const rejected: string[] = [];
       api.onNotice((notice) => void (notice.kind === 'rejected' && rejected.push(notice.reason ?? '')));
       api.on('connection.state', (state) => void states.push(state));
+      // A second listener gets the same checked payloads, and a bad frame is refused once, not per listener.
+      const alsoSeen: ConnectionState[] = [];
+      api.on('connection.state', (state) => void alsoSeen.push(state));
       const reply = await api.invoke('connection.disconnect', {});
       expect(reply).toMatchObject({ ok: true, value: { status: 'disconnected' } });
       await until('the disconnected state pushed', () =>
@@ -346,6 +349,7 @@ describe('the desktop entry (index.ts)', () => {
       fake.sendToWindow('kw:event', new TextEncoder().encode('{"event":"connection.st'));
       fake.sendToWindow('kw:event', { event: 'connection.state', payload: states.at(-1) });
       expect(states).toHaveLength(count);
+      expect(alsoSeen).toEqual(states);
       expect(rejected).toEqual([
         expect.stringMatching(/^event connection\.state: status/),
         'event frame is not JSON',

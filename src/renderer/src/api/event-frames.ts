@@ -1,9 +1,9 @@
 /**
  * Event frames to listeners, the same for both transports: a WebSocket message (web.ts) and a
  * frame the Electron preload relays (ipc.ts) are one `{"event": name, "payload": …}` text each.
- * A frame is parsed once, whoever listens; each payload is checked against the contract before a
- * listener sees it, and what fails either check is reported as a `rejected` notice, not dropped
- * in silence.
+ * A frame is parsed and its payload checked against the contract once, however many listen (a
+ * burst's `totals.live` is hundreds of kB); what fails either check is reported as a `rejected`
+ * notice, not dropped in silence. A frame nobody listens to is parsed but not checked.
  */
 import type { EventName, KilowatchApi } from '../../../shared/contract';
 import type { TransportNotice } from './transport';
@@ -23,22 +23,24 @@ export function createEventFrames(emit: (notice: TransportNotice) => void, start
     dispatch(data) {
       const frame = checkEventFrame(data);
       if (!frame.ok) return emit({ kind: 'rejected', reason: frame.error });
-      listeners.get(frame.value.event)?.forEach((listener) => listener(frame.value.payload));
+      const { event, payload } = frame.value;
+      const subscribers = listeners.get(event);
+      if (!subscribers?.size) return;
+      const checked = checkEvent(event, payload);
+      if (!checked.ok) return emit({ kind: 'rejected', reason: checked.error });
+      subscribers.forEach((listener) => listener(checked.value));
     },
     on(event, listener) {
-      const checked = (payload: unknown): void => {
-        const result = checkEvent(event, payload);
-        if (result.ok) listener(result.value);
-        else emit({ kind: 'rejected', reason: result.error });
-      };
+      // Checked in dispatch against this same event's schema, so the payload is this event's.
+      const subscriber = listener as (payload: unknown) => void;
       let subscribers = listeners.get(event);
       if (!subscribers) listeners.set(event, (subscribers = new Set()));
-      subscribers.add(checked);
+      subscribers.add(subscriber);
       if (!isStarted) {
         isStarted = true;
         start();
       }
-      return () => subscribers.delete(checked);
+      return () => subscribers.delete(subscriber);
     },
   };
 }
