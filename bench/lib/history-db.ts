@@ -1,13 +1,14 @@
 /**
  * A synthetic history database in Kilowatch's own schema: `channels` Plus 2PM channels (two per
  * device, ten devices per room, ten rooms per office) with minute rows for the last `minuteDays`
- * and hour/day/week/month rollups for every node over `days`. Energy per channel is constant
+ * (the newest in energy_minute_recent, as on a live file) and hour/day/week/month rollups for
+ * every node over `days`. Energy per channel is constant
  * within an hour (a day curve), so every rollup is exactly the sum of what it covers.
  * Buckets are UTC and the database says so, so opening it never triggers a rollup rebuild.
  */
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { Store } from '../../src/main/core/store/store';
+import { RECENT_MINUTE_ROWS, Store } from '../../src/main/core/store/store';
 
 export interface HistoryDb {
   path: string;
@@ -103,14 +104,21 @@ export function buildHistoryDb(
 
   const unitsPerMinute = (ch: Ch, hourOfDay: number) =>
     Math.round((ch.baseUnitsPerMinute * (CURVE[hourOfDay] as number)) / 12);
-  // Minutes, in primary-key order (channel, minute) for fast inserts.
-  const insertMinute = db.prepare(
-    'INSERT INTO energy_minute (channel_id, minute, energy_units, returned_units, place_id) VALUES (?, ?, ?, 0, NULL)',
-  );
+  // Minutes, in primary-key order (channel, minute) for fast inserts. The newest are in
+  // energy_minute_recent, as many as a live file can hold there (just under RECENT_MINUTE_ROWS):
+  // the worst case for a minute query, which reads that table by time.
+  const recentFromMs = endMs - Math.floor((RECENT_MINUTE_ROWS - 1) / channels.length) * 60_000;
+  const insertMinute = (table: string) =>
+    db.prepare(
+      `INSERT INTO ${table} (channel_id, minute, energy_units, returned_units, place_id) VALUES (?, ?, ?, 0, NULL)`,
+    );
+  const insertFolded = insertMinute('energy_minute');
+  const insertRecent = insertMinute('energy_minute_recent');
   for (const ch of channels) {
     db.transaction(() => {
       for (let t = minuteStartMs; t < endMs; t += 60_000) {
-        insertMinute.run(ch.id, t / 60_000, unitsPerMinute(ch, new Date(t).getUTCHours()));
+        const insert = t < recentFromMs ? insertFolded : insertRecent;
+        insert.run(ch.id, t / 60_000, unitsPerMinute(ch, new Date(t).getUTCHours()));
       }
     })();
   }

@@ -37,7 +37,7 @@ serve(async (message) => {
   const rows = {
     device: count('device'),
     channel: count('channel'),
-    energy_minute: count('energy_minute'),
+    energy_minute: count('energy_minute_all'),
     ledger: count('ledger'),
   };
   db.close();

@@ -6,8 +6,9 @@
  * `Store.commit` is captured (deep-copied, not written). Then, alternating per repetition and each
  * on a fresh file:
  *   store  `Store.commit(batch)` for every batch — devices, channels, counters, minute energy,
- *          totals, rollup journal, ledger: everything one ingest transaction writes — and then
- *          `applyRollups()`, which adds the journaled increments to the rollup tables;
+ *          totals, rollup journal, ledger: everything one ingest transaction writes, the minutes
+ *          folded from energy_minute_recent when enough have gathered — and then the last recent
+ *          minutes folded and `applyRollups()`, which adds the journaled increments to the rollups;
  *   raw    the same readings as plain better-sqlite3 inserts, batched the same way: one prepared
  *          INSERT per minute row (channel, minute, energy) in one transaction per batch, into a
  *          table shaped like energy_minute, with the store's pragmas (setPragmas).
@@ -79,7 +80,10 @@ function timeStore(path: string, batches: Batch[]): number {
     const result = store.commit(batch);
     if (!result.ok) throw new Error(`store commit: ${result.error.message}`);
   }
-  // The journaled rollup increments are part of the work: timed until they are in the rollups.
+  // The journaled rollup increments are part of the work: timed until they are in the rollups, and
+  // the last recent minutes until they are in energy_minute, where the raw side put all of its.
+  const folded = store.foldRecentMinutes();
+  if (!folded.ok) throw new Error(`fold recent minutes: ${folded.error.message}`);
   const applied = store.applyRollups();
   if (!applied.ok) throw new Error(`apply rollups: ${applied.error.message}`);
   const ms = performance.now() - started;

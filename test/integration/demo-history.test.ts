@@ -179,7 +179,7 @@ describe('the demo history backfill', () => {
       // And live readings add only what they count: about the fleet's draw over the minutes since.
       const company = q<{ id: number }>('SELECT id FROM node WHERE node = ?', COMPANY)[0]?.id;
       const live = q<{ e: number }>(
-        `SELECT coalesce(sum(m.energy_units), 0) AS e FROM energy_minute m JOIN place p ON p.id = m.place_id
+        `SELECT coalesce(sum(m.energy_units), 0) AS e FROM energy_minute_all m JOIN place p ON p.id = m.place_id
          WHERE p.company = 'Aurora' AND m.minute >= ?`,
         backfilledTo / 60_000,
       )[0]?.e as number;

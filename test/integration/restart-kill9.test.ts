@@ -196,7 +196,7 @@ describe('kill -9 in the middle of a stream, then restart on the same database',
     const db = new Database(`${dir?.path}/kw.db`, { readonly: true, fileMustExist: true });
     const duplicates = db
       .prepare(
-        'SELECT channel_id, minute, count(*) AS n FROM energy_minute GROUP BY channel_id, minute HAVING n > 1',
+        'SELECT channel_id, minute, count(*) AS n FROM energy_minute_all GROUP BY channel_id, minute HAVING n > 1',
       )
       .all();
     db.close();

@@ -62,7 +62,7 @@ export function aggregateMismatches(watch: AggregateWatch, expected: Map<string,
 export interface StoredFigures {
   /** node_total.energy_units per node. */
   totals: Map<string, number>;
-  /** Σ energy_minute.energy_units per channel node. */
+  /** Σ energy_minute_all.energy_units per channel node (both minute tables). */
   minutes: Map<string, number>;
   /** counter_state.value_units of each channel's import counter. */
   counters: Map<string, number>;
@@ -81,7 +81,7 @@ export function storedFigures(dbPath: string): StoredFigures {
       'SELECT node, energy_units AS units FROM node_total',
     );
     const minutes = rows<{ node: string; units: number }>(
-      `SELECT ${channelNode} AS node, sum(m.energy_units) AS units FROM energy_minute m JOIN channel c ON c.id = m.channel_id GROUP BY m.channel_id`,
+      `SELECT ${channelNode} AS node, sum(m.energy_units) AS units FROM energy_minute_all m JOIN channel c ON c.id = m.channel_id GROUP BY m.channel_id`,
     );
     const counters = rows<{ node: string; units: number }>(
       `SELECT ${channelNode} AS node, s.value_units AS units FROM counter_state s JOIN channel c ON c.id = s.channel_id WHERE s.direction = 'import'`,
@@ -118,7 +118,7 @@ export function storedMismatches(dbPath: string, devices: SimDevice[]): string[]
   for (const d of devices) {
     for (const c of d.channels) {
       check(
-        `Σ energy_minute ${c.node}`,
+        `Σ energy_minute_all ${c.node}`,
         stored.minutes.get(c.node) ?? 0,
         (c.lastSentMWh ?? 0) - (c.firstSentMWh ?? 0),
       );

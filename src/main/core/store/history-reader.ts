@@ -42,44 +42,65 @@ const PIECE_MIN = 1440;
  * The place ids a PlaceMatch names, as a subquery: the same rows as joining `place` and comparing
  * its names (store.ts PLACE_MATCHES), without a join per minute row.
  */
-const MATCHING_PLACES = `SELECT id FROM place WHERE company = ? AND (? IS NULL OR office = ?) AND (? IS NULL OR room = ?)`;
-const placeParams = (place: PlaceMatch): unknown[] => [
-  place.company,
-  place.office ?? null,
-  place.office ?? null,
-  place.room ?? null,
-  place.room ?? null,
-];
+const MATCHING_PLACES = `SELECT id FROM place WHERE company = :company AND (:office IS NULL OR office = :office)
+  AND (:room IS NULL OR room = :room)`;
+const placeParams = (place: PlaceMatch) => ({
+  company: place.company,
+  office: place.office ?? null,
+  room: place.room ?? null,
+});
+
+/**
+ * Minute rows live in two tables (migration 0010): energy_minute, keyed (channel, minute), and the
+ * few recent ones in energy_minute_recent, keyed (minute, channel) until a commit folds them in.
+ * Each read asks both, each by its own key: the channels' key ranges in the first, the time range
+ * in the second. A minute can have a row in each; every read here adds rows up, so that is exact.
+ */
+const bothTables = (select: (table: 'energy_minute' | 'energy_minute_recent') => string): string =>
+  `${select('energy_minute')}\n  UNION ALL\n  ${select('energy_minute_recent')}`;
+
+/** A table's rows of the channels in [from, to), by that table's key, as `m`. */
+const channelRows = (table: 'energy_minute' | 'energy_minute_recent'): string =>
+  table === 'energy_minute'
+    ? `json_each(:channels) AS c CROSS JOIN energy_minute AS m
+         ON m.channel_id = c.value AND m.minute >= :from AND m.minute < :to WHERE true`
+    : `energy_minute_recent AS m
+         WHERE m.minute >= :from AND m.minute < :to AND m.channel_id IN (SELECT value FROM json_each(:channels))`;
 
 const SQL = {
   rollup: (rollup: Rollup) =>
     `SELECT start_min AS startMin, energy_units AS energyUnits, returned_units AS returnedUnits
        FROM energy_${rollup} WHERE node_id = ? AND start_min >= ? AND start_min < ? ORDER BY start_min`,
-  minutes: `SELECT m.minute AS minute, m.energy_units AS energyUnits, m.returned_units AS returnedUnits
-       FROM json_each(?) AS c
-       CROSS JOIN energy_minute AS m ON m.channel_id = c.value AND m.minute >= ? AND m.minute < ?
-       ORDER BY m.minute`,
+  minutes: `${bothTables(
+    (t) => `SELECT m.minute AS minute, m.energy_units AS energyUnits, m.returned_units AS returnedUnits
+       FROM ${channelRows(t)}`,
+  )}
+    ORDER BY minute`,
   // Rows that remember no place (schema v1) count where their device is now: `placeless` lists
   // those channels, as the rollup rebuild attributes them.
-  placeMinutes: `SELECT m.minute AS minute, sum(m.energy_units) AS energyUnits, sum(m.returned_units) AS returnedUnits
-       FROM json_each(?) AS c
-       CROSS JOIN energy_minute AS m ON m.channel_id = c.value AND m.minute >= ? AND m.minute < ?
-       WHERE m.booking_id IS NULL
+  placeMinutes: `SELECT minute, sum(energyUnits) AS energyUnits, sum(returnedUnits) AS returnedUnits FROM (${bothTables(
+    (t) => `SELECT m.minute AS minute, m.energy_units AS energyUnits, m.returned_units AS returnedUnits
+       FROM ${channelRows(t)}
+         AND m.booking_id IS NULL
          AND (m.place_id IN (${MATCHING_PLACES})
-              OR (m.place_id IS NULL AND m.channel_id IN (SELECT value FROM json_each(?))))
-       GROUP BY m.minute ORDER BY m.minute`,
-  bookedMinutes: `SELECT m.minute AS minute, m.energy_units AS energyUnits, m.returned_units AS returnedUnits,
+              OR (m.place_id IS NULL AND m.channel_id IN (SELECT value FROM json_each(:placeless))))`,
+  )})
+    GROUP BY minute ORDER BY minute`,
+  bookedMinutes: `${bothTables(
+    (t) => `SELECT m.minute AS minute, m.energy_units AS energyUnits, m.returned_units AS returnedUnits,
               m.booking_id AS bookingId
-       FROM json_each(?) AS c
-       CROSS JOIN energy_minute AS m ON m.channel_id = c.value AND m.minute >= ? AND m.minute < ?
-       WHERE m.booking_id IS NOT NULL ORDER BY m.minute`,
-  // One channel's rows in a place, summed per piece in SQLite: a primary-key range per piece, and
-  // no row leaves SQLite (reading them one by one into JavaScript cost twenty times as much).
-  pieceSums: `WITH piece AS (SELECT key AS i, value AS s, lead(value) OVER (ORDER BY key) AS e FROM json_each(?))
+       FROM ${channelRows(t)} AND m.booking_id IS NOT NULL`,
+  )}
+    ORDER BY minute`,
+  // One channel's rows in a place, summed per piece in SQLite: a key range per piece and table,
+  // and no row leaves SQLite (reading them one by one into JavaScript cost twenty times as much).
+  pieceSums: `WITH piece AS (SELECT key AS i, value AS s, lead(value) OVER (ORDER BY key) AS e FROM json_each(:bounds))
      SELECT piece.i AS i, (
-       SELECT json_array(count(*), sum(m.energy_units), sum(m.returned_units)) FROM energy_minute AS m
-        WHERE m.channel_id = ? AND m.minute >= piece.s AND m.minute < piece.e AND m.booking_id IS NULL
-          AND ((m.place_id IS NULL AND ?) OR m.place_id IN (${MATCHING_PLACES}))
+       SELECT json_array(count(*), sum(e), sum(r)) FROM (${bothTables(
+         (t) => `SELECT m.energy_units AS e, m.returned_units AS r FROM ${t} AS m
+          WHERE m.channel_id = :channel AND m.minute >= piece.s AND m.minute < piece.e AND m.booking_id IS NULL
+            AND ((m.place_id IS NULL AND :placeless) OR m.place_id IN (${MATCHING_PLACES}))`,
+       )})
      ) AS sums
      FROM piece WHERE piece.e IS NOT NULL`,
 };
@@ -122,7 +143,7 @@ export class HistoryReader {
   minutes(channelIds: readonly number[], fromMin: number, toMin: number): Promise<MinuteSum[]> {
     const channels = JSON.stringify(channelIds);
     return this.windowed(channelIds.length, fromMin, toMin, (from, to) =>
-      this.statement(SQL.minutes).all(channels, from, to),
+      this.statement(SQL.minutes).all({ channels, from, to }),
     );
   }
 
@@ -140,7 +161,7 @@ export class HistoryReader {
     const channels = JSON.stringify(channelIds);
     const placeless = JSON.stringify(placelessIds);
     return this.windowed(channelIds.length, fromMin, toMin, (from, to) =>
-      this.statement(SQL.placeMinutes).all(channels, from, to, ...placeParams(place), placeless),
+      this.statement(SQL.placeMinutes).all({ channels, from, to, ...placeParams(place), placeless }),
     );
   }
 
@@ -148,7 +169,7 @@ export class HistoryReader {
   bookedMinutes(channelIds: readonly number[], fromMin: number, toMin: number): Promise<BookedMinute[]> {
     const channels = JSON.stringify(channelIds);
     return this.windowed(channelIds.length, fromMin, toMin, (from, to) =>
-      this.statement(SQL.bookedMinutes).all(channels, from, to),
+      this.statement(SQL.bookedMinutes).all({ channels, from, to }),
     );
   }
 
@@ -181,12 +202,12 @@ export class HistoryReader {
       windowBounds.push(
         last < pieceBounds.length ? (pieceBounds[last] as number) : (bounds.at(-1) as number),
       );
-      const rows = this.statement(SQL.pieceSums).all(
-        JSON.stringify(windowBounds),
-        channelId,
-        isPlaceless ? 1 : 0,
+      const rows = this.statement(SQL.pieceSums).all({
+        bounds: JSON.stringify(windowBounds),
+        channel: channelId,
+        placeless: isPlaceless ? 1 : 0,
         ...placeParams(place),
-      ) as Array<{ i: number; sums: string }>;
+      }) as Array<{ i: number; sums: string }>;
       for (const row of rows) {
         const [count, energy, returned] = JSON.parse(row.sums) as [number, number | null, number | null];
         if (count === 0) continue;

@@ -12,4 +12,5 @@ export const MIGRATION_FILES = [
   '0007_alert_resolved.sql',
   '0008_device_category.sql',
   '0009_anomaly_rules.sql',
+  '0010_recent_minutes.sql',
 ] as const;

@@ -48,10 +48,11 @@ export function rebuildRollups(
   if (!applied.ok) throw new Error(applied.error.message);
   const db = store.database;
   const places = new Map(store.loadPlaces().map((p) => [p.id, p]));
-  const oldest = (db.prepare('SELECT min(minute) AS m FROM energy_minute').get() as { m: number | null }).m;
+  const oldest = (db.prepare('SELECT min(minute) AS m FROM energy_minute_all').get() as { m: number | null })
+    .m;
   if (oldest === null) return { minutes: 0, buckets: 0, differed: 0, fromMinute: null };
   const total = onProgress
-    ? (db.prepare('SELECT count(*) AS n FROM energy_minute').get() as { n: number }).n
+    ? (db.prepare('SELECT count(*) AS n FROM energy_minute_all').get() as { n: number }).n
     : 0;
   onProgress?.({ phase: 'reading', done: 0, total });
   const cutoff = store.setting(PRUNED_BEFORE_SETTING);
@@ -75,7 +76,7 @@ export function rebuildRollups(
     .prepare(
       `SELECT m.minute, m.energy_units AS e, m.returned_units AS r, m.place_id AS placeId,
               m.booking_id AS bookingId, c.device_key AS deviceKey, c.component, c.is_phase AS isPhase
-       FROM energy_minute m JOIN channel c ON c.id = m.channel_id`,
+       FROM energy_minute_all m JOIN channel c ON c.id = m.channel_id`,
     )
     .iterate() as Iterable<{
     minute: number;
@@ -169,10 +170,13 @@ export function rebuildRollups(
     for (const [id, node] of newNodes) insertNode.run(id, node);
     // Minutes counted before rooms were remembered (schema v1) take the device's placement now
     // (Unassigned included), as the rollups just rebuilt do.
-    const setPlace = db.prepare(
-      'UPDATE energy_minute SET place_id = ? WHERE place_id IS NULL AND channel_id IN (SELECT id FROM channel WHERE device_key = ?)',
+    const setPlaces = ['energy_minute', 'energy_minute_recent'].map((table) =>
+      db.prepare(
+        `UPDATE ${table} SET place_id = ? WHERE place_id IS NULL AND channel_id IN (SELECT id FROM channel WHERE device_key = ?)`,
+      ),
     );
-    for (const [deviceKey, placeId] of backfill) setPlace.run(placeId, deviceKey);
+    for (const [deviceKey, placeId] of backfill)
+      for (const setPlace of setPlaces) setPlace.run(placeId, deviceKey);
     for (const rollup of ROLLUPS) {
       const stored = new Map(
         (

@@ -52,6 +52,16 @@ export interface JournalRange {
 const WRITER_CACHE_KIB = -2000;
 
 /**
+ * Rows energy_minute_recent may hold before a commit folds them into energy_minute (about 500 KB).
+ * A batch's minutes are appended there in time order, to a handful of pages, where energy_minute
+ * would have its last page per channel rewritten; the fold then rewrites each channel's last page
+ * once per this many rows instead of once per batch (bench `store`, 1,000 channels: 0.71–0.86 of
+ * raw inserts against 0.55–0.66). History queries scan the recent rows in their time range, so the
+ * table stays small: a few milliseconds at most to read it whole.
+ */
+export const RECENT_MINUTE_ROWS = 20_000;
+
+/**
  * Pages the WAL may hold before a commit copies them back into the database file (about 40 MB).
  * SQLite's default of 1,000 made nearly every batch a checkpoint: a batch touches the last page of
  * every channel's minutes, so each of those pages was copied back after each batch, and the file
@@ -109,6 +119,11 @@ export class Store {
   private readonly pending = new PendingRollups();
   /** Read statements prepared on first use and kept: preparing costs more than a small query. */
   private readonly prepared = new Map<string, Database.Statement>();
+  /**
+   * About how many rows energy_minute_recent holds (a minute added to twice counts twice): when to
+   * fold. Each connection keeps its own; only the batch writer's commits add rows.
+   */
+  private recentRows: number;
 
   private constructor(
     private readonly db: Database.Database,
@@ -138,13 +153,25 @@ export class Store {
            arrival_s = excluded.arrival_s, epoch = excluded.epoch, offline_count = excluded.offline_count`,
       ),
       addMinute: db.prepare(
-        `INSERT INTO energy_minute (channel_id, minute, energy_units, returned_units, gap_from_s, place_id, booking_id)
+        `INSERT INTO energy_minute_recent (channel_id, minute, energy_units, returned_units, gap_from_s, place_id, booking_id)
          VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (minute, channel_id) DO UPDATE SET
+           energy_units = energy_units + excluded.energy_units,
+           returned_units = returned_units + excluded.returned_units,
+           gap_from_s = coalesce(excluded.gap_from_s, gap_from_s)`,
+      ),
+      // In channel order, so each channel's last page is written once; `WHERE true` tells SQLite's
+      // parser that ON CONFLICT belongs to the INSERT, not to a join. Merged as addMinute merges.
+      foldRecent: db.prepare(
+        `INSERT INTO energy_minute (channel_id, minute, energy_units, returned_units, gap_from_s, place_id, booking_id)
+         SELECT channel_id, minute, energy_units, returned_units, gap_from_s, place_id, booking_id
+           FROM energy_minute_recent WHERE true ORDER BY channel_id, minute
          ON CONFLICT (channel_id, minute) DO UPDATE SET
            energy_units = energy_units + excluded.energy_units,
            returned_units = returned_units + excluded.returned_units,
            gap_from_s = coalesce(excluded.gap_from_s, gap_from_s)`,
       ),
+      clearRecent: db.prepare('DELETE FROM energy_minute_recent'),
       insertPlace: db.prepare('INSERT OR IGNORE INTO place (id, company, office, room) VALUES (?, ?, ?, ?)'),
       insertNode: db.prepare('INSERT OR IGNORE INTO node (id, node) VALUES (?, ?)'),
       insertBooking: db.prepare('INSERT OR IGNORE INTO booking (id, targets) VALUES (?, ?)'),
@@ -185,6 +212,7 @@ export class Store {
         `INSERT INTO node_name (node, name) VALUES (?, ?) ON CONFLICT (node) DO UPDATE SET name = excluded.name`,
       ),
     };
+    this.recentRows = (db.prepare('SELECT count(*) AS n FROM energy_minute_recent').get() as { n: number }).n;
   }
 
   static open(path: string): Result<Store, ApiError> {
@@ -417,6 +445,7 @@ export class Store {
     options: { rollups?: 'journal' | 'direct' } = {},
   ): Result<number | null, ApiError> {
     let journalSeq: number | null = null;
+    let recentRows = this.recentRows;
     try {
       // Positional parameters and no per-row objects: this runs for every row of every batch, and
       // binding by name costs a fifth more here.
@@ -456,7 +485,7 @@ export class Store {
         for (const p of batch.places.values()) st.insertPlace.run(p.id, p.company, p.office, p.room);
         for (const [id, node] of batch.nodes) st.insertNode.run(id, node);
         for (const [id, targets] of batch.bookings) st.insertBooking.run(id, targets);
-        for (const m of batch.minutes.values())
+        for (const m of batch.minutes.values()) {
           st.addMinute.run(
             m.channelId,
             m.minute,
@@ -466,6 +495,13 @@ export class Store {
             m.placeId ?? null,
             m.bookingId ?? null,
           );
+          recentRows++;
+        }
+        if (recentRows >= RECENT_MINUTE_ROWS) {
+          st.foldRecent.run();
+          st.clearRecent.run();
+          recentRows = 0;
+        }
         // One journal row instead of an upsert per bucket; applyRollups adds them up later.
         if (options.rollups === 'direct') {
           for (const r of batch.rollups)
@@ -492,7 +528,24 @@ export class Store {
       if (mapped) return { ok: false, error: mapped };
       throw e;
     }
+    // Only now: a transaction that rolled back added nothing and folded nothing.
+    this.recentRows = recentRows;
     return ok(journalSeq);
+  }
+
+  /**
+   * Moves every recent minute row into energy_minute now (commits do it on their own once enough
+   * have gathered): for a file that should hold its minutes in one place, as the store bench's
+   * comparison with raw inserts does.
+   */
+  foldRecentMinutes(): Result<void, ApiError> {
+    return this.guard(() =>
+      this.db.transaction(() => {
+        this.statements.foldRecent.run();
+        this.statements.clearRecent.run();
+        this.recentRows = 0;
+      })(),
+    );
   }
 
   saveAssignment(deviceId: string, place: Place, atMs: number): Result<void, ApiError> {
@@ -594,10 +647,15 @@ export class Store {
 
   /** The place a stored minute row of a channel remembers (undefined: no row, or none remembered). */
   minutePlace(channelId: number, minute: number): PlaceRow | undefined {
-    return this.cached(
+    const row = this.cached(
+      // The row in energy_minute is the older when both tables have one, and a fold keeps its place.
       `SELECT p.id AS id, p.company AS company, p.office AS office, p.room AS room
-         FROM energy_minute AS m JOIN place AS p ON p.id = m.place_id WHERE m.channel_id = ? AND m.minute = ?`,
-    ).get(channelId, minute) as PlaceRow | undefined;
+         FROM (SELECT place_id, 0 AS age FROM energy_minute WHERE channel_id = ? AND minute = ?
+               UNION ALL
+               SELECT place_id, 1 AS age FROM energy_minute_recent WHERE minute = ? AND channel_id = ?) AS m
+         LEFT JOIN place AS p ON p.id = m.place_id ORDER BY m.age LIMIT 1`,
+    ).get(channelId, minute, minute, channelId) as { id: number | null } | undefined;
+    return row === undefined || row.id === null ? undefined : (row as PlaceRow);
   }
 
   place(id: number): PlaceRow | undefined {
@@ -775,6 +833,10 @@ export class Store {
       const remove = this.db.prepare('DELETE FROM energy_minute WHERE channel_id = ? AND minute < ?');
       let removed = 0;
       for (const id of channels) removed += remove.run(id, beforeMinute).changes;
+      // Energy that arrived late for so old a minute and was not folded yet: one key range here.
+      removed += this.db
+        .prepare('DELETE FROM energy_minute_recent WHERE minute < ?')
+        .run(beforeMinute).changes;
       return ok(removed);
     } catch (e) {
       const mapped = storageError(e, this.path);
