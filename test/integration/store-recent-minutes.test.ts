@@ -12,6 +12,7 @@ import { HistoryReader, type MinuteSum } from '../../src/main/core/store/history
 import { AT_ONCE } from '../../src/main/core/store/read-pace';
 import { RECENT_MINUTE_ROWS, Store } from '../../src/main/core/store/store';
 import { switchNotify, testCore } from '../support/core';
+import { deviceRow } from '../support/store-rows';
 import { tempDir } from '../support/temp-dir';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -36,20 +37,7 @@ function openStore() {
   cleanups.push(() => dir.remove());
   cleanups.push(() => store.close());
   const setup = new Batch();
-  setup.devices.set('dev', {
-    key: 'dev',
-    shellyId: 'dev',
-    generation: 2,
-    model: null,
-    name: null,
-    firmware: null,
-    epoch: 0,
-    offlineCount: 0,
-    isOnline: true,
-    uptimeS: null,
-    firstSeenMs: 0,
-    lastSeenMs: 0,
-  });
+  setup.devices.set('dev', deviceRow('dev'));
   for (const id of [1, 2, 3])
     setup.channels.set(id, {
       id,

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Batch } from '../../src/main/core/store/batch';
 import { Store, WAL_CHECKPOINT_PAGES } from '../../src/main/core/store/store';
+import { deviceRow } from '../support/store-rows';
 import { tempDir } from '../support/temp-dir';
 
 const CHANNELS = 3000;
@@ -32,20 +33,7 @@ afterEach(() => {
 function minuteBatch(minute: number): Batch {
   const batch = new Batch();
   if (minute === 0) {
-    batch.devices.set(DEVICE, {
-      key: DEVICE,
-      shellyId: DEVICE,
-      generation: 2,
-      model: 'SPEM-003CEBEU',
-      name: null,
-      firmware: null,
-      epoch: 0,
-      offlineCount: 0,
-      isOnline: true,
-      uptimeS: null,
-      firstSeenMs: 0,
-      lastSeenMs: 0,
-    });
+    batch.devices.set(DEVICE, deviceRow(DEVICE, 'SPEM-003CEBEU'));
     for (let id = 1; id <= CHANNELS; id++)
       batch.channels.set(id, {
         id,
